@@ -1,0 +1,67 @@
+import type { AppContext } from '../context';
+import { hashPassword } from '../auth/passwords';
+import { reviewTransition, initialStatus, type ReviewAction } from '../domain/account-rules';
+import { ApiError, notFound } from '../domain/errors';
+import { publishInvalidation } from '../tracking/cache-bus';
+
+export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const user = await ctx.models.User.create({
+      email: input.email,
+      passwordHash,
+      role: input.role,
+      status: initialStatus(input.role),
+      name: input.name,
+      company: input.company,
+      statusHistory: [{ at: new Date(), by: null, from: null, to: initialStatus(input.role), note: 'registered' }],
+    });
+    return user.toObject();
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) {
+      throw new ApiError('conflict', 'An account with this email already exists', [{ path: 'email', message: 'already registered' }]);
+    }
+    throw err;
+  }
+}
+
+/** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD if no such account exists yet. */
+export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' | 'exists' | 'skipped'> {
+  const { ADMIN_EMAIL, ADMIN_PASSWORD } = ctx.config;
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return 'skipped';
+  const email = ADMIN_EMAIL.toLowerCase();
+  if (await ctx.models.User.exists({ email })) return 'exists';
+  try {
+    await ctx.models.User.create({
+      email,
+      passwordHash: await hashPassword(ADMIN_PASSWORD),
+      role: 'admin',
+      status: 'approved',
+      name: 'Administrator',
+      statusHistory: [{ at: new Date(), to: 'approved', note: 'bootstrap admin' }],
+    });
+    return 'created';
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return 'exists';
+    throw err;
+  }
+}
+
+/**
+ * Applies an admin's review to an affiliate. The status filter makes the
+ * update conditional, so two admins acting at once cannot both transition it.
+ */
+export async function reviewAffiliate(ctx: AppContext, affiliateId: string, action: ReviewAction, adminId: string, note: string) {
+  const user = await ctx.models.User.findOne({ _id: affiliateId, role: 'affiliate' }).lean();
+  if (!user) throw notFound('Affiliate');
+  const to = reviewTransition(user.status, action);
+  if (!to) throw new ApiError('conflict', `Cannot ${action} an affiliate that is ${user.status}`);
+  const updated = await ctx.models.User.findOneAndUpdate(
+    { _id: affiliateId, status: user.status },
+    { $set: { status: to }, $push: { statusHistory: { at: new Date(), by: adminId, from: user.status, to, note } } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
+  await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
+  return updated;
+}

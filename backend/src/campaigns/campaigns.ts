@@ -1,0 +1,139 @@
+import type { AppContext } from '../context';
+import type { CampaignDoc } from '../db/models/campaign';
+import { newSecret } from '../db/ids';
+import { canTransition, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
+import { ApiError, forbidden, notFound } from '../domain/errors';
+import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
+import { publishInvalidation } from '../tracking/cache-bus';
+
+/** After a rotation the old postback secret keeps working this long, so advertisers can switch over. */
+export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
+
+export async function createCampaign(ctx: AppContext, advertiserId: string, input: CampaignCreateInput): Promise<CampaignDoc> {
+  const doc = await ctx.models.Campaign.create({ ...input, advertiserId, status: 'active', postbackSecret: newSecret() });
+  return doc.toObject() as CampaignDoc;
+}
+
+export async function loadCampaign(ctx: AppContext, p: Principal, id: string, mode: 'see' | 'manage'): Promise<CampaignDoc> {
+  const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;
+  // Campaigns a caller may not see answer 404, so ids of other advertisers' campaigns do not leak.
+  if (!c || !canSeeCampaign(p, c)) {
+    if (c && mode === 'manage' && p.role === 'affiliate') throw forbidden();
+    throw notFound('Campaign');
+  }
+  if (mode === 'manage' && !canManageCampaign(p, c)) throw forbidden('Only the campaign’s advertiser or an admin can change it');
+  return c;
+}
+
+export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput): Promise<CampaignDoc> {
+  if (c.status === 'archived') throw new ApiError('conflict', 'Archived campaigns cannot be edited');
+  if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
+    throw new ApiError('conflict', 'The currency cannot change once the campaign has conversions', [{ path: 'currency', message: 'fixed after the first conversion' }]);
+  }
+  const merged = { ...c, ...patch };
+  const problems = termProblems(merged);
+  if (problems.length) throw new ApiError('validation_failed', 'Payout terms are incomplete', problems);
+  const $set: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === 'caps' && v && typeof v === 'object') {
+      for (const [ck, cv] of Object.entries(v)) $set[`caps.${ck}`] = cv;
+    } else {
+      $set[k] = v;
+    }
+  }
+  const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+  if (!updated) throw notFound('Campaign');
+  await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  return updated;
+}
+
+export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus): Promise<CampaignDoc> {
+  if (!canTransition(c.status, to)) throw new ApiError('conflict', `Campaign is ${c.status}; cannot make it ${to}`);
+  const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+  if (!updated) throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
+  await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  return updated;
+}
+
+export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Promise<CampaignDoc> {
+  const updated = (await ctx.models.Campaign.findByIdAndUpdate(
+    c._id,
+    { $set: { postbackSecret: newSecret(), previousPostbackSecret: c.postbackSecret, previousSecretValidUntil: new Date(Date.now() + SECRET_ROTATION_GRACE_MS) } },
+    { returnDocument: 'after' },
+  ).lean()) as CampaignDoc | null;
+  if (!updated) throw notFound('Campaign');
+  await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  return updated;
+}
+
+export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: string, override: { payoutCents: number | null; payoutBps: number | null } | null) {
+  if (override) {
+    const aff = await ctx.models.User.exists({ _id: affiliateId, role: 'affiliate' });
+    if (!aff) throw notFound('Affiliate');
+  }
+  const overrides = c.overrides.filter((o) => o.affiliateId !== affiliateId);
+  if (override) overrides.push({ affiliateId, ...override });
+  const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set: { overrides } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+  if (!updated) throw notFound('Campaign');
+  await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  return updated;
+}
+
+export function postbackUrlTemplate(ctx: AppContext, c: Pick<CampaignDoc, 'postbackSecret' | 'payoutModel'>): string {
+  const base = `${ctx.config.PUBLIC_TRACKING_URL}/api/track/postback?click_id={click_id}&txn_id={txn_id}`;
+  return `${base}${c.payoutModel === 'CPS' ? '&amount={amount}&currency={currency}' : ''}&token=${c.postbackSecret}`;
+}
+
+/** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */
+export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
+  const common = {
+    id: c._id,
+    name: c.name,
+    description: c.description,
+    status: c.status,
+    currency: c.currency,
+    payoutModel: c.payoutModel,
+    attributionWindowDays: c.attributionWindowDays,
+    allowDeepLink: c.allowDeepLink,
+    caps: c.caps,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+  if (p.role === 'affiliate') {
+    const o = c.overrides.find((x) => x.affiliateId === p.id);
+    return {
+      ...common,
+      payoutCents: c.payoutModel === 'CPS' ? null : (o?.payoutCents ?? c.payoutCents),
+      payoutBps: c.payoutModel === 'CPS' ? (o?.payoutBps ?? c.payoutBps) : null,
+      previewUrl: safePreview(c.destinationUrl),
+    };
+  }
+  return {
+    ...common,
+    advertiserId: c.advertiserId,
+    destinationUrl: c.destinationUrl,
+    fallbackUrl: c.fallbackUrl,
+    revenueCents: c.revenueCents,
+    payoutCents: c.payoutCents,
+    revenueBps: c.revenueBps,
+    payoutBps: c.payoutBps,
+    approvalMode: c.approvalMode,
+    autoApproveAfterDays: c.autoApproveAfterDays,
+    minClickToConversionSeconds: c.minClickToConversionSeconds,
+    oneConversionPerClick: c.oneConversionPerClick,
+    trackSub1: c.trackSub1,
+    overrides: c.overrides,
+    postbackSecret: c.postbackSecret,
+    previousSecretValidUntil: c.previousSecretValidUntil,
+    postbackUrl: postbackUrlTemplate(ctx, c),
+  };
+}
+
+/** Affiliates see the landing page's origin, not the advertiser's full template. */
+function safePreview(template: string): string | null {
+  try {
+    return new URL(template.replace(/\{[a-z0-9_]+\}/gi, 'x')).origin;
+  } catch {
+    return null;
+  }
+}

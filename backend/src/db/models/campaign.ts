@@ -1,0 +1,92 @@
+import { Schema, type Connection } from 'mongoose';
+import { APPROVAL_MODES, CAMPAIGN_STATUSES, type Caps, type CampaignStatus } from '../../domain/campaign-rules';
+import { PAYOUT_MODELS, type PayoutModel } from '../../domain/payout-models';
+import { newId } from '../ids';
+
+export interface PayoutOverrideDoc {
+  affiliateId: string;
+  payoutCents: number | null;
+  payoutBps: number | null;
+}
+
+export interface CampaignDoc {
+  _id: string;
+  advertiserId: string;
+  name: string;
+  description: string;
+  status: CampaignStatus;
+  destinationUrl: string;
+  fallbackUrl: string | null;
+  allowDeepLink: boolean;
+  currency: string;
+  payoutModel: PayoutModel;
+  revenueCents: number | null;
+  payoutCents: number | null;
+  revenueBps: number | null;
+  payoutBps: number | null;
+  caps: Caps;
+  attributionWindowDays: number;
+  approvalMode: 'auto' | 'manual';
+  autoApproveAfterDays: number | null;
+  minClickToConversionSeconds: number;
+  oneConversionPerClick: boolean;
+  trackSub1: boolean;
+  postbackSecret: string;
+  /** The secret before the last rotation stays valid for a grace period. */
+  previousPostbackSecret: string | null;
+  previousSecretValidUntil: Date | null;
+  overrides: PayoutOverrideDoc[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const overrideSchema = new Schema<PayoutOverrideDoc>(
+  { affiliateId: { type: String, required: true }, payoutCents: { type: Number, default: null }, payoutBps: { type: Number, default: null } },
+  { _id: false },
+);
+
+const capsSchema = new Schema<Caps>(
+  {
+    dailyConversions: { type: Number, default: null },
+    totalConversions: { type: Number, default: null },
+    dailyBudgetCents: { type: Number, default: null },
+    totalBudgetCents: { type: Number, default: null },
+  },
+  { _id: false },
+);
+
+const campaignSchema = new Schema<CampaignDoc>(
+  {
+    _id: { type: String, default: newId },
+    advertiserId: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    status: { type: String, enum: CAMPAIGN_STATUSES, default: 'active' },
+    destinationUrl: { type: String, required: true },
+    fallbackUrl: { type: String, default: null },
+    allowDeepLink: { type: Boolean, default: false },
+    currency: { type: String, required: true },
+    payoutModel: { type: String, enum: PAYOUT_MODELS, required: true },
+    revenueCents: { type: Number, default: null },
+    payoutCents: { type: Number, default: null },
+    revenueBps: { type: Number, default: null },
+    payoutBps: { type: Number, default: null },
+    caps: { type: capsSchema, default: () => ({}) },
+    attributionWindowDays: { type: Number, default: 30 },
+    approvalMode: { type: String, enum: APPROVAL_MODES, default: 'auto' },
+    autoApproveAfterDays: { type: Number, default: null },
+    minClickToConversionSeconds: { type: Number, default: 0 },
+    oneConversionPerClick: { type: Boolean, default: true },
+    trackSub1: { type: Boolean, default: false },
+    postbackSecret: { type: String, required: true },
+    previousPostbackSecret: { type: String, default: null },
+    previousSecretValidUntil: { type: Date, default: null },
+    overrides: { type: [overrideSchema], default: [] },
+  },
+  { timestamps: true, versionKey: false, collection: 'campaigns' },
+);
+campaignSchema.index({ advertiserId: 1, status: 1 });
+campaignSchema.index({ postbackSecret: 1 });
+
+export const campaignModel = (conn: Connection) => conn.model<CampaignDoc>('Campaign', campaignSchema);
+export type CampaignModel = ReturnType<typeof campaignModel>;

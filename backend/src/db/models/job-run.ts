@@ -1,0 +1,38 @@
+import { Schema, type Connection } from 'mongoose';
+
+/** One execution of a scheduled or on-demand job. */
+export interface JobRunDoc {
+  _id: string;
+  job: string;
+  trigger: 'schedule' | 'manual' | 'cli';
+  windowFrom: Date | null;
+  windowTo: Date | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: 'running' | 'succeeded' | 'failed';
+  counts: Record<string, number>;
+  error: string | null;
+  host: string | null;
+}
+
+const jobRunSchema = new Schema<JobRunDoc>(
+  {
+    _id: { type: String, required: true },
+    job: { type: String, required: true },
+    trigger: { type: String, enum: ['schedule', 'manual', 'cli'], required: true },
+    windowFrom: { type: Date, default: null },
+    windowTo: { type: Date, default: null },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    status: { type: String, enum: ['running', 'succeeded', 'failed'], required: true },
+    counts: { type: Schema.Types.Mixed, default: {} },
+    error: { type: String, default: null },
+    host: { type: String, default: null },
+  },
+  { versionKey: false, collection: 'job_runs', minimize: false },
+);
+jobRunSchema.index({ job: 1, startedAt: -1 });
+jobRunSchema.index({ startedAt: -1 });
+
+export const jobRunModel = (conn: Connection) => conn.model<JobRunDoc>('JobRun', jobRunSchema);
+export type JobRunModel = ReturnType<typeof jobRunModel>;

@@ -1,0 +1,84 @@
+import { Schema, type Connection } from 'mongoose';
+
+export const PAYOUT_STATUSES = ['building', 'pending_approval', 'approved', 'paid', 'rejected'] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+export interface PayoutTransition {
+  at: Date;
+  by: string | null;
+  from: string | null;
+  to: string;
+  note: string;
+}
+
+/** Money owed to one affiliate in one currency, built by a payout run from approved conversions. */
+export interface PayoutDoc {
+  _id: string;
+  runId: string;
+  affiliateId: string;
+  currency: string;
+  status: PayoutStatus;
+  amountCents: number;
+  conversionCount: number;
+  /** Conversions up to this instant (convertedAt) were eligible. */
+  cutoff: Date;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  history: PayoutTransition[];
+  paidReference: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A payout line is one conversion in one payout. */
+export interface PayoutLineDoc {
+  _id: string;
+  payoutId: string;
+  conversionId: string;
+  campaignId: string;
+  amountCents: number;
+  convertedAt: Date;
+}
+
+const transitionSchema = new Schema<PayoutTransition>(
+  { at: { type: Date, required: true }, by: { type: String, default: null }, from: { type: String, default: null }, to: { type: String, required: true }, note: { type: String, default: '' } },
+  { _id: false },
+);
+
+const payoutSchema = new Schema<PayoutDoc>(
+  {
+    _id: { type: String, required: true },
+    runId: { type: String, required: true },
+    affiliateId: { type: String, required: true },
+    currency: { type: String, required: true },
+    status: { type: String, enum: PAYOUT_STATUSES, required: true },
+    amountCents: { type: Number, default: 0 },
+    conversionCount: { type: Number, default: 0 },
+    cutoff: { type: Date, required: true },
+    periodStart: { type: Date, default: null },
+    periodEnd: { type: Date, default: null },
+    history: { type: [transitionSchema], default: [] },
+    paidReference: { type: String, default: null },
+  },
+  { timestamps: true, versionKey: false, collection: 'payouts' },
+);
+payoutSchema.index({ affiliateId: 1, createdAt: -1 });
+payoutSchema.index({ status: 1, createdAt: -1 });
+
+const lineSchema = new Schema<PayoutLineDoc>(
+  {
+    _id: { type: String, required: true },
+    payoutId: { type: String, required: true },
+    conversionId: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    amountCents: { type: Number, required: true },
+    convertedAt: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'payout_lines' },
+);
+lineSchema.index({ payoutId: 1 });
+
+export const payoutModel = (conn: Connection) => conn.model<PayoutDoc>('Payout', payoutSchema);
+export const payoutLineModel = (conn: Connection) => conn.model<PayoutLineDoc>('PayoutLine', lineSchema);
+export type PayoutModel = ReturnType<typeof payoutModel>;
+export type PayoutLineModel = ReturnType<typeof payoutLineModel>;

@@ -1,0 +1,62 @@
+import { Schema, type Connection } from 'mongoose';
+import { ROLES, type Role, type UserStatus } from '../../domain/permissions';
+import { newId } from '../ids';
+
+export const USER_STATUSES = ['pending', 'approved', 'rejected', 'suspended'] as const satisfies readonly UserStatus[];
+
+export interface StatusChange {
+  at: Date;
+  by: string | null;
+  from: string | null;
+  to: string;
+  note: string;
+}
+
+export interface UserDoc {
+  _id: string;
+  email: string;
+  passwordHash: string;
+  role: Role;
+  status: UserStatus;
+  name: string;
+  company: string;
+  statusHistory: StatusChange[];
+  /** Affiliate's outbound postback (Offerly → affiliate). */
+  postbackUrl: string | null;
+  postbackSecret: string | null;
+  postbackEnabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const statusChangeSchema = new Schema<StatusChange>(
+  { at: { type: Date, required: true }, by: { type: String, default: null }, from: { type: String, default: null }, to: { type: String, required: true }, note: { type: String, default: '' } },
+  { _id: false },
+);
+
+const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, default: newId },
+    email: { type: String, required: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
+    status: { type: String, enum: USER_STATUSES, required: true },
+    name: { type: String, required: true },
+    company: { type: String, default: '' },
+    statusHistory: { type: [statusChangeSchema], default: [] },
+    postbackUrl: { type: String, default: null },
+    postbackSecret: { type: String, default: null },
+    postbackEnabled: { type: Boolean, default: false },
+  },
+  { timestamps: true, versionKey: false, collection: 'users' },
+);
+userSchema.index({ email: 1 }, { unique: true });
+userSchema.index({ role: 1, status: 1 });
+
+export const userModel = (conn: Connection) => conn.model<UserDoc>('User', userSchema);
+export type UserModel = ReturnType<typeof userModel>;
+
+/** What the API returns for a user: never the hash or secrets. */
+export function publicUser(u: Pick<UserDoc, '_id' | 'email' | 'role' | 'status' | 'name' | 'company' | 'createdAt'>) {
+  return { id: u._id, email: u.email, role: u.role, status: u.status, name: u.name, company: u.company, createdAt: u.createdAt };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { DESTINATION_MACROS, isValidUrlTemplate } from './macros';
+import { isCurrencyCode, MAX_AMOUNT_CENTS, MAX_BPS } from './money';
+import { PAYOUT_MODELS, requiredTermFields } from './payout-models';
+
+export const CAMPAIGN_STATUSES = ['active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const APPROVAL_MODES = ['auto', 'manual'] as const;
+
+const cents = z.number().int().min(0).max(MAX_AMOUNT_CENTS);
+const bps = z.number().int().min(0).max(MAX_BPS);
+const positiveInt = z.number().int().min(1).max(1_000_000_000);
+const plainUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+const destination = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => isValidUrlTemplate(s, DESTINATION_MACROS), {
+    message: 'must be an absolute http(s) URL; macros such as {click_id} and {sub1} are allowed',
+  });
+
+export const capsSchema = z
+  .object({
+    dailyConversions: positiveInt.nullable().default(null),
+    totalConversions: positiveInt.nullable().default(null),
+    dailyBudgetCents: cents.nullable().default(null),
+    totalBudgetCents: cents.nullable().default(null),
+  })
+  .strict();
+
+export type Caps = z.infer<typeof capsSchema>;
+
+/** Edits name only the caps they change; the others keep their values. */
+const capsPatchSchema = z
+  .object({
+    dailyConversions: positiveInt.nullable(),
+    totalConversions: positiveInt.nullable(),
+    dailyBudgetCents: cents.nullable(),
+    totalBudgetCents: cents.nullable(),
+  })
+  .partial()
+  .strict();
+
+const campaignFields = {
+  name: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).default(''),
+  destinationUrl: destination,
+  fallbackUrl: plainUrl.nullable().default(null),
+  allowDeepLink: z.boolean().default(false),
+  currency: z.string().toUpperCase().refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code such as USD' }).default('USD'),
+  payoutModel: z.enum(PAYOUT_MODELS),
+  revenueCents: cents.nullable().default(null),
+  payoutCents: cents.nullable().default(null),
+  revenueBps: bps.nullable().default(null),
+  payoutBps: bps.nullable().default(null),
+  caps: capsSchema.default({ dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null }),
+  attributionWindowDays: z.number().int().min(1).max(365).default(30),
+  approvalMode: z.enum(APPROVAL_MODES).default('auto'),
+  autoApproveAfterDays: z.number().int().min(0).max(365).nullable().default(null),
+  minClickToConversionSeconds: z.number().int().min(0).max(86_400).default(0),
+  oneConversionPerClick: z.boolean().default(true),
+  trackSub1: z.boolean().default(false),
+};
+
+type TermsLike = {
+  payoutModel?: (typeof PAYOUT_MODELS)[number] | undefined;
+  revenueCents?: number | null | undefined;
+  payoutCents?: number | null | undefined;
+  revenueBps?: number | null | undefined;
+  payoutBps?: number | null | undefined;
+};
+
+/** Cross-field rule: the fields a payout model needs must be present. */
+export function termProblems(t: TermsLike): Array<{ path: string; message: string }> {
+  if (!t.payoutModel) return [];
+  return requiredTermFields(t.payoutModel)
+    .filter((f) => t[f] === null || t[f] === undefined)
+    .map((f) => ({ path: f, message: `required for the ${t.payoutModel} payout model` }));
+}
+
+export const campaignCreateSchema = z
+  .object(campaignFields)
+  .strict()
+  .superRefine((v, ctx) => {
+    for (const p of termProblems(v)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+  });
+
+export type CampaignCreateInput = z.infer<typeof campaignCreateSchema>;
+
+/** Edits: every field optional, currency fixed once events exist (see the route). */
+export const campaignUpdateSchema = z
+  .object({
+    name: campaignFields.name,
+    description: z.string().trim().max(2000),
+    destinationUrl: destination,
+    fallbackUrl: plainUrl.nullable(),
+    allowDeepLink: z.boolean(),
+    currency: campaignFields.currency,
+    payoutModel: z.enum(PAYOUT_MODELS),
+    revenueCents: cents.nullable(),
+    payoutCents: cents.nullable(),
+    revenueBps: bps.nullable(),
+    payoutBps: bps.nullable(),
+    caps: capsPatchSchema,
+    attributionWindowDays: campaignFields.attributionWindowDays,
+    approvalMode: z.enum(APPROVAL_MODES),
+    autoApproveAfterDays: z.number().int().min(0).max(365).nullable(),
+    minClickToConversionSeconds: z.number().int().min(0).max(86_400),
+    oneConversionPerClick: z.boolean(),
+    trackSub1: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export type CampaignUpdateInput = z.infer<typeof campaignUpdateSchema>;
+
+export const overrideSchema = z
+  .object({ payoutCents: cents.nullable().default(null), payoutBps: bps.nullable().default(null) })
+  .strict()
+  .refine((o) => o.payoutCents !== null || o.payoutBps !== null, { message: 'set payoutCents or payoutBps' });
+
+/** Status transitions a campaign allows; archived is final. */
+export function canTransition(from: CampaignStatus, to: CampaignStatus): boolean {
+  if (from === to) return false;
+  if (from === 'archived') return false;
+  return true;
+}

@@ -1,0 +1,112 @@
+/**
+ * The one place that says who may do what. Every route names an action from
+ * this map; a test walks every route × role against it.
+ */
+export const ROLES = ['admin', 'advertiser', 'affiliate'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+const ADV_ADMIN: readonly Role[] = ['advertiser', 'admin'];
+const AFF_ADMIN: readonly Role[] = ['affiliate', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
+const AFFILIATE: readonly Role[] = ['affiliate'];
+
+export const PERMISSIONS = {
+  'auth.me': ALL,
+  'auth.logout': ALL,
+  'campaigns.list': ALL,
+  'campaigns.read': ALL,
+  'campaigns.create': ['advertiser'],
+  'campaigns.update': ADV_ADMIN,
+  'campaigns.changeStatus': ADV_ADMIN,
+  'campaigns.rotateSecret': ADV_ADMIN,
+  'campaigns.overrides': ADV_ADMIN,
+  'links.get': AFFILIATE,
+  'links.list': AFFILIATE,
+  'admin.affiliates.list': ADMIN,
+  'admin.affiliates.review': ADMIN,
+  'admin.users.list': ADMIN,
+  'postbacks.read': ADV_ADMIN,
+  'postbacks.list': ADV_ADMIN,
+  'postbacks.test': ADV_ADMIN,
+  'conversions.list': ALL,
+  'conversions.review': ADV_ADMIN,
+  'affiliate.settings': AFFILIATE,
+  'affiliate.deliveries': AFFILIATE,
+  'analytics.campaign': ADV_ADMIN,
+  'analytics.affiliate': AFF_ADMIN,
+  'analytics.overview': ADMIN,
+  'analytics.live': ALL,
+  'payouts.list': AFF_ADMIN,
+  'payouts.read': AFF_ADMIN,
+  'payouts.review': ADMIN,
+  'payouts.run': ADMIN,
+  'jobs.list': ADMIN,
+  'jobs.run': ADMIN,
+  'reconcile.run': ADMIN,
+  'queues.view': ADMIN,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+/** Affiliates that are not approved may only look at their own account. */
+const OPEN_TO_UNAPPROVED_AFFILIATES: ReadonlySet<Action> = new Set<Action>(['auth.me', 'auth.logout']);
+
+export type UserStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+
+export interface Principal {
+  id: string;
+  role: Role;
+  status: UserStatus;
+}
+
+export type Decision = 'allow' | 'deny_role' | 'deny_unapproved';
+
+export function decide(principal: Pick<Principal, 'role' | 'status'>, action: Action): Decision {
+  const roles: readonly Role[] = PERMISSIONS[action];
+  if (!roles.includes(principal.role)) return 'deny_role';
+  if (principal.role === 'affiliate' && principal.status !== 'approved' && !OPEN_TO_UNAPPROVED_AFFILIATES.has(action)) {
+    return 'deny_unapproved';
+  }
+  return 'allow';
+}
+
+export function isAction(value: string): value is Action {
+  return Object.prototype.hasOwnProperty.call(PERMISSIONS, value);
+}
+
+// Resource rules: what a role may see once the action itself is allowed.
+
+export interface CampaignRef {
+  advertiserId: string;
+  status: 'active' | 'paused' | 'archived';
+}
+
+export function canSeeCampaign(p: Principal, c: CampaignRef): boolean {
+  if (p.role === 'admin') return true;
+  if (p.role === 'advertiser') return c.advertiserId === p.id;
+  return c.status === 'active';
+}
+
+export function canManageCampaign(p: Principal, c: Pick<CampaignRef, 'advertiserId'>): boolean {
+  return p.role === 'admin' || (p.role === 'advertiser' && c.advertiserId === p.id);
+}
+
+/** Affiliate-owned records (links, conversions, payouts, stats). */
+export function canSeeAffiliateRecord(p: Principal, affiliateId: string): boolean {
+  return p.role === 'admin' || (p.role === 'affiliate' && p.id === affiliateId);
+}
+
+/** Socket.IO rooms follow the same rules as the REST resources behind them. */
+export type RoomRef = { kind: 'admin' } | { kind: 'campaign'; campaign: Pick<CampaignRef, 'advertiserId'> } | { kind: 'affiliate'; affiliateId: string };
+
+export function canJoinRoom(p: Principal, room: RoomRef): boolean {
+  switch (room.kind) {
+    case 'admin':
+      return p.role === 'admin';
+    case 'campaign':
+      return canManageCampaign(p, room.campaign);
+    case 'affiliate':
+      return p.role === 'admin' || (p.role === 'affiliate' && p.status === 'approved' && p.id === room.affiliateId);
+  }
+}

@@ -1,0 +1,65 @@
+import { burnPasswordCheck, verifyPassword } from '../../auth/passwords';
+import { LoginLimiter } from '../../auth/login-limiter';
+import { csrfTokenFor, signSession } from '../../auth/tokens';
+import { registerUser } from '../../accounts/accounts';
+import type { AppContext } from '../../context';
+import { publicUser } from '../../db/models/user';
+import { loginSchema, registerSchema } from '../../domain/account-rules';
+import { ApiError } from '../../domain/errors';
+import { clearSessionCookies, setSessionCookies } from '../cookies';
+import { revokedKey } from '../middleware/auth';
+import { parse } from '../middleware/validate';
+import { sessionOf } from '../request-context';
+import { route, type RouteSpec } from './types';
+
+export function authRoutes(ctx: AppContext): RouteSpec[] {
+  const limiter = new LoginLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
+    perIp: ctx.config.LOGIN_MAX_PER_IP,
+    perAccount: ctx.config.LOGIN_MAX_PER_ACCOUNT,
+    windowSeconds: ctx.config.LOGIN_WINDOW_SECONDS,
+  });
+
+  const startSession = (res: Parameters<RouteSpec['handler']>[1], user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) => {
+    const { token, claims } = signSession(ctx.config.JWT_SECRET, { id: user._id, role: user.role }, ctx.config.JWT_EXPIRES_IN);
+    const csrfToken = setSessionCookies(res, ctx.config, token, claims);
+    return { token, csrfToken, expiresAt: new Date(claims.exp * 1000).toISOString() };
+  };
+
+  return [
+    route('post', '/api/auth/register', 'public', 'Register an affiliate or advertiser account', async (req, res) => {
+      const input = parse(registerSchema, req.body, 'body');
+      const user = await registerUser(ctx, input);
+      const session = startSession(res, user);
+      res.status(201).json({ user: publicUser(user), ...session });
+    }),
+
+    route('post', '/api/auth/login', 'public', 'Sign in; sets the session cookie and returns a token for API clients', async (req, res) => {
+      const input = parse(loginSchema, req.body, 'body');
+      await limiter.beforeAttempt(req.ip ?? 'unknown', input.email);
+      const user = await ctx.models.User.findOne({ email: input.email }).lean();
+      if (!user) {
+        await burnPasswordCheck(input.password);
+        throw new ApiError('unauthenticated', 'Email or password is incorrect');
+      }
+      if (!(await verifyPassword(user.passwordHash, input.password))) {
+        throw new ApiError('unauthenticated', 'Email or password is incorrect');
+      }
+      await limiter.onSuccess(input.email);
+      const session = startSession(res, user);
+      res.json({ user: publicUser(user), ...session });
+    }),
+
+    route('post', '/api/auth/logout', 'auth.logout', 'Sign out this session', async (req, res) => {
+      const s = sessionOf(req);
+      const ttl = Math.max(1, s.exp - Math.floor(Date.now() / 1000));
+      await ctx.redis.set(revokedKey(ctx, s.jti), '1', 'EX', ttl);
+      clearSessionCookies(res, ctx.config);
+      res.json({ ok: true });
+    }),
+
+    route('get', '/api/auth/me', 'auth.me', 'The signed-in account', (req, res) => {
+      const s = sessionOf(req);
+      res.json({ user: publicUser(s.user), csrfToken: csrfTokenFor(ctx.config.JWT_SECRET, s.jti) });
+    }),
+  ];
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
+import type { AppContext } from '../../context';
+import type { CampaignDoc } from '../../db/models/campaign';
+import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignUpdateSchema, overrideSchema, type CampaignStatus } from '../../domain/campaign-rules';
+import { ApiError } from '../../domain/errors';
+import { getOrCreateLink, linkView } from '../../links/links';
+import { parse } from '../middleware/validate';
+import { principalOf } from '../request-context';
+import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+
+const listQuery = z
+  .object({
+    ...pageQuery,
+    status: z.enum(CAMPAIGN_STATUSES).optional(),
+    advertiserId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
+    q: z.string().trim().max(100).optional(),
+  })
+  .strict();
+
+const overrideParams = z.object({ id: idParam.shape.id, affiliateId: idParam.shape.id }).strict();
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function campaignRoutes(ctx: AppContext): RouteSpec[] {
+  const statusRoute = (verb: 'pause' | 'resume' | 'archive', to: CampaignStatus) =>
+    route('post', `/api/campaigns/:id/${verb}`, 'campaigns.changeStatus', `${verb[0]?.toUpperCase()}${verb.slice(1)} a campaign`, async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const p = principalOf(req);
+      const c = await loadCampaign(ctx, p, id, 'manage');
+      res.json({ campaign: campaignView(ctx, await changeCampaignStatus(ctx, c, to), p) });
+    });
+
+  return [
+    route('get', '/api/campaigns', 'campaigns.list', 'Campaigns: an advertiser’s own, all for admins, active ones for affiliates', async (req, res) => {
+      const q = parse(listQuery, req.query, 'query');
+      const p = principalOf(req);
+      const filter: Record<string, unknown> = {};
+      if (p.role === 'advertiser') filter.advertiserId = p.id;
+      if (p.role === 'admin' && q.advertiserId) filter.advertiserId = q.advertiserId;
+      if (p.role === 'affiliate') {
+        if (q.status && q.status !== 'active') throw new ApiError('forbidden', 'Affiliates only see active campaigns');
+        filter.status = 'active';
+      } else if (q.status) filter.status = q.status;
+      if (q.q) filter.name = { $regex: escapeRegex(q.q), $options: 'i' };
+      const [items, total] = await Promise.all([
+        ctx.models.Campaign.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Campaign.countDocuments(filter),
+      ]);
+      res.json(paged(items.map((c) => campaignView(ctx, c as CampaignDoc, p)), total, q.page, q.limit));
+    }),
+
+    route('post', '/api/campaigns', 'campaigns.create', 'Create a campaign', async (req, res) => {
+      const input = parse(campaignCreateSchema, req.body, 'body');
+      const p = principalOf(req);
+      const c = await createCampaign(ctx, p.id, input);
+      res.status(201).json({ campaign: campaignView(ctx, c, p) });
+    }),
+
+    route('get', '/api/campaigns/:id', 'campaigns.read', 'One campaign', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const p = principalOf(req);
+      res.json({ campaign: campaignView(ctx, await loadCampaign(ctx, p, id, 'see'), p) });
+    }),
+
+    route('patch', '/api/campaigns/:id', 'campaigns.update', 'Edit a campaign', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const patch = parse(campaignUpdateSchema, req.body, 'body');
+      const p = principalOf(req);
+      const c = await loadCampaign(ctx, p, id, 'manage');
+      res.json({ campaign: campaignView(ctx, await updateCampaign(ctx, c, patch), p) });
+    }),
+
+    statusRoute('pause', 'paused'),
+    statusRoute('resume', 'active'),
+    statusRoute('archive', 'archived'),
+
+    route('post', '/api/campaigns/:id/rotate-secret', 'campaigns.rotateSecret', 'New postback secret; the old one works for 24 h more', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const p = principalOf(req);
+      const c = await loadCampaign(ctx, p, id, 'manage');
+      res.json({ campaign: campaignView(ctx, await rotatePostbackSecret(ctx, c), p) });
+    }),
+
+    route('put', '/api/campaigns/:id/overrides/:affiliateId', 'campaigns.overrides', 'Set a per-affiliate payout', async (req, res) => {
+      const { id, affiliateId } = parse(overrideParams, req.params, 'params');
+      const body = parse(overrideSchema, req.body, 'body');
+      const p = principalOf(req);
+      const c = await loadCampaign(ctx, p, id, 'manage');
+      if (c.payoutModel === 'CPS' ? body.payoutBps === null : body.payoutCents === null) {
+        throw new ApiError('validation_failed', 'Override does not fit the payout model', [
+          { path: c.payoutModel === 'CPS' ? 'payoutBps' : 'payoutCents', message: `required for ${c.payoutModel}` },
+        ]);
+      }
+      res.json({ campaign: campaignView(ctx, await setOverride(ctx, c, affiliateId, body), p) });
+    }),
+
+    route('delete', '/api/campaigns/:id/overrides/:affiliateId', 'campaigns.overrides', 'Remove a per-affiliate payout', async (req, res) => {
+      const { id, affiliateId } = parse(overrideParams, req.params, 'params');
+      const p = principalOf(req);
+      const c = await loadCampaign(ctx, p, id, 'manage');
+      res.json({ campaign: campaignView(ctx, await setOverride(ctx, c, affiliateId, null), p) });
+    }),
+
+    route('get', '/api/campaigns/:id/link', 'links.get', 'The affiliate’s tracking link for a campaign (created once)', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const p = principalOf(req);
+      const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;
+      const existing = c ? await ctx.models.Link.findOne({ campaignId: c._id, affiliateId: p.id }).lean() : null;
+      if (!c || (c.status !== 'active' && !existing)) throw new ApiError('not_found', 'Campaign not found');
+      const link = await getOrCreateLink(ctx, c, p.id);
+      res.json({ link: linkView(ctx, link) });
+    }),
+
+    route('get', '/api/links', 'links.list', 'The affiliate’s tracking links', async (req, res) => {
+      const q = parse(z.object(pageQuery).strict(), req.query, 'query');
+      const p = principalOf(req);
+      const filter = { affiliateId: p.id };
+      const [items, total] = await Promise.all([
+        ctx.models.Link.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Link.countDocuments(filter),
+      ]);
+      const campaigns = await ctx.models.Campaign.find({ _id: { $in: items.map((l) => l.campaignId) } }, { name: 1, status: 1 }).lean();
+      const names = new Map(campaigns.map((c) => [c._id, c]));
+      res.json(paged(items.map((l) => ({ ...linkView(ctx, l), campaignName: names.get(l.campaignId)?.name ?? null, campaignStatus: names.get(l.campaignId)?.status ?? null })), total, q.page, q.limit));
+    }),
+  ];
+}

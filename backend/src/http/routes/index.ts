@@ -1,0 +1,11 @@
+import type { AppContext } from '../../context';
+import { adminRoutes } from './admin';
+import { authRoutes } from './auth';
+import { campaignRoutes } from './campaigns';
+import { healthRoutes } from './health';
+import type { RouteSpec } from './types';
+
+/** Every API route. Feature areas add their list here. */
+export function allRoutes(ctx: AppContext): RouteSpec[] {
+  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx)];
+}

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startLocalServices } from '../services';
+import { REPO_ROOT } from '../services/paths';
+import { buildFrontendIfStale } from './frontend-build';
+import { fatal, loadConfigOrExit, servicesFile } from './runtime';
+
+/** The processes `npm start` runs; each is also runnable on its own (npm run api|worker|jobs). */
+export const STACK_PROCESSES: Array<{ name: string; entry: string }> = [
+  { name: 'api', entry: 'backend/src/main/api.ts' },
+];
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  logFile: string;
+}
+
+async function waitHealthy(url: string, children: Child[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = children.find((c) => c.proc.exitCode !== null);
+    if (dead) throw new Error(`${dead.name} exited during start-up; see ${dead.logFile}\n${tail(dead.logFile)}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`API did not become healthy within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function tail(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-25).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * `npm start`: local MongoDB-wire server and Redis (unless MONGO_URL/REDIS_URL
+ * are set), the dashboard build, then API, worker and jobs as child processes.
+ * Ctrl-C stops all of it, services included.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const log = (m: string) => console.log(`[offerly] ${m}`);
+  const logsDir = path.join(config.DATA_DIR, 'logs');
+  fs.mkdirSync(logsDir, { recursive: true });
+
+  const services = await startLocalServices({ dataDir: config.DATA_DIR, redisUrl: config.REDIS_URL, mongoUrl: config.MONGO_URL, log });
+  fs.writeFileSync(servicesFile(config.DATA_DIR), JSON.stringify({ mongoUrl: services.mongoUrl, redisUrl: services.redisUrl, pid: process.pid }));
+
+  const children: Child[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.proc.exitCode !== null || c.proc.signalCode !== null) return resolve();
+            const timer = setTimeout(() => c.proc.kill('SIGKILL'), 10_000);
+            c.proc.once('exit', () => { clearTimeout(timer); resolve(); });
+            c.proc.kill('SIGTERM');
+          }),
+      ),
+    );
+    await services.stop();
+    fs.rmSync(servicesFile(config.DATA_DIR), { force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    await buildFrontendIfStale(log);
+    const env = { ...process.env, MONGO_URL: services.mongoUrl, REDIS_URL: services.redisUrl };
+    for (const p of STACK_PROCESSES) {
+      const logFile = path.join(logsDir, `${p.name}.log`);
+      const out = fs.openSync(logFile, 'a');
+      const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, p.entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', out, out] });
+      fs.closeSync(out);
+      children.push({ name: p.name, proc, logFile });
+      proc.once('exit', (code, signal) => {
+        if (stopping) return;
+        console.error(`[offerly] ${p.name} stopped unexpectedly (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile)}`);
+        void stop(1);
+      });
+    }
+    const url = `http://localhost:${config.PORT}`;
+    await waitHealthy(url, children, 60_000);
+    console.log(
+      `Offerly is running: dashboard ${url} · API ${url}/api · tracking ${config.PUBLIC_TRACKING_URL}/c/<linkId> ` +
+        `(${STACK_PROCESSES.map((p) => p.name).join(' + ')}; MongoDB: ${services.mongoKind}, Redis: ${services.redisKind}; logs in ${path.relative(REPO_ROOT, logsDir) || logsDir}). Ctrl-C to stop.`,
+    );
+  } catch (err) {
+    console.error(`[offerly] ${(err as Error).message}`);
+    await stop(1);
+  }
+}
+
+main().catch(fatal);

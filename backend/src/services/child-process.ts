@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+
+export interface ManagedProcess {
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Last lines of output, for error messages when the process dies early. */
+  tail(): string;
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+  exited(): boolean;
+}
+
+/**
+ * Spawns a service process we own. Only this exact child is ever signalled:
+ * never processes found by name.
+ */
+export function spawnManaged(cmd: string, args: string[], opts: { logFile?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
+  const lines: string[] = [];
+  const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: 'a' }) : null;
+  const onData = (buf: Buffer) => {
+    log?.write(buf);
+    for (const line of buf.toString().split('\n')) if (line.trim()) lines.push(line);
+    if (lines.length > 40) lines.splice(0, lines.length - 40);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  let done = false;
+  const exitP = new Promise<void>((resolve) => child.once('exit', () => { done = true; log?.end(); resolve(); }));
+  child.once('error', (err) => { lines.push(String(err)); });
+  return {
+    get pid() { return child.pid ?? -1; },
+    child,
+    tail: () => lines.join('\n'),
+    exited: () => done,
+    async stop(signal = 'SIGTERM', graceMs = 5000) {
+      if (done) return;
+      child.kill(signal);
+      const timer = setTimeout(() => { if (!done) child.kill('SIGKILL'); }, graceMs);
+      await exitP;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function which(cmd: string): string | null {
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  for (const d of dirs) {
+    const p = `${d}/${cmd}`;
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch { /* not here */ }
+  }
+  return null;
+}

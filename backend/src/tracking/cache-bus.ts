@@ -1,0 +1,16 @@
+import type { AppContext } from '../context';
+
+/**
+ * Tells every API instance that a cached campaign, link or affiliate changed.
+ * The click path caches them in process; see tracking/link-cache.
+ */
+export type Invalidation = { kind: 'campaign' | 'link' | 'affiliate'; id: string };
+
+export async function publishInvalidation(ctx: Pick<AppContext, 'redis' | 'keys' | 'log'>, msg: Invalidation): Promise<void> {
+  try {
+    await ctx.redis.publish(ctx.keys.cacheChannel, JSON.stringify(msg));
+  } catch (err) {
+    // Caches also expire on their own (LINK_CACHE_TTL_MS), so a lost message only delays the change.
+    ctx.log.warn({ err, msg }, 'could not publish cache invalidation');
+  }
+}
