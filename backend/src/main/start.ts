@@ -9,6 +9,7 @@ import { fatal, loadConfigOrExit, servicesFile } from './runtime';
 /** The processes `npm start` runs; each is also runnable on its own (npm run api|worker|jobs). */
 export const STACK_PROCESSES: Array<{ name: string; entry: string }> = [
   { name: 'api', entry: 'backend/src/main/api.ts' },
+  { name: 'worker', entry: 'backend/src/main/worker.ts' },
 ];
 
 interface Child {
