@@ -1,0 +1,240 @@
+import type { AppContext } from '../../backend/src/context';
+import type { ConversionDoc } from '../../backend/src/db/models/conversion';
+import type { PostbackDoc } from '../../backend/src/db/models/postback';
+import { clickPartition, type ClickDoc } from '../../backend/src/db/raw-events';
+import { statusFlags, type ConversionStatus } from '../../backend/src/domain/attribution';
+import { clickValue, conversionValue } from '../../backend/src/domain/payout-models';
+import { DAY_MS, dayKey, hourStart } from '../../backend/src/domain/time-buckets';
+import type { SeededNetwork } from './accounts';
+import { BOT_UAS, BROWSER_UAS, COUNTRIES } from './catalog';
+import { Prng, cumulative, paretoWeights } from './prng';
+
+export interface HistoryOptions {
+  clicks: number;
+  days: number;
+  windowEnd: number;
+  seed: number;
+  /** Days already written by an earlier run; skipped. */
+  done: Set<string>;
+  onProgress(clicks: number): void;
+  onDayDone(day: string): Promise<void>;
+}
+
+export interface HistoryCounts {
+  clicks: number;
+  conversions: number;
+  postbacks: number;
+}
+
+const WEEKDAY = [0.8, 1.05, 1.1, 1.1, 1.05, 0.95, 0.8];
+const hourWeight = (h: number) => 0.35 + 0.65 * ((1 + Math.cos((2 * Math.PI * (h - 19)) / 24)) / 2);
+const HOURS_CUM = cumulative(Array.from({ length: 24 }, (_, h) => hourWeight(h)));
+
+async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: object): Promise<unknown> }, docs: unknown[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 5000) {
+    try {
+      await col.insertMany(docs.slice(i, i + 5000) as never[], { ordered: false });
+    } catch (err) {
+      const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
+      const all = e.writeErrors ?? (e.code !== undefined ? [{ code: e.code }] : []);
+      if (all.length === 0 || all.some((w) => w.code !== 11000)) throw err;
+    }
+  }
+}
+
+/**
+ * Writes `days` days of raw clicks, conversions and postbacks ending at
+ * `windowEnd`: weekly and daily seasonality, a long tail of affiliates and
+ * campaigns, sub IDs, repeat visitors, bots, paused-campaign traffic, caps and
+ * every conversion status. One day at a time, into that day's partition.
+ */
+export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: HistoryOptions): Promise<HistoryCounts> {
+  const windowStart = o.windowEnd - o.days * DAY_MS;
+  const dayWeights = Array.from({ length: o.days }, (_, k) => {
+    const t = windowStart + k * DAY_MS;
+    const available = Math.min(1, (o.windowEnd - t) / DAY_MS);
+    return WEEKDAY[new Date(t).getUTCDay()]! * (1 + (0.3 * k) / o.days) * available;
+  });
+  const totalWeight = dayWeights.reduce((a, b) => a + b, 0);
+  const campaignCum = cumulative(paretoWeights(net.campaigns.length, 0.8));
+  const linkCums = net.campaigns.map((c) => cumulative(paretoWeights(c.links.length, 1.1)));
+  const affiliateById = new Map(net.affiliates.map((a) => [a.id, a]));
+  const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0 };
+  // Cap state per campaign: conversions and spend per UTC day and in total.
+  const capState = new Map<string, { day: Map<string, { n: number; spend: number }>; total: { n: number; spend: number } }>();
+
+  for (let k = 0; k < o.days; k++) {
+    const dayStartMs = windowStart + k * DAY_MS;
+    const day = dayKey(dayStartMs);
+    const rng = new Prng(o.seed * 1000 + k);
+    const n = Math.round((o.clicks * dayWeights[k]!) / totalWeight);
+    const recent = new Map<string, string[]>();
+    const clicks: ClickDoc[] = [];
+    const conversions: ConversionDoc[] = [];
+    const postbacks: PostbackDoc[] = [];
+
+    for (let i = 0; i < n; i++) {
+      let ts = dayStartMs + rng.weighted(HOURS_CUM) * 3_600_000 + rng.int(3_600_000);
+      if (ts >= o.windowEnd) ts = dayStartMs + rng.int(Math.max(1, o.windowEnd - dayStartMs));
+      const ci = rng.weighted(campaignCum);
+      const camp = net.campaigns[ci]!;
+      const link = camp.links[rng.weighted(linkCums[ci]!)]!;
+      const aff = affiliateById.get(link.affiliateId)!;
+      const c = camp.doc;
+      const seen = recent.get(link._id) ?? [];
+      const repeat = seen.length > 0 && rng.chance(0.15);
+      const visitor = repeat ? rng.pick(seen) : rng.hex(32);
+      if (!repeat) {
+        seen.push(visitor);
+        if (seen.length > 200) seen.shift();
+        recent.set(link._id, seen);
+      }
+      const bot = rng.chance(0.03);
+      const pausedAt = camp.demo.pausedDaysAgo !== undefined ? o.windowEnd - camp.demo.pausedDaysAgo * DAY_MS : Infinity;
+      const reason = bot ? 'bot' : ts >= pausedAt ? 'campaign_paused' : null;
+      const valid = reason === null;
+      const unique = !repeat;
+      const override = c.overrides.find((x) => x.affiliateId === aff.id) ?? null;
+      const cpc = clickValue({ model: c.payoutModel, revenueCents: c.revenueCents, payoutCents: c.payoutCents }, override, { unique, valid });
+      const clickId = ts.toString(16).padStart(12, '0') + rng.hex(20);
+      const sub1 = aff.sources.length ? rng.pick(aff.sources) : null;
+      const click: ClickDoc = {
+        _id: clickId, ts: new Date(ts), hour: new Date(hourStart(ts)), linkId: link._id, campaignId: c._id, affiliateId: aff.id,
+        advertiserId: c.advertiserId, unique: unique ? 1 : 0, valid: valid ? 1 : 0, invalid: valid ? 0 : 1, reason,
+        sub1, sub2: `cr-${rng.int(20)}`, sub3: rng.chance(0.3) ? `pl-${rng.int(8)}` : null, sub4: null, sub5: null,
+        visitor, ua: bot ? rng.pick(BOT_UAS) : rng.pick(BROWSER_UAS), country: rng.pick(COUNTRIES), referer: null, deepLink: null,
+        revenueCents: cpc.revenueCents, payoutCents: cpc.payoutCents, currency: c.currency,
+      };
+      clicks.push(click);
+
+      if (!valid || !rng.chance(camp.demo.cr * (unique ? 1 : 0.4))) continue;
+      const fraud = c.minClickToConversionSeconds > 0 && rng.chance(0.01);
+      const delayMs = fraud ? rng.int(c.minClickToConversionSeconds * 1000) : (c.minClickToConversionSeconds + 5) * 1000 + rng.exp(3 * 3_600_000);
+      const convertedAt = ts + delayMs;
+      if (convertedAt >= o.windowEnd || delayMs > c.attributionWindowDays * DAY_MS) continue;
+      const amount = c.payoutModel === 'CPS' ? Math.max(500, Math.round(rng.logNormal(4500, 0.8))) : null;
+      const value = conversionValue({ model: c.payoutModel, revenueCents: c.revenueCents, payoutCents: c.payoutCents, revenueBps: c.revenueBps, payoutBps: c.payoutBps }, override, amount);
+      if (!value.ok) continue;
+      const ageDays = (o.windowEnd - convertedAt) / DAY_MS;
+      let status: ConversionStatus;
+      let why: string | null = null;
+      if (fraud) {
+        status = 'pending';
+        why = 'suspected_fraud';
+      } else if (c.approvalMode === 'manual' && ageDays < (c.autoApproveAfterDays ?? 7) && rng.chance(0.8)) {
+        status = 'pending';
+        why = 'manual_review';
+      } else if (ageDays > 1 && rng.chance(camp.demo.rejectRate)) {
+        status = 'rejected';
+        why = 'advertiser_rejected';
+      } else {
+        status = 'approved';
+      }
+      const capDay = dayKey(convertedAt);
+      let st = capState.get(c._id);
+      if (!st) capState.set(c._id, (st = { day: new Map(), total: { n: 0, spend: 0 } }));
+      const d = st.day.get(capDay) ?? { n: 0, spend: 0 };
+      const caps = c.caps;
+      let capHeld = status !== 'rejected';
+      if (capHeld) {
+        if ((caps.dailyConversions !== null && d.n >= caps.dailyConversions) || (caps.totalConversions !== null && st.total.n >= caps.totalConversions)) {
+          status = 'rejected';
+          why = 'cap_reached';
+          capHeld = false;
+        } else if (
+          (caps.dailyBudgetCents !== null && d.spend + value.revenueCents > caps.dailyBudgetCents) ||
+          (caps.totalBudgetCents !== null && st.total.spend + value.revenueCents > caps.totalBudgetCents)
+        ) {
+          status = 'rejected';
+          why = 'budget_exhausted';
+          capHeld = false;
+        } else {
+          d.n++;
+          d.spend += value.revenueCents;
+          st.total.n++;
+          st.total.spend += value.revenueCents;
+          st.day.set(capDay, d);
+        }
+      }
+      const id = rng.hex(24);
+      const txnId = `ORD-${rng.hex(10).toUpperCase()}`;
+      const flags = statusFlags(status);
+      conversions.push({
+        _id: id, clickId, linkId: link._id, campaignId: c._id, affiliateId: aff.id, advertiserId: c.advertiserId, txnId,
+        clickKey: c.oneConversionPerClick ? clickId : `${clickId}|${txnId}`, status, reason: why, suspectedFraud: fraud,
+        ...flags, currency: c.currency, saleAmountCents: amount, revenueCents: value.revenueCents, payoutCents: value.payoutCents,
+        revApprovedCents: flags.approved * value.revenueCents, revPendingCents: flags.pending * value.revenueCents,
+        payApprovedCents: flags.approved * value.payoutCents, payPendingCents: flags.pending * value.payoutCents,
+        capHeld, capDay: capHeld ? capDay : null, clickedAt: new Date(ts), convertedAt: new Date(convertedAt), hour: new Date(hourStart(convertedAt)),
+        approvedAt: status === 'approved' ? new Date(convertedAt) : null,
+        sub1: click.sub1, sub2: click.sub2, sub3: click.sub3, sub4: null, sub5: null, payoutId: null,
+        history: [{ at: new Date(convertedAt), by: null, from: null, to: status, reason: why, note: 'postback' }],
+        createdAt: new Date(convertedAt), updatedAt: new Date(convertedAt),
+      });
+      const rejectedAtIntake = why === 'cap_reached' || why === 'budget_exhausted';
+      postbacks.push({
+        _id: id, receivedAt: new Date(convertedAt), method: 'GET', ip: null, test: false,
+        params: { click_id: clickId, txn_id: txnId, ...(amount !== null ? { amount: (amount / 100).toFixed(2) } : {}) },
+        state: rejectedAtIntake ? 'rejected' : 'attributed', reason: rejectedAtIntake ? why : null, detail: null,
+        campaignId: c._id, advertiserId: c.advertiserId, conversionId: rejectedAtIntake ? null : id,
+        resolvedAt: new Date(convertedAt + 200),
+      });
+      // Advertisers sometimes fire the same postback twice, or with a click id from elsewhere.
+      if (rng.chance(0.02)) {
+        postbacks.push({
+          _id: rng.hex(24), receivedAt: new Date(convertedAt + 60_000), method: 'GET', ip: null, test: false,
+          params: { click_id: clickId, txn_id: txnId }, state: 'rejected', reason: 'duplicate', detail: null,
+          campaignId: c._id, advertiserId: c.advertiserId, conversionId: null, resolvedAt: new Date(convertedAt + 60_200),
+        });
+      }
+      if (rng.chance(0.01)) {
+        postbacks.push({
+          _id: rng.hex(24), receivedAt: new Date(convertedAt + 30_000), method: 'GET', ip: null, test: false,
+          params: { click_id: rng.hex(32), txn_id: `ORD-${rng.hex(10).toUpperCase()}` }, state: 'rejected', reason: 'unknown_click', detail: null,
+          campaignId: c._id, advertiserId: c.advertiserId, conversionId: null, resolvedAt: new Date(convertedAt + 30_200),
+        });
+      }
+    }
+
+    if (!o.done.has(day)) {
+      const col = await clickPartition(ctx.db, day);
+      for (let i = 0; i < clicks.length; i += 5000) {
+        const chunk = clicks.slice(i, i + 5000);
+        await insertIgnoringDuplicates(col as never, chunk);
+        o.onProgress(chunk.length);
+      }
+      await insertIgnoringDuplicates(ctx.db.collection('conversions') as never, conversions);
+      await insertIgnoringDuplicates(ctx.db.collection('postbacks') as never, postbacks);
+      await o.onDayDone(day);
+    } else {
+      o.onProgress(clicks.length);
+    }
+    counts.clicks += clicks.length;
+    counts.conversions += conversions.length;
+    counts.postbacks += postbacks.length;
+  }
+  return counts;
+}
+
+/** Rebuilds the cap/budget counters from the conversions that hold a place, so caps apply to new traffic. */
+export async function rebuildCampaignCounters(ctx: AppContext): Promise<void> {
+  const rows = await ctx.db
+    .collection('conversions')
+    .aggregate<{ _id: { c: string; d: string }; n: number; spend: number }>([
+      { $match: { capHeld: true } },
+      { $group: { _id: { c: '$campaignId', d: '$capDay' }, n: { $sum: 1 }, spend: { $sum: '$revenueCents' } } },
+    ])
+    .toArray();
+  const totals = new Map<string, { n: number; spend: number }>();
+  const ops = rows.map((r) => {
+    const t = totals.get(r._id.c) ?? { n: 0, spend: 0 };
+    t.n += r.n;
+    t.spend += r.spend;
+    totals.set(r._id.c, t);
+    return { updateOne: { filter: { _id: `${r._id.c}|${r._id.d}` }, update: { $set: { campaignId: r._id.c, day: r._id.d, conversions: r.n, spendCents: r.spend } }, upsert: true } };
+  });
+  for (const [c, t] of totals) {
+    ops.push({ updateOne: { filter: { _id: `${c}|total` }, update: { $set: { campaignId: c, day: 'total', conversions: t.n, spendCents: t.spend } }, upsert: true } });
+  }
+  if (ops.length) await ctx.db.collection<{ _id: string }>('campaign_counters').bulkWrite(ops, { ordered: false });
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../backend/src/context';
+import { listClickPartitions, clickPartition } from '../../backend/src/db/raw-events';
+import { hourStart } from '../../backend/src/domain/time-buckets';
+import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
+import { applyFinalStatuses, seedNetwork } from '../src/accounts';
+import { rebuildCampaignCounters, writeHistory } from '../src/history';
+
+let ctx: AppContext;
+beforeAll(async () => { ctx = await createTestContext(); });
+afterAll(async () => { await destroyTestContext(ctx); });
+
+async function countClicks(): Promise<number> {
+  let n = 0;
+  for (const day of await listClickPartitions(ctx.db)) n += await (await clickPartition(ctx.db, day)).countDocuments();
+  return n;
+}
+
+describe('seed', () => {
+  it('writes a realistic history once; re-running inserts nothing twice', async () => {
+    const windowEnd = hourStart(Date.now());
+    const run = async () => {
+      const net = await seedNetwork(ctx, new Date(windowEnd - 4 * 86_400_000));
+      const counts = await writeHistory(ctx, net, { clicks: 6000, days: 3, windowEnd, seed: 7, done: new Set(), onProgress: () => {}, onDayDone: async () => {} });
+      await rebuildCampaignCounters(ctx);
+      await applyFinalStatuses(ctx, net);
+      return counts;
+    };
+    const first = await run();
+    expect(first.clicks).toBeGreaterThan(5900);
+    expect(await countClicks()).toBe(first.clicks);
+    const conversions = await ctx.models.Conversion.countDocuments();
+    expect(conversions).toBe(first.conversions);
+
+    const second = await run();
+    expect(second).toEqual(first);
+    expect(await countClicks()).toBe(first.clicks);
+    expect(await ctx.models.Conversion.countDocuments()).toBe(conversions);
+    expect(await ctx.models.User.countDocuments()).toBe(16);
+    expect(await ctx.models.Campaign.countDocuments()).toBe(8);
+
+    const statuses = await ctx.models.Conversion.distinct('status');
+    expect(statuses.sort()).toEqual(['approved', 'pending', 'rejected']);
+    const models = await ctx.models.Campaign.distinct('payoutModel');
+    expect(models.sort()).toEqual(['CPA', 'CPC', 'CPL', 'CPS']);
+    const day = (await listClickPartitions(ctx.db)).at(-1)!;
+    const reasons = await (await clickPartition(ctx.db, day)).distinct('reason');
+    expect(reasons).toEqual(expect.arrayContaining([null, 'bot', 'campaign_paused']));
+    expect(await (await clickPartition(ctx.db, day)).countDocuments({ unique: 0 })).toBeGreaterThan(0);
+    expect(await ctx.models.User.countDocuments({ status: 'suspended' })).toBe(1);
+    expect(await ctx.models.Campaign.countDocuments({ status: 'paused' })).toBe(1);
+    // No conversion before its click, none after the window.
+    const bad = await ctx.models.Conversion.countDocuments({ convertedAt: { $gte: new Date(windowEnd) } });
+    expect(bad).toBe(0);
+    // Cap counters match the conversions that hold a place.
+    const held = await ctx.models.Conversion.countDocuments({ capHeld: true });
+    const totals = await ctx.models.CampaignCounter.find({ day: 'total' }).lean();
+    expect(totals.reduce((n, t) => n + t.conversions, 0)).toBe(held);
+  });
+});
