@@ -9,7 +9,7 @@ import { MissingServiceError } from './errors';
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** Bump when the source fixes below change, so cached binaries are rebuilt. */
-const BUILD_REVISION = 'offerly2';
+const BUILD_REVISION = 'offerly3';
 
 /**
  * Source fixes applied to FerretDB v1.24.2 before building.
@@ -31,6 +31,11 @@ const BUILD_REVISION = 'offerly2';
  *   through. Offerly's caps, budgets and status transitions rely on MongoDB's
  *   single-document atomicity, so these commands are serialized per collection
  *   (SQLite has one writer at a time anyway; reads and inserts stay concurrent).
+ * - createIndexes with two or more indexes that all exist already panics
+ *   ("slice bounds out of range": it deletes from a shrinking copy by the
+ *   original position) and drops the connection, so every process after the
+ *   first that opens a day's click partition failed. It now deletes by name,
+ *   and index creation takes the same per-collection lock.
  */
 const ADDED_FILES: Array<{ file: string; text: string }> = [
   {
@@ -74,6 +79,16 @@ const SOURCE_FIXES: Array<{ file: string; from: string; to: string }> = [
     file: 'internal/handler/msg_findandmodify.go',
     from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
     to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\tdefer lockCollection(params.DB, params.Collection)()\n\n',
+  },
+  {
+    file: 'internal/handler/msg_createindexes.go',
+    from: '\tcollection, err := common.GetRequiredParam[string](document, command)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n',
+    to: '\tcollection, err := common.GetRequiredParam[string](document, command)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\n\tdefer lockCollection(dbName, collection)()\n',
+  },
+  {
+    file: 'internal/handler/msg_createindexes.go',
+    from: 'filteredToCreate = slices.Delete(filteredToCreate, i, i+1)',
+    to: 'filteredToCreate = slices.DeleteFunc(filteredToCreate, func(x backends.IndexInfo) bool { return x.Name == newIdx.Name })',
   },
   {
     file: 'internal/handler/msg_delete.go',

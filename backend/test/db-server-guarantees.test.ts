@@ -3,9 +3,10 @@ import type { AppContext } from '../src/context';
 import { createTestContext, destroyTestContext } from './helpers/context';
 
 /**
- * Caps, budgets and status transitions rely on the database applying each
- * single-document update atomically. This holds on MongoDB; on FerretDB only
- * with the per-collection write lock added in services/ferretdb-build.ts.
+ * What Offerly relies on from the MongoDB-wire server. Caps, budgets and
+ * status transitions need each single-document update applied atomically;
+ * this holds on MongoDB, and on FerretDB with the fixes in
+ * services/ferretdb-build.ts.
  */
 let ctx: AppContext;
 beforeAll(async () => { ctx = await createTestContext(); });
@@ -32,5 +33,13 @@ describe('single-document atomicity of the MongoDB-wire server', () => {
     await col.insertOne({ _id: 'a', s: 'pending' });
     const res = await Promise.all(['approved', 'rejected', 'approved', 'rejected'].map((to) => col.findOneAndUpdate({ _id: 'a', s: 'pending' }, { $set: { s: to } })));
     expect(res.filter((r) => r !== null)).toHaveLength(1);
+  });
+
+  it('creates indexes that exist already without failing (a second process opening a click partition)', async () => {
+    const col = ctx.db.collection('clicks_20000101');
+    const specs = [{ key: { hour: 1, campaignId: 1 } }, { key: { campaignId: 1, hour: 1 } }, { key: { affiliateId: 1, hour: 1 } }];
+    await Promise.all(Array.from({ length: 20 }, () => col.createIndexes(specs)));
+    await col.createIndexes(specs);
+    expect((await col.listIndexes().toArray()).length).toBe(4);
   });
 });
