@@ -1,3 +1,4 @@
+import type { IndexDescription } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { createTestContext, destroyTestContext } from './helpers/context';
@@ -37,7 +38,7 @@ describe('single-document atomicity of the MongoDB-wire server', () => {
 
   it('creates indexes that exist already without failing (a second process opening a click partition)', async () => {
     const col = ctx.db.collection('clicks_20000101');
-    const specs = [{ key: { hour: 1, campaignId: 1 } }, { key: { campaignId: 1, hour: 1 } }, { key: { affiliateId: 1, hour: 1 } }];
+    const specs: IndexDescription[] = [{ key: { hour: 1, campaignId: 1 } }, { key: { campaignId: 1, hour: 1 } }, { key: { affiliateId: 1, hour: 1 } }];
     await Promise.all(Array.from({ length: 20 }, () => col.createIndexes(specs)));
     await col.createIndexes(specs);
     expect((await col.listIndexes().toArray()).length).toBe(4);
