@@ -49,8 +49,8 @@ export async function putPostbackSettings(ctx: AppContext, affiliateId: string, 
   const u = (await ctx.models.User.findByIdAndUpdate(
     affiliateId,
     { $set: { postbackUrl: input.url, postbackEnabled: input.enabled } },
-    { returnDocument: 'after', projection: { postbackUrl: 1, postbackEnabled: 1, postbackSecret: 1 } },
+    { returnDocument: 'after' }, // no projection: FerretDB does not support it in findAndModify
   ).lean()) as Settings | null;
   if (!u) throw notFound('Account');
-  return u;
+  return { postbackUrl: u.postbackUrl, postbackEnabled: u.postbackEnabled, postbackSecret: u.postbackSecret };
 }

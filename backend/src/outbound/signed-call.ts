@@ -76,7 +76,9 @@ export async function callSigned(rawUrl: string, opts: CallOptions): Promise<Cal
     [SIGNATURE_HEADER]: signPostback(opts.secret, timestamp, url.href),
   };
   try {
-    const status = await request(url, vetted.addresses[0]!, headers, opts.timeoutMs);
+    // IPv4 first: a host listed with both families often listens on IPv4 only.
+    const address = vetted.addresses.find((a) => a.family === 4) ?? vetted.addresses[0]!;
+    const status = await request(url, address, headers, opts.timeoutMs);
     if (status >= 200 && status < 300) return done('delivered', status, null);
     const why = status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}`;
     return done('failed', status, why);
