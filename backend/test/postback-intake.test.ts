@@ -77,6 +77,13 @@ describe('postback intake', () => {
     expect([await queued(), await stored()]).toEqual([q0, s0]);
   });
 
+  it('answers HEAD probes without taking them for postbacks', async () => {
+    const [q0, s0] = [await queued(), await stored()];
+    const res = await fetch(`${e.api.url}/api/track/postback?click_id=abc&token=t`, { method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect([await queued(), await stored()]).toEqual([q0, s0]);
+  });
+
   it('names the missing click_id', async () => {
     const res = await e.server.post('/api/track/postback', { txn_id: 'x' });
     expect(res.status).toBe(400);

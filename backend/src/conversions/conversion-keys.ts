@@ -19,21 +19,22 @@ export const clickLookupKey = (clickKey: string) => `c|${clickKey}`;
 
 const keys = (ctx: AppContext) => ctx.db.collection<ConversionKeyDoc>(CONVERSION_KEYS);
 
-export async function recordConversionKeys(ctx: AppContext, conv: Pick<ConversionDoc, '_id' | 'campaignId' | 'txnId' | 'clickKey'>): Promise<void> {
+export type ConversionLookup = { campaignId: string; txnId: string } | { clickKey: string };
+
+const keyOf = (l: ConversionLookup) => ('txnId' in l ? txnLookupKey(l.campaignId, l.txnId) : clickLookupKey(l.clickKey));
+
+/** Writes the keys a conversion will be looked up by (each write costs, so only those that can be used). */
+export async function recordConversionKeys(ctx: AppContext, conversionId: string, lookups: ConversionLookup[]): Promise<void> {
+  if (lookups.length === 0) return;
   await keys(ctx).bulkWrite(
-    [txnLookupKey(conv.campaignId, conv.txnId), clickLookupKey(conv.clickKey)].map((_id) => ({
-      updateOne: { filter: { _id }, update: { $setOnInsert: { conversionId: conv._id } }, upsert: true },
-    })),
+    lookups.map((l) => ({ updateOne: { filter: { _id: keyOf(l) }, update: { $setOnInsert: { conversionId } }, upsert: true } })),
     { ordered: false },
   );
 }
 
-export type ConversionLookup = { campaignId: string; txnId: string } | { clickKey: string };
-
 /** The conversion holding a transaction id or click key, by key; `scan` falls back to a collection scan. */
 export async function findConversionByKey(ctx: AppContext, lookup: ConversionLookup, opts: { scan?: boolean } = {}): Promise<ConversionDoc | null> {
-  const key = 'txnId' in lookup ? txnLookupKey(lookup.campaignId, lookup.txnId) : clickLookupKey(lookup.clickKey);
-  const k = await keys(ctx).findOne({ _id: key });
+  const k = await keys(ctx).findOne({ _id: keyOf(lookup) });
   if (k) {
     const conv = (await ctx.models.Conversion.findById(k.conversionId).lean()) as ConversionDoc | null;
     if (conv) return conv;
@@ -41,6 +42,6 @@ export async function findConversionByKey(ctx: AppContext, lookup: ConversionLoo
   if (!opts.scan) return null;
   const filter = 'txnId' in lookup ? { campaignId: lookup.campaignId, txnId: lookup.txnId } : { clickKey: lookup.clickKey };
   const conv = (await ctx.models.Conversion.findOne(filter).lean()) as ConversionDoc | null;
-  if (conv) await recordConversionKeys(ctx, conv);
+  if (conv) await recordConversionKeys(ctx, conv._id, [lookup]);
   return conv;
 }

@@ -22,7 +22,7 @@ import { applyTransitionEffects } from './transition-effects';
  * The conversion worker's work for one postback. Every step is safe to run
  * again after a crash or a retry, and concurrent runs of the same postback
  * produce one conversion counted once:
- *   1. the postback document is upserted; a resolved postback is left alone;
+ *   1. the postback is read; a resolved one is left alone (its document is written with its outcome);
  *   2. token → campaign; 3. click (waiting while it may still be in the click queue);
  *   4. an existing conversion with the transaction id (or click) → status change or duplicate;
  *   5. attribution and value; 6. the conversion is inserted as `processing` with
@@ -48,10 +48,33 @@ interface Resolution {
   conversionId?: string | null;
 }
 
+/** Postbacks known only from their job so far: their document is written once, with the outcome. */
+const unsaved = new WeakSet<PostbackDoc>();
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
+
 async function resolve(ctx: AppContext, pb: PostbackDoc, r: Resolution): Promise<PostbackOutcome> {
-  const res = { state: r.state, reason: r.reason ?? null, detail: r.detail ?? null, conversionId: r.conversionId ?? null };
-  await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued' }, { $set: { ...res, resolvedAt: new Date() } });
-  return { kind: 'resolved', state: res.state, reason: res.reason, conversionId: res.conversionId };
+  const $set = {
+    state: r.state,
+    reason: r.reason ?? null,
+    detail: r.detail ?? null,
+    conversionId: r.conversionId ?? null,
+    campaignId: pb.campaignId ?? null,
+    advertiserId: pb.advertiserId ?? null,
+    resolvedAt: new Date(),
+  };
+  let written = false;
+  if (unsaved.has(pb)) {
+    try {
+      await ctx.models.Postback.create({ ...pb, ...$set });
+      written = true;
+    } catch (err) {
+      // Stored meanwhile (a concurrent run, or the spool): fall through to the conditional update.
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  if (!written) await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued' }, { $set });
+  return { kind: 'resolved', state: $set.state, reason: $set.reason, conversionId: $set.conversionId };
 }
 
 const reject = (ctx: AppContext, pb: PostbackDoc, reason: RejectReason, detail: string, conversionId: string | null = null) =>
@@ -59,16 +82,30 @@ const reject = (ctx: AppContext, pb: PostbackDoc, reason: RejectReason, detail: 
 
 const noteFor = (pb: PostbackDoc) => `postback ${pb._id}`;
 
-async function upsertPostback(ctx: AppContext, job: PostbackJobData): Promise<PostbackDoc> {
-  // Insert-then-read rather than an upsert with $setOnInsert: FerretDB drops null fields from those.
-  try {
-    return (await ctx.models.Postback.create(postbackDocFor(job))).toObject() as PostbackDoc;
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-  }
-  const pb = (await ctx.models.Postback.findById(job.id).lean()) as PostbackDoc | null;
-  if (!pb) throw new RetryLater(`postback ${job.id} could not be stored`);
+/**
+ * The postback as stored, or as carried by the job when it has no document
+ * yet. Writing it only with its outcome saves a write per postback (the
+ * SQLite-backed server commits one write at a time); until then the job in
+ * Redis is its durable record.
+ */
+async function loadPostback(ctx: AppContext, job: PostbackJobData): Promise<PostbackDoc> {
+  const stored = (await ctx.models.Postback.findById(job.id).lean()) as PostbackDoc | null;
+  if (stored) return stored;
+  const pb = postbackDocFor(job);
+  unsaved.add(pb);
   return pb;
+}
+
+/** Stores a postback that has to wait, so its advertiser sees it as queued meanwhile. */
+async function storeWaiting(ctx: AppContext, pb: PostbackDoc): Promise<void> {
+  if (unsaved.has(pb)) {
+    try {
+      await ctx.models.Postback.create(pb);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued', campaignId: null }, { $set: { campaignId: pb.campaignId, advertiserId: pb.advertiserId } });
 }
 
 function lookupFor(campaign: CampaignDoc, clickId: string, txnId: string | undefined): ConversionLookup | null {
@@ -102,8 +139,8 @@ async function handleExisting(ctx: AppContext, pb: PostbackDoc, existing: Conver
 }
 
 export async function processPostback(ctx: AppContext, job: PostbackJobData): Promise<PostbackOutcome> {
-  // 1. Store the postback (it may only have existed in the queue until now).
-  const pb = await upsertPostback(ctx, job);
+  // 1. The postback; one that is resolved already is left alone.
+  const pb = await loadPostback(ctx, job);
   if (pb.state !== 'queued') return { kind: 'resolved', state: pb.state, reason: pb.reason, conversionId: pb.conversionId };
   const params = pb.params;
   const receivedAt = pb.receivedAt.getTime();
@@ -112,9 +149,8 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
   // 2. Token → campaign.
   const campaign = params.token ? await campaignForToken(ctx, params.token, receivedAt) : null;
   if (!campaign) return reject(ctx, pb, 'bad_token', params.token ? 'no campaign has this postback token' : 'the token parameter is missing');
-  if (pb.campaignId !== campaign._id) {
-    await ctx.models.Postback.updateOne({ _id: pb._id }, { $set: { campaignId: campaign._id, advertiserId: campaign.advertiserId } });
-  }
+  pb.campaignId = campaign._id;
+  pb.advertiserId = campaign.advertiserId;
 
   // 3. The click.
   const clickId = params.click_id ?? '';
@@ -127,6 +163,7 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
     if (clickedAt <= now + MAX_CLOCK_SKEW_MS && now < waitUntil) {
       // The click may still be in the click queue: look again later, sooner while it is young.
       const step = Math.min(Math.max(1000, (now - receivedAt) / 2), MAX_WAIT_STEP_MS);
+      await storeWaiting(ctx, pb);
       return { kind: 'wait', untilMs: Math.min(now + step, waitUntil) };
     }
     return reject(ctx, pb, 'unknown_click', 'no click with this id');
@@ -226,7 +263,10 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
         throw new RetryLater('duplicate key without a conflicting conversion', { cause: err });
       }
     }
-    await recordConversionKeys(ctx, conv);
+    const lookups: ConversionLookup[] = [];
+    if (params.txn_id !== undefined) lookups.push({ campaignId: campaign._id, txnId: conv.txnId });
+    if (conv.clickKey === conv.clickId) lookups.push({ clickKey: conv.clickKey });
+    await recordConversionKeys(ctx, conv._id, lookups);
   }
 
   if (conv.status === 'processing') {
