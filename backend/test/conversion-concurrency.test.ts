@@ -99,4 +99,34 @@ describe('caps and budgets under concurrency', () => {
     expect(await processPostback(e.ctx, data)).toMatchObject({ kind: 'resolved', state: 'attributed' });
     expect(await counter(c, 'total')).toMatchObject({ conversions: 1 });
   }, 90_000);
+
+  it('resumes after a crash between storing the conversion and finalizing it, counting it once', async () => {
+    const c = await campaignWithLink(e, { name: 'Crash before finalize', caps: { dailyConversions: 100 } });
+    const a = job({ click_id: await insertClick(e.ctx, c), txn_id: 'a', token: c.postbackSecret });
+    await processPostback(e.ctx, a);
+    const done = (await e.ctx.models.Conversion.findById(a.id).lean())!;
+    // What step 6 leaves behind for postback b when the process dies right after it.
+    const b = job({ click_id: await insertClick(e.ctx, c), txn_id: 'b', token: c.postbackSecret });
+    const { createdAt: _c, updatedAt: _u, ...rest } = done;
+    await e.ctx.models.Conversion.create({
+      ...rest, _id: b.id, clickId: b.params.click_id, clickKey: b.params.click_id, txnId: 'b', status: 'processing', reason: null,
+      approved: 0, pending: 0, rejected: 0, revApprovedCents: 0, payApprovedCents: 0, capHeld: false, capDay: null, approvedAt: null, history: [],
+    });
+    expect(await processPostback(e.ctx, b)).toMatchObject({ kind: 'resolved', state: 'attributed', conversionId: b.id });
+    expect(await e.ctx.models.Conversion.findById(b.id).lean()).toMatchObject({ status: 'approved', capHeld: true, revApprovedCents: 1000 });
+    expect(await counter(c, 'total')).toMatchObject({ conversions: 2, spendCents: 2000 });
+    expect(await liveToday(c)).toMatchObject({ conversions: 2 });
+  });
+
+  it('redoes nothing twice after a crash between finalizing and recording the outcome', async () => {
+    const c = await campaignWithLink(e, { name: 'Crash before resolve', caps: { dailyConversions: 100 } });
+    const a = job({ click_id: await insertClick(e.ctx, c), txn_id: 'a', token: c.postbackSecret });
+    await processPostback(e.ctx, a);
+    await e.ctx.models.Postback.deleteOne({ _id: a.id }); // as if the outcome had never been written
+    expect(await processPostback(e.ctx, a)).toMatchObject({ kind: 'resolved', state: 'attributed', conversionId: a.id });
+    expect(await e.ctx.models.Postback.findById(a.id).lean()).toMatchObject({ state: 'attributed', campaignId: c.id });
+    expect(await counter(c, 'total')).toMatchObject({ conversions: 1 });
+    expect(await liveToday(c)).toMatchObject({ conversions: 1 });
+    expect((await e.ctx.models.Conversion.findById(a.id).lean())!.history).toHaveLength(1);
+  });
 });

@@ -263,13 +263,15 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
         throw new RetryLater('duplicate key without a conflicting conversion', { cause: err });
       }
     }
+  }
+
+  if (conv.status === 'processing') {
+    // Lookup keys first (again, on a retry after a crash): later postbacks find it by _id.
     const lookups: ConversionLookup[] = [];
     if (params.txn_id !== undefined) lookups.push({ campaignId: campaign._id, txnId: conv.txnId });
     if (conv.clickKey === conv.clickId) lookups.push({ clickKey: conv.clickKey });
     await recordConversionKeys(ctx, conv._id, lookups);
-  }
 
-  if (conv.status === 'processing') {
     // 7. Caps and budget. A crash between the gate and the finalize below makes the
     // retry take a second place: the campaign may hold one place too many, never too few.
     let status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: conv.suspectedFraud, requested });

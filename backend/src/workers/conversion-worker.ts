@@ -30,7 +30,10 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
   );
   worker.on('failed', (job, err) => {
     if (err instanceof DelayedError || err.name === 'DelayedError') return;
-    ctx.log.warn({ err, postbackId: job?.id, attempts: job?.attemptsMade }, 'postback processing failed; BullMQ retries it');
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    // A postback that exhausts its attempts stays `queued` and its job stays in the failed set for an operator.
+    if (final) ctx.log.error({ err, postbackId: job.id, attempts: job.attemptsMade }, 'postback processing gave up');
+    else ctx.log.warn({ err, postbackId: job?.id, attempts: job?.attemptsMade }, 'postback processing failed; BullMQ retries it');
   });
   worker.on('error', (err) => ctx.log.warn({ err }, 'conversion worker error'));
 
