@@ -201,6 +201,11 @@ describe('rejection reasons', () => {
     await expectRejected({ click_id: await insertClick(e.ctx, cps), amount: '10.00', currency: 'eur', token: cps.postbackSecret }, 'currency_mismatch');
     expect((await sendAndResolve(e, { click_id: await insertClick(e.ctx, cps), amount: '10.00', currency: 'usd', token: cps.postbackSecret })).state).toBe('attributed');
   });
+
+  it('invalid_request: an amount beyond the largest sum Offerly handles', async () => {
+    const pb = await expectRejected({ click_id: await insertClick(e.ctx, cpa), amount: '999999999999.99', token: cpa.postbackSecret }, 'invalid_request');
+    expect(pb.detail).toContain('amount');
+  });
 });
 
 describe('visibility of postbacks', () => {
