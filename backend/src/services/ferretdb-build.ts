@@ -9,7 +9,7 @@ import { MissingServiceError } from './errors';
 export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 export const FERRETDB_VERSION = 'v1.24.2';
 /** Bump when the source fixes below change, so cached binaries are rebuilt. */
-const BUILD_REVISION = 'offerly1';
+const BUILD_REVISION = 'offerly3';
 
 /**
  * Source fixes applied to FerretDB v1.24.2 before building.
@@ -24,7 +24,41 @@ const BUILD_REVISION = 'offerly1';
  *   so `{_id, status: …}` conditional updates scanned the table. The handler
  *   re-applies the full filter to what the backend returns, so pushing down the
  *   `_id` part of a larger filter is safe.
+ * - update, findAndModify and delete are read-modify-write in FerretDB's handler
+ *   (query, apply in Go, write back by _id) with nothing that stops two commands
+ *   from reading the same version of a document: 50 concurrent `$inc`s left a
+ *   counter at 4, and `{ _id, n: { $lt: 10 } }` conditional updates let 31 of 50
+ *   through. Offerly's caps, budgets and status transitions rely on MongoDB's
+ *   single-document atomicity, so these commands are serialized per collection
+ *   (SQLite has one writer at a time anyway; reads and inserts stay concurrent).
+ * - createIndexes with two or more indexes that all exist already panics
+ *   ("slice bounds out of range": it deletes from a shrinking copy by the
+ *   original position) and drops the connection, so every process after the
+ *   first that opens a day's click partition failed. It now deletes by name,
+ *   and index creation takes the same per-collection lock.
  */
+const ADDED_FILES: Array<{ file: string; text: string }> = [
+  {
+    file: 'internal/handler/collection_lock.go',
+    text: `package handler
+
+import "sync"
+
+var collectionLocks sync.Map
+
+// lockCollection serializes read-modify-write commands on one collection so a
+// single-document update is atomic, as it is in MongoDB.
+func lockCollection(db, collection string) func() {
+	v, _ := collectionLocks.LoadOrStore(db+"."+collection, new(sync.Mutex))
+	mu := v.(*sync.Mutex)
+	mu.Lock()
+
+	return mu.Unlock
+}
+`,
+  },
+];
+
 const SOURCE_FIXES: Array<{ file: string; from: string; to: string }> = [
   {
     file: 'internal/backends/sqlite/metadata/metadata.go',
@@ -35,6 +69,31 @@ const SOURCE_FIXES: Array<{ file: string; from: string; to: string }> = [
     file: 'internal/backends/sqlite/collection.go',
     from: 'if params.Filter.Len() == 1 {',
     to: 'if params.Filter.Len() >= 1 {',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tvar matched, modified int32\n',
+    to: '\tvar matched, modified int32\n\n\tdefer lockCollection(params.DB, params.Collection)()\n',
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    from: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n',
+    to: 'func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n\tdefer lockCollection(params.DB, params.Collection)()\n\n',
+  },
+  {
+    file: 'internal/handler/msg_createindexes.go',
+    from: '\tcollection, err := common.GetRequiredParam[string](document, command)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n',
+    to: '\tcollection, err := common.GetRequiredParam[string](document, command)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\n\tdefer lockCollection(dbName, collection)()\n',
+  },
+  {
+    file: 'internal/handler/msg_createindexes.go',
+    from: 'filteredToCreate = slices.Delete(filteredToCreate, i, i+1)',
+    to: 'filteredToCreate = slices.DeleteFunc(filteredToCreate, func(x backends.IndexInfo) bool { return x.Name == newIdx.Name })',
+  },
+  {
+    file: 'internal/handler/msg_delete.go',
+    from: '\tvar deleted int32\n',
+    to: '\tvar deleted int32\n\n\tdefer lockCollection(params.DB, params.Collection)()\n',
   },
 ];
 
@@ -77,6 +136,7 @@ export function ensureFerretDb(log: (msg: string) => void = () => {}): string {
     fs.cpSync(info.Dir, src, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', src]);
     fs.writeFileSync(path.join(src, 'build/version/version.txt'), `${FERRETDB_VERSION}\n`);
+    for (const added of ADDED_FILES) fs.writeFileSync(path.join(src, added.file), added.text);
     for (const fix of SOURCE_FIXES) {
       const file = path.join(src, fix.file);
       const text = fs.readFileSync(file, 'utf8');

@@ -1,10 +1,15 @@
 import type { AppContext } from '../context';
+import { startConversionWorker } from './conversion-worker';
+import { startDeliveryWorker } from './delivery-worker';
 
 /** Starts one BullMQ worker (or loop) and returns how to stop it gracefully. */
 export type WorkerStarter = (ctx: AppContext) => Promise<() => Promise<void>>;
 
 /** Every background worker the `worker` process runs. Feature areas add theirs here. */
-export const WORKERS: Array<{ name: string; start: WorkerStarter }> = [];
+export const WORKERS: Array<{ name: string; start: WorkerStarter }> = [
+  { name: 'conversions', start: startConversionWorker },
+  { name: 'deliveries', start: startDeliveryWorker },
+];
 
 /** Starts the named workers (all by default); the returned function stops them in reverse order. */
 export async function startWorkers(ctx: AppContext, names?: string[]): Promise<() => Promise<void>> {

@@ -1,11 +1,22 @@
 import type { AppContext } from '../../context';
 import { adminRoutes } from './admin';
+import { affiliatePostbackRoutes } from './affiliate-postback';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
+import { conversionRoutes } from './conversions';
 import { healthRoutes } from './health';
+import { postbackRoutes } from './postbacks';
 import type { RouteSpec } from './types';
 
 /** Every API route. Feature areas add their list here. */
 export function allRoutes(ctx: AppContext): RouteSpec[] {
-  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx)];
+  return [
+    ...healthRoutes(ctx),
+    ...authRoutes(ctx),
+    ...campaignRoutes(ctx),
+    ...adminRoutes(ctx),
+    ...postbackRoutes(ctx),
+    ...conversionRoutes(ctx),
+    ...affiliatePostbackRoutes(ctx),
+  ];
 }

@@ -1,0 +1,80 @@
+import type { AppContext } from '../context';
+import type { CampaignDoc } from '../db/models/campaign';
+import type { ConversionDoc } from '../db/models/conversion';
+import { canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
+import { statusFields } from '../domain/conversion-money';
+import { ApiError, conflict, notFound } from '../domain/errors';
+import { dayKey } from '../domain/time-buckets';
+import { releaseCapPlace, takeCapPlace } from './cap-gate';
+import { applyTransitionEffects } from './transition-effects';
+
+export interface StatusChangeOptions {
+  /** User id of who changed it; null for the system (postbacks, scheduled jobs). */
+  by: string | null;
+  note?: string;
+  /** Why it is rejected (only kept for `rejected`); defaults to advertiser_rejected. */
+  reason?: string | null;
+}
+
+/**
+ * Moves a conversion to another status: the one way statuses change after
+ * creation (review API, advertiser status postbacks, auto-approval).
+ *
+ * The update is conditional on the status, the cap place and the payout it
+ * was read with, so of two concurrent changes exactly one wins; the loser
+ * gets a 409. Rejecting gives the cap/budget place back; leaving `rejected`
+ * must take one again, which fails with 409 and `details.reason`
+ * `cap_reached` / `budget_exhausted` when the campaign is full.
+ */
+export async function changeConversionStatus(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<ConversionDoc> {
+  const conv = (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null;
+  if (!conv) throw notFound('Conversion');
+  if (conv.status === 'processing') throw conflict('The conversion is still being processed; try again in a moment');
+  if (conv.payoutId) throw conflict('The conversion is part of a payout and can no longer change', { payoutId: conv.payoutId });
+  const from = conv.status;
+  if (from === to) throw conflict(`The conversion is already ${to}`);
+  if (!canChangeStatus(from, to, false)) throw conflict(`A ${from} conversion cannot become ${to}`);
+
+  let capHeld = conv.capHeld;
+  let capDay = conv.capDay;
+  let taken: string | null = null;
+  if (countsTowardCaps(to) && !conv.capHeld) {
+    const campaign = (await ctx.models.Campaign.findById(conv.campaignId).lean()) as CampaignDoc | null;
+    if (!campaign) throw notFound('Campaign');
+    const day = dayKey(conv.convertedAt.getTime());
+    const gate = await takeCapPlace(ctx, campaign, day, conv.revenueCents);
+    if (!gate.ok) {
+      const what = gate.reason === 'cap_reached' ? 'conversion cap is reached' : 'budget is exhausted';
+      throw new ApiError('conflict', `The campaign’s ${what}`, { reason: gate.reason });
+    }
+    capHeld = true;
+    capDay = day;
+    taken = day;
+  } else if (!countsTowardCaps(to)) {
+    capHeld = false;
+  }
+
+  const now = new Date();
+  const reason = to === 'rejected' ? (opts.reason ?? 'advertiser_rejected') : null;
+  const updated = (await ctx.models.Conversion.findOneAndUpdate(
+    { _id: id, status: from, payoutId: null, capHeld: conv.capHeld },
+    {
+      $set: { status: to, reason, capHeld, capDay, approvedAt: to === 'approved' ? now : null, ...statusFields(to, conv.revenueCents, conv.payoutCents) },
+      $push: { history: { at: now, by: opts.by, from, to, reason, note: opts.note ?? '' } },
+    },
+    { returnDocument: 'after' },
+  ).lean()) as ConversionDoc | null;
+  if (!updated) {
+    if (taken) await releaseCapPlace(ctx, conv.campaignId, taken, conv.revenueCents);
+    throw conflict('The conversion changed meanwhile; reload and retry');
+  }
+  // A crash between the update above and this release keeps the place taken: caps err on the safe side.
+  if (conv.capHeld && !capHeld && conv.capDay) await releaseCapPlace(ctx, conv.campaignId, conv.capDay, conv.revenueCents);
+  try {
+    await applyTransitionEffects(ctx, updated, from, to, updated.history.length);
+  } catch (err) {
+    // The change itself is stored; the hour is still re-rolled within ROLLUP_LOOKBACK_HOURS when recent.
+    ctx.log.error({ err, conversionId: id, from, to }, 'conversion status changed but its follow-up effects failed');
+  }
+  return updated;
+}

@@ -1,0 +1,50 @@
+import type { Emitter } from '@socket.io/redis-emitter';
+import type { AppContext } from '../context';
+import type { ConversionDoc } from '../db/models/conversion';
+import { markHoursDirty } from '../db/rollup-dirty';
+import type { ConversionStatus } from '../domain/attribution';
+import { liveConversionDelta } from '../domain/conversion-money';
+import { dayStart } from '../domain/time-buckets';
+import { enqueueConversionDelivery } from '../outbound/delivery-jobs';
+import { createLiveEmitter, recordLive } from '../realtime/live-counters';
+
+const emitters = new WeakMap<AppContext, Emitter>();
+
+function liveEmitter(ctx: AppContext): Emitter {
+  let e = emitters.get(ctx);
+  if (!e) emitters.set(ctx, (e = createLiveEmitter(ctx.redis, ctx.keys)));
+  return e;
+}
+
+const LIVE_ONCE_TTL_S = 2 * 86_400;
+
+/**
+ * What follows a conversion status transition: its hour is re-rolled, live
+ * totals move, and the affiliate's outbound postback is enqueued. Only the
+ * caller that made the transition runs this, and a retry after a crash may
+ * run it again, so each part is idempotent: dirty marks are, delivery jobs
+ * have a fixed id per status, and live counters are guarded by a per-transition
+ * key (`seq` = the transition's position in the history). A crash between
+ * that key and the counters loses one live increment (the rollups, not the
+ * live counters, are the record).
+ */
+export async function applyTransitionEffects(
+  ctx: AppContext,
+  conv: Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'convertedAt' | 'revenueCents' | 'payoutCents'>,
+  from: ConversionStatus | null,
+  to: ConversionStatus,
+  seq: number,
+): Promise<void> {
+  await markHoursDirty(ctx.db, [conv.convertedAt]);
+  const delta = liveConversionDelta(from, to, conv.revenueCents, conv.payoutCents);
+  // Live counters cover today; changes to older conversions show up in the rollups only.
+  if (delta.conversions !== 0 && conv.convertedAt.getTime() >= dayStart(Date.now())) {
+    const first = await ctx.redis.set(`${ctx.keys.prefix}:live-once:${conv._id}:${seq}`, '1', 'EX', LIVE_ONCE_TTL_S, 'NX');
+    if (first === 'OK') {
+      await recordLive({ redis: ctx.redis, keys: ctx.keys, emitter: liveEmitter(ctx) }, [
+        { at: conv.convertedAt.getTime(), campaignId: conv.campaignId, affiliateId: conv.affiliateId, currency: conv.currency, delta },
+      ]);
+    }
+  }
+  await enqueueConversionDelivery(ctx, conv._id, to);
+}

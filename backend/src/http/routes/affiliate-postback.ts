@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context';
+import type { DeliveryDoc } from '../../db/models/delivery';
+import { conflict } from '../../domain/errors';
+import { getPostbackSettings, postbackSettingsSchema, putPostbackSettings, settingsView } from '../../outbound/affiliate-settings';
+import { deliverTest, deliveryView } from '../../outbound/deliver';
+import { parse } from '../middleware/validate';
+import { principalOf } from '../request-context';
+import { paged, pageQuery, route, type RouteSpec } from './types';
+
+export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
+  return [
+    route('get', '/api/affiliate/postback', 'affiliate.settings', 'The affiliate’s outbound postback settings', async (req, res) => {
+      res.json(settingsView(await getPostbackSettings(ctx, principalOf(req).id)));
+    }),
+
+    route('put', '/api/affiliate/postback', 'affiliate.settings', 'Set the outbound postback URL (macros allowed) and switch it on or off', async (req, res) => {
+      const input = parse(postbackSettingsSchema, req.body, 'body');
+      res.json(settingsView(await putPostbackSettings(ctx, principalOf(req).id, input)));
+    }),
+
+    route('post', '/api/affiliate/postback/test', 'affiliate.settings', 'Call the outbound postback URL once now with sample values', async (req, res) => {
+      const p = principalOf(req);
+      const s = await getPostbackSettings(ctx, p.id);
+      if (!s.postbackUrl || !s.postbackSecret) throw conflict('Save a postback URL first');
+      res.json({ delivery: deliveryView(await deliverTest(ctx, p.id, s.postbackUrl, s.postbackSecret)) });
+    }),
+
+    route('get', '/api/affiliate/deliveries', 'affiliate.deliveries', 'Log of outbound postback calls, newest first', async (req, res) => {
+      const q = parse(z.object(pageQuery).strict(), req.query, 'query');
+      const filter = { affiliateId: principalOf(req).id };
+      const [items, total] = await Promise.all([
+        ctx.models.Delivery.find(filter).sort({ at: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Delivery.countDocuments(filter),
+      ]);
+      res.json(paged(items.map((d) => deliveryView(d as DeliveryDoc)), total, q.page, q.limit));
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { loadCampaign } from '../../campaigns/campaigns';
+import type { AppContext } from '../../context';
+import { acceptPostback } from '../../conversions/postback-intake';
+import { sendTestPostback } from '../../conversions/test-postback';
+import { postbackView } from '../../conversions/views';
+import type { PostbackDoc } from '../../db/models/postback';
+import { ApiError, notFound } from '../../domain/errors';
+import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
+import { parse, zodDetails } from '../middleware/validate';
+import { principalOf } from '../request-context';
+import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+
+const hexId = idParam.shape.id;
+const listQuery = z
+  .object({ ...pageQuery, campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
+  .strict();
+
+export function postbackRoutes(ctx: AppContext): RouteSpec[] {
+  /**
+   * The advertiser's server calls this. The request is only checked for being
+   * readable and queued; the answer does not say whether it will be
+   * attributed (see GET /api/track/postback/:id for that).
+   */
+  const intake = route('get', '/api/track/postback', 'public', 'Inbound S2S postback (advertiser → Offerly)', async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method === 'HEAD') {
+      res.status(200).end(); // link checkers probe with HEAD; that is not a postback
+      return;
+    }
+    const raw = mergePostbackParams(req.query, req.body);
+    const parsed = postbackParamsSchema.safeParse(raw);
+    if (!parsed.success) {
+      const message = raw.click_id === undefined ? 'click_id is required' : 'Invalid postback parameters';
+      throw new ApiError('validation_failed', message, zodDetails(parsed.error));
+    }
+    const id = await acceptPostback(ctx, { method: req.method, ip: req.ip ?? null, params: storedParams(parsed.data) });
+    res.json({ accepted: true, id });
+  });
+
+  return [
+    intake,
+    { ...intake, method: 'post' },
+
+    route('get', '/api/track/postback/:id', 'postbacks.read', 'How an inbound postback was resolved', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const p = principalOf(req);
+      const pb = (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null;
+      // Postbacks of other advertisers' campaigns (or not yet tied to one) answer 404, like missing ones.
+      if (!pb || (p.role !== 'admin' && pb.advertiserId !== p.id)) throw notFound('Postback');
+      res.json({ postback: postbackView(pb) });
+    }),
+
+    route('get', '/api/postbacks', 'postbacks.list', 'Inbound postbacks: an advertiser’s own campaigns, all for admins', async (req, res) => {
+      const q = parse(listQuery, req.query, 'query');
+      const p = principalOf(req);
+      const filter: Record<string, unknown> = {};
+      if (p.role !== 'admin') filter.advertiserId = p.id;
+      if (q.campaignId) filter.campaignId = q.campaignId;
+      if (q.state) filter.state = q.state;
+      const [items, total] = await Promise.all([
+        ctx.models.Postback.find(filter).sort({ receivedAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Postback.countDocuments(filter),
+      ]);
+      res.json(paged(items.map((pb) => postbackView(pb as PostbackDoc)), total, q.page, q.limit));
+    }),
+
+    route('post', '/api/campaigns/:id/test-postback', 'postbacks.test', 'Record a test click and send a postback for it through the pipeline', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const campaign = await loadCampaign(ctx, principalOf(req), id, 'manage');
+      res.json(await sendTestPostback(ctx, campaign, req.ip ?? null));
+    }),
+  ];
+}

@@ -1,0 +1,58 @@
+import { DelayedError, Worker, type Job } from 'bullmq';
+import type { AppContext } from '../context';
+import { processPostback } from '../conversions/process-postback';
+import type { PostbackJobData } from '../conversions/postback-job';
+import { replaySpooledPostbacks } from '../conversions/postback-spool';
+import { QUEUE_NAMES } from '../queues';
+import { blockingConnection } from './connection';
+
+const REPLAY_INTERVAL_MS = 5_000;
+
+/**
+ * Drains the `conversions` queue. A postback whose click is not stored yet
+ * is put back as a delayed job (not a failed attempt) until the click shows
+ * up or POSTBACK_CLICK_WAIT_SECONDS pass. Alongside, a loop replays postbacks
+ * that were stored in MongoDB while Redis was down.
+ */
+export async function startConversionWorker(ctx: AppContext): Promise<() => Promise<void>> {
+  const connection = blockingConnection(ctx, 'conversion-worker');
+  const worker = new Worker<PostbackJobData>(
+    QUEUE_NAMES.conversions,
+    async (job: Job<PostbackJobData>, token?: string) => {
+      const outcome = await processPostback(ctx, job.data);
+      if (outcome.kind === 'wait') {
+        await job.moveToDelayed(outcome.untilMs, token);
+        throw new DelayedError();
+      }
+      return outcome;
+    },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_CONVERSION_CONCURRENCY },
+  );
+  worker.on('failed', (job, err) => {
+    if (err instanceof DelayedError || err.name === 'DelayedError') return;
+    const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
+    // A postback that exhausts its attempts stays `queued` and its job stays in the failed set for an operator.
+    if (final) ctx.log.error({ err, postbackId: job.id, attempts: job.attemptsMade }, 'postback processing gave up');
+    else ctx.log.warn({ err, postbackId: job?.id, attempts: job?.attemptsMade }, 'postback processing failed; BullMQ retries it');
+  });
+  worker.on('error', (err) => ctx.log.warn({ err }, 'conversion worker error'));
+
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    running = replaySpooledPostbacks(ctx, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 1000)
+      .then((n) => { if (n) ctx.log.info({ replayed: n }, 'replayed spooled postbacks'); })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'postback replay failed; trying again later'));
+  };
+  const timer = setInterval(tick, Math.min(REPLAY_INTERVAL_MS, Math.max(200, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 500)));
+  tick();
+
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+    await worker.close();
+    connection.disconnect();
+  };
+}

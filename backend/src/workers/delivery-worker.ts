@@ -1,0 +1,33 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { AppContext } from '../context';
+import { CONVERSION_DELIVERY_JOB, type ConversionDeliveryData } from '../outbound/delivery-jobs';
+import { deliverConversion } from '../outbound/deliver';
+import { QUEUE_NAMES } from '../queues';
+import { blockingConnection } from './connection';
+
+/**
+ * Calls affiliates' outbound postback URLs. A failed call is retried by
+ * BullMQ (5 attempts, exponential backoff); a refused URL (not http(s), or an
+ * address that is not public) is not retried, since it would be refused again.
+ */
+export async function startDeliveryWorker(ctx: AppContext): Promise<() => Promise<void>> {
+  const connection = blockingConnection(ctx, 'delivery-worker');
+  const worker = new Worker<ConversionDeliveryData>(
+    QUEUE_NAMES.deliveries,
+    async (job: Job<ConversionDeliveryData>) => {
+      if (job.name !== CONVERSION_DELIVERY_JOB) return { skipped: `unknown job ${job.name}` };
+      const res = await deliverConversion(ctx, job.data.conversionId, job.attemptsMade + 1);
+      if (res.kind === 'skipped') return { skipped: res.why };
+      const d = res.delivery;
+      if (d.outcome === 'refused') throw new UnrecoverableError(`refused: ${d.error ?? ''}`);
+      if (d.outcome === 'failed') throw new Error(`delivery failed: ${d.error ?? `HTTP ${d.httpStatus}`}`);
+      return { delivered: d._id };
+    },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_DELIVERY_CONCURRENCY },
+  );
+  worker.on('error', (err) => ctx.log.warn({ err }, 'delivery worker error'));
+  return async () => {
+    await worker.close();
+    connection.disconnect();
+  };
+}

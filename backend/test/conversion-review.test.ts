@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeConversionStatus } from '../src/conversions/status-change';
+import { listDirtyHours } from '../src/db/rollup-dirty';
+import { dayKey, hourStart } from '../src/domain/time-buckets';
+import { readLive } from '../src/realtime/live-counters';
+import { approvedAffiliate, register } from './helpers/api';
+import { campaignWithLink, insertClick, sendAndResolve, startPostbackEnv, type Party, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
+
+/** Only the conversion worker runs, so delivery jobs stay in their queue and can be looked at. */
+let e: PostbackEnv;
+let manual: TestCampaign;
+
+beforeAll(async () => {
+  e = await startPostbackEnv({}, ['conversions']);
+  manual = await campaignWithLink(e, { name: 'Reviewed', approvalMode: 'manual' });
+}, 60_000);
+afterAll(async () => { await e?.close(); });
+
+async function convert(c: TestCampaign, extra: Record<string, string> = {}) {
+  const pb = await sendAndResolve(e, { click_id: await insertClick(e.ctx, c), token: c.postbackSecret, ...extra });
+  return pb;
+}
+
+const counter = (c: TestCampaign, day = dayKey(Date.now())) => e.ctx.models.CampaignCounter.findById(`${c.id}|${day}`).lean();
+const liveToday = async (c: TestCampaign) => (await readLive(e.ctx.redis, e.ctx.keys, 'campaign', c.id)).today;
+
+describe('conversion review', () => {
+  it('approves and rejects pending conversions, keeping who/when/from/to/note', async () => {
+    const pb = await convert(manual);
+    const id = pb.conversionId as string;
+    const approved = await e.adv.client.post(`/api/conversions/${id}/approve`, { note: 'looks good' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.conversion).toMatchObject({ id, status: 'approved', campaignName: 'Reviewed', revenueCents: 1000, payoutCents: 700, reason: null });
+    const h = approved.body.conversion.history;
+    expect(h).toHaveLength(2);
+    expect(h[1]).toMatchObject({ by: e.adv.id, from: 'pending', to: 'approved', note: 'looks good' });
+    expect(Date.parse(h[1].at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(await e.ctx.models.Conversion.findById(id).lean()).toMatchObject({ approved: 1, pending: 0, revApprovedCents: 1000, revPendingCents: 0, payApprovedCents: 700 });
+
+    const again = await e.adv.client.post(`/api/conversions/${id}/approve`, {});
+    expect(again.status).toBe(409);
+
+    const rejected = await e.admin.client.post(`/api/conversions/${id}/reject`, { note: 'chargeback' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.conversion).toMatchObject({ status: 'rejected', reason: 'admin_rejected' });
+    expect(rejected.body.conversion.history.map((x: any) => x.to)).toEqual(['pending', 'approved', 'rejected']);
+    expect(await e.ctx.models.Conversion.findById(id).lean()).toMatchObject({ approved: 0, rejected: 1, revApprovedCents: 0, payApprovedCents: 0, capHeld: false, approvedAt: null });
+
+    // Each new status is announced to the affiliate once, and the hour is re-rolled.
+    for (const s of ['pending', 'approved', 'rejected']) expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:${s}`)).toBeTruthy();
+    const dirty = await listDirtyHours(e.ctx.db);
+    const conv = await e.ctx.models.Conversion.findById(id).lean();
+    expect(dirty.map((d) => d._id.getTime())).toContain(hourStart(conv!.convertedAt.getTime()));
+  });
+
+  it('answers 409 for a conversion in a payout, 404 for others’ and unknown ones, 403 for affiliates', async () => {
+    const pb = await convert(manual);
+    const id = pb.conversionId as string;
+    const stranger = await register(e.api.url, 'advertiser');
+    expect((await stranger.client.post(`/api/conversions/${id}/approve`)).status).toBe(404);
+    expect((await e.aff.client.post(`/api/conversions/${id}/approve`)).status).toBe(403);
+    expect((await e.adv.client.post('/api/conversions/aaaaaaaaaaaaaaaaaaaaaaaa/approve')).status).toBe(404);
+    expect((await e.adv.client.post('/api/conversions/nope/approve')).status).toBe(400);
+    expect((await e.adv.client.post(`/api/conversions/${id}/approve`, { note: 5 })).status).toBe(400);
+    await e.ctx.models.Conversion.updateOne({ _id: id }, { $set: { payoutId: 'bbbbbbbbbbbbbbbbbbbbbbbb' } });
+    const paid = await e.adv.client.post(`/api/conversions/${id}/reject`);
+    expect(paid.status).toBe(409);
+    expect(paid.body.error.message).toContain('payout');
+  });
+
+  it('lets only one of two concurrent reviews win', async () => {
+    const pb = await convert(manual);
+    const id = pb.conversionId as string;
+    const [a, b] = await Promise.all([e.adv.client.post(`/api/conversions/${id}/approve`), e.admin.client.post(`/api/conversions/${id}/reject`)]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect((await e.ctx.models.Conversion.findById(id).lean())!.history).toHaveLength(2);
+  });
+
+  it('rejecting gives the cap place back, so a new postback fits; re-approving must pass the gate again', async () => {
+    const capped = await campaignWithLink(e, { name: 'Cap 1', caps: { dailyConversions: 1 } });
+    const first = await convert(capped);
+    expect(first.state).toBe('attributed');
+    expect((await convert(capped)).reason).toBe('cap_reached');
+    expect(await counter(capped)).toMatchObject({ conversions: 1, spendCents: 1000 });
+
+    expect((await e.adv.client.post(`/api/conversions/${first.conversionId}/reject`, { note: 'fraud' })).status).toBe(200);
+    expect(await counter(capped)).toMatchObject({ conversions: 0, spendCents: 0 });
+    expect(await counter(capped, 'total')).toMatchObject({ conversions: 0 });
+
+    const next = await convert(capped);
+    expect(next.state).toBe('attributed');
+    const back = await e.adv.client.post(`/api/conversions/${first.conversionId}/approve`);
+    expect(back.status).toBe(409);
+    expect(back.body.error.details).toEqual({ reason: 'cap_reached' });
+    expect((await e.ctx.models.Conversion.findById(first.conversionId).lean())!.status).toBe('rejected');
+
+    expect((await e.adv.client.post(`/api/conversions/${next.conversionId}/reject`)).status).toBe(200);
+    expect((await e.adv.client.post(`/api/conversions/${first.conversionId}/approve`)).status).toBe(200);
+    expect(await counter(capped)).toMatchObject({ conversions: 1, spendCents: 1000 });
+    expect(await e.ctx.models.Conversion.findById(first.conversionId).lean()).toMatchObject({ status: 'approved', capHeld: true });
+  });
+
+  it('keeps live totals right through reviews', async () => {
+    const c = await campaignWithLink(e, { name: 'Live', approvalMode: 'manual' });
+    const a = await convert(c);
+    const b = await convert(c);
+    expect(await liveToday(c)).toMatchObject({ conversions: 2, money: { USD: { revenueCents: 2000, payoutCents: 1400 } } });
+    await e.adv.client.post(`/api/conversions/${a.conversionId}/approve`);
+    expect(await liveToday(c)).toMatchObject({ conversions: 2 });
+    await e.adv.client.post(`/api/conversions/${b.conversionId}/reject`);
+    expect(await liveToday(c)).toMatchObject({ conversions: 1, money: { USD: { revenueCents: 1000, payoutCents: 700 } } });
+    await e.adv.client.post(`/api/conversions/${b.conversionId}/approve`);
+    expect(await liveToday(c)).toMatchObject({ conversions: 2, money: { USD: { revenueCents: 2000, payoutCents: 1400 } } });
+  });
+
+  it('is callable by scheduled jobs as changeConversionStatus', async () => {
+    const pb = await convert(manual);
+    const updated = await changeConversionStatus(e.ctx, pb.conversionId, 'approved', { by: null, note: 'auto-approved after 30 days' });
+    expect(updated).toMatchObject({ status: 'approved' });
+    expect(updated.history.at(-1)).toMatchObject({ by: null, from: 'pending', to: 'approved', note: 'auto-approved after 30 days' });
+    await expect(changeConversionStatus(e.ctx, pb.conversionId, 'approved', { by: null })).rejects.toMatchObject({ status: 409 });
+  });
+});
+
+describe('conversion lists', () => {
+  let other: TestCampaign;
+  let aff2: Party;
+
+  beforeAll(async () => {
+    aff2 = await approvedAffiliate(e.api.url, e.admin.client, 'second');
+    const adv2 = await register(e.api.url, 'advertiser');
+    other = await campaignWithLink(e, { name: 'Other advertiser' }, aff2, adv2);
+    await convert(other);
+  });
+
+  it('scopes by role: advertisers their campaigns, affiliates their own (without revenue), admins all', async () => {
+    const adv = await e.adv.client.get('/api/conversions?limit=500');
+    expect(adv.status).toBe(200);
+    expect(adv.body.total).toBeGreaterThan(0);
+    expect(adv.body.items.every((c: any) => c.campaignId !== other.id && typeof c.revenueCents === 'number' && c.campaignName)).toBe(true);
+    expect(adv.body.items.some((c: any) => c.status === 'processing')).toBe(false);
+
+    const aff = await aff2.client.get('/api/conversions');
+    expect(aff.body.total).toBe(1);
+    expect(aff.body.items[0]).toMatchObject({ campaignId: other.id, campaignName: 'Other advertiser', payoutCents: 700, status: 'approved' });
+    expect(aff.body.items[0]).not.toHaveProperty('revenueCents');
+    expect(aff.body.items[0]).not.toHaveProperty('history');
+    // An affiliate cannot widen its scope.
+    expect((await aff2.client.get(`/api/conversions?affiliateId=${e.aff.id}`)).body.total).toBe(1);
+
+    const admin = await e.admin.client.get(`/api/conversions?campaignId=${other.id}`);
+    expect(admin.body.total).toBe(1);
+    const all = await e.admin.client.get('/api/conversions?limit=1');
+    expect(all.body).toMatchObject({ page: 1, limit: 1, items: [expect.any(Object)] });
+    expect(all.body.total).toBe(adv.body.total + 1);
+  });
+
+  it('filters by status, affiliate and time, and refuses bad filters', async () => {
+    const pending = await e.adv.client.get(`/api/conversions?status=pending&campaignId=${manual.id}`);
+    expect(pending.body.items.every((c: any) => c.status === 'pending')).toBe(true);
+    const byAff = await e.admin.client.get(`/api/conversions?affiliateId=${aff2.id}`);
+    expect(byAff.body.total).toBe(1);
+    const future = await e.adv.client.get(`/api/conversions?from=${new Date(Date.now() + 3_600_000).toISOString()}`);
+    expect(future.body.total).toBe(0);
+    const today = await e.adv.client.get(`/api/conversions?from=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`);
+    expect(today.body.total).toBeGreaterThan(0);
+    expect((await e.adv.client.get('/api/conversions?status=processing')).status).toBe(400);
+    expect((await e.adv.client.get('/api/conversions?from=yesterday')).status).toBe(400);
+    expect((await e.adv.client.get('/api/conversions?limit=501')).status).toBe(400);
+  });
+});
