@@ -96,7 +96,7 @@ export async function startStack(): Promise<Stack> {
     const pageErrors: string[] = [];
     const newSession: Stack['newSession'] = async (opts = {}) => {
       // A fresh context per role: its own cookies, like separate browsers.
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: opts.viewport ?? LAPTOP, locale: 'en-US', timezoneId: 'UTC' });
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: opts.viewport ?? LAPTOP, locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce' });
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
       context.setDefaultTimeout(15_000);
       const page = await context.newPage();
@@ -138,8 +138,6 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
   for (const [suffix, size] of [['laptop', LAPTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(size);
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-    // Charts animate in; give them a moment so the picture shows the finished state.
-    await page.waitForTimeout(600);
     const file = path.join(SCREENSHOT_DIR, `${name}-${suffix}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);

@@ -106,7 +106,7 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
                         className={`inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600 ${c.align === 'right' ? 'flex-row-reverse' : ''}`}
                       >
                         {c.header}
-                        <span aria-hidden="true" className={active ? 'text-indigo-600' : 'text-slate-400'}>
+                        <span aria-hidden="true" className={active ? 'text-indigo-600' : 'text-slate-500'}>
                           {active && sort ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
                         </span>
                       </button>

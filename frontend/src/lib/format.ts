@@ -40,6 +40,6 @@ export function formatBucket(iso: string, granularity: 'hour' | 'day' | 'minute'
 
 export function humanize(s: string | null | undefined): string {
   if (!s) return '—';
-  const t = s.replace(/_/g, ' ');
+  const t = s.replace(/[_-]/g, ' ');
   return t.charAt(0).toUpperCase() + t.slice(1);
 }

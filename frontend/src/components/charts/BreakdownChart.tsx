@@ -1,9 +1,11 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatNumber } from '../../lib/format';
+import { useReducedMotion } from '../../hooks/useReducedMotion';
 import { COLORS } from './palette';
 
 /** Top rows of a breakdown as horizontal bars (clicks and conversions). */
 export function BreakdownChart({ rows, title }: { rows: Array<{ label: string; clicks: number; conversions: number }>; title: string }) {
+  const animate = !useReducedMotion();
   const top = [...rows].sort((a, b) => b.clicks - a.clicks).slice(0, 8);
   return (
     <figure className="m-0">
@@ -16,8 +18,8 @@ export function BreakdownChart({ rows, title }: { rows: Array<{ label: string; c
             <YAxis type="category" dataKey="label" width={120} tick={{ fontSize: 12, fill: COLORS.axis }} />
             <Tooltip formatter={(v) => formatNumber(Number(v))} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Bar dataKey="clicks" name="Clicks" fill={COLORS.clicks} radius={[0, 3, 3, 0]} />
-            <Bar dataKey="conversions" name="Conversions" fill={COLORS.conversions} radius={[0, 3, 3, 0]} />
+            <Bar isAnimationActive={animate} dataKey="clicks" name="Clicks" fill={COLORS.clicks} radius={[0, 3, 3, 0]} />
+            <Bar isAnimationActive={animate} dataKey="conversions" name="Conversions" fill={COLORS.conversions} radius={[0, 3, 3, 0]} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -4,6 +4,7 @@ import type { Granularity, SeriesRow } from '../../api/types';
 import { formatBucket, formatCompact, formatNumber } from '../../lib/format';
 import { formatMoney, formatMoneyCompact } from '../../lib/money';
 import { Segmented } from '../Tabs';
+import { useReducedMotion } from '../../hooks/useReducedMotion';
 import { COLORS } from './palette';
 
 type View = 'traffic' | 'money';
@@ -22,6 +23,7 @@ interface Props {
 /** Clicks and conversions (or money) per hour/day, in the report's time zone. */
 export function TimeSeriesChart({ series, granularity, tz, currency, showRevenue = true, title }: Props) {
   const [view, setView] = useState<View>('traffic');
+  const animate = !useReducedMotion();
   const data = series.map((r) => ({ ...r, label: formatBucket(r.t, granularity, tz) }));
   const money = view === 'money' && currency !== null;
   const totalClicks = series.reduce((s, r) => s + r.clicks, 0);
@@ -66,9 +68,9 @@ export function TimeSeriesChart({ series, granularity, tz, currency, showRevenue
                 <YAxis yAxisId="m" tick={{ fontSize: 12, fill: COLORS.axis }} tickLine={false} axisLine={false} width={64} tickFormatter={(v: number) => formatMoneyCompact(v, currency)} />
                 <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                {showRevenue && <Area yAxisId="m" type="monotone" dataKey="revenueCents" name="Revenue" stroke={COLORS.revenue} fill="url(#fillRevenue)" strokeWidth={2} />}
-                <Line yAxisId="m" type="monotone" dataKey="payoutCents" name={showRevenue ? 'Payout' : 'Earnings'} stroke={COLORS.payout} strokeWidth={2} dot={false} />
-                {showRevenue && <Line yAxisId="m" type="monotone" dataKey="profitCents" name="Profit" stroke={COLORS.profit} strokeWidth={2} dot={false} strokeDasharray="4 3" />}
+                {showRevenue && <Area yAxisId="m" isAnimationActive={animate} type="monotone" dataKey="revenueCents" name="Revenue" stroke={COLORS.revenue} fill="url(#fillRevenue)" strokeWidth={2} />}
+                <Line yAxisId="m" type="monotone" dataKey="payoutCents" isAnimationActive={animate} name={showRevenue ? 'Payout' : 'Earnings'} stroke={COLORS.payout} strokeWidth={2} dot={false} />
+                {showRevenue && <Line yAxisId="m" type="monotone" dataKey="profitCents" isAnimationActive={animate} name="Profit" stroke={COLORS.profit} strokeWidth={2} dot={false} strokeDasharray="4 3" />}
               </>
             ) : (
               <>
@@ -76,9 +78,9 @@ export function TimeSeriesChart({ series, granularity, tz, currency, showRevenue
                 <YAxis yAxisId="v" orientation="right" tick={{ fontSize: 12, fill: COLORS.axis }} tickLine={false} axisLine={false} width={40} allowDecimals={false} />
                 <Tooltip formatter={(v) => formatNumber(Number(v))} />
                 <Legend wrapperStyle={{ fontSize: 12 }} />
-                <Area yAxisId="c" type="monotone" dataKey="clicks" name="Clicks" stroke={COLORS.clicks} fill="url(#fillClicks)" strokeWidth={2} />
-                <Line yAxisId="c" type="monotone" dataKey="uniqueClicks" name="Unique clicks" stroke={COLORS.unique} strokeWidth={1.5} dot={false} />
-                <Line yAxisId="v" type="monotone" dataKey="conversions" name="Conversions" stroke={COLORS.conversions} strokeWidth={2} dot={series.length <= 31} />
+                <Area yAxisId="c" isAnimationActive={animate} type="monotone" dataKey="clicks" name="Clicks" stroke={COLORS.clicks} fill="url(#fillClicks)" strokeWidth={2} />
+                <Line yAxisId="c" isAnimationActive={animate} type="monotone" dataKey="uniqueClicks" name="Unique clicks" stroke={COLORS.unique} strokeWidth={1.5} dot={false} />
+                <Line yAxisId="v" isAnimationActive={animate} type="monotone" dataKey="conversions" name="Conversions" stroke={COLORS.conversions} strokeWidth={2} dot={series.length <= 31} />
               </>
             )}
           </ComposedChart>

@@ -63,7 +63,7 @@ export function AffiliatesPage() {
       ),
       sortValue: (a) => a.name,
     },
-    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-400">—</span>, sortValue: (a) => a.company, hideOnMobile: true },
+    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, sortValue: (a) => a.company, hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} />, sortValue: (a) => a.status },
     { id: 'registered', header: 'Registered', cell: (a) => formatDate(a.createdAt), sortValue: (a) => a.createdAt, hideOnMobile: true },
     {
@@ -77,7 +77,7 @@ export function AffiliatesPage() {
             {h.note ? ` — ${h.note}` : ''}
           </span>
         ) : (
-          <span className="text-slate-400">—</span>
+          <span className="text-slate-500">—</span>
         );
       },
       hideOnMobile: true,

@@ -10,6 +10,7 @@ import { Async, EmptyState } from '../../components/states';
 import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
+import { useDebounced } from '../../hooks/useDebounced';
 import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 
 function duration(run: JobRun): string {
@@ -19,7 +20,8 @@ function duration(run: JobRun): string {
 }
 
 export function JobRunsPage() {
-  const [job, setJob] = useState('');
+  const [jobInput, setJobInput] = useState('');
+  const job = useDebounced(jobInput.trim(), 300);
   const [page, setPage] = useState(1);
   const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, page, limit: 50 }, signal), [job, page]);
   const columns: Column<JobRun>[] = [
@@ -55,9 +57,9 @@ export function JobRunsPage() {
             <input
               id="job-filter"
               list="job-names"
-              value={job}
+              value={jobInput}
               onChange={(e) => {
-                setJob(e.target.value.trim());
+                setJobInput(e.target.value);
                 setPage(1);
               }}
               placeholder="All jobs"

@@ -108,7 +108,7 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
         <div>
           <p className="mb-1 text-sm font-medium text-slate-800">Signing secret</p>
           <p className="mb-2 text-xs text-slate-600">
-            Each call carries an <span className="font-mono">X-Offerly-Signature</span> header: an HMAC-SHA256 of the URL with this secret.
+            Each call carries an <span className="font-mono">X-Offerly-Signature</span> header made with this secret, so your server can check the call came from Offerly.
           </p>
           <CopyField value={initial.secret} what="signing secret" />
         </div>

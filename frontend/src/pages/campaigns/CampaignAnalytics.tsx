@@ -24,7 +24,7 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
   const cur = campaign.currency;
 
   const columns: Column<BreakdownRow>[] = [
-    { id: 'label', header: groupBy === 'affiliate' ? 'Affiliate' : 'Sub1', cell: (r) => r.label || <span className="text-slate-400">(none)</span>, sortValue: (r) => r.label },
+    { id: 'label', header: groupBy === 'affiliate' ? 'Affiliate' : 'Sub1', cell: (r) => r.label || <span className="text-slate-500">(none)</span>, sortValue: (r) => r.label },
     { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
     { id: 'unique', header: 'Unique', align: 'right', cell: (r) => <Num value={r.uniqueClicks} />, sortValue: (r) => r.uniqueClicks, hideOnMobile: true },
     { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
 import type { Campaign, CampaignStatus } from '../../api/types';
@@ -15,20 +15,12 @@ import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useSocket } from '../../context/SocketContext';
 import { useApi } from '../../hooks/useApi';
+import { useDebounced } from '../../hooks/useDebounced';
 import { useLiveToday } from '../../hooks/useLiveToday';
 import { formatDate, formatNumber } from '../../lib/format';
 
 type Filter = CampaignStatus | 'all';
 const PAGE = 25;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /** Campaigns with today's live clicks and conversions (advertiser: own; admin: all). */
 export function CampaignsPage() {
@@ -44,8 +36,8 @@ export function CampaignsPage() {
 
   const liveCell = (c: Campaign, pick: 'clicks' | 'conversions' | 'revenue') => {
     const t = live[c.id];
-    if (t === undefined) return <span className="text-slate-400">…</span>;
-    if (t === 'error') return <span className="text-slate-400" title="Live counters unavailable">—</span>;
+    if (t === undefined) return <span className="text-slate-500">…</span>;
+    if (t === 'error') return <span className="text-slate-500" title="Live counters unavailable">—</span>;
     if (pick === 'revenue') return <Money cents={t.money[c.currency]?.revenueCents ?? 0} currency={c.currency} />;
     return <span className="tabular-nums" data-live={`${pick}-${c.id}`}>{formatNumber(t[pick])}</span>;
   };

@@ -71,7 +71,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
       ? [{ id: 'revenue', header: 'Revenue', align: 'right' as const, cell: (c: Conversion) => <Money cents={c.revenueCents} currency={c.currency} />, sortValue: (c: Conversion) => c.revenueCents ?? null, hideOnMobile: true }]
       : []),
     { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <Money cents={c.payoutCents} currency={c.currency} />, sortValue: (c) => c.payoutCents },
-    { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-400">—</span>, sortValue: (c) => c.sub1 ?? null, hideOnMobile: true },
+    { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, sortValue: (c) => c.sub1 ?? null, hideOnMobile: true },
     ...(canReview
       ? [
           {

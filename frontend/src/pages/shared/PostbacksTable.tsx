@@ -28,7 +28,7 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
       ),
       sortValue: (p) => p.state,
     },
-    { id: 'reason', header: 'Reason', cell: (p) => (p.reason ? <span title={p.detail ?? undefined}>{humanize(p.reason)}</span> : <span className="text-slate-400">—</span>), sortValue: (p) => p.reason },
+    { id: 'reason', header: 'Reason', cell: (p) => (p.reason ? <span title={p.detail ?? undefined}>{humanize(p.reason)}</span> : <span className="text-slate-500">—</span>), sortValue: (p) => p.reason },
     { id: 'click', header: 'Click id', cell: (p) => <span className="font-mono text-xs">{p.params.click_id ?? '—'}</span>, hideOnMobile: true },
     { id: 'txn', header: 'Txn', cell: (p) => <span className="font-mono text-xs">{p.params.txn_id ?? '—'}</span>, hideOnMobile: true },
     { id: 'detail', header: 'Detail', cell: (p) => <span className="block max-w-xs truncate text-xs text-slate-600">{p.detail ?? ''}</span>, hideOnMobile: true },
