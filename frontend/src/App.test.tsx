@@ -83,4 +83,33 @@ describe('auth flow in the app shell', () => {
     // Endpoints this server lacks show their error state inside the page.
     expect((await screen.findAllByText('This server does not provide this yet.')).length).toBeGreaterThan(0);
   });
+
+  it('after signing out, the next account lands on its own home page, not the previous user’s page', async () => {
+    let me: Record<string, unknown> | null = user({ role: 'admin', name: 'Root' });
+    handler = (url) => {
+      if (url === '/api/auth/me') return me ? { status: 200, body: { user: me, csrfToken: 't' } } : unauthenticated;
+      if (url === '/api/auth/logout') {
+        me = null;
+        return { status: 200, body: { ok: true } };
+      }
+      if (url === '/api/auth/login') {
+        me = user();
+        return { status: 200, body: { user: me } };
+      }
+      if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    window.history.pushState({}, '', '/jobs');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Job runs' })).toBeInTheDocument();
+    const u = userEvent.setup();
+    await u.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('heading', { name: 'Sign in to Offerly' });
+    await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
+    await u.type(screen.getByLabelText(/Password/), 'correct horse');
+    await u.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { name: 'Campaigns' })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/campaigns');
+    expect(await screen.findByText('No campaigns yet')).toBeInTheDocument();
+  });
 });

@@ -37,7 +37,7 @@ function Gate() {
       <Routes>
         <Route path="/signin" element={<SignInPage />} />
         <Route path="/register" element={<RegisterPage />} />
-        <Route path="*" element={<Navigate to="/signin" replace state={{ from: location.pathname + location.search }} />} />
+        <Route path="*" element={<Navigate to="/signin" replace state={state.reason === 'signedOut' ? null : { from: location.pathname + location.search }} />} />
       </Routes>
     );
   }

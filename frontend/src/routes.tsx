@@ -1,4 +1,5 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
+import { matchPath } from 'react-router-dom';
 import type { Role } from './api/types';
 
 /** Pages load on demand, so the sign-in page does not wait for the chart library. */
@@ -52,3 +53,9 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/postback', element: page(() => import('./pages/affiliate/PostbackSettingsPage'), 'PostbackSettingsPage') },
   ],
 };
+
+/** Whether a path (e.g. the page a signed-out visitor asked for) is one of the role's pages. */
+export function canOpen(role: Role, pathWithSearch: string): boolean {
+  const path = pathWithSearch.split(/[?#]/)[0] ?? '';
+  return ROUTES[role].some((r) => matchPath(r.path, path) !== null);
+}

@@ -143,6 +143,32 @@ describe('dashboard in a real browser', () => {
     await affiliate.getByRole('link', { name: CAMPAIGN }).waitFor();
   });
 
+  it('the advertiser edits the payout and pauses the campaign; paused offers leave the affiliate’s list until resumed', async () => {
+    await advertiser.goto(`/campaigns/${campaignId}`);
+    await expectHeading(advertiser, CAMPAIGN);
+    await advertiser.getByRole('link', { name: 'Edit', exact: true }).click();
+    await expectHeading(advertiser, `Edit ${CAMPAIGN}`);
+    await advertiser.getByLabel('Payout per action').fill('8');
+    await advertiser.getByRole('button', { name: 'Save changes' }).click();
+    await advertiser.waitForURL(/tab=settings/);
+    await advertiser.getByText('Campaign saved').waitFor();
+    expect((await stack.ctx.models.Campaign.findById(campaignId).lean())?.payoutCents).toBe(800);
+
+    await advertiser.getByRole('button', { name: 'Pause', exact: true }).click();
+    await advertiser.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
+    await advertiser.getByText('Campaign paused').waitFor();
+    await affiliate.getByRole('link', { name: 'Offers' }).first().click();
+    await affiliate.getByText('No offers available').waitFor();
+
+    await advertiser.getByRole('button', { name: 'Resume', exact: true }).click();
+    await advertiser.getByRole('dialog').getByRole('button', { name: 'Resume' }).click();
+    await advertiser.getByText('Campaign active').waitFor();
+    await affiliate.reload();
+    await affiliate.getByRole('link', { name: CAMPAIGN, exact: true }).waitFor();
+    await affiliate.getByRole('link', { name: CAMPAIGN, exact: true }).click();
+    await affiliate.getByText('$8.00').waitFor();
+  });
+
   it('each role signs out and back in through the sign-in form and lands on its home page', async () => {
     const homes: Array<[Page, string, RegExp, string]> = [
       [admin, people.admin.email, /\/overview$/, 'Platform overview'],

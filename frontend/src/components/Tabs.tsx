@@ -49,16 +49,15 @@ export function TabPanel({ idPrefix, id, children }: { idPrefix: string; id: str
   );
 }
 
-/** Compact segmented filter (status filters above tables). */
+/** Compact segmented filter (status filters above tables): toggle buttons, the pressed one is active. */
 export function Segmented<T extends string>({ options, value, onChange, label }: { options: Array<{ id: NoInfer<T>; label: string }>; value: T; onChange(v: NoInfer<T>): void; label: string }) {
   return (
-    <div role="radiogroup" aria-label={label} className="inline-flex flex-wrap rounded-lg bg-slate-100 p-0.5">
+    <div role="group" aria-label={label} className="inline-flex flex-wrap rounded-lg bg-slate-100 p-0.5">
       {options.map((o) => (
         <button
           key={o.id}
           type="button"
-          role="radio"
-          aria-checked={o.id === value}
+          aria-pressed={o.id === value}
           onClick={() => onChange(o.id)}
           className={`rounded-md px-2.5 py-1 text-xs font-medium focus-visible:outline-2 focus-visible:outline-indigo-600 ${
             o.id === value ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'

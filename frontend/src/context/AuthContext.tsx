@@ -5,7 +5,8 @@ import type { User } from '../api/types';
 
 export type AuthState =
   | { status: 'loading' }
-  | { status: 'signedOut'; expired: boolean }
+  /** `reason`: never signed in this visit, the session ended (a 401), or the user signed out. */
+  | { status: 'signedOut'; reason: 'visit' | 'expired' | 'signedOut' }
   | { status: 'signedIn'; user: User }
   | { status: 'error'; error: ApiError };
 
@@ -29,7 +30,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const { user } = await authApi.me();
       setState({ status: 'signedIn', user });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) setState({ status: 'signedOut', expired: false });
+      if (err instanceof ApiError && err.status === 401) setState({ status: 'signedOut', reason: 'visit' });
       else setState({ status: 'error', error: err instanceof ApiError ? err : new ApiError(0, 'unknown', String(err)) });
     }
   }, []);
@@ -42,7 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       api.onUnauthorized(() => {
-        setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', expired: true } : s));
+        setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', reason: 'expired' } : s));
       }),
     [],
   );
@@ -65,7 +66,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     } catch {
       // The session may already be gone; either way we forget it here.
     }
-    setState({ status: 'signedOut', expired: false });
+    setState({ status: 'signedOut', reason: 'signedOut' });
   }, []);
 
   const value = useMemo<AuthValue>(

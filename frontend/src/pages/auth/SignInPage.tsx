@@ -4,6 +4,7 @@ import { Button } from '../../components/Button';
 import { FormAlert, TextField } from '../../components/form/fields';
 import { homeFor } from '../../components/layout/nav';
 import { useAuth } from '../../context/AuthContext';
+import { canOpen } from '../../routes';
 import { asApiError } from '../../hooks/useApi';
 import { hasErrors, isEmail, type Errors } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
@@ -17,7 +18,7 @@ export function SignInPage() {
   const [errors, setErrors] = useState<Errors<'email' | 'password'>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const expired = state.status === 'signedOut' && state.expired;
+  const expired = state.status === 'signedOut' && state.reason === 'expired';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -31,7 +32,7 @@ export function SignInPage() {
     try {
       const user = await signIn(email.trim(), password);
       const from = (location.state as { from?: string } | null)?.from;
-      navigate(from && from !== '/signin' ? from : homeFor(user.role), { replace: true });
+      navigate(from && canOpen(user.role, from) ? from : homeFor(user.role), { replace: true });
     } catch (err) {
       const apiErr = asApiError(err);
       setErrors({ email: apiErr.fieldErrors.email, password: apiErr.fieldErrors.password });
