@@ -48,20 +48,30 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
 }
 
 /**
- * Applies an admin's review to an affiliate. The status filter makes the
- * update conditional, so two admins acting at once cannot both transition it.
+ * Applies an admin's review to an affiliate. A short Redis lock serializes
+ * reviews of one affiliate: FerretDB 1.24 applies `{ _id, status }`
+ * conditional updates without atomicity (two concurrent ones both succeed),
+ * so the status filter alone does not stop two admins transitioning it at once.
  */
 export async function reviewAffiliate(ctx: AppContext, affiliateId: string, action: ReviewAction, adminId: string, note: string) {
-  const user = await ctx.models.User.findOne({ _id: affiliateId, role: 'affiliate' }).lean();
-  if (!user) throw notFound('Affiliate');
-  const to = reviewTransition(user.status, action);
-  if (!to) throw new ApiError('conflict', `Cannot ${action} an affiliate that is ${user.status}`);
-  const updated = await ctx.models.User.findOneAndUpdate(
-    { _id: affiliateId, status: user.status },
-    { $set: { status: to }, $push: { statusHistory: { at: new Date(), by: adminId, from: user.status, to, note } } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
-  await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
-  return updated;
+  const lock = `${ctx.keys.prefix}:lock:review:${affiliateId}`;
+  if ((await ctx.redis.set(lock, adminId, 'PX', 10_000, 'NX')) !== 'OK') {
+    throw new ApiError('conflict', 'Another review of this affiliate is in progress; reload and retry');
+  }
+  try {
+    const user = await ctx.models.User.findOne({ _id: affiliateId, role: 'affiliate' }).lean();
+    if (!user) throw notFound('Affiliate');
+    const to = reviewTransition(user.status, action);
+    if (!to) throw new ApiError('conflict', `Cannot ${action} an affiliate that is ${user.status}`);
+    const updated = await ctx.models.User.findOneAndUpdate(
+      { _id: affiliateId, status: user.status },
+      { $set: { status: to }, $push: { statusHistory: { at: new Date(), by: adminId, from: user.status, to, note } } },
+      { returnDocument: 'after' },
+    ).lean();
+    if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
+    await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
+    return updated;
+  } finally {
+    await ctx.redis.del(lock);
+  }
 }
