@@ -10,7 +10,7 @@ const VARIANTS: Record<Variant, string> = {
   primary: 'bg-indigo-600 text-white shadow-sm hover:bg-indigo-700',
   secondary: 'bg-white text-slate-800 shadow-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50',
   danger: 'bg-rose-600 text-white shadow-sm hover:bg-rose-700',
-  success: 'bg-emerald-600 text-white shadow-sm hover:bg-emerald-700',
+  success: 'bg-emerald-700 text-white shadow-sm hover:bg-emerald-800',
   ghost: 'text-slate-700 hover:bg-slate-100',
 };
 const SIZES: Record<Size, string> = { sm: 'px-2.5 py-1.5 text-xs', md: 'px-3.5 py-2 text-sm' };

@@ -48,7 +48,7 @@ export function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; o
 
   return (
     <Modal title={options.title} onClose={onClose}>
-      <form onSubmit={submit} className="space-y-4">
+      <form onSubmit={submit} noValidate className="space-y-4">
         {options.message && <div className="text-sm text-slate-700">{options.message}</div>}
         {options.reference && <TextField label={options.reference.label} value={reference} onChange={setReference} maxLength={200} />}
         {options.note && (

@@ -88,11 +88,14 @@ export function AffiliatesPage() {
       align: 'right',
       cell: (a) => (
         <span className="flex justify-end gap-1.5">
-          {ACTIONS[a.status].map((act) => (
-            <Button key={act} size="sm" variant={act === 'approve' ? 'success' : 'secondary'} onClick={() => review(a, act)} aria-label={`${LABEL[act]} ${a.name}`}>
-              {LABEL[act]}
-            </Button>
-          ))}
+          {ACTIONS[a.status].map((act) => {
+            const label = act === 'approve' && a.status === 'suspended' ? 'Reinstate' : LABEL[act];
+            return (
+              <Button key={act} size="sm" variant={act === 'approve' ? 'success' : 'secondary'} onClick={() => review(a, act)} aria-label={`${label} ${a.name}`}>
+                {label}
+              </Button>
+            );
+          })}
         </span>
       ),
     },
