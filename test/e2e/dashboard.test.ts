@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminAccount, eventually, screenshots, startStack, type Stack } from './harness';
-import { approveAffiliate, createCampaign, expectHeading, openOfferAndGetLink, register, signIn, signOut } from './steps';
+import { approveAffiliate, createCampaign, expectHeading, openOfferAndGetLink, postbackUrlTemplate, register, signIn, signOut } from './steps';
 
 /**
  * The dashboard end to end in headless chromium against the real API,
@@ -72,8 +72,7 @@ describe('dashboard in a real browser', () => {
     expect(stored).toMatchObject({ name: CAMPAIGN, payoutModel: 'CPA', revenueCents: 1050, payoutCents: 725, currency: 'USD', status: 'active' });
     expect(stored?.caps.dailyConversions).toBe(100);
 
-    await advertiser.getByRole('tab', { name: 'Postback setup' }).click();
-    const postbackUrl = (await advertiser.getByLabel('postback URL', { exact: true }).textContent()) ?? '';
+    const postbackUrl = await postbackUrlTemplate(advertiser);
     expect(postbackUrl).toContain(`/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=${stored?.postbackSecret}`);
 
     await advertiser.getByRole('link', { name: 'Campaigns' }).first().click();

@@ -76,6 +76,14 @@ export async function openOfferAndGetLink(page: Page, campaignName: string): Pro
   return ((await link.textContent()) ?? '').trim();
 }
 
+/** Advertiser on a campaign page: the postback URL template shown on the postback setup tab. */
+export async function postbackUrlTemplate(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: 'Postback setup' }).click();
+  const url = page.getByLabel('postback URL', { exact: true });
+  await url.waitFor();
+  return ((await url.textContent()) ?? '').trim();
+}
+
 /** The number in a KPI card (e.g. "live-clicks"), read as the screen shows it. */
 export async function kpiNumber(page: Page, testId: string): Promise<number> {
   const text = (await page.locator(`[data-kpi="${testId}"]`).textContent()) ?? '';
