@@ -1,0 +1,115 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from './App';
+
+// The live socket is not under test here.
+vi.mock('socket.io-client', () => ({
+  io: () => ({ connected: false, on: vi.fn(), off: vi.fn(), emit: vi.fn(), disconnect: vi.fn() }),
+}));
+
+type Handler = (url: string, init: RequestInit) => { status: number; body: unknown };
+let handler: Handler;
+const calls: string[] = [];
+
+beforeEach(() => {
+  calls.length = 0;
+  window.history.pushState({}, '', '/');
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url}`);
+      const r = handler(url, init);
+      return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const user = (over: Record<string, unknown> = {}) => ({ id: 'u1', email: 'ada@example.test', role: 'advertiser', status: 'approved', name: 'Ada', company: '', createdAt: '2026-11-25T00:00:00Z', ...over });
+const unauthenticated = { status: 401, body: { error: { code: 'unauthenticated', message: 'Sign in first' } } };
+
+describe('auth flow in the app shell', () => {
+  it('sends signed-out visitors to the sign-in page, validates the form, and shows the server’s error', async () => {
+    handler = (url) => (url.startsWith('/api/auth/login') ? { status: 401, body: { error: { code: 'unauthenticated', message: 'Email or password is incorrect' } } } : unauthenticated);
+    window.history.pushState({}, '', '/campaigns');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Sign in to Offerly' })).toBeInTheDocument();
+    const u = userEvent.setup();
+    await u.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(screen.getByText('Enter a valid email address')).toBeInTheDocument();
+    expect(screen.getByText('Enter your password')).toBeInTheDocument();
+    expect(calls.filter((c) => c.includes('/login'))).toHaveLength(0);
+    await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
+    await u.type(screen.getByLabelText(/Password/), 'wrong-password');
+    await u.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Email or password is incorrect')).toBeInTheDocument();
+  });
+
+  it('a 401 from any page signs out and says the session ended', async () => {
+    let signedIn = true;
+    handler = (url) => {
+      if (url === '/api/auth/me') return signedIn ? { status: 200, body: { user: user(), csrfToken: 't' } } : unauthenticated;
+      if (url.startsWith('/api/campaigns')) {
+        signedIn = false;
+        return unauthenticated;
+      }
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route' } } };
+    };
+    window.history.pushState({}, '', '/campaigns');
+    render(<App />);
+    expect(await screen.findByText('Your session ended. Please sign in again.')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Sign in to Offerly' })).toBeInTheDocument();
+  });
+
+  it('a pending affiliate sees that its account awaits approval, whatever page it opens', async () => {
+    handler = (url) => (url === '/api/auth/me' ? { status: 200, body: { user: user({ role: 'affiliate', status: 'pending' }), csrfToken: 't' } } : unauthenticated);
+    window.history.pushState({}, '', '/offers');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Your account is awaiting approval' })).toBeInTheDocument();
+    expect(calls).toEqual(['GET /api/auth/me']);
+  });
+
+  it('an approved user lands on its role’s home page with the role’s navigation', async () => {
+    handler = (url) => {
+      if (url === '/api/auth/me') return { status: 200, body: { user: user({ role: 'admin', name: 'Root' }), csrfToken: 't' } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Platform overview' })).toBeInTheDocument();
+    const nav = screen.getAllByRole('navigation', { name: 'Main' })[0]!;
+    for (const label of ['Overview', 'Affiliates', 'Campaigns', 'Payouts', 'Job runs', 'Queues']) expect(nav).toHaveTextContent(label);
+    expect(screen.getByText('admin')).toBeInTheDocument();
+    // Endpoints this server lacks show their error state inside the page.
+    expect((await screen.findAllByText('This server does not provide this yet.')).length).toBeGreaterThan(0);
+  });
+
+  it('after signing out, the next account lands on its own home page, not the previous user’s page', async () => {
+    let me: Record<string, unknown> | null = user({ role: 'admin', name: 'Root' });
+    handler = (url) => {
+      if (url === '/api/auth/me') return me ? { status: 200, body: { user: me, csrfToken: 't' } } : unauthenticated;
+      if (url === '/api/auth/logout') {
+        me = null;
+        return { status: 200, body: { ok: true } };
+      }
+      if (url === '/api/auth/login') {
+        me = user();
+        return { status: 200, body: { user: me } };
+      }
+      if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    window.history.pushState({}, '', '/jobs');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Job runs' })).toBeInTheDocument();
+    const u = userEvent.setup();
+    await u.click(screen.getByRole('button', { name: 'Sign out' }));
+    await screen.findByRole('heading', { name: 'Sign in to Offerly' });
+    await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
+    await u.type(screen.getByLabelText(/Password/), 'correct horse');
+    await u.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { name: 'Campaigns' })).toBeInTheDocument();
+    expect(window.location.pathname).toBe('/campaigns');
+    expect(await screen.findByText('No campaigns yet')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,25 @@
+import { api } from './client';
+import type { Campaign, CampaignInput, CampaignStatus, OfferView, Paged, TrackingLink } from './types';
+
+export interface CampaignListQuery {
+  page?: number;
+  limit?: number;
+  status?: CampaignStatus | '';
+  q?: string;
+}
+
+export const campaignsApi = {
+  list: (q: CampaignListQuery, signal?: AbortSignal) => api.get<Paged<Campaign>>('/api/campaigns', { ...q }, signal),
+  offers: (q: CampaignListQuery, signal?: AbortSignal) => api.get<Paged<OfferView>>('/api/campaigns', { ...q }, signal),
+  get: (id: string, signal?: AbortSignal) => api.get<{ campaign: Campaign }>(`/api/campaigns/${id}`, undefined, signal),
+  offer: (id: string, signal?: AbortSignal) => api.get<{ campaign: OfferView }>(`/api/campaigns/${id}`, undefined, signal),
+  create: (input: CampaignInput) => api.post<{ campaign: Campaign }>('/api/campaigns', input),
+  update: (id: string, patch: Partial<CampaignInput>) => api.patch<{ campaign: Campaign }>(`/api/campaigns/${id}`, patch),
+  changeStatus: (id: string, verb: 'pause' | 'resume' | 'archive') => api.post<{ campaign: Campaign }>(`/api/campaigns/${id}/${verb}`),
+  rotateSecret: (id: string) => api.post<{ campaign: Campaign }>(`/api/campaigns/${id}/rotate-secret`),
+  setOverride: (id: string, affiliateId: string, body: { payoutCents: number | null; payoutBps: number | null }) =>
+    api.put<{ campaign: Campaign }>(`/api/campaigns/${id}/overrides/${affiliateId}`, body),
+  removeOverride: (id: string, affiliateId: string) => api.del<{ campaign: Campaign }>(`/api/campaigns/${id}/overrides/${affiliateId}`),
+  link: (id: string, signal?: AbortSignal) => api.get<{ link: TrackingLink }>(`/api/campaigns/${id}/link`, undefined, signal),
+  links: (q: { page?: number; limit?: number }, signal?: AbortSignal) => api.get<Paged<TrackingLink>>('/api/links', { ...q }, signal),
+};

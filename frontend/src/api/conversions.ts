@@ -1,0 +1,25 @@
+import { api } from './client';
+import type { Conversion, ConversionStatus, Paged, PostbackRecord, PostbackState } from './types';
+
+export interface ConversionQuery {
+  campaignId?: string;
+  affiliateId?: string;
+  status?: ConversionStatus | '';
+  from?: string;
+  to?: string;
+  page?: number;
+  limit?: number;
+}
+
+export const conversionsApi = {
+  list: (q: ConversionQuery, signal?: AbortSignal) => api.get<Paged<Conversion>>('/api/conversions', { ...q }, signal),
+  approve: (id: string, note: string) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/approve`, note ? { note } : {}),
+  reject: (id: string, note: string) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, note ? { note } : {}),
+};
+
+export const postbacksApi = {
+  list: (q: { campaignId?: string; state?: PostbackState | ''; page?: number; limit?: number }, signal?: AbortSignal) =>
+    api.get<Paged<PostbackRecord>>('/api/postbacks', { ...q }, signal),
+  get: (id: string, signal?: AbortSignal) => api.get<{ postback: PostbackRecord }>(`/api/track/postback/${id}`, undefined, signal),
+  sendTest: (campaignId: string) => api.post<{ postbackId: string; clickId: string }>(`/api/campaigns/${campaignId}/test-postback`),
+};

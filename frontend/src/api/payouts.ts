@@ -1,0 +1,21 @@
+import { api, csvHref } from './client';
+import type { Paged, Payout, PayoutLine, PayoutStatus } from './types';
+
+export interface PayoutQuery {
+  status?: PayoutStatus | '';
+  affiliateId?: string;
+  page?: number;
+  limit?: number;
+}
+
+export const payoutsApi = {
+  list: (q: PayoutQuery, signal?: AbortSignal) => api.get<Paged<Payout>>('/api/payouts', { ...q }, signal),
+  csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId }),
+  get: (id: string, q: { page?: number; limit?: number }, signal?: AbortSignal) =>
+    api.get<{ payout: Payout; lines: Paged<PayoutLine> }>(`/api/payouts/${id}`, { ...q }, signal),
+  approve: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/approve/${id}`, note ? { note } : {}),
+  reject: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/${id}/reject`, note ? { note } : {}),
+  markPaid: (id: string, note: string, reference: string) =>
+    api.post<{ payout: Payout }>(`/api/payouts/${id}/mark-paid`, { ...(note ? { note } : {}), ...(reference ? { reference } : {}) }),
+  run: () => api.post<{ run: { id: string; status: string; counts: { payouts: number; conversions: number; carriedOver: number } } }>('/api/payouts/run'),
+};

@@ -1,0 +1,21 @@
+import { api, csvHref } from './client';
+import type { AffiliateReport, CampaignReport, Granularity, LiveScope, LiveSnapshot, OverviewReport } from './types';
+
+export interface ReportQuery {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  tz: string;
+}
+
+export const reportsApi = {
+  live: (scope: LiveScope, id: string, signal?: AbortSignal) => api.get<LiveSnapshot>('/api/live', { scope, id }, signal),
+  campaign: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }, signal?: AbortSignal) =>
+    api.get<CampaignReport>(`/api/analytics/campaign/${id}`, { ...q }, signal),
+  campaignCsv: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }) => csvHref(`/api/analytics/campaign/${id}`, { ...q }),
+  affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string }, signal?: AbortSignal) =>
+    api.get<AffiliateReport>('/api/analytics/affiliate', { ...q }, signal),
+  affiliateCsv: (q: ReportQuery & { campaignId?: string }) => csvHref('/api/analytics/affiliate', { ...q }),
+  overview: (q: ReportQuery, signal?: AbortSignal) => api.get<OverviewReport>('/api/analytics/overview', { ...q }, signal),
+  overviewCsv: (q: ReportQuery) => csvHref('/api/analytics/overview', { ...q }),
+};

@@ -1,0 +1,335 @@
+/** Shapes of docs/api-contract.md, as the dashboard consumes them. */
+export type Role = 'admin' | 'advertiser' | 'affiliate';
+export type UserStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  status: UserStatus;
+  name: string;
+  company: string;
+  createdAt: string;
+}
+
+export interface StatusChange {
+  at: string;
+  by: string | null;
+  from: string | null;
+  to: string;
+  note: string;
+}
+
+export interface AffiliateAccount extends User {
+  statusHistory: StatusChange[];
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  limit: number;
+  pages: number;
+}
+
+export type PayoutModel = 'CPA' | 'CPL' | 'CPS' | 'CPC';
+export type CampaignStatus = 'active' | 'paused' | 'archived';
+export type ApprovalMode = 'auto' | 'manual';
+
+export interface Caps {
+  dailyConversions: number | null;
+  totalConversions: number | null;
+  dailyBudgetCents: number | null;
+  totalBudgetCents: number | null;
+}
+
+export interface Override {
+  affiliateId: string;
+  payoutCents: number | null;
+  payoutBps: number | null;
+}
+
+/** Advertiser / admin view of a campaign. */
+export interface Campaign {
+  id: string;
+  advertiserId: string;
+  name: string;
+  description: string;
+  status: CampaignStatus;
+  destinationUrl: string;
+  fallbackUrl: string | null;
+  allowDeepLink: boolean;
+  currency: string;
+  payoutModel: PayoutModel;
+  revenueCents: number | null;
+  payoutCents: number | null;
+  revenueBps: number | null;
+  payoutBps: number | null;
+  caps: Caps;
+  attributionWindowDays: number;
+  approvalMode: ApprovalMode;
+  autoApproveAfterDays: number | null;
+  minClickToConversionSeconds: number;
+  oneConversionPerClick: boolean;
+  trackSub1: boolean;
+  overrides: Override[];
+  postbackSecret: string;
+  postbackUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What an affiliate sees of a campaign. */
+export interface OfferView {
+  id: string;
+  name: string;
+  description: string;
+  status: CampaignStatus;
+  currency: string;
+  payoutModel: PayoutModel;
+  payoutCents: number | null;
+  payoutBps: number | null;
+  attributionWindowDays: number;
+  allowDeepLink: boolean;
+  caps: Caps;
+  previewUrl: string | null;
+}
+
+export interface CampaignInput {
+  name: string;
+  description: string;
+  destinationUrl: string;
+  fallbackUrl: string | null;
+  allowDeepLink: boolean;
+  currency: string;
+  payoutModel: PayoutModel;
+  revenueCents: number | null;
+  payoutCents: number | null;
+  revenueBps: number | null;
+  payoutBps: number | null;
+  caps: Caps;
+  attributionWindowDays: number;
+  approvalMode: ApprovalMode;
+  autoApproveAfterDays: number | null;
+  minClickToConversionSeconds: number;
+  oneConversionPerClick: boolean;
+  trackSub1: boolean;
+}
+
+export interface TrackingLink {
+  id: string;
+  campaignId: string;
+  url: string;
+  clickUrl: string;
+  subIds: { params: string[]; maxLength: number; example: string };
+  createdAt: string;
+  campaignName?: string | null;
+  campaignStatus?: CampaignStatus | null;
+}
+
+export interface LiveCounts {
+  clicks: number;
+  uniqueClicks: number;
+  invalidClicks: number;
+  conversions: number;
+  money: Record<string, { revenueCents: number; payoutCents: number }>;
+}
+
+export interface LiveMinute extends LiveCounts {
+  t: string;
+}
+
+export type LiveScope = 'platform' | 'campaign' | 'affiliate';
+
+export interface LiveSnapshot {
+  scope: LiveScope;
+  id: string;
+  minutes: LiveMinute[];
+  today: LiveCounts;
+}
+
+export interface LiveDelta {
+  clicks: number;
+  uniqueClicks: number;
+  invalidClicks: number;
+  conversions: number;
+  revenueCents: number;
+  payoutCents: number;
+}
+
+export interface LiveUpdate {
+  room: string;
+  scope: LiveScope;
+  id: string;
+  minute: string;
+  currency: string;
+  delta: LiveDelta;
+}
+
+export interface Metrics {
+  clicks: number;
+  uniqueClicks: number;
+  invalidClicks: number;
+  conversions: number;
+  approvedConversions: number;
+  pendingConversions: number;
+  rejectedConversions: number;
+  revenueCents: number;
+  payoutCents: number;
+  profitCents: number;
+  cr: number;
+  epc: string;
+}
+
+export type Granularity = 'hour' | 'day';
+
+export interface SeriesRow extends Metrics {
+  t: string;
+}
+
+export interface BreakdownRow extends Metrics {
+  key: string;
+  label: string;
+  currency?: string;
+}
+
+export interface CampaignReport {
+  campaign: { id: string; name: string; currency: string };
+  from: string;
+  to: string;
+  granularity: Granularity;
+  tz: string;
+  series: SeriesRow[];
+  totals: Metrics;
+  breakdown: BreakdownRow[];
+}
+
+export interface AffiliateReport {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  tz: string;
+  currency: string | null;
+  series: SeriesRow[];
+  totals: Metrics;
+  breakdown: BreakdownRow[];
+}
+
+export interface OverviewReport {
+  from: string;
+  to: string;
+  granularity: Granularity;
+  tz: string;
+  series: SeriesRow[];
+  totals: Metrics;
+  byCurrency: Array<{ currency: string; revenueCents: number; payoutCents: number; profitCents: number }>;
+  topCampaigns: Array<Metrics & { id: string; name: string; currency: string }>;
+  topAffiliates: Array<Metrics & { id: string; name: string }>;
+}
+
+export type ConversionStatus = 'approved' | 'pending' | 'rejected';
+
+export interface Conversion {
+  id: string;
+  clickId: string;
+  campaignId: string;
+  campaignName: string;
+  affiliateId: string;
+  txnId: string | null;
+  status: ConversionStatus;
+  reason: string | null;
+  suspectedFraud: boolean;
+  currency: string;
+  saleAmountCents: number | null;
+  revenueCents?: number;
+  payoutCents: number;
+  clickedAt: string;
+  convertedAt: string;
+  sub1?: string | null;
+  sub2?: string | null;
+  sub3?: string | null;
+  sub4?: string | null;
+  sub5?: string | null;
+  payoutId: string | null;
+}
+
+export type PostbackState = 'queued' | 'attributed' | 'status_updated' | 'rejected';
+
+export interface PostbackRecord {
+  id: string;
+  state: PostbackState;
+  reason: string | null;
+  detail: string | null;
+  campaignId: string | null;
+  conversionId: string | null;
+  params: Record<string, string>;
+  receivedAt: string;
+  resolvedAt: string | null;
+  test: boolean;
+}
+
+export interface OutboundSettings {
+  url: string | null;
+  enabled: boolean;
+  secret: string | null;
+}
+
+export interface Delivery {
+  id: string;
+  conversionId: string | null;
+  event: string;
+  url: string;
+  attempt: number;
+  outcome: 'delivered' | 'failed' | 'refused';
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number | null;
+  test: boolean;
+  at: string;
+}
+
+export type PayoutStatus = 'pending_approval' | 'approved' | 'paid' | 'rejected';
+
+export interface Payout {
+  id: string;
+  affiliateId: string;
+  affiliateName: string;
+  currency: string;
+  amountCents: number;
+  conversionCount: number;
+  status: PayoutStatus;
+  cutoff: string;
+  createdAt: string;
+  history: Array<{ at: string; by: string | null; from: string | null; to: string; note: string }>;
+}
+
+export interface PayoutLine {
+  id: string;
+  conversionId: string;
+  campaignId: string;
+  campaignName: string;
+  amountCents: number;
+  convertedAt: string;
+}
+
+export interface JobRun {
+  id: string;
+  job: string;
+  trigger: string;
+  windowFrom: string | null;
+  windowTo: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  status: string;
+  counts: Record<string, number> | null;
+  error: string | null;
+}
+
+export interface QueueSummary {
+  name: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}

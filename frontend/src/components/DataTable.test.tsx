@@ -1,0 +1,98 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { DataTable, sortRows, type Column } from './DataTable';
+
+interface Row {
+  id: string;
+  name: string;
+  clicks: number | null;
+}
+
+const columns: Column<Row>[] = [
+  { id: 'name', header: 'Name', cell: (r) => r.name, sortValue: (r) => r.name },
+  { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => String(r.clicks ?? '—'), sortValue: (r) => r.clicks },
+  { id: 'id', header: 'Id', cell: (r) => r.id },
+];
+
+const rows: Row[] = [
+  { id: 'r1', name: 'banana', clicks: 10 },
+  { id: 'r2', name: 'Apple', clicks: null },
+  { id: 'r3', name: 'cherry', clicks: 2 },
+  { id: 'r4', name: 'apple 10', clicks: 30 },
+  { id: 'r5', name: 'apple 9', clicks: 2 },
+];
+
+const bodyNames = () =>
+  within(screen.getAllByRole('rowgroup')[1]!)
+    .getAllByRole('row')
+    .map((r) => within(r).getAllByRole('cell')[0]!.textContent);
+
+describe('DataTable', () => {
+  it('sorts by a column on click, ascending then descending, and says so with aria-sort', async () => {
+    const user = userEvent.setup();
+    render(<DataTable caption="Fruits" columns={columns} rows={rows} rowKey={(r) => r.id} />);
+    expect(bodyNames()).toEqual(['banana', 'Apple', 'cherry', 'apple 10', 'apple 9']);
+
+    const nameHeader = screen.getByRole('columnheader', { name: /Name/ });
+    expect(nameHeader).toHaveAttribute('aria-sort', 'none');
+    await user.click(screen.getByRole('button', { name: /Name/ }));
+    // Case-insensitive, numbers in text compared as numbers.
+    expect(bodyNames()).toEqual(['Apple', 'apple 9', 'apple 10', 'banana', 'cherry']);
+    expect(nameHeader).toHaveAttribute('aria-sort', 'ascending');
+    await user.click(screen.getByRole('button', { name: /Name/ }));
+    expect(bodyNames()).toEqual(['cherry', 'banana', 'apple 10', 'apple 9', 'Apple']);
+    expect(nameHeader).toHaveAttribute('aria-sort', 'descending');
+    // Columns without sortValue have no sort button.
+    expect(screen.queryByRole('button', { name: /^Id/ })).toBeNull();
+  });
+
+  it('keeps empty values last in both directions and ties in their original order', async () => {
+    const user = userEvent.setup();
+    render(<DataTable caption="Fruits" columns={columns} rows={rows} rowKey={(r) => r.id} />);
+    await user.click(screen.getByRole('button', { name: /Clicks/ }));
+    expect(bodyNames()).toEqual(['cherry', 'apple 9', 'banana', 'apple 10', 'Apple']);
+    await user.click(screen.getByRole('button', { name: /Clicks/ }));
+    expect(bodyNames()).toEqual(['apple 10', 'banana', 'cherry', 'apple 9', 'Apple']);
+  });
+
+  it('pages rows on the client and goes back to page 1 when the sort changes', async () => {
+    const user = userEvent.setup();
+    render(<DataTable caption="Fruits" columns={columns} rows={rows} rowKey={(r) => r.id} pageSize={2} rowLabel="fruits" />);
+    expect(bodyNames()).toEqual(['banana', 'Apple']);
+    expect(screen.getByText('1–2 of 5 fruits')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(bodyNames()).toEqual(['cherry', 'apple 10']);
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(bodyNames()).toEqual(['apple 9']);
+    expect(screen.getByText('5–5 of 5 fruits')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: /Name/ }));
+    expect(bodyNames()).toEqual(['Apple', 'apple 9']);
+  });
+
+  it('shows the server’s paging and asks for other pages', async () => {
+    const user = userEvent.setup();
+    const onPage = vi.fn();
+    render(<DataTable caption="Fruits" columns={columns} rows={rows.slice(0, 2)} rowKey={(r) => r.id} server={{ page: 2, pages: 3, total: 6, limit: 2, onPage }} rowLabel="fruits" />);
+    expect(screen.getByText('3–4 of 6 fruits')).toBeInTheDocument();
+    expect(screen.getByText('Page 2 of 3')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    await user.click(screen.getByRole('button', { name: 'Previous page' }));
+    expect(onPage.mock.calls).toEqual([[3], [1]]);
+  });
+
+  it('shows the empty state instead of an empty table', () => {
+    render(<DataTable caption="Fruits" columns={columns} rows={[]} rowKey={(r) => r.id} empty={<p>No fruit yet</p>} />);
+    expect(screen.getByText('No fruit yet')).toBeInTheDocument();
+    expect(screen.queryByRole('table')).toBeNull();
+  });
+
+  it('sortRows is stable and does not mutate its input', () => {
+    const input = [{ v: 1, k: 'a' }, { v: 1, k: 'b' }, { v: 0, k: 'c' }];
+    const out = sortRows(input, (r) => r.v, 'desc');
+    expect(out.map((r) => r.k)).toEqual(['a', 'b', 'c']);
+    expect(input.map((r) => r.k)).toEqual(['a', 'b', 'c']);
+  });
+});

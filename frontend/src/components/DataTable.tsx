@@ -1,0 +1,141 @@
+import { useMemo, useState, type ReactNode } from 'react';
+import { EmptyState } from './states';
+import { Pagination } from './Pagination';
+
+export interface Column<T> {
+  id: string;
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** Makes the column sortable. */
+  sortValue?: (row: T) => string | number | boolean | null | undefined;
+  align?: 'left' | 'right';
+  /** Hidden below the `sm` breakpoint to keep phone tables readable. */
+  hideOnMobile?: boolean;
+  className?: string;
+}
+
+export type SortDir = 'asc' | 'desc';
+
+export interface ServerPaging {
+  page: number;
+  pages: number;
+  total: number;
+  limit: number;
+  onPage(page: number): void;
+}
+
+interface Props<T> {
+  columns: Column<T>[];
+  rows: T[];
+  rowKey: (row: T) => string;
+  caption: string;
+  /** Client-side paging size (ignored with `server`). */
+  pageSize?: number;
+  /** The API pages the rows: show its page controls; sorting applies to the rows on this page. */
+  server?: ServerPaging;
+  initialSort?: { id: string; dir: SortDir };
+  empty?: ReactNode;
+  busy?: boolean;
+  rowLabel?: string;
+}
+
+export function compareValues(a: unknown, b: unknown): number {
+  const an = a === null || a === undefined || a === '';
+  const bn = b === null || b === undefined || b === '';
+  if (an || bn) return an && bn ? 0 : an ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+
+export function sortRows<T>(rows: T[], value: (row: T) => unknown, dir: SortDir): T[] {
+  const indexed = rows.map((row, i) => ({ row, i, v: value(row) }));
+  indexed.sort((x, y) => {
+    const empties = (x.v === null || x.v === undefined || x.v === '') !== (y.v === null || y.v === undefined || y.v === '');
+    const c = compareValues(x.v, y.v);
+    // Empty values stay last in both directions; ties keep their original order.
+    return (empties ? c : dir === 'asc' ? c : -c) || x.i - y.i;
+  });
+  return indexed.map((x) => x.row);
+}
+
+export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server, initialSort, empty, busy, rowLabel = 'rows' }: Props<T>) {
+  const [sort, setSort] = useState<{ id: string; dir: SortDir } | null>(initialSort ?? null);
+  const [clientPage, setClientPage] = useState(1);
+
+  const sorted = useMemo(() => {
+    if (!sort) return rows;
+    const col = columns.find((c) => c.id === sort.id);
+    return col?.sortValue ? sortRows(rows, col.sortValue, sort.dir) : rows;
+  }, [rows, sort, columns]);
+
+  const clientPages = Math.max(1, Math.ceil(sorted.length / pageSize));
+  const page = Math.min(clientPage, clientPages);
+  const visible = server ? sorted : sorted.slice((page - 1) * pageSize, page * pageSize);
+
+  const toggle = (id: string) => {
+    setSort((s) => (s?.id === id ? { id, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { id, dir: 'asc' }));
+    setClientPage(1);
+  };
+
+  const hide = (c: Column<T>) => (c.hideOnMobile ? 'hidden sm:table-cell' : '');
+  const align = (c: Column<T>) => (c.align === 'right' ? 'text-right' : 'text-left');
+
+  if (rows.length === 0 && !server?.total) return <>{empty ?? <EmptyState title={`No ${rowLabel} yet`} />}</>;
+
+  return (
+    <div className={busy ? 'opacity-60 transition-opacity' : ''}>
+      <div className="relative overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">{caption}</caption>
+          <thead className="bg-slate-50">
+            <tr>
+              {columns.map((c) => {
+                const active = sort?.id === c.id;
+                return (
+                  <th
+                    key={c.id}
+                    scope="col"
+                    aria-sort={active && sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : c.sortValue ? 'none' : undefined}
+                    className={`px-4 py-2.5 text-xs font-semibold tracking-wide text-slate-600 uppercase ${align(c)} ${hide(c)}`}
+                  >
+                    {c.sortValue ? (
+                      <button
+                        type="button"
+                        onClick={() => toggle(c.id)}
+                        className={`inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600 ${c.align === 'right' ? 'flex-row-reverse' : ''}`}
+                      >
+                        {c.header}
+                        <span aria-hidden="true" className={active ? 'text-indigo-600' : 'text-slate-500'}>
+                          {active && sort ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+                        </span>
+                      </button>
+                    ) : (
+                      c.header
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100 bg-white">
+            {visible.map((row) => (
+              <tr key={rowKey(row)} className="hover:bg-slate-50/70">
+                {columns.map((c) => (
+                  <td key={c.id} className={`px-4 py-3 align-middle whitespace-nowrap text-slate-800 ${align(c)} ${hide(c)} ${c.className ?? ''}`}>
+                    {c.cell(row)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {server ? (
+        server.pages > 1 || server.page > 1 ? <Pagination {...server} label={rowLabel} /> : null
+      ) : sorted.length > pageSize ? (
+        <Pagination page={page} pages={clientPages} total={sorted.length} limit={pageSize} onPage={setClientPage} label={rowLabel} />
+      ) : null}
+    </div>
+  );
+}

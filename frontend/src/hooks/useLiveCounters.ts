@@ -1,0 +1,62 @@
+import { useCallback, useEffect, useReducer } from 'react';
+import { reportsApi } from '../api/reports';
+import type { LiveScope } from '../api/types';
+import { useSocket } from '../context/SocketContext';
+import { roomFor } from '../lib/live-hub';
+import { asApiError } from './useApi';
+import { initialLiveState, liveReducer, type LiveState } from './liveReducer';
+
+export interface LiveCounters extends LiveState {
+  /** True while the socket is connected: numbers move on their own. */
+  streaming: boolean;
+  reload(): void;
+}
+
+/**
+ * GET /api/live for a scope, then Socket.IO `live` deltas for its room.
+ * A reconnect re-subscribes (LiveHub) and reloads the snapshot, so missed
+ * deltas do not leave the numbers behind.
+ */
+export function useLiveCounters(scope: LiveScope, id: string): LiveCounters {
+  const [state, dispatch] = useReducer(liveReducer, undefined, initialLiveState);
+  const { hub, connected } = useSocket();
+  const room = roomFor(scope, id);
+
+  const load = useCallback(
+    (signal?: AbortSignal) => {
+      reportsApi.live(scope, id, signal).then(
+        (snapshot) => {
+          if (!signal?.aborted) dispatch({ type: 'loaded', snapshot, now: Date.now() });
+        },
+        (err: unknown) => {
+          if (!signal?.aborted) dispatch({ type: 'failed', error: asApiError(err) });
+        },
+      );
+    },
+    [scope, id],
+  );
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    load(ctrl.signal);
+    return () => ctrl.abort();
+  }, [load]);
+
+  useEffect(() => {
+    if (!hub) return;
+    const stopWatching = hub.watch(room, (update) => dispatch({ type: 'delta', update }));
+    const stopReconnect = hub.onReconnect(() => load());
+    return () => {
+      stopWatching();
+      stopReconnect();
+    };
+  }, [hub, room, load]);
+
+  useEffect(() => {
+    const timer = setInterval(() => dispatch({ type: 'advance', now: Date.now() }), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const reload = useCallback(() => load(), [load]);
+  return { ...state, streaming: connected && state.status === 'ready', reload };
+}

@@ -1,0 +1,28 @@
+/** Client-side checks that mirror the API's rules, so most mistakes are caught before sending. */
+export const isEmail = (s: string) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.trim());
+
+export function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s.trim());
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const DESTINATION_MACROS = ['click_id', 'aff_id', 'campaign_id', 'link_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+export const POSTBACK_MACROS = ['click_id', 'conversion_id', 'campaign_id', 'aff_id', 'txn_id', 'payout', 'payout_cents', 'currency', 'status', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+
+/** A URL template is valid when it is an absolute http(s) URL once known macros are filled. */
+export function isUrlTemplate(template: string, macros: readonly string[]): boolean {
+  const filled = template.trim().replace(/\{([a-z0-9_]+)\}/gi, (whole, name: string) => (macros.includes(name.toLowerCase()) ? 'x' : whole));
+  return isHttpUrl(filled);
+}
+
+export function unknownMacros(template: string, macros: readonly string[]): string[] {
+  return [...template.matchAll(/\{([a-z0-9_]+)\}/gi)].map((m) => (m[1] ?? '').toLowerCase()).filter((n) => !macros.includes(n));
+}
+
+export type Errors<K extends string> = Partial<Record<K, string>>;
+
+export const hasErrors = (e: Record<string, string | undefined>) => Object.values(e).some(Boolean);

@@ -1,0 +1,181 @@
+import { useState } from 'react';
+import { adminApi, QUEUE_BOARD_URL } from '../../api/admin';
+import type { JobRun, QueueSummary, Role, User } from '../../api/types';
+import { buttonClass, Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { DataTable, type Column } from '../../components/DataTable';
+import { inputClass } from '../../components/form/fields';
+import { PageHeader } from '../../components/PageHeader';
+import { Async, EmptyState } from '../../components/states';
+import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
+import { Segmented } from '../../components/Tabs';
+import { useApi } from '../../hooks/useApi';
+import { useDebounced } from '../../hooks/useDebounced';
+import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
+
+function duration(run: JobRun): string {
+  if (!run.finishedAt) return '—';
+  const ms = Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+  return Number.isFinite(ms) ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`) : '—';
+}
+
+export function JobRunsPage() {
+  const [jobInput, setJobInput] = useState('');
+  const job = useDebounced(jobInput.trim(), 300);
+  const [page, setPage] = useState(1);
+  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, page, limit: 50 }, signal), [job, page]);
+  const columns: Column<JobRun>[] = [
+    { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span>, sortValue: (r) => r.job },
+    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} />, sortValue: (r) => r.status },
+    { id: 'trigger', header: 'Trigger', cell: (r) => r.trigger, sortValue: (r) => r.trigger, hideOnMobile: true },
+    { id: 'started', header: 'Started', cell: (r) => formatDateTime(r.startedAt), sortValue: (r) => r.startedAt },
+    { id: 'duration', header: 'Duration', align: 'right', cell: duration, hideOnMobile: true },
+    { id: 'window', header: 'Window', cell: (r) => (r.windowFrom ? `${formatDateTime(r.windowFrom)} → ${formatDateTime(r.windowTo)}` : '—'), hideOnMobile: true },
+    {
+      id: 'counts',
+      header: 'Result',
+      cell: (r) =>
+        r.error ? (
+          <span className="block max-w-xs truncate text-xs text-rose-800" title={r.error}>
+            {r.error}
+          </span>
+        ) : (
+          <span className="text-xs text-slate-700">{r.counts ? Object.entries(r.counts).map(([k, v]) => `${k}: ${formatNumber(v)}`).join(' · ') : '—'}</span>
+        ),
+      hideOnMobile: true,
+    },
+  ];
+  return (
+    <>
+      <PageHeader title="Job runs" description="Rollups, auto-approval, payout runs and retention, newest first." />
+      <Card>
+        <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3">
+          <div className="w-full sm:w-64">
+            <label htmlFor="job-filter" className="block text-xs font-medium text-slate-700">
+              Job
+            </label>
+            <input
+              id="job-filter"
+              list="job-names"
+              value={jobInput}
+              onChange={(e) => {
+                setJobInput(e.target.value);
+                setPage(1);
+              }}
+              placeholder="All jobs"
+              className={inputClass(false, 'mt-1 py-1.5')}
+            />
+            <datalist id="job-names">
+              {['rollup-hourly', 'rollup-daily', 'auto-approve', 'payouts', 'retention'].map((j) => (
+                <option key={j} value={j} />
+              ))}
+            </datalist>
+          </div>
+          <Button variant="secondary" size="sm" onClick={state.reload}>
+            Refresh
+          </Button>
+        </div>
+        <Async state={state}>
+          {(data) => (
+            <DataTable
+              caption="Job runs"
+              columns={columns}
+              rows={data.items}
+              rowKey={(r) => r.id}
+              rowLabel="runs"
+              busy={state.loading}
+              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              empty={<EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>}
+            />
+          )}
+        </Async>
+      </Card>
+    </>
+  );
+}
+
+export function QueuesPage() {
+  const state = useApi((signal) => adminApi.queues(signal), []);
+  const columns: Column<QueueSummary>[] = [
+    { id: 'name', header: 'Queue', cell: (q) => <span className="font-medium">{q.name}</span>, sortValue: (q) => q.name },
+    { id: 'waiting', header: 'Waiting', align: 'right', cell: (q) => formatNumber(q.waiting), sortValue: (q) => q.waiting },
+    { id: 'active', header: 'Active', align: 'right', cell: (q) => formatNumber(q.active), sortValue: (q) => q.active },
+    { id: 'delayed', header: 'Delayed', align: 'right', cell: (q) => formatNumber(q.delayed), sortValue: (q) => q.delayed },
+    { id: 'failed', header: 'Failed', align: 'right', cell: (q) => <span className={q.failed ? 'font-semibold text-rose-700' : ''}>{formatNumber(q.failed)}</span>, sortValue: (q) => q.failed },
+    { id: 'completed', header: 'Completed', align: 'right', cell: (q) => formatNumber(q.completed), sortValue: (q) => q.completed, hideOnMobile: true },
+  ];
+  return (
+    <>
+      <PageHeader
+        title="Queue health"
+        description="BullMQ queue depths and failures."
+        actions={
+          <>
+            <Button variant="secondary" onClick={state.reload}>
+              Refresh
+            </Button>
+            <a href={QUEUE_BOARD_URL} target="_blank" rel="noreferrer" className={buttonClass('primary')}>
+              Open queue dashboard ↗
+            </a>
+          </>
+        }
+      />
+      <Card>
+        <Async state={state} isEmpty={(d) => d.queues.length === 0} empty={<EmptyState title="No queues reported" />}>
+          {(d) => <DataTable caption="Queues" columns={columns} rows={d.queues} rowKey={(q) => q.name} rowLabel="queues" busy={state.loading} />}
+        </Async>
+      </Card>
+    </>
+  );
+}
+
+export function UsersPage() {
+  const [role, setRole] = useState<Role | 'all'>('all');
+  const [page, setPage] = useState(1);
+  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, page, limit: 50 }, signal), [role, page]);
+  const columns: Column<User>[] = [
+    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span>, sortValue: (u) => u.name },
+    { id: 'email', header: 'Email', cell: (u) => u.email, sortValue: (u) => u.email },
+    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} />, sortValue: (u) => u.role },
+    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, sortValue: (u) => u.status },
+    { id: 'company', header: 'Company', cell: (u) => u.company || '—', sortValue: (u) => u.company, hideOnMobile: true },
+    { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortValue: (u) => u.createdAt, hideOnMobile: true },
+    { id: 'id', header: 'Id', cell: (u) => <span className="font-mono text-xs">{u.id}</span>, hideOnMobile: true },
+  ];
+  return (
+    <>
+      <PageHeader title="Users" description="Every account on the platform." />
+      <Card>
+        <div className="border-b border-slate-100 px-4 py-3">
+          <Segmented
+            label="Role"
+            value={role}
+            onChange={(r) => {
+              setRole(r);
+              setPage(1);
+            }}
+            options={[
+              { id: 'all', label: 'All' },
+              { id: 'admin', label: 'Admins' },
+              { id: 'advertiser', label: 'Advertisers' },
+              { id: 'affiliate', label: 'Affiliates' },
+            ]}
+          />
+        </div>
+        <Async state={state}>
+          {(data) => (
+            <DataTable
+              caption="Users"
+              columns={columns}
+              rows={data.items}
+              rowKey={(u) => u.id}
+              rowLabel="users"
+              busy={state.loading}
+              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+            />
+          )}
+        </Async>
+      </Card>
+    </>
+  );
+}

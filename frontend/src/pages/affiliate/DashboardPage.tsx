@@ -1,0 +1,62 @@
+import { reportsApi } from '../../api/reports';
+import type { BreakdownRow } from '../../api/types';
+import { Card, CardBody, CardHeader } from '../../components/Card';
+import { TimeSeriesChart } from '../../components/charts/TimeSeriesChart';
+import { CsvLink } from '../../components/CsvLink';
+import { DataTable, type Column } from '../../components/DataTable';
+import { DateRangePicker, useReportRange } from '../../components/DateRangePicker';
+import { Epc, Money, Num, Rate } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { Async, EmptyState } from '../../components/states';
+import { useUser } from '../../context/AuthContext';
+import { useApi } from '../../hooks/useApi';
+import { LiveSection } from '../shared/LiveSection';
+import { MetricKpis } from '../shared/MetricKpis';
+
+/** The affiliate's home: live numbers for today and historical stats by campaign. */
+export function AffiliateDashboardPage() {
+  const user = useUser();
+  const range = useReportRange('7d');
+  const state = useApi((signal) => reportsApi.affiliate(range.query, signal), [range.query]);
+
+  const columns: Column<BreakdownRow>[] = [
+    { id: 'label', header: 'Campaign', cell: (r) => r.label, sortValue: (r) => r.label },
+    { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
+    { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },
+    { id: 'pending', header: 'Pending', align: 'right', cell: (r) => <Num value={r.pendingConversions} />, sortValue: (r) => r.pendingConversions, hideOnMobile: true },
+    { id: 'cr', header: 'CR', align: 'right', cell: (r) => <Rate value={r.cr} />, sortValue: (r) => r.cr, hideOnMobile: true },
+    { id: 'epc', header: 'EPC', align: 'right', cell: (r) => (r.currency ? <Epc value={r.epc} currency={r.currency} /> : '—'), sortValue: (r) => Number(r.epc), hideOnMobile: true },
+    { id: 'earn', header: 'Earnings', align: 'right', cell: (r) => (r.currency ? <Money cents={r.payoutCents} currency={r.currency} /> : '—'), sortValue: (r) => r.payoutCents },
+  ];
+
+  return (
+    <>
+      <PageHeader title={`Welcome back, ${user.name}`} description="Your traffic and earnings across every campaign you promote." />
+      <div className="space-y-6">
+        <LiveSection scope="affiliate" id={user.id} title="Live today" audience="affiliate" />
+        <Card>
+          <CardHeader title="Performance" actions={<CsvLink href={reportsApi.affiliateCsv(range.query)} filename="affiliate-stats.csv" />} />
+          <CardBody className="space-y-6">
+            <DateRangePicker value={range.value} onChange={range.setValue} />
+            <Async state={state} loadingLabel="Loading statistics…">
+              {(report) => (
+                <div className={`space-y-6 ${state.loading ? 'opacity-60' : ''}`}>
+                  <MetricKpis totals={report.totals} currency={report.currency} audience="affiliate" />
+                  {report.currency === null && report.breakdown.length > 0 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: see earnings per campaign below.</p>}
+                  {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
+                    <EmptyState title="No traffic in this range">Get a link from the Offers page and send visitors to it.</EmptyState>
+                  ) : (
+                    <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={report.currency} showRevenue={false} />
+                  )}
+                  <div className="overflow-hidden rounded-lg border border-slate-200">
+                    <DataTable caption="Stats by campaign" columns={columns} rows={report.breakdown} rowKey={(r) => r.key} rowLabel="campaigns" pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} empty={<EmptyState title="No campaign stats in this range" />} />
+                  </div>
+                </div>
+              )}
+            </Async>
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}

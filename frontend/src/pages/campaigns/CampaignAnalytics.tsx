@@ -1,0 +1,77 @@
+import { useState } from 'react';
+import { reportsApi } from '../../api/reports';
+import type { BreakdownRow, Campaign } from '../../api/types';
+import { Card, CardBody, CardHeader } from '../../components/Card';
+import { BreakdownChart } from '../../components/charts/BreakdownChart';
+import { TimeSeriesChart } from '../../components/charts/TimeSeriesChart';
+import { CsvLink } from '../../components/CsvLink';
+import { DataTable, type Column } from '../../components/DataTable';
+import { DateRangePicker, useReportRange } from '../../components/DateRangePicker';
+import { Epc, Money, Num, Rate } from '../../components/Money';
+import { Async, EmptyState } from '../../components/states';
+import { Segmented } from '../../components/Tabs';
+import { useApi } from '../../hooks/useApi';
+import { MetricKpis } from '../shared/MetricKpis';
+
+type GroupBy = 'affiliate' | 'sub1';
+
+/** Historical stats of one campaign: totals, hourly/daily chart, breakdown by affiliate or sub1. */
+export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
+  const range = useReportRange('7d');
+  const [groupBy, setGroupBy] = useState<GroupBy>('affiliate');
+  const query = { ...range.query, groupBy };
+  const state = useApi((signal) => reportsApi.campaign(campaign.id, query, signal), [campaign.id, range.query, groupBy]);
+  const cur = campaign.currency;
+
+  const columns: Column<BreakdownRow>[] = [
+    { id: 'label', header: groupBy === 'affiliate' ? 'Affiliate' : 'Sub1', cell: (r) => r.label || <span className="text-slate-500">(none)</span>, sortValue: (r) => r.label },
+    { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
+    { id: 'unique', header: 'Unique', align: 'right', cell: (r) => <Num value={r.uniqueClicks} />, sortValue: (r) => r.uniqueClicks, hideOnMobile: true },
+    { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },
+    { id: 'cr', header: 'CR', align: 'right', cell: (r) => <Rate value={r.cr} />, sortValue: (r) => r.cr, hideOnMobile: true },
+    { id: 'epc', header: 'EPC', align: 'right', cell: (r) => <Epc value={r.epc} currency={cur} />, sortValue: (r) => Number(r.epc), hideOnMobile: true },
+    { id: 'revenue', header: 'Revenue', align: 'right', cell: (r) => <Money cents={r.revenueCents} currency={cur} />, sortValue: (r) => r.revenueCents },
+    { id: 'payout', header: 'Payout', align: 'right', cell: (r) => <Money cents={r.payoutCents} currency={cur} />, sortValue: (r) => r.payoutCents, hideOnMobile: true },
+    { id: 'profit', header: 'Profit', align: 'right', cell: (r) => <Money cents={r.profitCents} currency={cur} />, sortValue: (r) => r.profitCents, hideOnMobile: true },
+  ];
+
+  return (
+    <Card>
+      <CardHeader title="Performance" description="From hourly and daily rollups; the current hour comes from raw events." actions={<CsvLink href={reportsApi.campaignCsv(campaign.id, query)} filename={`campaign-${campaign.id}.csv`} />} />
+      <CardBody className="space-y-6">
+        <DateRangePicker value={range.value} onChange={range.setValue} />
+        <Async state={state} loadingLabel="Loading statistics…">
+          {(report) => (
+            <div className={`space-y-6 ${state.loading ? 'opacity-60' : ''}`}>
+              <MetricKpis totals={report.totals} currency={cur} />
+              {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
+                <EmptyState title="No traffic in this range">Pick a longer range, or share the campaign with affiliates to start receiving clicks.</EmptyState>
+              ) : (
+                <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={cur} />
+              )}
+              <div>
+                <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+                  <h3 className="text-sm font-semibold text-slate-900">Breakdown</h3>
+                  <Segmented label="Break down by" value={groupBy} onChange={setGroupBy} options={[{ id: 'affiliate', label: 'By affiliate' }, { id: 'sub1', label: 'By sub1' }]} />
+                </div>
+                {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : 'sub1 values'} by clicks`} />}
+                <div className="mt-3 overflow-hidden rounded-lg border border-slate-200">
+                  <DataTable
+                    caption={`Breakdown by ${groupBy}`}
+                    columns={columns}
+                    rows={report.breakdown}
+                    rowKey={(r) => r.key}
+                    rowLabel="rows"
+                    pageSize={10}
+                    initialSort={{ id: 'clicks', dir: 'desc' }}
+                    empty={<EmptyState title="Nothing to break down yet" />}
+                  />
+                </div>
+              </div>
+            </div>
+          )}
+        </Async>
+      </CardBody>
+    </Card>
+  );
+}

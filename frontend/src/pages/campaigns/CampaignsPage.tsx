@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { campaignsApi } from '../../api/campaigns';
+import type { Campaign, CampaignStatus } from '../../api/types';
+import { LinkButton } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { DataTable, type Column } from '../../components/DataTable';
+import { inputClass } from '../../components/form/fields';
+import { LiveDot } from '../../components/KpiCard';
+import { Money, PayoutTerm } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { Async, EmptyState } from '../../components/states';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Segmented } from '../../components/Tabs';
+import { useUser } from '../../context/AuthContext';
+import { useSocket } from '../../context/SocketContext';
+import { useApi } from '../../hooks/useApi';
+import { useDebounced } from '../../hooks/useDebounced';
+import { useLiveToday } from '../../hooks/useLiveToday';
+import { formatDate, formatNumber } from '../../lib/format';
+
+type Filter = CampaignStatus | 'all';
+const PAGE = 25;
+
+/** Campaigns with today's live clicks and conversions (advertiser: own; admin: all). */
+export function CampaignsPage() {
+  const user = useUser();
+  const [status, setStatus] = useState<Filter>('all');
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim(), 300);
+  const [page, setPage] = useState(1);
+  const state = useApi((signal) => campaignsApi.list({ status: status === 'all' ? '' : status, q, page, limit: PAGE }, signal), [status, q, page]);
+  const ids = state.data?.items.map((c) => c.id) ?? [];
+  const live = useLiveToday('campaign', ids);
+  const { connected } = useSocket();
+
+  const liveCell = (c: Campaign, pick: 'clicks' | 'conversions' | 'revenue') => {
+    const t = live[c.id];
+    if (t === undefined) return <span className="text-slate-500">…</span>;
+    if (t === 'error') return <span className="text-slate-500" title="Live counters unavailable">—</span>;
+    if (pick === 'revenue') return <Money cents={t.money[c.currency]?.revenueCents ?? 0} currency={c.currency} />;
+    return <span className="tabular-nums" data-live={`${pick}-${c.id}`}>{formatNumber(t[pick])}</span>;
+  };
+
+  const columns: Column<Campaign>[] = [
+    {
+      id: 'name',
+      header: 'Campaign',
+      cell: (c) => (
+        <Link to={`/campaigns/${c.id}`} className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+          {c.name}
+        </Link>
+      ),
+      sortValue: (c) => c.name,
+    },
+    { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.status} />, sortValue: (c) => c.status },
+    { id: 'model', header: 'Model', cell: (c) => c.payoutModel, sortValue: (c) => c.payoutModel, hideOnMobile: true },
+    {
+      id: 'terms',
+      header: 'Revenue / payout',
+      cell: (c) => (
+        <span>
+          <PayoutTerm model={c.payoutModel} cents={c.revenueCents} bps={c.revenueBps} currency={c.currency} /> / <PayoutTerm model={c.payoutModel} cents={c.payoutCents} bps={c.payoutBps} currency={c.currency} />
+        </span>
+      ),
+      hideOnMobile: true,
+    },
+    { id: 'clicks', header: 'Clicks today', align: 'right', cell: (c) => liveCell(c, 'clicks'), sortValue: (c) => (typeof live[c.id] === 'object' ? (live[c.id] as { clicks: number }).clicks : null) },
+    { id: 'conv', header: 'Conv. today', align: 'right', cell: (c) => liveCell(c, 'conversions'), sortValue: (c) => (typeof live[c.id] === 'object' ? (live[c.id] as { conversions: number }).conversions : null) },
+    { id: 'revenue', header: 'Revenue today', align: 'right', cell: (c) => liveCell(c, 'revenue'), hideOnMobile: true },
+    { id: 'created', header: 'Created', cell: (c) => formatDate(c.createdAt), sortValue: (c) => c.createdAt, hideOnMobile: true },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Campaigns"
+        description={user.role === 'admin' ? 'Every advertiser’s campaigns.' : 'Your campaigns with today’s live traffic.'}
+        meta={<LiveDot live={connected} label={connected ? 'Live counters' : 'Live counters reconnecting'} />}
+        actions={user.role === 'advertiser' && <LinkButton to="/campaigns/new">+ New campaign</LinkButton>}
+      />
+      <Card>
+        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
+          <Segmented
+            label="Campaign status"
+            value={status}
+            onChange={(s) => {
+              setStatus(s);
+              setPage(1);
+            }}
+            options={[
+              { id: 'all', label: 'All' },
+              { id: 'active', label: 'Active' },
+              { id: 'paused', label: 'Paused' },
+              { id: 'archived', label: 'Archived' },
+            ]}
+          />
+          <div className="w-full sm:w-64">
+            <label htmlFor="campaign-search" className="sr-only">
+              Search campaigns
+            </label>
+            <input
+              id="campaign-search"
+              type="search"
+              placeholder="Search by name…"
+              value={search}
+              onChange={(e) => {
+                setSearch(e.target.value);
+                setPage(1);
+              }}
+              className={inputClass(false, 'py-1.5')}
+            />
+          </div>
+        </div>
+        <Async state={state}>
+          {(data) => (
+            <DataTable
+              caption="Campaigns"
+              columns={columns}
+              rows={data.items}
+              rowKey={(c) => c.id}
+              rowLabel="campaigns"
+              busy={state.loading}
+              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              empty={
+                <EmptyState
+                  title={q || status !== 'all' ? 'No campaigns match' : 'No campaigns yet'}
+                  action={user.role === 'advertiser' && !q && status === 'all' ? <LinkButton to="/campaigns/new">Create your first campaign</LinkButton> : undefined}
+                >
+                  {q || status !== 'all' ? 'Try another filter.' : user.role === 'advertiser' ? 'Create a campaign, share it with affiliates and watch clicks arrive live.' : 'Advertisers have not created campaigns yet.'}
+                </EmptyState>
+              }
+            />
+          )}
+        </Async>
+      </Card>
+    </>
+  );
+}

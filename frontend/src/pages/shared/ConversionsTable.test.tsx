@@ -1,0 +1,118 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ToastProvider } from '../../context/ToastContext';
+import { ConversionsTable } from './ConversionsTable';
+
+const conversion = (id: string, status: string, over: Record<string, unknown> = {}) => ({
+  id,
+  clickId: `ck-${id}`,
+  campaignId: 'c1',
+  campaignName: 'Summer Sale',
+  affiliateId: 'a1',
+  txnId: `ORDER-${id}`,
+  status,
+  reason: status === 'rejected' ? 'duplicate' : null,
+  suspectedFraud: false,
+  currency: 'EUR',
+  saleAmountCents: 4990,
+  revenueCents: 1050,
+  payoutCents: 725,
+  clickedAt: '2026-11-25T09:00:00.000Z',
+  convertedAt: '2026-11-25T10:00:00.000Z',
+  sub1: 'facebook',
+  payoutId: null,
+  ...over,
+});
+
+let requests: Array<{ method: string; url: string; body: unknown }>;
+let respond: (method: string, url: string) => { status: number; body: unknown };
+
+beforeEach(() => {
+  requests = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      requests.push({ method: String(init.method), url, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      const r = respond(String(init.method), url);
+      return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+const page = (items: unknown[]) => ({ items, total: items.length, page: 1, limit: 25, pages: 1 });
+
+describe('conversions table', () => {
+  it('lists statuses, reasons and money in the conversion’s currency; affiliates see no revenue and no review buttons', async () => {
+    respond = () => ({ status: 200, body: page([conversion('1', 'approved'), conversion('2', 'rejected')]) });
+    render(
+      <ToastProvider>
+        <ConversionsTable role="affiliate" />
+      </ToastProvider>,
+    );
+    expect(await screen.findByText('ORDER-1')).toBeInTheDocument();
+    expect(screen.getByText('Duplicate')).toBeInTheDocument();
+    expect(screen.getAllByText('€7.25')).toHaveLength(2);
+    expect(screen.queryByRole('columnheader', { name: /Revenue/ })).toBeNull();
+    expect(screen.getByRole('columnheader', { name: /Earnings/ })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Approve conversion/ })).toBeNull();
+    expect(requests[0]!.url).toBe('/api/conversions?page=1&limit=25');
+  });
+
+  it('filters by status through the API', async () => {
+    respond = () => ({ status: 200, body: page([]) });
+    const user = userEvent.setup();
+    render(
+      <ToastProvider>
+        <ConversionsTable role="advertiser" campaignId="c1" />
+      </ToastProvider>,
+    );
+    expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Pending' }));
+    expect(await screen.findByText('No pending conversions')).toBeInTheDocument();
+    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&page=1&limit=25');
+  });
+
+  it('rejecting a pending conversion asks for a note, sends it, and updates the row', async () => {
+    respond = (method, url) => {
+      if (method === 'POST' && url === '/api/conversions/3/reject') return { status: 200, body: { conversion: conversion('3', 'rejected', { reason: 'advertiser_rejected' }) } };
+      return { status: 200, body: page([conversion('3', 'pending'), conversion('4', 'pending', { payoutId: 'p1' })]) };
+    };
+    const user = userEvent.setup();
+    render(
+      <ToastProvider>
+        <ConversionsTable role="advertiser" />
+      </ToastProvider>,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Reject conversion ORDER-3' }));
+    // Already in a payout: no review buttons.
+    expect(screen.queryByRole('button', { name: 'Reject conversion ORDER-4' })).toBeNull();
+    const dialog = screen.getByRole('dialog', { name: 'Reject conversion' });
+    await user.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    expect(within(dialog).getByText('Please add a note')).toBeInTheDocument();
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+    await user.type(within(dialog).getByRole('textbox', { name: /Note/ }), 'Test order from our QA team');
+    await user.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    expect(await screen.findByText('Conversion rejected')).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')).toEqual({ method: 'POST', url: '/api/conversions/3/reject', body: { note: 'Test order from our QA team' } });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByText('Advertiser rejected')).toBeInTheDocument();
+  });
+
+  it('shows a 409 from the API inside the dialog and keeps it open', async () => {
+    respond = (method) =>
+      method === 'POST' ? { status: 409, body: { error: { code: 'conflict', message: 'The conversion is already in a payout' } } } : { status: 200, body: page([conversion('5', 'pending')]) };
+    const user = userEvent.setup();
+    render(
+      <ToastProvider>
+        <ConversionsTable role="admin" />
+      </ToastProvider>,
+    );
+    await user.click(await screen.findByRole('button', { name: 'Approve conversion ORDER-5' }));
+    const dialog = screen.getByRole('dialog', { name: 'Approve conversion' });
+    await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    expect(await within(dialog).findByText('The conversion is already in a payout')).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({});
+  });
+});

@@ -1,0 +1,140 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { payoutsApi } from '../../api/payouts';
+import type { Payout, PayoutLine } from '../../api/types';
+import { Button } from '../../components/Button';
+import { Card, CardBody, CardHeader } from '../../components/Card';
+import { useConfirm } from '../../components/ConfirmDialog';
+import { DataTable, type Column } from '../../components/DataTable';
+import { KpiCard } from '../../components/KpiCard';
+import { Money } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { Async, EmptyState } from '../../components/states';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useUser } from '../../context/AuthContext';
+import { useToast } from '../../context/ToastContext';
+import { useApi } from '../../hooks/useApi';
+import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
+
+/** One payout: lines, history and (for admins) approve / reject / mark paid. */
+export function PayoutDetailPage() {
+  const { id = '' } = useParams();
+  const user = useUser();
+  const [page, setPage] = useState(1);
+  const state = useApi((signal) => payoutsApi.get(id, { page, limit: 50 }, signal), [id, page]);
+  const { ask, dialog } = useConfirm();
+  const { notify } = useToast();
+
+  const act = (p: Payout, action: 'approve' | 'reject' | 'markPaid') => {
+    const amount = formatMoney(p.amountCents, p.currency);
+    const spec = {
+      approve: { title: 'Approve payout', label: 'Approve', variant: 'success' as const, msg: `Approve ${amount} to ${p.affiliateName}?` },
+      reject: { title: 'Reject payout', label: 'Reject', variant: 'danger' as const, msg: `Reject ${amount} to ${p.affiliateName}? Its conversions return to the next run.` },
+      markPaid: { title: 'Mark as paid', label: 'Mark paid', variant: 'primary' as const, msg: `Record that ${amount} was paid to ${p.affiliateName}.` },
+    }[action];
+    ask({
+      title: spec.title,
+      message: spec.msg,
+      confirmLabel: spec.label,
+      variant: spec.variant,
+      note: { label: 'Note (kept in the history)', required: action === 'reject' },
+      reference: action === 'markPaid' ? { label: 'Payment reference' } : undefined,
+      onConfirm: async ({ note, reference }) => {
+        const res = action === 'approve' ? await payoutsApi.approve(p.id, note) : action === 'reject' ? await payoutsApi.reject(p.id, note) : await payoutsApi.markPaid(p.id, note, reference);
+        state.setData((d) => d && { ...d, payout: res.payout });
+        notify('success', `Payout ${humanize(res.payout.status).toLowerCase()}`);
+      },
+    });
+  };
+
+  return (
+    <Async state={state} loadingLabel="Loading payout…">
+      {({ payout: p, lines }) => {
+        const columns: Column<PayoutLine>[] = [
+          { id: 'at', header: 'Converted', cell: (l) => formatDateTime(l.convertedAt), sortValue: (l) => l.convertedAt },
+          { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName, sortValue: (l) => l.campaignName },
+          { id: 'conv', header: 'Conversion', cell: (l) => <span className="font-mono text-xs">{l.conversionId}</span>, hideOnMobile: true },
+          { id: 'amount', header: 'Amount', align: 'right', cell: (l) => <Money cents={l.amountCents} currency={p.currency} />, sortValue: (l) => l.amountCents },
+        ];
+        return (
+          <>
+            <PageHeader
+              title={`Payout to ${p.affiliateName}`}
+              meta={
+                <>
+                  <Link to="/payouts" className="text-indigo-700 hover:underline">
+                    ← Payouts
+                  </Link>
+                  <StatusBadge status={p.status} />
+                </>
+              }
+              actions={
+                user.role === 'admin' && (
+                  <>
+                    {p.status === 'pending_approval' && (
+                      <>
+                        <Button variant="success" onClick={() => act(p, 'approve')}>
+                          Approve
+                        </Button>
+                        <Button variant="danger" onClick={() => act(p, 'reject')}>
+                          Reject
+                        </Button>
+                      </>
+                    )}
+                    {p.status === 'approved' && <Button onClick={() => act(p, 'markPaid')}>Mark paid</Button>}
+                  </>
+                )
+              }
+            />
+            <div className="space-y-6">
+              <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+                <KpiCard label="Amount" value={<Money cents={p.amountCents} currency={p.currency} />} testId="payout-amount" />
+                <KpiCard label="Conversions" value={formatNumber(p.conversionCount)} />
+                <KpiCard label="Conversions up to" value={formatDate(p.cutoff)} />
+                <KpiCard label="Created" value={formatDate(p.createdAt)} />
+              </div>
+              <Card>
+                <CardHeader title="Lines" description="The conversions this payout pays for." />
+                <DataTable
+                  caption="Payout lines"
+                  columns={columns}
+                  rows={lines.items}
+                  rowKey={(l) => l.id}
+                  rowLabel="lines"
+                  server={{ page: lines.page, pages: lines.pages, total: lines.total, limit: lines.limit, onPage: setPage }}
+                  empty={<EmptyState title="No lines" />}
+                />
+              </Card>
+              <Card>
+                <CardHeader title="History" />
+                <CardBody>
+                  {p.history.length === 0 ? (
+                    <p className="text-sm text-slate-600">No changes yet.</p>
+                  ) : (
+                    <ol className="space-y-3">
+                      {p.history.map((h, i) => (
+                        <li key={i} className="flex gap-3 text-sm">
+                          <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-indigo-500" aria-hidden="true" />
+                          <div>
+                            <p className="text-slate-900">
+                              {h.from ? `${humanize(h.from)} → ` : ''}
+                              <span className="font-medium">{humanize(h.to)}</span>
+                              <span className="text-slate-600"> · {formatDateTime(h.at)}</span>
+                            </p>
+                            {h.note && <p className="text-slate-700">“{h.note}”</p>}
+                          </div>
+                        </li>
+                      ))}
+                    </ol>
+                  )}
+                </CardBody>
+              </Card>
+            </div>
+            {dialog}
+          </>
+        );
+      }}
+    </Async>
+  );
+}

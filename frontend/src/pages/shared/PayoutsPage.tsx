@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { payoutsApi } from '../../api/payouts';
+import type { Payout, PayoutStatus } from '../../api/types';
+import { Button } from '../../components/Button';
+import { Card } from '../../components/Card';
+import { useConfirm } from '../../components/ConfirmDialog';
+import { CsvLink } from '../../components/CsvLink';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Money } from '../../components/Money';
+import { PageHeader } from '../../components/PageHeader';
+import { Async, EmptyState } from '../../components/states';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Segmented } from '../../components/Tabs';
+import { useUser } from '../../context/AuthContext';
+import { useToast } from '../../context/ToastContext';
+import { useApi } from '../../hooks/useApi';
+import { formatDate, formatNumber } from '../../lib/format';
+
+type Filter = PayoutStatus | 'all';
+
+/** Payouts: an affiliate's own, or every payout for admins to review and run. */
+export function PayoutsPage() {
+  const user = useUser();
+  const admin = user.role === 'admin';
+  const [status, setStatus] = useState<Filter>(admin ? 'pending_approval' : 'all');
+  const [page, setPage] = useState(1);
+  const query = { status: status === 'all' ? ('' as const) : status, page, limit: 25 };
+  const state = useApi((signal) => payoutsApi.list(query, signal), [status, page]);
+  const { ask, dialog } = useConfirm();
+  const { notify } = useToast();
+
+  const runNow = () =>
+    ask({
+      title: 'Run payouts now',
+      message: 'Groups approved conversions past the hold period into one payout per affiliate and currency. Payouts wait for your approval.',
+      confirmLabel: 'Run payouts',
+      onConfirm: async () => {
+        const { run } = await payoutsApi.run();
+        notify('success', `Payout run ${run.status}: ${formatNumber(run.counts.payouts)} payouts, ${formatNumber(run.counts.conversions)} conversions`);
+        setStatus('pending_approval');
+        setPage(1);
+        state.reload();
+      },
+    });
+
+  const columns: Column<Payout>[] = [
+    {
+      id: 'created',
+      header: 'Created',
+      cell: (p) => (
+        <Link to={`/payouts/${p.id}`} className="font-medium text-indigo-700 hover:underline" aria-label={`Payout of ${p.affiliateName} created ${formatDate(p.createdAt)}`}>
+          {formatDate(p.createdAt)}
+        </Link>
+      ),
+      sortValue: (p) => p.createdAt,
+    },
+    ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => p.affiliateName, sortValue: (p: Payout) => p.affiliateName }] : []),
+    { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" />, sortValue: (p) => p.amountCents },
+    { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), sortValue: (p) => p.conversionCount, hideOnMobile: true },
+    { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} />, sortValue: (p) => p.status },
+    { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), sortValue: (p) => p.cutoff, hideOnMobile: true },
+    {
+      id: 'open',
+      header: <span className="sr-only">Open</span>,
+      align: 'right',
+      cell: (p) => (
+        <Link to={`/payouts/${p.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
+          {admin && p.status === 'pending_approval' ? 'Review' : 'Details'} →
+        </Link>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title="Payouts"
+        description={admin ? 'Review payout runs, approve or reject them, and mark them paid.' : 'What you have earned and when it is paid.'}
+        actions={
+          <>
+            <CsvLink href={payoutsApi.csv(query)} filename="payouts.csv" />
+            {admin && <Button onClick={runNow}>Run payouts now</Button>}
+          </>
+        }
+      />
+      <Card>
+        <div className="border-b border-slate-100 px-4 py-3">
+          <Segmented
+            label="Payout status"
+            value={status}
+            onChange={(s) => {
+              setStatus(s);
+              setPage(1);
+            }}
+            options={[
+              { id: 'all', label: 'All' },
+              { id: 'pending_approval', label: 'Pending approval' },
+              { id: 'approved', label: 'Approved' },
+              { id: 'paid', label: 'Paid' },
+              { id: 'rejected', label: 'Rejected' },
+            ]}
+          />
+        </div>
+        <Async state={state}>
+          {(data) => (
+            <DataTable
+              caption="Payouts"
+              columns={columns}
+              rows={data.items}
+              rowKey={(p) => p.id}
+              rowLabel="payouts"
+              busy={state.loading}
+              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              empty={<EmptyState title="No payouts here">{admin ? 'Run payouts to group approved conversions into payouts.' : 'Payouts are created from your approved conversions after the hold period.'}</EmptyState>}
+            />
+          )}
+        </Async>
+      </Card>
+      {dialog}
+    </>
+  );
+}

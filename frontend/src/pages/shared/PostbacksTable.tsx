@@ -1,0 +1,68 @@
+import { useState } from 'react';
+import { postbacksApi } from '../../api/conversions';
+import type { PostbackRecord, PostbackState } from '../../api/types';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Async, EmptyState } from '../../components/states';
+import { StatusBadge } from '../../components/StatusBadge';
+import { Segmented } from '../../components/Tabs';
+import { useApi } from '../../hooks/useApi';
+import { formatDateTime, humanize } from '../../lib/format';
+
+type Filter = PostbackState | 'all';
+
+/** Inbound postbacks and how each was resolved. */
+export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: string; reloadKey?: number }) {
+  const [state, setState] = useState<Filter>('all');
+  const [page, setPage] = useState(1);
+  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, page, limit: 25 }, signal), [campaignId, state, page, reloadKey]);
+  const columns: Column<PostbackRecord>[] = [
+    { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortValue: (p) => p.receivedAt },
+    {
+      id: 'state',
+      header: 'Result',
+      cell: (p) => (
+        <span className="flex items-center gap-2">
+          <StatusBadge status={p.state} />
+          {p.test && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">test</span>}
+        </span>
+      ),
+      sortValue: (p) => p.state,
+    },
+    { id: 'reason', header: 'Reason', cell: (p) => (p.reason ? <span title={p.detail ?? undefined}>{humanize(p.reason)}</span> : <span className="text-slate-500">—</span>), sortValue: (p) => p.reason },
+    { id: 'click', header: 'Click id', cell: (p) => <span className="font-mono text-xs">{p.params.click_id ?? '—'}</span>, hideOnMobile: true },
+    { id: 'txn', header: 'Txn', cell: (p) => <span className="font-mono text-xs">{p.params.txn_id ?? '—'}</span>, hideOnMobile: true },
+    { id: 'detail', header: 'Detail', cell: (p) => <span className="block max-w-xs truncate text-xs text-slate-600">{p.detail ?? ''}</span>, hideOnMobile: true },
+  ];
+  return (
+    <div>
+      <div className="px-4 py-3">
+        <Segmented
+          label="Postback result"
+          value={state}
+          onChange={(s) => { setState(s); setPage(1); }}
+          options={[
+            { id: 'all', label: 'All' },
+            { id: 'attributed', label: 'Attributed' },
+            { id: 'rejected', label: 'Rejected' },
+            { id: 'queued', label: 'Queued' },
+            { id: 'status_updated', label: 'Status updates' },
+          ]}
+        />
+      </div>
+      <Async state={data}>
+        {(d) => (
+          <DataTable
+            caption="Postbacks"
+            columns={columns}
+            rows={d.items}
+            rowKey={(p) => p.id}
+            rowLabel="postbacks"
+            busy={data.loading}
+            server={{ page: d.page, pages: d.pages, total: d.total, limit: d.limit, onPage: setPage }}
+            empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
+          />
+        )}
+      </Async>
+    </div>
+  );
+}

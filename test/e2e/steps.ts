@@ -1,0 +1,118 @@
+import type { Page } from 'playwright-core';
+import { eventually, PASSWORD } from './harness';
+
+/**
+ * What a user does in the dashboard, written once and shared by the flows.
+ * Locators go by role and accessible name, the way a screen reader sees the page.
+ */
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await page.waitForURL((u) => u.pathname.startsWith('/signin'));
+}
+
+export async function register(page: Page, a: { role: 'affiliate' | 'advertiser'; name: string; email: string; company?: string }): Promise<void> {
+  await page.goto('/register');
+  await page.getByRole('radio', { name: a.role === 'affiliate' ? /An affiliate/ : /An advertiser/ }).check();
+  await page.getByLabel('Your name').fill(a.name);
+  if (a.company) await page.getByLabel('Company').fill(a.company);
+  await page.getByLabel('Email').fill(a.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/** Waits until the page's main heading reads `title` (pages load their data first). */
+export async function expectHeading(page: Page, title: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: title, exact: true }).waitFor();
+}
+
+export interface CampaignSpec {
+  name: string;
+  destinationUrl: string;
+  fallbackUrl?: string;
+  revenue: string;
+  payout: string;
+  dailyCap?: string;
+}
+
+/** Advertiser: fills the new-campaign form (CPA) and lands on the campaign page; returns its id. */
+export async function createCampaign(page: Page, c: CampaignSpec): Promise<string> {
+  await page.getByRole('link', { name: /New campaign/ }).click();
+  await page.getByLabel('Campaign name').fill(c.name);
+  await page.getByRole('radio', { name: /CPA — cost per action/ }).check();
+  await page.getByLabel('Revenue per action').fill(c.revenue);
+  await page.getByLabel('Payout per action').fill(c.payout);
+  await page.getByLabel('Destination URL').fill(c.destinationUrl);
+  if (c.fallbackUrl) await page.getByLabel('Fallback URL').fill(c.fallbackUrl);
+  if (c.dailyCap) await page.getByLabel('Daily conversion cap').fill(c.dailyCap);
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  await page.waitForURL(/\/campaigns\/[0-9a-f]{24}$/);
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Admin: approves an affiliate from the approval queue, with a note. */
+export async function approveAffiliate(page: Page, name: string, note = 'Looks good'): Promise<void> {
+  await page.getByRole('link', { name: 'Affiliates' }).first().click();
+  await page.getByRole('button', { name: `Approve ${name}` }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Note/).fill(note);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Affiliate: opens an offer from the list and returns the tracking link shown. */
+export async function openOfferAndGetLink(page: Page, campaignName: string): Promise<string> {
+  await page.getByRole('link', { name: 'Offers' }).first().click();
+  await page.getByRole('link', { name: `Get link for ${campaignName}` }).click();
+  const link = page.getByLabel('Tracking link', { exact: true });
+  await link.waitFor();
+  return ((await link.textContent()) ?? '').trim();
+}
+
+/** Advertiser on a campaign page: the postback URL template shown on the postback setup tab. */
+export async function postbackUrlTemplate(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: 'Postback setup' }).click();
+  const url = page.getByLabel('postback URL', { exact: true });
+  await url.waitFor();
+  return ((await url.textContent()) ?? '').trim();
+}
+
+/** The number in a KPI card (e.g. "live-clicks"), read as the screen shows it. */
+export async function kpiNumber(page: Page, testId: string): Promise<number> {
+  const text = (await page.locator(`[data-kpi="${testId}"]`).textContent()) ?? '';
+  return Number(text.replace(/[^0-9.-]/g, ''));
+}
+
+/** Waits, without reloading, until a live KPI shows at least `min`. */
+export async function waitForKpiAtLeast(page: Page, testId: string, min: number, timeoutMs = 30_000): Promise<number> {
+  return eventually(`${testId} ≥ ${min}`, async () => {
+    const n = await kpiNumber(page, testId);
+    return n >= min ? n : undefined;
+  }, timeoutMs);
+}
+
+/** Admin: runs payouts from the payouts page. */
+export async function runPayouts(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Payouts' }).first().click();
+  await page.getByRole('button', { name: 'Run payouts now' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Run payouts' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Admin: opens the first payout awaiting approval and approves it with a note. */
+export async function approveFirstPendingPayout(page: Page, note = 'Checked'): Promise<void> {
+  await page.getByRole('link', { name: /Review/ }).first().click();
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Note/).fill(note);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
