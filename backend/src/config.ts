@@ -37,6 +37,7 @@ export const envSchema = z.object({
   CLICK_BATCH_WAIT_MS: int(0, 1000).default(2),
   CLICK_ENQUEUE_TIMEOUT_MS: int(10, 10_000).default(250),
   LINK_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  LINK_CACHE_MAX_ENTRIES: int(100, 10_000_000).default(100_000),
   UNIQUE_CLICK_WINDOW_SECONDS: int(60, 30 * 86400).default(86_400),
   POSTBACK_CLICK_WAIT_SECONDS: int(0, 86_400).default(600),
   WORKER_CLICK_CONCURRENCY: int(1, 64).default(4),

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context';
+import { startClickWorker } from './click-worker';
 
 /** Starts one BullMQ worker (or loop) and returns how to stop it gracefully. */
 export type WorkerStarter = (ctx: AppContext) => Promise<() => Promise<void>>;
 
 /** Every background worker the `worker` process runs. Feature areas add theirs here. */
-export const WORKERS: Array<{ name: string; start: WorkerStarter }> = [];
+export const WORKERS: Array<{ name: string; start: WorkerStarter }> = [{ name: 'clicks', start: (ctx) => startClickWorker(ctx) }];
 
 /** Starts the named workers (all by default); the returned function stops them in reverse order. */
 export async function startWorkers(ctx: AppContext, names?: string[]): Promise<() => Promise<void>> {

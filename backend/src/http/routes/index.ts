@@ -3,9 +3,11 @@ import { adminRoutes } from './admin';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { healthRoutes } from './health';
+import { liveRoutes } from './live';
+import { queueRoutes } from './queues';
 import type { RouteSpec } from './types';
 
 /** Every API route. Feature areas add their list here. */
 export function allRoutes(ctx: AppContext): RouteSpec[] {
-  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx)];
+  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx), ...liveRoutes(ctx), ...queueRoutes(ctx)];
 }
