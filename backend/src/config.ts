@@ -34,7 +34,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default(DATA_DIR),
   SPOOL_DIR: z.string().optional(),
   CLICK_BATCH_MAX: int(1, 10_000).default(500),
-  CLICK_BATCH_WAIT_MS: int(0, 1000).default(2),
+  CLICK_BATCH_WAIT_MS: int(0, 1000).default(0),
   CLICK_ENQUEUE_TIMEOUT_MS: int(10, 10_000).default(250),
   LINK_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   LINK_CACHE_MAX_ENTRIES: int(100, 10_000_000).default(100_000),

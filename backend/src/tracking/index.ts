@@ -49,6 +49,7 @@ export async function startClickTracking(ctx: AppContext, opts: { onClick?: (ev:
           await batcher.close();
           await stopReplay();
           await unsubscribe();
+          ctx.log.info({ batcher: batcher.stats, cache: cache.stats }, 'click tracking stopped');
         })();
         return closing;
       },

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
-import { clickPartition, clicksCollectionName, findClick } from '../../src/db/raw-events';
+import { clickPartition, clicksCollectionName, findClick, forgetPartition } from '../../src/db/raw-events';
 import { listDirtyHours } from '../../src/db/rollup-dirty';
 import { newClickId } from '../../src/domain/click-id';
 import { dayKey, hourStart } from '../../src/domain/time-buckets';
@@ -84,6 +84,18 @@ describe('MongoDB-wire duplicate reporting', () => {
     const errors = Array.isArray(caught.writeErrors) ? caught.writeErrors : [caught.writeErrors];
     expect(errors.map((e: { index: number; code: number }) => [e.index, e.code])).toEqual([[0, 11000]]);
     expect(await col.countDocuments({ _id: b.id })).toBe(1);
+  });
+});
+
+describe('day partitions', () => {
+  it('opens a partition another process created, indexes and all (a restarted worker must not fail)', async () => {
+    const day = '20000102';
+    await clickPartition(ctx.db, day);
+    forgetPartition(ctx.db, day); // as if this were a new process
+    const col = await clickPartition(ctx.db, day);
+    expect((await col.listIndexes().toArray()).map((i) => i.name).sort()).toEqual(['_id_', 'affiliateId_1_hour_1', 'campaignId_1_hour_1', 'hour_1_campaignId_1']);
+    const c = fakeClick({ ts: Date.UTC(2000, 0, 2, 3) });
+    expect(await processClickBatch(deps(), batchOf([c]))).toMatchObject({ stored: 1 });
   });
 });
 
