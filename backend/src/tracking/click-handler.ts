@@ -97,7 +97,7 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
   }
 
   function redirect(res: http.ServerResponse, location: string): void {
-    res.writeHead(302, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer-when-downgrade', 'content-length': '0' });
+    res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   }
 
