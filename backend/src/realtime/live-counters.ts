@@ -62,7 +62,10 @@ export function roomFor(scope: LiveScope, id: string): string {
 const emptyDelta = (): LiveDelta => ({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, revenueCents: 0, payoutCents: 0 });
 
 export function createLiveEmitter(redis: Redis, keys: RedisKeys): Emitter {
-  return new Emitter(redis, { key: keys.socketChannel });
+  // The emitter publishes without handling the promise: a failed publish (Redis gone at that moment) would be an
+  // unhandled rejection and end the process. A lost update only delays the dashboard; the counters are in Redis.
+  const publisher = { publish: (channel: string, msg: string | Buffer) => redis.publish(channel, msg).catch(() => 0) };
+  return new Emitter(publisher, { key: keys.socketChannel });
 }
 
 type Group = { scope: LiveScope; id: string; minute: number; currency: string; delta: LiveDelta };
