@@ -46,6 +46,8 @@ export function redisKeys(prefix: string) {
     cacheChannel: `${prefix}:cache-invalidate`,
     socketChannel: `${prefix}:socket.io`,
     uniqueClick: (linkId: string, visitor: string) => `${prefix}:uq:${linkId}:${visitor}`,
+    /** Marks that a click batch's side effect (`live`, `spend`) was applied, so retries and copies apply it once. */
+    clickBatchMark: (batchId: string, effect: string) => `${prefix}:cb:${batchId}:${effect}`,
     rateLimit: `${prefix}:rl`,
     live: (scope: string, id: string, bucket: string) => `${prefix}:live:${scope}:${id}:${bucket}`,
     jobLock: (job: string) => `${prefix}:lock:${job}`,

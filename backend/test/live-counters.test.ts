@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
-import { readLive, recordLive } from '../src/realtime/live-counters';
+import { createLiveEmitter, readLive, recordLive } from '../src/realtime/live-counters';
 import { createTestContext, destroyTestContext } from './helpers/context';
 
 let ctx: AppContext;
@@ -27,5 +27,15 @@ describe('live counters', () => {
     expect(platform.today.clicks).toBe(4);
     const other = await readLive(ctx.redis, ctx.keys, 'campaign', 'c3', now);
     expect(other.today).toEqual({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, money: {} });
+  });
+
+  it('survives a failed live update publish (the emitter does not leave a rejected promise behind)', async () => {
+    const gone = ctx.redis.duplicate();
+    gone.on('error', () => {});
+    await gone.quit();
+    const emitter = createLiveEmitter(gone, ctx.keys);
+    await recordLive({ redis: ctx.redis, keys: ctx.keys, emitter }, [{ at: Date.now(), campaignId: 'c9', affiliateId: 'a9', currency: 'USD', delta: { clicks: 1 } }]);
+    await new Promise((r) => setTimeout(r, 50)); // an unhandled rejection would surface here and fail the run
+    expect((await readLive(ctx.redis, ctx.keys, 'campaign', 'c9')).today.clicks).toBe(1);
   });
 });

@@ -43,17 +43,17 @@ export const clicksCollectionName = (day: string) => `${CLICKS_PREFIX}${day}`;
 
 const ensured = new WeakMap<Db, Set<string>>();
 
+const PARTITION_INDEXES = [{ hour: 1, campaignId: 1 }, { campaignId: 1, hour: 1 }, { affiliateId: 1, hour: 1 }] as const;
+
 /** The partition for a UTC day, with its indexes created once per process. */
 export async function clickPartition(db: Db, day: string): Promise<Collection<ClickDoc>> {
   const col = db.collection<ClickDoc>(clicksCollectionName(day));
   let set = ensured.get(db);
   if (!set) ensured.set(db, (set = new Set()));
   if (!set.has(day)) {
-    await col.createIndexes([
-      { key: { hour: 1, campaignId: 1 } },
-      { key: { campaignId: 1, hour: 1 } },
-      { key: { affiliateId: 1, hour: 1 } },
-    ]);
+    // One index per command: FerretDB 1.24 drops the connection (a server-side panic) when a single
+    // createIndexes names several indexes that all exist already, i.e. whenever a new process opens an old partition.
+    for (const key of PARTITION_INDEXES) await col.createIndex(key);
     set.add(day);
   }
   return col;

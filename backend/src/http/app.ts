@@ -54,6 +54,10 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
   for (const r of routes) {
     const guards = r.action === 'public' ? [] : [authorize(r.action)];
     const chain = r.use ? [...guards, r.use] : guards;
+    if (r.mount && r.use) {
+      app.use(r.path, ...chain);
+      continue;
+    }
     app[r.method](r.path, ...chain, async (req, res) => {
       await r.handler(req, res);
     });

@@ -62,13 +62,16 @@ export function roomFor(scope: LiveScope, id: string): string {
 const emptyDelta = (): LiveDelta => ({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, revenueCents: 0, payoutCents: 0 });
 
 export function createLiveEmitter(redis: Redis, keys: RedisKeys): Emitter {
-  return new Emitter(redis, { key: keys.socketChannel });
+  // The emitter publishes without handling the promise: a failed publish (Redis gone at that moment) would be an
+  // unhandled rejection and end the process. A lost update only delays the dashboard; the counters are in Redis.
+  const publisher = { publish: (channel: string, msg: string | Buffer) => redis.publish(channel, msg).catch(() => 0) };
+  return new Emitter(publisher, { key: keys.socketChannel });
 }
 
-/** Adds events to the counters in one pipeline and pushes one update per room × minute × currency. */
-export async function recordLive(deps: { redis: Redis; keys: RedisKeys; emitter?: Emitter | null }, events: LiveEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const groups = new Map<string, { scope: LiveScope; id: string; minute: number; currency: string; delta: LiveDelta }>();
+type Group = { scope: LiveScope; id: string; minute: number; currency: string; delta: LiveDelta };
+
+function groupEvents(events: LiveEvent[]): Group[] {
+  const groups = new Map<string, Group>();
   for (const e of events) {
     const minute = minuteStart(e.at);
     for (const [scope, id] of [['platform', PLATFORM_ID], ['campaign', e.campaignId], ['affiliate', e.affiliateId]] as const) {
@@ -78,27 +81,96 @@ export async function recordLive(deps: { redis: Redis; keys: RedisKeys; emitter?
       for (const f of Object.keys(g.delta) as Array<keyof LiveDelta>) g.delta[f] += e.delta[f] ?? 0;
     }
   }
-  const pipe = deps.redis.pipeline();
-  for (const g of groups.values()) {
-    for (const key of [deps.keys.live(g.scope, g.id, `m:${g.minute}`), deps.keys.live(g.scope, g.id, `d:${dayKey(g.minute)}`)]) {
+  return [...groups.values()];
+}
+
+type CounterOp = { kind: 'incr'; key: string; field: string; by: number } | { kind: 'expire'; key: string; seconds: number };
+
+function counterOps(keys: RedisKeys, groups: Group[]): CounterOp[] {
+  const ops: CounterOp[] = [];
+  for (const g of groups) {
+    for (const key of [keys.live(g.scope, g.id, `m:${g.minute}`), keys.live(g.scope, g.id, `d:${dayKey(g.minute)}`)]) {
       for (const [name, field] of Object.entries(COUNT_FIELDS)) {
         const n = g.delta[name as keyof typeof COUNT_FIELDS];
-        if (n) pipe.hincrby(key, field, n);
+        if (n) ops.push({ kind: 'incr', key, field, by: n });
       }
-      if (g.delta.revenueCents) pipe.hincrby(key, `r:${g.currency}`, g.delta.revenueCents);
-      if (g.delta.payoutCents) pipe.hincrby(key, `p:${g.currency}`, g.delta.payoutCents);
-      pipe.expire(key, key.includes(':m:') ? MINUTE_TTL_S : DAY_TTL_S);
+      if (g.delta.revenueCents) ops.push({ kind: 'incr', key, field: `r:${g.currency}`, by: g.delta.revenueCents });
+      if (g.delta.payoutCents) ops.push({ kind: 'incr', key, field: `p:${g.currency}`, by: g.delta.payoutCents });
+      ops.push({ kind: 'expire', key, seconds: key.includes(':m:') ? MINUTE_TTL_S : DAY_TTL_S });
     }
+  }
+  return ops;
+}
+
+function emitGroups(emitter: Emitter | null | undefined, groups: Group[]): void {
+  if (!emitter) return;
+  for (const g of groups) {
+    const room = roomFor(g.scope, g.id);
+    const update: LiveUpdate = { room, scope: g.scope, id: g.id, minute: new Date(g.minute).toISOString(), currency: g.currency, delta: g.delta };
+    emitter.to(room).emit('live', update);
+  }
+}
+
+/** Adds events to the counters in one pipeline and pushes one update per room × minute × currency. */
+export async function recordLive(deps: { redis: Redis; keys: RedisKeys; emitter?: Emitter | null }, events: LiveEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const groups = groupEvents(events);
+  const pipe = deps.redis.pipeline();
+  for (const op of counterOps(deps.keys, groups)) {
+    if (op.kind === 'incr') pipe.hincrby(op.key, op.field, op.by);
+    else pipe.expire(op.key, op.seconds);
   }
   const results = await pipe.exec();
   const failed = results?.find(([err]) => err);
   if (failed) throw failed[0];
-  if (!deps.emitter) return;
-  for (const g of groups.values()) {
-    const room = roomFor(g.scope, g.id);
-    const update: LiveUpdate = { room, scope: g.scope, id: g.id, minute: new Date(g.minute).toISOString(), currency: g.currency, delta: g.delta };
-    deps.emitter.to(room).emit('live', update);
+  emitGroups(deps.emitter, groups);
+}
+
+// Sets the marker (KEYS[1]) and applies the increments in one script: all of them happen, once, or none.
+// ARGV: ttl, then ops naming counter keys by their index in KEYS.
+const ONCE_SCRIPT = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local i = 2
+while i <= #ARGV do
+  local key = KEYS[tonumber(ARGV[i + 1])]
+  if ARGV[i] == 'i' then
+    redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3])
+    i = i + 4
+  else
+    redis.call('EXPIRE', key, ARGV[i + 2])
+    i = i + 3
+  end
+end
+return 1`;
+
+/**
+ * Like recordLive, but applied at most once per `onceKey` (kept `onceTtlSeconds`):
+ * a retried or duplicated batch counts once even when its first attempt
+ * stopped between storing and counting. Returns whether this call applied it.
+ */
+export async function recordLiveOnce(
+  deps: { redis: Redis; keys: RedisKeys; emitter?: Emitter | null },
+  onceKey: string,
+  onceTtlSeconds: number,
+  events: LiveEvent[],
+): Promise<boolean> {
+  if (events.length === 0) return false;
+  const groups = groupEvents(events);
+  const keys = [onceKey];
+  const index = new Map<string, number>();
+  const keyIndex = (k: string) => {
+    let i = index.get(k);
+    if (i === undefined) index.set(k, (i = keys.push(k)));
+    return i;
+  };
+  const args: Array<string | number> = [onceTtlSeconds];
+  for (const op of counterOps(deps.keys, groups)) {
+    if (op.kind === 'incr') args.push('i', keyIndex(op.key), op.field, op.by);
+    else args.push('e', keyIndex(op.key), op.seconds);
   }
+  const applied = (await deps.redis.eval(ONCE_SCRIPT, keys.length, ...keys, ...args)) === 1;
+  if (applied) emitGroups(deps.emitter, groups);
+  return applied;
 }
 
 function parseRow(h: Record<string, string>): LiveRow {

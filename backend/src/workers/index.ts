@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { startClickWorker } from './click-worker';
 import { startConversionWorker } from './conversion-worker';
 import { startDeliveryWorker } from './delivery-worker';
 
@@ -7,6 +8,7 @@ export type WorkerStarter = (ctx: AppContext) => Promise<() => Promise<void>>;
 
 /** Every background worker the `worker` process runs. Feature areas add theirs here. */
 export const WORKERS: Array<{ name: string; start: WorkerStarter }> = [
+  { name: 'clicks', start: (ctx) => startClickWorker(ctx) },
   { name: 'conversions', start: startConversionWorker },
   { name: 'deliveries', start: startDeliveryWorker },
 ];

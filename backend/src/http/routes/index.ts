@@ -5,7 +5,9 @@ import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { conversionRoutes } from './conversions';
 import { healthRoutes } from './health';
+import { liveRoutes } from './live';
 import { postbackRoutes } from './postbacks';
+import { queueRoutes } from './queues';
 import type { RouteSpec } from './types';
 
 /** Every API route. Feature areas add their list here. */
@@ -18,5 +20,7 @@ export function allRoutes(ctx: AppContext): RouteSpec[] {
     ...postbackRoutes(ctx),
     ...conversionRoutes(ctx),
     ...affiliatePostbackRoutes(ctx),
+    ...liveRoutes(ctx),
+    ...queueRoutes(ctx),
   ];
 }

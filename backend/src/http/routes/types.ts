@@ -16,6 +16,11 @@ export interface RouteSpec {
   handler: (req: Request, res: Response) => Promise<void> | void;
   /** Extra middleware mounted after authorization (e.g. a sub-app). */
   use?: RequestHandler;
+  /**
+   * Mount `use` at `path` for every method and sub-path (like app.use), behind
+   * the same authorization; `method` is what the permission matrix probes.
+   */
+  mount?: boolean;
 }
 
 export const route = (method: Method, path: string, action: Action | 'public', summary: string, handler: RouteSpec['handler']): RouteSpec => ({

@@ -1,0 +1,147 @@
+import type http from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import { SESSION_COOKIE, verifySession } from '../auth/tokens';
+import type { AppContext } from '../context';
+import type { CampaignDoc } from '../db/models/campaign';
+import { isObjectIdHex } from '../db/ids';
+import { canJoinRoom, type Principal, type RoomRef } from '../domain/permissions';
+import { revokedKey } from '../http/middleware/auth';
+
+export const SOCKET_PATH = '/socket.io';
+
+const subscribeSchema = z.object({ room: z.string().max(80) }).strict();
+
+type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+
+interface SocketData {
+  userId: string;
+  role: Principal['role'];
+  jti: string;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const v = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  }
+  return undefined;
+}
+
+/** Parses `admin`, `campaign:<id>` or `affiliate:<id>`; null for anything else. */
+function parseRoom(room: string): { kind: 'admin' } | { kind: 'campaign' | 'affiliate'; id: string } | null {
+  if (room === 'admin') return { kind: 'admin' };
+  const m = /^(campaign|affiliate):(.+)$/.exec(room);
+  if (!m || !isObjectIdHex(m[2])) return null;
+  return { kind: m[1] as 'campaign' | 'affiliate', id: m[2]! };
+}
+
+/**
+ * Socket.IO on the API's HTTP server. Browsers authenticate with the session
+ * cookie (API clients with `auth: { token }`), then subscribe to rooms the
+ * permission map allows. Updates come from the workers through the Redis
+ * adapter's channel, so any number of API instances can serve the browsers.
+ */
+export async function attachSocketServer(ctx: AppContext, server: http.Server): Promise<() => Promise<void>> {
+  const pub = ctx.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'socket.io:pub' });
+  const sub = ctx.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'socket.io:sub' });
+  pub.on('error', () => {});
+  sub.on('error', () => {});
+
+  const allowedOrigins = new Set([ctx.config.CLIENT_URL, ctx.config.PUBLIC_TRACKING_URL].map((u) => new URL(u).origin));
+  const io = new Server(server, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    adapter: createAdapter(pub, sub, { key: ctx.keys.socketChannel }),
+    // Cross-site pages must not ride on a visitor's session cookie.
+    allowRequest: (req, cb) => {
+      const origin = req.headers.origin;
+      if (!origin) return cb(null, true);
+      const host = req.headers.host;
+      cb(null, allowedOrigins.has(origin) || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)));
+    },
+    cors: { origin: [...allowedOrigins], credentials: true },
+  });
+
+  const loadPrincipal = async (userId: string, role: Principal['role']): Promise<Principal | null> => {
+    const user = await ctx.models.User.findById(userId, { role: 1, status: 1 }).lean();
+    if (!user || user.role !== role) return null;
+    return { id: user._id, role: user.role, status: user.status };
+  };
+
+  io.use((socket, next) => {
+    const authToken = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof authToken === 'string' && authToken ? authToken : cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+    const claims = token ? verifySession(ctx.config.JWT_SECRET, token) : null;
+    if (!claims) return next(new Error('unauthenticated'));
+    (async () => {
+      if (await ctx.redis.exists(revokedKey(ctx, claims.jti))) return next(new Error('unauthenticated'));
+      const p = await loadPrincipal(claims.sub, claims.role);
+      if (!p) return next(new Error('unauthenticated'));
+      const data: SocketData = { userId: p.id, role: p.role, jti: claims.jti };
+      socket.data = data;
+      next();
+    })().catch((err: unknown) => {
+      ctx.log.warn({ err }, 'socket authentication failed');
+      next(new Error('unavailable'));
+    });
+  });
+
+  const mayJoin = async (socket: Socket, room: string): Promise<'ok' | 'forbidden' | 'not_found' | 'bad_room' | 'unauthenticated'> => {
+    const parsed = parseRoom(room);
+    if (!parsed) return 'bad_room';
+    const data = socket.data as SocketData;
+    // Re-read the account on every subscribe: a suspension or logout applies at once.
+    if (await ctx.redis.exists(revokedKey(ctx, data.jti))) return 'unauthenticated';
+    const p = await loadPrincipal(data.userId, data.role);
+    if (!p) return 'unauthenticated';
+    let ref: RoomRef;
+    if (parsed.kind === 'admin') ref = { kind: 'admin' };
+    else if (parsed.kind === 'affiliate') ref = { kind: 'affiliate', affiliateId: parsed.id };
+    else {
+      const c = (await ctx.models.Campaign.findById(parsed.id, { advertiserId: 1 }).lean()) as Pick<CampaignDoc, 'advertiserId'> | null;
+      // Like the REST API: campaigns the caller may not see do not exist for it.
+      if (!c || !canJoinRoom(p, { kind: 'campaign', campaign: c })) return 'not_found';
+      return 'ok';
+    }
+    return canJoinRoom(p, ref) ? 'ok' : 'forbidden';
+  };
+
+  io.on('connection', (socket) => {
+    socket.on('subscribe', (payload: unknown, ack?: unknown) => {
+      const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => {};
+      const body = subscribeSchema.safeParse(payload);
+      if (!body.success) return reply({ ok: false, error: 'bad_room' });
+      const room = body.data.room;
+      mayJoin(socket, room)
+        .then(async (verdict) => {
+          if (verdict !== 'ok') return reply({ ok: false, error: verdict });
+          await socket.join(room);
+          reply({ ok: true });
+        })
+        .catch((err: unknown) => {
+          ctx.log.warn({ err, room }, 'socket subscribe failed');
+          reply({ ok: false, error: 'unavailable' });
+        });
+    });
+    socket.on('unsubscribe', (payload: unknown, ack?: unknown) => {
+      const body = subscribeSchema.safeParse(payload);
+      if (body.success && body.data.room !== socket.id) void socket.leave(body.data.room);
+      if (typeof ack === 'function') (ack as Ack)({ ok: true });
+    });
+  });
+
+  return async () => {
+    await io.close();
+    pub.disconnect();
+    sub.disconnect();
+  };
+}

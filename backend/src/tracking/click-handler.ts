@@ -1,0 +1,222 @@
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import net from 'node:net';
+import type { Config } from '../config';
+import { botVerdict } from '../domain/bots';
+import { newClickId } from '../domain/click-id';
+import {
+  classifyClick,
+  cleanText,
+  deepLinkLocation,
+  DEEP_LINK_MAX_LENGTH,
+  REFERER_MAX_LENGTH,
+  SUB_MAX_LENGTH,
+  USER_AGENT_MAX_LENGTH,
+} from '../domain/click-rules';
+import { fillMacros, isAllowedDeepLink } from '../domain/macros';
+import { visitorHash } from '../domain/visitor';
+import type { FastPath } from '../http/server';
+import { LINK_ID_RE } from '../links/links';
+import type { Logger } from '../logger';
+import type { ClickBatcher } from './click-batcher';
+import type { ClickEvent } from './click-event';
+import type { LinkCache, LinkTarget } from './link-cache';
+
+const PREFIXES = ['/c/', '/api/track/click/'] as const;
+
+/** The salt of visitor hashes: derived from the JWT secret, so it is stable across instances and restarts. */
+export const visitorSalt = (jwtSecret: string): string => crypto.createHmac('sha256', jwtSecret).update('offerly:visitor').digest('hex');
+
+const page = (title: string, text: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<meta name="robots" content="noindex"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#333}</style>` +
+  `</head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+
+const PAGES = {
+  notFound: page('Link not found', 'This tracking link does not exist. Check the address and try again.'),
+  unavailable: page('Offer not available', 'This offer is not available right now. Please try again later.'),
+  methodNotAllowed: page('Method not allowed', 'Tracking links only answer GET and HEAD requests.'),
+  busy: page('Temporarily unavailable', 'We could not process this link just now. Please try again in a few seconds.'),
+};
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  'referrer-policy': 'no-referrer',
+};
+
+export interface ClickHandlerDeps {
+  config: Pick<Config, 'TRUST_PROXY' | 'JWT_SECRET'>;
+  log: Logger;
+  cache: LinkCache;
+  batcher: ClickBatcher;
+  /** Called after a click was handed over (queued or spooled), for tests and metrics. */
+  onClick?: (ev: ClickEvent) => void;
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const xff = firstHeader(req.headers['x-forwarded-for']);
+    if (xff) {
+      const comma = xff.indexOf(',');
+      const first = (comma < 0 ? xff : xff.slice(0, comma)).trim();
+      if (net.isIP(first)) return first;
+    }
+  }
+  return req.socket.remoteAddress ?? '';
+}
+
+function country(req: http.IncomingMessage, trustProxy: boolean): string | null {
+  if (!trustProxy) return null;
+  const raw = firstHeader(req.headers['cf-ipcountry']) ?? firstHeader(req.headers['x-country-code']);
+  if (!raw || raw.length !== 2) return null;
+  const c = raw.toUpperCase();
+  // XX: unknown, T1: Tor (Cloudflare's pseudo-codes).
+  return /^[A-Z]{2}$/.test(c) && c !== 'XX' ? c : null;
+}
+
+/**
+ * The click redirect on the raw node:http server, ahead of Express: it is the
+ * one route where the framework's per-request cost matters. It never throws:
+ * malformed requests get a small HTML 4xx page.
+ */
+export function createClickHandler(deps: ClickHandlerDeps): FastPath {
+  const salt = visitorSalt(deps.config.JWT_SECRET);
+  const trustProxy = deps.config.TRUST_PROXY;
+
+  function sendPage(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+    const buf = Buffer.from(body);
+    res.writeHead(status, { ...PAGE_HEADERS, 'content-length': String(buf.length), ...extra });
+    res.end(req.method === 'HEAD' ? undefined : buf);
+  }
+
+  function redirect(res: http.ServerResponse, location: string): void {
+    res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': '0' });
+    res.end();
+  }
+
+  /** Destination with macros filled; null only if the stored template cannot form a URL. */
+  function destinationFor(t: LinkTarget, ev: ClickEvent, deepLinkParam: string | null): { location: string | null; deepLink: string | null } {
+    const filled = fillMacros(t.destination, {
+      click_id: ev.id,
+      aff_id: t.affiliateId,
+      campaign_id: t.campaignId,
+      link_id: t.linkId,
+      sub1: ev.sub1,
+      sub2: ev.sub2,
+      sub3: ev.sub3,
+      sub4: ev.sub4,
+      sub5: ev.sub5,
+    });
+    if (deepLinkParam && t.allowDeepLink && deepLinkParam.length <= DEEP_LINK_MAX_LENGTH && isAllowedDeepLink(deepLinkParam, t.destination)) {
+      try {
+        const location = deepLinkLocation(new URL(deepLinkParam), filled);
+        return { location, deepLink: location };
+      } catch {
+        /* refused like any other unusable deep link */
+      }
+    }
+    if (t.destinationAscii) return { location: filled, deepLink: null };
+    try {
+      return { location: new URL(filled).href, deepLink: null };
+    } catch {
+      return { location: null, deepLink: null };
+    }
+  }
+
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse, rest: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendPage(req, res, 405, PAGES.methodNotAllowed, { allow: 'GET, HEAD' });
+    const q = rest.indexOf('?');
+    const linkId = q < 0 ? rest : rest.slice(0, q);
+    if (!LINK_ID_RE.test(linkId)) return sendPage(req, res, 404, PAGES.notFound);
+
+    let target: LinkTarget | null;
+    try {
+      const r = deps.cache.resolve(linkId);
+      target = r instanceof Promise ? await r : r;
+    } catch (err) {
+      deps.log.error({ err, linkId }, 'link lookup failed');
+      return sendPage(req, res, 503, PAGES.busy, { 'retry-after': '5' });
+    }
+    if (!target) return sendPage(req, res, 404, PAGES.notFound);
+
+    const params = q < 0 ? null : new URLSearchParams(rest.slice(q + 1));
+    const param = (name: string) => params?.get(name) ?? null;
+    const rawUa = firstHeader(req.headers['user-agent']);
+    const ua = cleanText(rawUa, USER_AGENT_MAX_LENGTH) ?? '';
+    const verdict = classifyClick(target, botVerdict(ua));
+    const now = Date.now();
+    const ev: ClickEvent = {
+      id: newClickId(now),
+      ts: now,
+      linkId: target.linkId,
+      campaignId: target.campaignId,
+      affiliateId: target.affiliateId,
+      advertiserId: target.advertiserId,
+      currency: target.currency,
+      reason: verdict.reason,
+      sub1: cleanText(param('sub1'), SUB_MAX_LENGTH),
+      sub2: cleanText(param('sub2'), SUB_MAX_LENGTH),
+      sub3: cleanText(param('sub3'), SUB_MAX_LENGTH),
+      sub4: cleanText(param('sub4'), SUB_MAX_LENGTH),
+      sub5: cleanText(param('sub5'), SUB_MAX_LENGTH),
+      visitor: visitorHash(clientIp(req, trustProxy), ua, salt),
+      ua,
+      country: country(req, trustProxy),
+      referer: cleanText(firstHeader(req.headers.referer), REFERER_MAX_LENGTH),
+      deepLink: null,
+      cpcRevenueCents: target.cpcRevenueCents,
+      cpcPayoutCents: target.cpcPayoutCents,
+    };
+
+    let location: string | null;
+    if (verdict.blocked) {
+      location = target.fallbackUrl;
+    } else {
+      const d = destinationFor(target, ev, param('url'));
+      location = d.location ?? target.fallbackUrl;
+      ev.deepLink = d.deepLink;
+    }
+
+    try {
+      await deps.batcher.push(ev);
+    } catch (err) {
+      // Neither Redis nor the local disk took the click: no redirect, so nothing is lost that was promised.
+      deps.log.error({ err, linkId }, 'click could not be queued or spooled');
+      return sendPage(req, res, 503, PAGES.busy, { 'retry-after': '5' });
+    }
+    deps.onClick?.(ev);
+    if (location) redirect(res, location);
+    else sendPage(req, res, 200, PAGES.unavailable);
+  }
+
+  return {
+    handle(req, res) {
+      const url = req.url ?? '';
+      let rest: string | null = null;
+      for (const p of PREFIXES) {
+        if (url.startsWith(p)) {
+          rest = url.slice(p.length);
+          break;
+        }
+      }
+      if (rest === null) return false;
+      serve(req, res, rest).catch((err: unknown) => {
+        deps.log.error({ err, url: url.slice(0, 200) }, 'click handler failed');
+        try {
+          if (!res.headersSent) sendPage(req, res, 404, PAGES.notFound);
+          else res.end();
+        } catch {
+          res.destroy();
+        }
+      });
+      return true;
+    },
+  };
+}

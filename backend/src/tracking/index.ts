@@ -1,0 +1,58 @@
+import type { AppContext } from '../context';
+import type { FastPath } from '../http/server';
+import { ClickBatcher } from './click-batcher';
+import { createClickHandler } from './click-handler';
+import type { ClickEvent } from './click-event';
+import { LinkCache } from './link-cache';
+import { ClickSpool } from './spool';
+
+export interface ClickTracking {
+  fastPath: FastPath;
+  cache: LinkCache;
+  batcher: ClickBatcher;
+  spool: ClickSpool;
+  /** Replays the spool now (the loop also does it every second while Redis is up). */
+  replayNow(): ReturnType<ClickSpool['replay']>;
+}
+
+/**
+ * The click path of one API process: link cache (subscribed to
+ * invalidations), micro-batcher, spool and its replay loop, and the
+ * node:http handler. Closing the fast path flushes buffered clicks.
+ */
+export async function startClickTracking(ctx: AppContext, opts: { onClick?: (ev: ClickEvent) => void; replayIntervalMs?: number } = {}): Promise<ClickTracking> {
+  const { config } = ctx;
+  const cache = new LinkCache({ models: ctx.models, log: ctx.log, ttlMs: config.LINK_CACHE_TTL_MS, maxEntries: config.LINK_CACHE_MAX_ENTRIES });
+  const unsubscribe = await cache.subscribe(ctx.redis, ctx.keys.cacheChannel, 'link-cache');
+  const spool = new ClickSpool(config.SPOOL_DIR, ctx.log);
+  const batcher = new ClickBatcher({
+    queue: ctx.queues.clicks,
+    producer: ctx.producer,
+    spool,
+    log: ctx.log,
+    maxBatch: config.CLICK_BATCH_MAX,
+    waitMs: config.CLICK_BATCH_WAIT_MS,
+    enqueueTimeoutMs: config.CLICK_ENQUEUE_TIMEOUT_MS,
+  });
+  const stopReplay = spool.startReplayLoop(ctx.queues.clicks, () => ctx.producer.status === 'ready', opts.replayIntervalMs);
+  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick });
+  let closing: Promise<void> | null = null;
+  return {
+    cache,
+    batcher,
+    spool,
+    replayNow: () => spool.replay(ctx.queues.clicks),
+    fastPath: {
+      handle: handler.handle,
+      close() {
+        closing ??= (async () => {
+          await batcher.close();
+          await stopReplay();
+          await unsubscribe();
+          ctx.log.info({ batcher: batcher.stats, cache: cache.stats }, 'click tracking stopped');
+        })();
+        return closing;
+      },
+    },
+  };
+}

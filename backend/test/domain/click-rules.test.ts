@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { botVerdict } from '../../src/domain/bots';
+import { classifyClick, cleanText, deepLinkLocation, limitReached } from '../../src/domain/click-rules';
+
+const ok = { campaignStatus: 'active', affiliateStatus: 'approved', limit: null } as const;
+const noCaps = { dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null };
+
+describe('click classification', () => {
+  it('blocks on campaign state, affiliate state and limits, in that order; bots are invalid but not blocked', () => {
+    expect(classifyClick(ok, null)).toEqual({ reason: null, blocked: false });
+    expect(classifyClick(ok, 'bot')).toEqual({ reason: 'bot', blocked: false });
+    expect(classifyClick(ok, botVerdict(''))).toEqual({ reason: 'no_user_agent', blocked: false });
+    expect(classifyClick({ ...ok, campaignStatus: 'paused' }, 'bot')).toEqual({ reason: 'campaign_paused', blocked: true });
+    expect(classifyClick({ ...ok, campaignStatus: 'archived', affiliateStatus: 'suspended' }, null).reason).toBe('campaign_archived');
+    expect(classifyClick({ ...ok, affiliateStatus: 'suspended', limit: 'cap_reached' }, null).reason).toBe('affiliate_inactive');
+    expect(classifyClick({ ...ok, affiliateStatus: 'missing' }, null).reason).toBe('affiliate_inactive');
+    expect(classifyClick({ ...ok, limit: 'budget_exhausted' }, null)).toEqual({ reason: 'budget_exhausted', blocked: true });
+  });
+
+  it('finds reached caps and budgets from the day and lifetime counters', () => {
+    expect(limitReached(noCaps, { conversions: 99, spendCents: 99 }, null)).toBeNull();
+    expect(limitReached({ ...noCaps, dailyConversions: 3 }, { conversions: 3, spendCents: 0 }, null)).toBe('cap_reached');
+    expect(limitReached({ ...noCaps, dailyConversions: 3 }, { conversions: 2, spendCents: 0 }, { conversions: 50, spendCents: 0 })).toBeNull();
+    expect(limitReached({ ...noCaps, totalConversions: 50 }, null, { conversions: 50, spendCents: 0 })).toBe('cap_reached');
+    expect(limitReached({ ...noCaps, dailyBudgetCents: 100, dailyConversions: 1 }, { conversions: 1, spendCents: 100 }, null)).toBe('budget_exhausted');
+    expect(limitReached({ ...noCaps, totalBudgetCents: 100 }, null, null)).toBeNull();
+  });
+});
+
+describe('request text', () => {
+  it('keeps printable text, drops controls and lone surrogates, bounds the length without splitting pairs', () => {
+    expect(cleanText(undefined, 10)).toBeNull();
+    expect(cleanText('', 10)).toBeNull();
+    expect(cleanText('  \u0000\u0007 ', 10)).toBeNull();
+    expect(cleanText(' a\u0000b\u009fc ', 10)).toBe('abc');
+    expect(cleanText('x\ud800y\udc00z', 10)).toBe('xyz');
+    expect(cleanText('😀😀', 3)).toBe('😀');
+    expect(cleanText('é'.repeat(300), 255)).toHaveLength(255);
+  });
+});
+
+describe('deep links', () => {
+  it('adds the destination’s tracking parameters the deep link lacks, without re-encoding either', () => {
+    const d = deepLinkLocation(new URL('https://shop.example.com/p/1?color=red&q=a%20b'), 'https://shop.example.com/l?cid=abc&color=blue&s1=x%2Fy');
+    expect(d).toBe('https://shop.example.com/p/1?color=red&q=a%20b&cid=abc&s1=x%2Fy');
+    expect(deepLinkLocation(new URL('https://shop.example.com/p#top'), 'https://shop.example.com/?cid=1')).toBe('https://shop.example.com/p?cid=1#top');
+    expect(deepLinkLocation(new URL('https://shop.example.com/p'), 'not a url')).toBe('https://shop.example.com/p');
+  });
+});
