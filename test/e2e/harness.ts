@@ -5,7 +5,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../backend/src/auth/passwords';
 import type { AppContext } from '../../backend/src/context';
-import { startApiServer, type ApiServer } from '../../backend/src/http/server';
+import type { ApiServer } from '../../backend/src/http/server';
+import { startApiStack } from '../../backend/src/main/api-stack';
 import { freePort } from '../../backend/src/services/free-port';
 import { REPO_ROOT } from '../../backend/src/services/paths';
 import { ensureDebianPackage } from '../../backend/src/services/system-packages';
@@ -21,7 +22,7 @@ export const PHONE = { width: 390, height: 844 };
 /**
  * The whole stack in this process — API (serving a fresh dashboard build),
  * workers — on the shared test Redis and MongoDB-wire server, plus Debian's
- * headless chromium. Mirrors backend/src/main/api.ts and worker.ts.
+ * headless chromium, started like backend/src/main/api.ts and worker.ts.
  */
 export interface Stack {
   ctx: AppContext;
@@ -80,7 +81,7 @@ export async function startStack(): Promise<Stack> {
   try {
     const staticDir = path.join(tmp, 'dist');
     await buildDashboard(staticDir);
-    const server = await startApiServer(ctx, { port, host: '127.0.0.1', staticDir });
+    const server = await startApiStack(ctx, { port, host: '127.0.0.1', staticDir });
     cleanups.push(() => server.close());
     const stopWorkers = await startWorkers(ctx);
     cleanups.push(stopWorkers);
