@@ -11,6 +11,8 @@ export interface JobRunDoc {
   finishedAt: Date | null;
   status: 'running' | 'succeeded' | 'failed';
   counts: Record<string, number>;
+  /** What a run did beyond counts (e.g. the raw partitions retention dropped). */
+  details: Record<string, unknown>;
   error: string | null;
   host: string | null;
 }
@@ -26,6 +28,7 @@ const jobRunSchema = new Schema<JobRunDoc>(
     finishedAt: { type: Date, default: null },
     status: { type: String, enum: ['running', 'succeeded', 'failed'], required: true },
     counts: { type: Schema.Types.Mixed, default: {} },
+    details: { type: Schema.Types.Mixed, default: {} },
     error: { type: String, default: null },
     host: { type: String, default: null },
   },
