@@ -14,7 +14,7 @@ import { dayKey, hourStart } from '../../src/domain/time-buckets';
  * precomputed per status, hour buckets). Every event is also kept in memory
  * so tests can compute the expected totals independently of the rollups.
  */
-export interface BuiltCampaign extends Pick<CampaignDoc, '_id' | 'advertiserId' | 'currency' | 'trackSub1' | 'name'> {}
+export type BuiltCampaign = Pick<CampaignDoc, '_id' | 'advertiserId' | 'currency' | 'trackSub1' | 'name'>;
 
 export interface ClickSpec {
   at: number;

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context';
 import { adminRoutes } from './admin';
+import { analyticsRoutes } from './analytics';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { healthRoutes } from './health';
@@ -7,5 +8,5 @@ import type { RouteSpec } from './types';
 
 /** Every API route. Feature areas add their list here. */
 export function allRoutes(ctx: AppContext): RouteSpec[] {
-  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx)];
+  return [...healthRoutes(ctx), ...authRoutes(ctx), ...campaignRoutes(ctx), ...adminRoutes(ctx), ...analyticsRoutes(ctx)];
 }
