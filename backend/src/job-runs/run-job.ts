@@ -24,6 +24,8 @@ export interface RunJobOptions {
   trigger: JobTrigger;
   /** Scheduled runs name their slot (job + scheduled minute) so a second process firing late does not repeat it. */
   slot?: string;
+  /** Lock name when several jobs must not overlap (a backfill and the hourly rollup); defaults to `job`. */
+  lock?: string;
   windowFrom?: Date | null;
   windowTo?: Date | null;
   lockTtlMs?: number;
@@ -44,7 +46,7 @@ const HOST = `${os.hostname()}:${process.pid}`;
  * recorded as failed and reported, not thrown.
  */
 export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: JobControl) => Promise<JobResult>): Promise<JobOutcome> {
-  const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(opts.job), opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+  const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(opts.lock ?? opts.job), opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
   if (!lock) return { status: 'skipped', reason: 'locked', run: null };
   try {
     if (opts.slot && !(await claimOnce(ctx.redis, ctx.keys.jobSlot(opts.job, opts.slot), SLOT_TTL_MS))) {
@@ -60,6 +62,7 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
       _id: newId(),
       job: opts.job,
       trigger: opts.trigger,
+      slot: opts.slot ?? null,
       windowFrom: opts.windowFrom ?? null,
       windowTo: opts.windowTo ?? null,
       startedAt,
@@ -95,6 +98,7 @@ export function jobRunView(r: JobRunDoc) {
     id: r._id,
     job: r.job,
     trigger: r.trigger,
+    slot: r.slot ?? null,
     windowFrom: r.windowFrom,
     windowTo: r.windowTo,
     startedAt: r.startedAt,

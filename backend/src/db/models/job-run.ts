@@ -5,6 +5,8 @@ export interface JobRunDoc {
   _id: string;
   job: string;
   trigger: 'schedule' | 'manual' | 'cli';
+  /** For scheduled runs, the scheduled instant (one run per slot across all job processes). */
+  slot: string | null;
   windowFrom: Date | null;
   windowTo: Date | null;
   startedAt: Date;
@@ -22,6 +24,7 @@ const jobRunSchema = new Schema<JobRunDoc>(
     _id: { type: String, required: true },
     job: { type: String, required: true },
     trigger: { type: String, enum: ['schedule', 'manual', 'cli'], required: true },
+    slot: { type: String, default: null },
     windowFrom: { type: Date, default: null },
     windowTo: { type: Date, default: null },
     startedAt: { type: Date, required: true },
