@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { groupSum } from '../db/group-sum';
 import { newId } from '../db/ids';
 import { payoutClaims } from '../db/payout-claims';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
@@ -27,20 +28,16 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
 
 /** Approved, unpaid conversions past the hold period, per affiliate × currency. */
 async function eligibleGroups(ctx: AppContext, cutoff: Date): Promise<EligibleGroup[]> {
-  // One accumulator per $group (FerretDB 1.24 computes only the first); the amount is in the key.
-  const groups = (await ctx.models.Conversion.collection
-    .aggregate([
-      { $match: { status: 'approved', payoutId: null, convertedAt: { $lte: cutoff } } },
-      { $group: { _id: { a: '$affiliateId', c: '$currency', p: '$payoutCents' }, n: { $sum: 1 } } },
-    ])
-    .toArray()) as Array<{ _id: { a: string; c: string; p: number }; n: number }>;
+  const groups = await groupSum(
+    ctx.db,
+    'conversions',
+    { status: 'approved', payoutId: null, convertedAt: { $lte: cutoff } },
+    { a: 'affiliateId', c: 'currency' },
+    { amount: 'payoutCents', n: 1 },
+  );
   const out = new Map<string, EligibleGroup>();
   for (const g of groups) {
-    const k = `${g._id.a}|${g._id.c}`;
-    const e = out.get(k) ?? { affiliateId: g._id.a, currency: g._id.c, amountCents: 0, count: 0 };
-    e.amountCents += g.n * (g._id.p ?? 0);
-    e.count += g.n;
-    out.set(k, e);
+    out.set(`${g.key.a}|${g.key.c}`, { affiliateId: g.key.a as string, currency: g.key.c as string, amountCents: g.sums.amount, count: g.sums.n });
   }
   return [...out.values()];
 }

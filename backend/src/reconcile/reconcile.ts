@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsDaily, statsHourly } from '../db/models/stats';
+import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
@@ -83,36 +84,33 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
       continue;
     }
     if (!partitionSet.has(day)) continue;
-    const groups = (await ctx.db
-      .collection(clicksCollectionName(day))
-      .aggregate([{ $group: { _id: { h: '$hour', c: '$campaignId', u: '$unique', i: '$invalid', r: '$revenueCents', p: '$payoutCents' }, n: { $sum: 1 } } }])
-      .toArray()) as Array<{ _id: { h: Date; c: string; u: number; i: number; r: number; p: number }; n: number }>;
+    const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, { h: 'hour', c: 'campaignId' }, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
     for (const g of groups) {
-      const h = new Date(g._id.h).getTime();
+      const h = new Date(g.key.h as Date).getTime();
       if (!compared.has(h)) continue;
-      const { u = 0, i = 0, r = 0, p = 0 } = g._id;
-      tallyAdd(raw, hourKey(h, g._id.c), { clicks: g.n, uniqueClicks: g.n * u, invalidClicks: g.n * i, cpcRevenueCents: g.n * r, cpcPayoutCents: g.n * p, revenueCents: g.n * r, payoutCents: g.n * p });
+      const { n, u, i, r, p } = g.sums;
+      tallyAdd(raw, hourKey(h, g.key.c as string), { clicks: n, uniqueClicks: u, invalidClicks: i, cpcRevenueCents: r, cpcPayoutCents: p, revenueCents: r, payoutCents: p });
     }
   }
-  const convGroups = (await ctx.models.Conversion.collection
-    .aggregate([
-      { $match: { hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } } },
-      { $group: { _id: { h: '$hour', c: '$campaignId', ap: '$approved', pe: '$pending', rj: '$rejected', ra: '$revApprovedCents', rp: '$revPendingCents', pa: '$payApprovedCents', pp: '$payPendingCents' }, n: { $sum: 1 } } },
-    ])
-    .toArray()) as Array<{ _id: { h: Date; c: string; ap: number; pe: number; rj: number; ra: number; rp: number; pa: number; pp: number }; n: number }>;
+  const convGroups = await groupSum(
+    ctx.db,
+    'conversions',
+    { hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } },
+    { h: 'hour', c: 'campaignId' },
+    { ap: 'approved', pe: 'pending', rj: 'rejected', ra: 'revApprovedCents', rp: 'revPendingCents', pa: 'payApprovedCents', pp: 'payPendingCents' },
+  );
   for (const g of convGroups) {
-    const h = new Date(g._id.h).getTime();
+    const h = new Date(g.key.h as Date).getTime();
     if (!compared.has(h)) continue;
-    const { ap = 0, pe = 0, rj = 0, ra = 0, rp = 0, pa = 0, pp = 0 } = g._id;
-    if (ap + pe + rj === 0) continue;
-    tallyAdd(raw, hourKey(h, g._id.c), {
-      approvedConversions: g.n * ap,
-      pendingConversions: g.n * pe,
-      rejectedConversions: g.n * rj,
-      approvedRevenueCents: g.n * ra,
-      approvedPayoutCents: g.n * pa,
-      revenueCents: g.n * (ra + rp),
-      payoutCents: g.n * (pa + pp),
+    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
+    tallyAdd(raw, hourKey(h, g.key.c as string), {
+      approvedConversions: ap,
+      pendingConversions: pe,
+      rejectedConversions: rj,
+      approvedRevenueCents: ra,
+      approvedPayoutCents: pa,
+      revenueCents: ra + rp,
+      payoutCents: pa + pp,
     });
   }
 

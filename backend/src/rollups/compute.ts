@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
+import { groupSum } from '../db/group-sum';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { dayKey } from '../domain/time-buckets';
 
@@ -17,28 +18,11 @@ export const hourlyStatId = (hourMs: number, campaignId: string, affiliateId: st
   `${new Date(hourMs).toISOString()}|${campaignId}|${affiliateId}|${sub1}`;
 
 interface GroupKey {
-  h: Date;
   c: string;
   a: string;
   adv: string;
   cur: string;
   s?: string | null;
-}
-
-/**
- * Every $group here has ONE accumulator, a count, with the 0/1 flags and cent
- * values in the group key: FerretDB 1.24 computes only the first accumulator
- * of a $group (FerretDB issue #4616), and flags and per-click values take few
- * distinct values, so this is barely more groups and exact on both servers.
- */
-interface ClickGroup {
-  _id: GroupKey & { u: number; i: number; r: number; p: number };
-  n: number;
-}
-
-interface ConversionGroup {
-  _id: GroupKey & { ap: number; pe: number; rj: number; ra: number; rp: number; pa: number; pp: number };
-  n: number;
 }
 
 function scopeMatch(scope: RawScope | undefined): Record<string, string> {
@@ -50,7 +34,7 @@ function scopeMatch(scope: RawScope | undefined): Record<string, string> {
 
 /**
  * Computes the stats rows of the given hours straight from the raw events:
- * one aggregation per day partition of clicks (FerretDB scans a whole
+ * one grouping per day partition of clicks (FerretDB scans a whole
  * collection for any filter, so a day is read once, not once per hour) and one
  * over conversions. Used by the hourly rollup and, for hours not rolled up yet,
  * by analytics. Days whose raw clicks were dropped by retention keep the click
@@ -70,7 +54,7 @@ export async function computeRawRows(
   const withSub1 = trackSub1.size > 0;
   const scope = scopeMatch(opts.scope);
 
-  const rowFor = (hourMs: number, k: Omit<GroupKey, 'h'>): StatRow => {
+  const rowFor = (hourMs: number, k: GroupKey): StatRow => {
     const sub1 = trackSub1.has(k.c) ? (k.s ?? '') : '';
     const id = hourlyStatId(hourMs, k.c, k.a, sub1);
     let row = rows.get(id);
@@ -80,7 +64,8 @@ export async function computeRawRows(
     }
     return row;
   };
-  const groupId = { h: '$hour', c: '$campaignId', a: '$affiliateId', adv: '$advertiserId', cur: '$currency', ...(withSub1 ? { s: '$sub1' } : {}) };
+  const groupKeys: Record<string, string> = { h: 'hour', c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', ...(withSub1 ? { s: 'sub1' } : {}) };
+  const keyOf = (k: Record<string, unknown>) => ({ hour: new Date(k.h as Date).getTime(), key: k as unknown as GroupKey });
 
   const byDay = new Map<string, number[]>();
   for (const h of sorted) {
@@ -104,57 +89,41 @@ export async function computeRawRows(
     }
     if (!partitions.has(day)) continue;
     const match: Record<string, unknown> = { ...scope };
-    // A whole day needs no hour filter; FerretDB then skips evaluating it per document.
+    // A whole day needs no hour filter.
     if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
-    const pipeline: object[] = [];
-    if (Object.keys(match).length) pipeline.push({ $match: match });
-    pipeline.push({
-      $group: { _id: { ...groupId, u: '$unique', i: '$invalid', r: '$revenueCents', p: '$payoutCents' }, n: { $sum: 1 } },
-    });
-    const groups = (await ctx.db.collection(clicksCollectionName(day)).aggregate(pipeline).toArray()) as ClickGroup[];
+    const groups = await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
     for (const g of groups) {
-      const row = rowFor(new Date(g._id.h).getTime(), g._id);
-      const { u, i, r, p } = g._id;
-      row.clicks += g.n;
-      row.uniqueClicks += g.n * (u ?? 0);
-      row.invalidClicks += g.n * (i ?? 0);
-      row.cpcRevenueCents += g.n * (r ?? 0);
-      row.cpcPayoutCents += g.n * (p ?? 0);
+      const { hour, key } = keyOf(g.key);
+      const row = rowFor(hour, key);
+      row.clicks += g.sums.n;
+      row.uniqueClicks += g.sums.u;
+      row.invalidClicks += g.sums.i;
+      row.cpcRevenueCents += g.sums.r;
+      row.cpcPayoutCents += g.sums.p;
     }
   }
 
-  const convGroups = (await ctx.models.Conversion.collection
-    .aggregate([
-      { $match: { hour: { $in: sorted.map((h) => new Date(h)) }, ...scope } },
-      {
-        $group: {
-          _id: {
-            ...groupId,
-            ap: '$approved',
-            pe: '$pending',
-            rj: '$rejected',
-            ra: '$revApprovedCents',
-            rp: '$revPendingCents',
-            pa: '$payApprovedCents',
-            pp: '$payPendingCents',
-          },
-          n: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray()) as ConversionGroup[];
+  const convGroups = await groupSum(ctx.db, 'conversions', { hour: { $in: sorted.map((h) => new Date(h)) }, ...scope }, groupKeys, {
+    ap: 'approved',
+    pe: 'pending',
+    rj: 'rejected',
+    ra: 'revApprovedCents',
+    rp: 'revPendingCents',
+    pa: 'payApprovedCents',
+    pp: 'payPendingCents',
+  });
   for (const g of convGroups) {
-    const { ap = 0, pe = 0, rj = 0, ra = 0, rp = 0, pa = 0, pp = 0 } = g._id;
+    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
     if (ap + pe + rj === 0) continue; // conversions still being processed
-    const row = rowFor(new Date(g._id.h).getTime(), g._id);
-    const n = g.n;
-    row.approvedConversions += n * ap;
-    row.pendingConversions += n * pe;
-    row.rejectedConversions += n * rj;
-    row.approvedRevenueCents += n * ra;
-    row.approvedPayoutCents += n * pa;
-    row.revenueCents += n * (ra + rp);
-    row.payoutCents += n * (pa + pp);
+    const { hour, key } = keyOf(g.key);
+    const row = rowFor(hour, key);
+    row.approvedConversions += ap;
+    row.pendingConversions += pe;
+    row.rejectedConversions += rj;
+    row.approvedRevenueCents += ra;
+    row.approvedPayoutCents += pa;
+    row.revenueCents += ra + rp;
+    row.payoutCents += pa + pp;
   }
 
   for (const row of rows.values()) {

@@ -1,6 +1,9 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
-import { emptyStatValues, STAT_VALUE_FIELDS, statsDaily, statsHourly, type DailyStatDoc } from '../db/models/stats';
+import { groupSum } from '../db/group-sum';
+import { STAT_VALUE_FIELDS, statsDaily, type DailyStatDoc, type StatValues } from '../db/models/stats';
+
+type StatField = (typeof STAT_VALUE_FIELDS)[number];
 import { rolledDays } from '../db/rollup-state';
 
 export const dailyStatId = (day: string, campaignId: string, affiliateId: string, sub1: string) => `${day}|${campaignId}|${affiliateId}|${sub1}`;
@@ -8,21 +11,17 @@ export const dailyStatId = (day: string, campaignId: string, affiliateId: string
 /** Rebuilds `stats_daily` for the given UTC days from `stats_hourly`, replacing each day's rows. */
 export async function rollDays(ctx: AppContext, days: string[], opts: { signal?: AbortSignal } = {}): Promise<{ days: number; rows: number; deleted: number }> {
   const counts = { days: 0, rows: 0, deleted: 0 };
-  const hourly = statsHourly(ctx.db);
   const daily = statsDaily(ctx.db);
   for (const day of [...new Set(days)].sort()) {
     opts.signal?.throwIfAborted();
     const readAt = new Date();
-    // Summed here rather than with $group: FerretDB 1.24 computes only the first accumulator of a $group.
+    const sums = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, f])) as Record<StatField, StatField>;
+    const groups = await groupSum(ctx.db, 'stats_hourly', { day }, { c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', s: 'sub1' }, sums);
     const byKey = new Map<string, DailyStatDoc>();
-    for await (const h of hourly.find({ day })) {
-      const id = dailyStatId(day, h.campaignId, h.affiliateId, h.sub1 ?? '');
-      let doc = byKey.get(id);
-      if (!doc) {
-        doc = { _id: id, day, campaignId: h.campaignId, affiliateId: h.affiliateId, advertiserId: h.advertiserId, currency: h.currency, sub1: h.sub1 ?? '', ...emptyStatValues() };
-        byKey.set(id, doc);
-      }
-      for (const f of STAT_VALUE_FIELDS) doc[f] += h[f] ?? 0;
+    for (const g of groups) {
+      const k = g.key as Record<'c' | 'a' | 'adv' | 'cur' | 's', string | null>;
+      const id = dailyStatId(day, k.c as string, k.a as string, k.s ?? '');
+      byKey.set(id, { _id: id, day, campaignId: k.c as string, affiliateId: k.a as string, advertiserId: k.adv as string, currency: k.cur as string, sub1: k.s ?? '', ...(g.sums as StatValues) });
     }
     const existing = await daily.find({ day }, { projection: { _id: 1 } }).toArray();
     const ids = new Set(byKey.keys());
