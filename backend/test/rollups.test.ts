@@ -89,7 +89,9 @@ describe('hourly rollup', () => {
     expect(await hourlyTally()).toEqual(expectedTally());
     const before = await statsHourly(ctx.db).find({}).sort({ _id: 1 }).toArray();
     const again = await rollHours(ctx, HOURS);
-    expect(again.deleted).toBe(0);
+    expect(again).toMatchObject({ deleted: 0, written: 0, rows: counts.rows });
+    const forced = await rollHours(ctx, HOURS, { force: true });
+    expect(forced).toMatchObject({ deleted: 0, written: counts.rows });
     expect(await statsHourly(ctx.db).find({}).sort({ _id: 1 }).toArray()).toEqual(before);
   });
 
@@ -117,10 +119,27 @@ describe('hourly rollup', () => {
   });
 
   it('deletes rows that no longer exist when an hour is re-rolled', async () => {
+    // The campaign stops tracking sub1: its per-sub1 rows fold into one.
+    const h = HOURS[2]!;
+    const before = await statsHourly(ctx.db).countDocuments({ hour: new Date(h), campaignId: camps[0]!._id });
+    await ctx.models.Campaign.updateOne({ _id: camps[0]!._id }, { $set: { trackSub1: false } });
+    const res = await rollHours(ctx, [h]);
+    const after = await statsHourly(ctx.db).find({ hour: new Date(h), campaignId: camps[0]!._id }).toArray();
+    expect(after.every((d) => d.sub1 === '')).toBe(true);
+    expect(res.deleted).toBe(before - after.length);
+    expect(res.deleted).toBeGreaterThan(0);
+    await ctx.models.Campaign.updateOne({ _id: camps[0]!._id }, { $set: { trackSub1: true } });
+    await rollHours(ctx, [h]);
+    expect(await hourlyTally()).toEqual(expectedTally());
+  });
+
+  it('repairs rows planted or altered behind its back when forced (the backfill)', async () => {
     const c = b.conversions.find((x) => x.hour.getTime() === HOURS[4]!)!;
     const ghost = `${new Date(HOURS[4]!).toISOString()}|${c.campaignId}|${newId()}|`;
-    await statsHourly(ctx.db).insertOne({ ...(await statsHourly(ctx.db).findOne({ hour: new Date(HOURS[4]!) }))!, _id: ghost });
-    const res = await rollHours(ctx, [HOURS[4]!]);
+    const some = (await statsHourly(ctx.db).findOne({ hour: new Date(HOURS[4]!) }))!;
+    await statsHourly(ctx.db).insertOne({ ...some, _id: ghost });
+    await statsHourly(ctx.db).updateOne({ _id: some._id }, { $inc: { clicks: 100 } });
+    const res = await rollHours(ctx, [HOURS[4]!], { force: true });
     expect(res.deleted).toBe(1);
     expect(await statsHourly(ctx.db).findOne({ _id: ghost })).toBeNull();
     expect(await hourlyTally()).toEqual(expectedTally());

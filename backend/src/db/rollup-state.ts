@@ -12,6 +12,9 @@ export interface RolledHourDoc {
   /** When its rows were written (the daily rollup is stale if this is newer than its own readAt). */
   writtenAt: Date;
   rows: number;
+  /** The hour's stats_hourly row ids and their values' signatures, to rewrite only what changed. */
+  ids?: string[];
+  sigs?: string[];
 }
 
 export interface RolledDayDoc {
@@ -37,7 +40,7 @@ export const rolledDays = (db: Db) => db.collection<RolledDayDoc>(ROLLUP_DAYS);
 export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
 
 export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {
-  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray();
+  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }, { projection: { ids: 0, sigs: 0 } }).toArray();
   return new Map(docs.map((d) => [d._id.getTime(), d]));
 }
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { groupSum } from '../db/group-sum';
+import { WRITE_CHUNK } from '../rollups/hourly';
 import { newId } from '../db/ids';
 import { payoutClaims } from '../db/payout-claims';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
@@ -116,9 +117,9 @@ export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | nu
   }
   const lines: PayoutLineDoc[] = keep.map((c) => ({ _id: `${p._id}:${c._id}`, payoutId: p._id, conversionId: c._id, campaignId: c.campaignId, amountCents: c.payoutCents, convertedAt: c.convertedAt }));
   const lineCol = ctx.db.collection<PayoutLineDoc>('payout_lines');
-  for (let i = 0; i < lines.length; i += 1000) {
+  for (let i = 0; i < lines.length; i += WRITE_CHUNK) {
     await lineCol.bulkWrite(
-      lines.slice(i, i + 1000).map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })),
+      lines.slice(i, i + WRITE_CHUNK).map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })),
       { ordered: false },
     );
   }

@@ -61,7 +61,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   // Which hours to compare.
   const [dirty, dropped, partitions] = await Promise.all([listDirtyHours(ctx.db), loadDroppedDays(ctx.db), listClickPartitions(ctx.db)]);
   const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
-  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray()).map((r) => [r._id.getTime(), r]));
+  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }, { projection: { ids: 0, sigs: 0 } }).toArray()).map((r) => [r._id.getTime(), r]));
   const compared = new Set<number>();
   for (let h = fromMs; h < toMs; h += HOUR_MS) {
     const iso = new Date(h).toISOString();

@@ -9,6 +9,7 @@ import { computeRawRows, hourlyStatId, type StatRow } from './compute';
 export interface RollupCounts {
   hours: number;
   rows: number;
+  written: number;
   deleted: number;
   clicks: number;
   conversions: number;
@@ -22,7 +23,17 @@ export interface RollProgress {
   rows: number;
 }
 
-const WRITE_CHUNK = 1000;
+/**
+ * Write ops per bulkWrite: FerretDB 1.24 stalls on update/delete batches of
+ * 100 statements or more (inserts are not affected), so batches stay below.
+ */
+export const WRITE_CHUNK = 50;
+const DELETE_CHUNK = 1000;
+
+/** A row's values as a string: rows whose signature did not change are not rewritten. */
+function signature(r: StatRow): string {
+  return `${r.advertiserId}|${r.currency}|${STAT_VALUE_FIELDS.map((f) => r[f]).join(',')}`;
+}
 
 function toDoc(id: string, r: StatRow): HourlyStatDoc {
   const doc = { _id: id, hour: new Date(r.hour), day: dayKey(r.hour), campaignId: r.campaignId, affiliateId: r.affiliateId, advertiserId: r.advertiserId, currency: r.currency, sub1: r.sub1 } as HourlyStatDoc;
@@ -34,15 +45,16 @@ function toDoc(id: string, r: StatRow): HourlyStatDoc {
  * Re-aggregates the given hours from raw events into `stats_hourly`. Each
  * hour's rows are replaced (never incremented) and rows that no longer exist
  * are deleted, so rolling an hour twice, or late, changes nothing that was
- * right. Dirty marks read before the roll are cleared only if unchanged.
+ * right; rows whose values did not change are not rewritten (`force`
+ * rewrites every row and also removes rows the roll records do not know). Dirty marks read before the roll are cleared only if unchanged.
  * Hours are processed one UTC day (one raw partition scan) at a time.
  */
 export async function rollHours(
   ctx: AppContext,
   hours: number[],
-  opts: { onProgress?: (p: RollProgress) => void; signal?: AbortSignal } = {},
+  opts: { onProgress?: (p: RollProgress) => void; signal?: AbortSignal; force?: boolean } = {},
 ): Promise<RollupCounts> {
-  const counts: RollupCounts = { hours: 0, rows: 0, deleted: 0, clicks: 0, conversions: 0 };
+  const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0 };
   const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
   const byDay = new Map<string, number[]>();
   for (const h of sorted) {
@@ -60,20 +72,33 @@ export async function rollHours(
     const dirty = (await listDirtyHours(ctx.db)).filter((d) => wanted.has(d._id.getTime()));
     const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped });
     const hourDates = dayHours.map((h) => new Date(h));
-    const existing = await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray();
+    // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
+    // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
+    const previous = new Map<string, string>();
+    if (opts.force) {
+      for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
+    } else {
+      for (const r of await rolledHours(ctx.db).find({ _id: { $in: hourDates } }, { projection: { ids: 1, sigs: 1 } }).toArray()) {
+        (r.ids ?? []).forEach((id, i) => previous.set(id, r.sigs?.[i] ?? ''));
+      }
+    }
 
     const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
-    const rowsPerHour = new Map<number, number>();
+    const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
     for (const [id, r] of rows) {
-      ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
-      rowsPerHour.set(r.hour, (rowsPerHour.get(r.hour) ?? 0) + 1);
+      const sig = signature(r);
+      const list = perHour.get(r.hour);
+      list?.ids.push(id);
+      list?.sigs.push(sig);
+      if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
       counts.clicks += r.clicks;
       counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
     }
     for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
-    const stale = existing.map((d) => d._id).filter((id) => !rows.has(id));
-    for (let i = 0; i < stale.length; i += WRITE_CHUNK) {
-      const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + WRITE_CHUNK) } });
+    counts.written += ops.length;
+    const stale = [...previous.keys()].filter((id) => !rows.has(id));
+    for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
+      const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
       counts.deleted += res.deletedCount;
     }
 
@@ -82,7 +107,7 @@ export async function rollHours(
       dayHours.map((h) => ({
         replaceOne: {
           filter: { _id: new Date(h) },
-          replacement: { readAt, writtenAt, rows: rowsPerHour.get(h) ?? 0 } as Omit<RolledHourDoc, '_id'>,
+          replacement: { readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0, ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] } as Omit<RolledHourDoc, '_id'>,
           upsert: true,
         },
       })),
@@ -109,7 +134,7 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
   const current = hourStart(nowMs);
   const hours = new Set<number>();
   for (let i = 0; i <= lookbackHours; i++) hours.add(current - i * HOUR_MS);
-  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }).toArray();
+  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }, { projection: { readAt: 1 } }).toArray();
   const complete = recent.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime());
   if (complete.length > 0) {
     for (let h = Math.max(...complete) + HOUR_MS; h < current; h += HOUR_MS) hours.add(h);

@@ -15,7 +15,9 @@ export const rollupBackfill: JobDef = {
     const to = args.to as number;
     const hours = hoursBetween(from, to);
     const started = Date.now();
+    // Forced: every row is rewritten and rows the roll records do not know are removed (a repair).
     const hourly = await rollHours(ctx, hours, {
+      force: true,
       signal: ctl.signal,
       onProgress: (p) => {
         const pct = Math.round((p.doneHours / p.totalHours) * 100);
