@@ -68,8 +68,11 @@ describe('jobs command line', () => {
     expect(await reconcileCli(ctx, args, (l) => out.push(l))).toBe(1);
     const text = out.join('\n');
     expect(text).toMatch(/kind\s+key\s+field\s+expected\s+actual/);
-    expect(text).toContain(`hourly  ${row.hour.toISOString()}|${row.campaignId}  clicks  1         6`);
     await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: -5 } });
+    const key = `${row.hour.toISOString()}|${row.campaignId}`;
+    // Against the raw events, and against the per-hour roll record the rollup wrote.
+    expect(text).toMatch(new RegExp(`hourly +${key.replace(/[|.]/g, '\\$&')} +clicks +1 +6\n`));
+    expect(text).toMatch(new RegExp(`hourly_parts +${key.replace(/[|.]/g, '\\$&')} +clicks +6 +1`));
   });
 
   it('runs as a real process: npm run reconcile exits 0 on clean data', async () => {

@@ -1,10 +1,12 @@
 import type { AppContext } from '../context';
 import { statsHourly } from '../db/models/stats';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { loadDroppedDays, loadRolledHours } from '../db/rollup-state';
+import { isFerretDb } from '../db/group-sum';
+import { loadDroppedDays, loadRolledHours, rolledHours } from '../db/rollup-state';
 import { METRIC_FIELDS, type MetricSums } from '../domain/metrics';
 import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
 import { computeRawRows, type RawScope, type StatRow } from '../rollups/compute';
+import { rowFromSignature } from '../rollups/hourly';
 
 /** One hour × campaign × affiliate (× sub1) of a report, wherever it came from. */
 export interface HourRow extends MetricSums {
@@ -58,6 +60,20 @@ function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedD
   return rows;
 }
 
+const PART_READ_CONCURRENCY = 24;
+
+/**
+ * Where clean hours are read from: `stats_hourly` (indexed by campaign and
+ * affiliate on MongoDB), or on FerretDB, where any query but `_id` equality
+ * scans the whole collection, the per-hour roll records (`rollup_hours`), which
+ * hold every row of their hour and are fetched by `_id`.
+ */
+async function useParts(ctx: AppContext): Promise<boolean> {
+  const source = ctx.config.ANALYTICS_ROLLUP_SOURCE;
+  if (source !== 'auto') return source === 'parts';
+  return isFerretDb(ctx.db);
+}
+
 const projection = Object.fromEntries(['hour', 'campaignId', 'affiliateId', 'currency', 'sub1', ...METRIC_FIELDS].map((f) => [f, 1]));
 
 /**
@@ -76,10 +92,26 @@ export async function loadHourRows(
 
   const rows: HourRow[] = [];
   if (clean.size > 0) {
-    for await (const d of statsHourly(ctx.db).find(filter, { projection })) {
-      const h = d.hour.getTime();
-      if (!clean.has(h)) continue;
-      rows.push(pick(h, d));
+    if (await useParts(ctx)) {
+      // One indexed lookup per hour instead of a scan of all of stats_hourly.
+      const hours = [...clean].sort((a, b) => a - b);
+      for (let i = 0; i < hours.length; i += PART_READ_CONCURRENCY) {
+        const parts = await Promise.all(hours.slice(i, i + PART_READ_CONCURRENCY).map((h) => rolledHours(ctx.db).findOne({ _id: new Date(h) }, { projection: { ids: 1, sigs: 1 } })));
+        for (const part of parts) {
+          (part?.ids ?? []).forEach((id, k) => {
+            const r = rowFromSignature(id, part?.sigs?.[k] ?? '');
+            if (opts.scope?.campaignId && r.campaignId !== opts.scope.campaignId) return;
+            if (opts.scope?.affiliateId && r.affiliateId !== opts.scope.affiliateId) return;
+            rows.push(pick(r.hour, r));
+          });
+        }
+      }
+    } else {
+      for await (const d of statsHourly(ctx.db).find(filter, { projection })) {
+        const h = d.hour.getTime();
+        if (!clean.has(h)) continue;
+        rows.push(pick(h, d));
+      }
     }
   }
 

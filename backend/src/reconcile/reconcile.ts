@@ -6,6 +6,7 @@ import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { loadDroppedDays, rolledDays, rolledHours } from '../db/rollup-state';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
+import { rowFromSignature } from '../rollups/hourly';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourStart } from '../domain/time-buckets';
 
 export interface ReconcileReport {
@@ -133,6 +134,20 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     raw.set(key, r);
   }
   report.differences.push(...diffTallies('hourly', raw, rolledUp, HOURLY_FIELDS));
+
+  // The per-hour roll records (what analytics read on FerretDB) against stats_hourly.
+  const parts: Tally = new Map();
+  const compareList = [...compared];
+  for (let i = 0; i < compareList.length; i += 24) {
+    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => rolledHours(ctx.db).findOne({ _id: new Date(h) }, { projection: { ids: 1, sigs: 1 } })));
+    for (const d of docs) {
+      (d?.ids ?? []).forEach((id, k) => {
+        const r = rowFromSignature(id, d?.sigs?.[k] ?? '');
+        tallyAdd(parts, hourKey(r.hour, r.campaignId), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, r[f]])));
+      });
+    }
+  }
+  report.differences.push(...diffTallies('hourly_parts', rolledUp, parts, STAT_VALUE_FIELDS));
 
   // Daily against hourly, for whole days in range whose daily roll is newer than their hourly rows.
   const wholeDays = days.filter((d) => dayKeyToMs(d) >= fromMs && dayKeyToMs(d) + DAY_MS <= toMs);

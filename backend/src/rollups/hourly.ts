@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
-import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc } from '../db/models/stats';
+import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { loadDroppedDays, rolledDays, rolledHours, type RolledHourDoc } from '../db/rollup-state';
 import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
@@ -30,9 +30,23 @@ export interface RollProgress {
 export const WRITE_CHUNK = 50;
 const DELETE_CHUNK = 1000;
 
-/** A row's values as a string: rows whose signature did not change are not rewritten. */
-function signature(r: StatRow): string {
+/**
+ * A row's values as a string (`advertiserId|currency|v1,v2,…` in STAT_VALUE_FIELDS
+ * order): rows whose signature did not change are not rewritten, and
+ * analytics on FerretDB read an hour's rows back from these.
+ */
+export function signature(r: StatKeys & StatValues): string {
   return `${r.advertiserId}|${r.currency}|${STAT_VALUE_FIELDS.map((f) => r[f]).join(',')}`;
+}
+
+/** The row an id and signature stand for (inverse of `hourlyStatId` + `signature`). */
+export function rowFromSignature(id: string, sig: string): StatRow {
+  const [hourIso = '', campaignId = '', affiliateId = '', ...sub] = id.split('|');
+  const [advertiserId = '', currency = '', values = ''] = sig.split('|');
+  const nums = values.split(',').map(Number);
+  const row = { hour: Date.parse(hourIso), campaignId, affiliateId, sub1: sub.join('|'), advertiserId, currency } as StatRow;
+  STAT_VALUE_FIELDS.forEach((f, i) => { row[f] = nums[i] ?? 0; });
+  return row;
 }
 
 function toDoc(id: string, r: StatRow): HourlyStatDoc {
@@ -78,9 +92,9 @@ export async function rollHours(
     if (opts.force) {
       for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
     } else {
-      for (const r of await rolledHours(ctx.db).find({ _id: { $in: hourDates } }, { projection: { ids: 1, sigs: 1 } }).toArray()) {
-        (r.ids ?? []).forEach((id, i) => previous.set(id, r.sigs?.[i] ?? ''));
-      }
+      // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
+      const parts = await Promise.all(hourDates.map((h) => rolledHours(ctx.db).findOne({ _id: h }, { projection: { ids: 1, sigs: 1 } })));
+      for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
     }
 
     const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
