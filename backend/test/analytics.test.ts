@@ -93,7 +93,7 @@ describe('campaign analytics', () => {
       ctx.config.ANALYTICS_ROLLUP_SOURCE = source;
       bySource[source] = (await adv.client.get(q)).body;
     }
-    ctx.config.ANALYTICS_ROLLUP_SOURCE = 'auto';
+    ctx.config.ANALYTICS_ROLLUP_SOURCE = 'stats';
     expect(bySource.parts).toEqual(bySource.stats);
     expect((bySource.stats as any).totals).toEqual(totalsExpected);
   });

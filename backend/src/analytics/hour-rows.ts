@@ -1,8 +1,7 @@
 import type { AppContext } from '../context';
 import { statsHourly } from '../db/models/stats';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { isFerretDb } from '../db/group-sum';
-import { loadDroppedDays, loadRolledHours, rolledHours } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, loadRolledHours } from '../db/rollup-state';
 import { METRIC_FIELDS, type MetricSums } from '../domain/metrics';
 import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
 import { computeRawRows, type RawScope, type StatRow } from '../rollups/compute';
@@ -63,15 +62,13 @@ function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedD
 const PART_READ_CONCURRENCY = 24;
 
 /**
- * Where clean hours are read from: `stats_hourly` (indexed by campaign and
- * affiliate on MongoDB), or on FerretDB, where any query but `_id` equality
- * scans the whole collection, the per-hour roll records (`rollup_hours`), which
- * hold every row of their hour and are fetched by `_id`.
+ * Where clean hours are read from: `stats_hourly` (the default), or the
+ * per-hour row records (`rollup_hour_rows`, fetched by `_id`). Measured on
+ * FerretDB with 125k rows over 7 days, decoding the large per-hour records
+ * was slower than scanning `stats_hourly`, so `parts` is opt-in.
  */
-async function useParts(ctx: AppContext): Promise<boolean> {
-  const source = ctx.config.ANALYTICS_ROLLUP_SOURCE;
-  if (source !== 'auto') return source === 'parts';
-  return isFerretDb(ctx.db);
+function useParts(ctx: AppContext): boolean {
+  return ctx.config.ANALYTICS_ROLLUP_SOURCE === 'parts';
 }
 
 const projection = Object.fromEntries(['hour', 'campaignId', 'affiliateId', 'currency', 'sub1', ...METRIC_FIELDS].map((f) => [f, 1]));
@@ -92,11 +89,11 @@ export async function loadHourRows(
 
   const rows: HourRow[] = [];
   if (clean.size > 0) {
-    if (await useParts(ctx)) {
+    if (useParts(ctx)) {
       // One indexed lookup per hour instead of a scan of all of stats_hourly.
       const hours = [...clean].sort((a, b) => a - b);
       for (let i = 0; i < hours.length; i += PART_READ_CONCURRENCY) {
-        const parts = await Promise.all(hours.slice(i, i + PART_READ_CONCURRENCY).map((h) => rolledHours(ctx.db).findOne({ _id: new Date(h) }, { projection: { ids: 1, sigs: 1 } })));
+        const parts = await Promise.all(hours.slice(i, i + PART_READ_CONCURRENCY).map((h) => hourRowRecords(ctx.db).findOne({ _id: new Date(h) })));
         for (const part of parts) {
           (part?.ids ?? []).forEach((id, k) => {
             const r = rowFromSignature(id, part?.sigs?.[k] ?? '');

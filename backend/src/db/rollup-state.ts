@@ -12,9 +12,17 @@ export interface RolledHourDoc {
   /** When its rows were written (the daily rollup is stale if this is newer than its own readAt). */
   writtenAt: Date;
   rows: number;
-  /** The hour's stats_hourly row ids and their values' signatures, to rewrite only what changed. */
-  ids?: string[];
-  sigs?: string[];
+}
+
+/**
+ * An hour's stats_hourly row ids and their values' signatures, kept apart from
+ * `rollup_hours` so range reads of the roll records stay small: the rollup
+ * rewrites only rows whose signature changed.
+ */
+export interface HourRowsDoc {
+  _id: Date; // hour start
+  ids: string[];
+  sigs: string[];
 }
 
 export interface RolledDayDoc {
@@ -32,15 +40,17 @@ export interface DroppedPartitionDoc {
 }
 
 export const ROLLUP_HOURS = 'rollup_hours';
+export const ROLLUP_HOUR_ROWS = 'rollup_hour_rows';
 export const ROLLUP_DAYS = 'rollup_days';
 export const RAW_DROPPED = 'raw_dropped';
 
 export const rolledHours = (db: Db) => db.collection<RolledHourDoc>(ROLLUP_HOURS);
+export const hourRowRecords = (db: Db) => db.collection<HourRowsDoc>(ROLLUP_HOUR_ROWS);
 export const rolledDays = (db: Db) => db.collection<RolledDayDoc>(ROLLUP_DAYS);
 export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
 
 export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {
-  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }, { projection: { ids: 0, sigs: 0 } }).toArray();
+  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray();
   return new Map(docs.map((d) => [d._id.getTime(), d]));
 }
 

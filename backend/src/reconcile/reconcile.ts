@@ -4,7 +4,7 @@ import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { loadDroppedDays, rolledDays, rolledHours } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours } from '../db/rollup-state';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/hourly';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourStart } from '../domain/time-buckets';
@@ -62,7 +62,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   // Which hours to compare.
   const [dirty, dropped, partitions] = await Promise.all([listDirtyHours(ctx.db), loadDroppedDays(ctx.db), listClickPartitions(ctx.db)]);
   const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
-  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }, { projection: { ids: 0, sigs: 0 } }).toArray()).map((r) => [r._id.getTime(), r]));
+  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray()).map((r) => [r._id.getTime(), r]));
   const compared = new Set<number>();
   for (let h = fromMs; h < toMs; h += HOUR_MS) {
     const iso = new Date(h).toISOString();
@@ -135,11 +135,11 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   }
   report.differences.push(...diffTallies('hourly', raw, rolledUp, HOURLY_FIELDS));
 
-  // The per-hour roll records (what analytics read on FerretDB) against stats_hourly.
+  // The per-hour row records (what the rollup compares against, and analytics may read) against stats_hourly.
   const parts: Tally = new Map();
   const compareList = [...compared];
   for (let i = 0; i < compareList.length; i += 24) {
-    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => rolledHours(ctx.db).findOne({ _id: new Date(h) }, { projection: { ids: 1, sigs: 1 } })));
+    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => hourRowRecords(ctx.db).findOne({ _id: new Date(h) })));
     for (const d of docs) {
       (d?.ids ?? []).forEach((id, k) => {
         const r = rowFromSignature(id, d?.sigs?.[k] ?? '');

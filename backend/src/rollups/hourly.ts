@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { loadDroppedDays, rolledDays, rolledHours, type RolledHourDoc } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, type RolledHourDoc } from '../db/rollup-state';
 import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
 import { computeRawRows, hourlyStatId, type StatRow } from './compute';
 
@@ -32,8 +32,7 @@ const DELETE_CHUNK = 1000;
 
 /**
  * A row's values as a string (`advertiserId|currency|v1,v2,…` in STAT_VALUE_FIELDS
- * order): rows whose signature did not change are not rewritten, and
- * analytics on FerretDB read an hour's rows back from these.
+ * order): rows whose signature did not change are not rewritten.
  */
 export function signature(r: StatKeys & StatValues): string {
   return `${r.advertiserId}|${r.currency}|${STAT_VALUE_FIELDS.map((f) => r[f]).join(',')}`;
@@ -93,7 +92,7 @@ export async function rollHours(
       for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
     } else {
       // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
-      const parts = await Promise.all(hourDates.map((h) => rolledHours(ctx.db).findOne({ _id: h }, { projection: { ids: 1, sigs: 1 } })));
+      const parts = await Promise.all(hourDates.map((h) => hourRowRecords(ctx.db).findOne({ _id: h })));
       for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
     }
 
@@ -116,12 +115,16 @@ export async function rollHours(
       counts.deleted += res.deletedCount;
     }
 
+    await hourRowRecords(ctx.db).bulkWrite(
+      dayHours.map((h) => ({ replaceOne: { filter: { _id: new Date(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
+      { ordered: false },
+    );
     const writtenAt = new Date();
     await rolledHours(ctx.db).bulkWrite(
       dayHours.map((h) => ({
         replaceOne: {
           filter: { _id: new Date(h) },
-          replacement: { readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0, ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] } as Omit<RolledHourDoc, '_id'>,
+          replacement: { readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 } as Omit<RolledHourDoc, '_id'>,
           upsert: true,
         },
       })),
@@ -148,7 +151,7 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
   const current = hourStart(nowMs);
   const hours = new Set<number>();
   for (let i = 0; i <= lookbackHours; i++) hours.add(current - i * HOUR_MS);
-  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }, { projection: { readAt: 1 } }).toArray();
+  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }).toArray();
   const complete = recent.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime());
   if (complete.length > 0) {
     for (let h = Math.max(...complete) + HOUR_MS; h < current; h += HOUR_MS) hours.add(h);

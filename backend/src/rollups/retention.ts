@@ -21,7 +21,7 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   const old = (await listClickPartitions(ctx.db)).filter((d) => d < oldestKept);
   const result: RetentionResult = { counts: { dropped: 0, skipped: 0, clicksDropped: 0, jobRunsDeleted: 0 }, details: { dropped: [], skipped: [] } };
   if (old.length) {
-    const [rolled, dirty] = await Promise.all([rolledHours(ctx.db).find({ _id: { $lt: new Date(dayKeyToMs(oldestKept)) } }, { projection: { readAt: 1 } }).toArray(), listDirtyHours(ctx.db)]);
+    const [rolled, dirty] = await Promise.all([rolledHours(ctx.db).find({ _id: { $lt: new Date(dayKeyToMs(oldestKept)) } }).toArray(), listDirtyHours(ctx.db)]);
     const complete = new Set(rolled.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime()));
     const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
     for (const day of old) {
