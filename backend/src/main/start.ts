@@ -10,6 +10,7 @@ import { fatal, loadConfigOrExit, servicesFile } from './runtime';
 export const STACK_PROCESSES: Array<{ name: string; entry: string }> = [
   { name: 'api', entry: 'backend/src/main/api.ts' },
   { name: 'worker', entry: 'backend/src/main/worker.ts' },
+  { name: 'jobs', entry: 'jobs/src/main.ts' },
 ];
 
 interface Child {

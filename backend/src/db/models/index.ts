@@ -7,6 +7,7 @@ import { jobRunModel } from './job-run';
 import { linkModel } from './link';
 import { payoutLineModel, payoutModel } from './payout';
 import { postbackModel } from './postback';
+import { dailyStatModel, hourlyStatModel } from './stats';
 import { userModel } from './user';
 
 /** Models bound to one connection, so tests can run several isolated databases in one process. */
@@ -22,6 +23,8 @@ export function createModels(conn: Connection) {
     Payout: payoutModel(conn),
     PayoutLine: payoutLineModel(conn),
     JobRun: jobRunModel(conn),
+    HourlyStat: hourlyStatModel(conn),
+    DailyStat: dailyStatModel(conn),
   };
 }
 

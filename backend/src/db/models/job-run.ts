@@ -5,12 +5,16 @@ export interface JobRunDoc {
   _id: string;
   job: string;
   trigger: 'schedule' | 'manual' | 'cli';
+  /** For scheduled runs, the scheduled instant (one run per slot across all job processes). */
+  slot: string | null;
   windowFrom: Date | null;
   windowTo: Date | null;
   startedAt: Date;
   finishedAt: Date | null;
   status: 'running' | 'succeeded' | 'failed';
   counts: Record<string, number>;
+  /** What a run did beyond counts (e.g. the raw partitions retention dropped). */
+  details: Record<string, unknown>;
   error: string | null;
   host: string | null;
 }
@@ -20,12 +24,14 @@ const jobRunSchema = new Schema<JobRunDoc>(
     _id: { type: String, required: true },
     job: { type: String, required: true },
     trigger: { type: String, enum: ['schedule', 'manual', 'cli'], required: true },
+    slot: { type: String, default: null },
     windowFrom: { type: Date, default: null },
     windowTo: { type: Date, default: null },
     startedAt: { type: Date, required: true },
     finishedAt: { type: Date, default: null },
     status: { type: String, enum: ['running', 'succeeded', 'failed'], required: true },
     counts: { type: Schema.Types.Mixed, default: {} },
+    details: { type: Schema.Types.Mixed, default: {} },
     error: { type: String, default: null },
     host: { type: String, default: null },
   },

@@ -26,6 +26,12 @@ export interface PayoutDoc {
   periodEnd: Date | null;
   history: PayoutTransition[];
   paidReference: string | null;
+  /**
+   * Unique: `building|<affiliateId>|<currency>` while a run builds the payout
+   * (so two runs never build for the same affiliate and currency at once),
+   * then the payout's own id.
+   */
+  buildKey: string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,11 +65,13 @@ const payoutSchema = new Schema<PayoutDoc>(
     periodEnd: { type: Date, default: null },
     history: { type: [transitionSchema], default: [] },
     paidReference: { type: String, default: null },
+    buildKey: { type: String, required: true },
   },
   { timestamps: true, versionKey: false, collection: 'payouts' },
 );
 payoutSchema.index({ affiliateId: 1, createdAt: -1 });
 payoutSchema.index({ status: 1, createdAt: -1 });
+payoutSchema.index({ buildKey: 1 }, { unique: true });
 
 const lineSchema = new Schema<PayoutLineDoc>(
   {

@@ -1,11 +1,14 @@
 import type { AppContext } from '../../context';
 import { adminRoutes } from './admin';
 import { affiliatePostbackRoutes } from './affiliate-postback';
+import { analyticsRoutes } from './analytics';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { conversionRoutes } from './conversions';
 import { healthRoutes } from './health';
 import { liveRoutes } from './live';
+import { operationsRoutes } from './operations';
+import { payoutRoutes } from './payouts';
 import { postbackRoutes } from './postbacks';
 import { queueRoutes } from './queues';
 import type { RouteSpec } from './types';
@@ -22,5 +25,8 @@ export function allRoutes(ctx: AppContext): RouteSpec[] {
     ...affiliatePostbackRoutes(ctx),
     ...liveRoutes(ctx),
     ...queueRoutes(ctx),
+    ...analyticsRoutes(ctx),
+    ...payoutRoutes(ctx),
+    ...operationsRoutes(ctx),
   ];
 }

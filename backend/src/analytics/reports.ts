@@ -1,0 +1,144 @@
+import type { AppContext } from '../context';
+import type { CampaignDoc } from '../db/models/campaign';
+import { notFound } from '../domain/errors';
+import { addSums, emptySums, withoutMoney, withRatios, type MetricSums, type Metrics } from '../domain/metrics';
+import { canManageCampaign, type Principal } from '../domain/permissions';
+import { assembleSeries, BucketIndex } from '../domain/report-buckets';
+import { loadHourRows, type HourRow } from './hour-rows';
+import type { ReportWindow } from './query';
+
+/** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin). */
+export type ReportMetrics = Omit<Metrics, 'revenueCents' | 'profitCents'> & { revenueCents: number | null; profitCents: number | null };
+
+export interface SeriesPoint extends ReportMetrics {
+  t: string;
+}
+
+interface ReportBase {
+  from: string;
+  to: string;
+  granularity: ReportWindow['granularity'];
+  tz: string;
+  series: SeriesPoint[];
+  totals: ReportMetrics;
+  /** Hours answered from raw events because they are not rolled up yet (fresh data). */
+  freshHours: number;
+}
+
+function metrics(s: MetricSums, currency: string | null, hideRevenue: boolean): ReportMetrics {
+  const m = withRatios(currency === null ? withoutMoney(s) : s, currency);
+  return hideRevenue ? { ...m, revenueCents: null, profitCents: null } : m;
+}
+
+function sumBy<K>(rows: HourRow[], key: (r: HourRow) => K): Map<K, MetricSums & { currencies: Set<string> }> {
+  const out = new Map<K, MetricSums & { currencies: Set<string> }>();
+  for (const r of rows) {
+    const k = key(r);
+    let acc = out.get(k);
+    if (!acc) out.set(k, (acc = { ...emptySums(), currencies: new Set() }));
+    addSums(acc, r);
+    acc.currencies.add(r.currency);
+  }
+  return out;
+}
+
+const onlyCurrency = (set: Set<string>): string | null => (set.size === 1 ? ([...set][0] as string) : null);
+
+const byActivity = (a: MetricSums, b: MetricSums) => b.conversions - a.conversions || b.clicks - a.clicks;
+
+function seriesAndTotals(w: ReportWindow, rows: HourRow[], currency: string | null, hideRevenue: boolean) {
+  const index = new BucketIndex(w.fromMs, w.toMs, w.granularity, w.tz);
+  const buckets = assembleSeries(index, rows);
+  const series: SeriesPoint[] = [];
+  const totals = emptySums();
+  for (const [t, s] of buckets) {
+    series.push({ t: new Date(t).toISOString(), ...metrics(s, currency, hideRevenue) });
+    addSums(totals, s);
+  }
+  return { series, totals: metrics(totals, currency, hideRevenue) };
+}
+
+function base(w: ReportWindow, rawHours: number[]): Pick<ReportBase, 'from' | 'to' | 'granularity' | 'tz' | 'freshHours'> {
+  return { from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString(), granularity: w.granularity, tz: w.tz, freshHours: rawHours.length };
+}
+
+async function userNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const users = await ctx.models.User.find({ _id: { $in: ids } }, { name: 1 }).lean();
+  return new Map(users.map((u) => [u._id, u.name]));
+}
+
+async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string, { name: string; currency: string }>> {
+  if (ids.length === 0) return new Map();
+  const cs = await ctx.models.Campaign.find({ _id: { $in: ids } }, { name: 1, currency: 1 }).lean();
+  return new Map(cs.map((c) => [c._id, { name: c.name, currency: c.currency }]));
+}
+
+export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()) {
+  const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
+  if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
+  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, scope: { campaignId }, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
+  const { series, totals } = seriesAndTotals(w, rows, c.currency, false);
+  let breakdown: Array<{ key: string; label: string } & ReportMetrics> = [];
+  if (groupBy) {
+    const groups = sumBy(rows, (r) => (groupBy === 'affiliate' ? r.affiliateId : r.sub1));
+    const names = groupBy === 'affiliate' ? await userNames(ctx, [...groups.keys()]) : new Map<string, string>();
+    breakdown = [...groups]
+      .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
+      .map(([key, s]) => ({ key, label: groupBy === 'affiliate' ? (names.get(key) ?? key) : key || '(none)', ...metrics(s, c.currency, false) }));
+  }
+  return { campaign: { id: c._id, name: c.name, currency: c.currency }, ...base(w, rawHours), currency: c.currency, series, totals, breakdown };
+}
+
+export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()) {
+  const hideRevenue = p.role !== 'admin';
+  const scope = campaignId ? { affiliateId, campaignId } : { affiliateId };
+  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, scope, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
+  const currency = onlyCurrency(new Set(rows.map((r) => r.currency)));
+  const { series, totals } = seriesAndTotals(w, rows, currency, hideRevenue);
+  const groups = sumBy(rows, (r) => r.campaignId);
+  const names = await campaignNames(ctx, [...groups.keys()]);
+  const breakdown = [...groups]
+    .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
+    .map(([key, s]) => {
+      const cur = onlyCurrency(s.currencies);
+      return { key, label: names.get(key)?.name ?? key, currency: cur, ...metrics(s, cur, hideRevenue) };
+    });
+  return { affiliateId, ...base(w, rawHours), currency, series, totals, breakdown };
+}
+
+export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()) {
+  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
+  const currency = onlyCurrency(new Set(rows.map((r) => r.currency)));
+  const { series, totals } = seriesAndTotals(w, rows, currency, false);
+  const perCurrency = sumBy(rows, (r) => r.currency);
+  const byCurrency = [...perCurrency]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([cur, s]) => ({ currency: cur, revenueCents: s.revenueCents, payoutCents: s.payoutCents, profitCents: s.revenueCents - s.payoutCents }));
+  const camps = [...sumBy(rows, (r) => r.campaignId)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const affs = [...sumBy(rows, (r) => r.affiliateId)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const [cNames, aNames] = await Promise.all([campaignNames(ctx, camps.map(([k]) => k)), userNames(ctx, affs.map(([k]) => k))]);
+  const affCurrencies = sumBy(
+    rows.filter((r) => affs.some(([k]) => k === r.affiliateId)),
+    (r) => `${r.affiliateId}|${r.currency}`,
+  );
+  return {
+    ...base(w, rawHours),
+    currency,
+    series,
+    totals,
+    byCurrency,
+    topCampaigns: camps.map(([id, s]) => {
+      const cur = onlyCurrency(s.currencies);
+      return { id, name: cNames.get(id)?.name ?? id, currency: cur, ...metrics(s, cur, false) };
+    }),
+    topAffiliates: affs.map(([id, s]) => {
+      const cur = onlyCurrency(s.currencies);
+      const money = [...affCurrencies]
+        .filter(([k]) => k.startsWith(`${id}|`))
+        .map(([k, m]) => ({ currency: k.slice(id.length + 1), revenueCents: m.revenueCents, payoutCents: m.payoutCents, profitCents: m.revenueCents - m.payoutCents }))
+        .sort((a, b) => a.currency.localeCompare(b.currency));
+      return { id, name: aNames.get(id) ?? id, currency: cur, ...metrics(s, cur, false), byCurrency: money };
+    }),
+  };
+}

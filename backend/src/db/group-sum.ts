@@ -1,0 +1,67 @@
+import type { Db, Document, Filter } from 'mongodb';
+
+const ferret = new WeakMap<Db, Promise<boolean>>();
+
+/** Whether the server is FerretDB (its buildInfo carries `ferretdbVersion`). */
+export function isFerretDb(db: Db): Promise<boolean> {
+  let p = ferret.get(db);
+  if (!p) {
+    p = db.command({ buildInfo: 1 }).then((r) => typeof r.ferretdbVersion === 'string').catch(() => false);
+    ferret.set(db, p);
+  }
+  return p;
+}
+
+export interface Group<K extends string, S extends string> {
+  key: Record<K, unknown>;
+  sums: Record<S, number>;
+}
+
+/**
+ * `$match` + `$group` with `$sum`s, the one shape of aggregation the rollups,
+ * reconciliation and payout runs need. On MongoDB it runs on the server. On
+ * FerretDB 1.24 the same is computed from a plain cursor: its `$group` keeps
+ * only the first accumulator (FerretDB issue #4616) and costs time per group
+ * for every document (minutes for a day of clicks), while reading the
+ * documents costs the same scan it would do anyway.
+ * `sums` maps an output name to a numeric field, or to 1 for a count.
+ */
+export async function groupSum<K extends string, S extends string>(
+  db: Db,
+  collection: string,
+  match: Filter<Document>,
+  keys: Record<K, string>,
+  sums: Record<S, string | 1>,
+): Promise<Array<Group<K, S>>> {
+  const keyNames = Object.keys(keys) as K[];
+  const sumNames = Object.keys(sums) as S[];
+  const col = db.collection<Document>(collection);
+  if (!(await isFerretDb(db))) {
+    const group: Document = { _id: Object.fromEntries(keyNames.map((k) => [k, `$${keys[k]}`])) };
+    for (const s of sumNames) group[s] = { $sum: sums[s] === 1 ? 1 : `$${sums[s]}` };
+    const pipeline: Document[] = Object.keys(match).length ? [{ $match: match }, { $group: group }] : [{ $group: group }];
+    const rows = await col.aggregate(pipeline, { allowDiskUse: true }).toArray();
+    return rows.map((r) => ({
+      key: Object.fromEntries(keyNames.map((k) => [k, (r._id as Document)[k] ?? null])) as Record<K, unknown>,
+      sums: Object.fromEntries(sumNames.map((s) => [s, Number(r[s] ?? 0)])) as Record<S, number>,
+    }));
+  }
+  const projection: Document = {};
+  for (const k of keyNames) projection[keys[k]] = 1;
+  for (const s of sumNames) if (sums[s] !== 1) projection[sums[s] as string] = 1;
+  const out = new Map<string, Group<K, S>>();
+  for await (const doc of col.find(match, { projection, batchSize: 5000 })) {
+    const values: unknown[] = keyNames.map((k) => doc[keys[k]] ?? null);
+    const id = values.map((v) => (v instanceof Date ? `d${v.getTime()}` : typeof v === 'string' ? `s${v}` : JSON.stringify(v))).join('\u0001');
+    let g = out.get(id);
+    if (!g) {
+      g = { key: Object.fromEntries(keyNames.map((k, i) => [k, values[i]])) as Record<K, unknown>, sums: Object.fromEntries(sumNames.map((s) => [s, 0])) as Record<S, number> };
+      out.set(id, g);
+    }
+    for (const s of sumNames) {
+      const f = sums[s];
+      g.sums[s] += f === 1 ? 1 : Number(doc[f] ?? 0) || 0;
+    }
+  }
+  return [...out.values()];
+}

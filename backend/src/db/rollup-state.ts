@@ -1,0 +1,60 @@
+import type { Db } from 'mongodb';
+
+/**
+ * What the rollups have done, per hour and per day. Analytics serve an hour
+ * from `stats_hourly` only if it was rolled after it ended and is not dirty;
+ * retention drops a raw partition only when all its hours are such.
+ */
+export interface RolledHourDoc {
+  _id: Date; // hour start
+  /** When the roll started reading raw events: events stored before this are in the rollup. */
+  readAt: Date;
+  /** When its rows were written (the daily rollup is stale if this is newer than its own readAt). */
+  writtenAt: Date;
+  rows: number;
+}
+
+/**
+ * An hour's stats_hourly row ids and their values' signatures, kept apart from
+ * `rollup_hours` so range reads of the roll records stay small: the rollup
+ * rewrites only rows whose signature changed.
+ */
+export interface HourRowsDoc {
+  _id: Date; // hour start
+  ids: string[];
+  sigs: string[];
+}
+
+export interface RolledDayDoc {
+  _id: string; // YYYYMMDD
+  readAt: Date;
+  writtenAt: Date;
+  rows: number;
+}
+
+/** Raw click partitions dropped by retention: their hours keep their click counts from the rollup. */
+export interface DroppedPartitionDoc {
+  _id: string; // YYYYMMDD
+  droppedAt: Date;
+  clicks: number;
+}
+
+export const ROLLUP_HOURS = 'rollup_hours';
+export const ROLLUP_HOUR_ROWS = 'rollup_hour_rows';
+export const ROLLUP_DAYS = 'rollup_days';
+export const RAW_DROPPED = 'raw_dropped';
+
+export const rolledHours = (db: Db) => db.collection<RolledHourDoc>(ROLLUP_HOURS);
+export const hourRowRecords = (db: Db) => db.collection<HourRowsDoc>(ROLLUP_HOUR_ROWS);
+export const rolledDays = (db: Db) => db.collection<RolledDayDoc>(ROLLUP_DAYS);
+export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
+
+export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {
+  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray();
+  return new Map(docs.map((d) => [d._id.getTime(), d]));
+}
+
+export async function loadDroppedDays(db: Db): Promise<Set<string>> {
+  const docs = await droppedPartitions(db).find({}, { projection: { _id: 1 } }).toArray();
+  return new Set(docs.map((d) => d._id));
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { sendCsv } from '../../analytics/csv';
+import type { AppContext } from '../../context';
+import type { PayoutDoc } from '../../db/models/payout';
+import { ApiError, notFound } from '../../domain/errors';
+import type { PayoutAction } from '../../domain/payout-plan';
+import { canSeeAffiliateRecord } from '../../domain/permissions';
+import { jobRunView, runJob } from '../../job-runs/run-job';
+import { runPayouts } from '../../payouts/run';
+import { transitionPayout } from '../../payouts/transitions';
+import { payoutsCsv, payoutViews } from '../../payouts/views';
+import { parse } from '../middleware/validate';
+import { principalOf } from '../request-context';
+import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+
+const VISIBLE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected'] as const;
+const CSV_MAX_ROWS = 50_000;
+
+const listQuery = z
+  .object({
+    ...pageQuery,
+    status: z.enum(VISIBLE_STATUSES).optional(),
+    affiliateId: idParam.shape.id.optional(),
+    format: z.enum(['json', 'csv']).default('json'),
+  })
+  .strict();
+const linesQuery = z.object(pageQuery).strict();
+const reviewBody = z.object({ note: z.string().trim().max(500).default(''), reference: z.string().trim().max(200).optional() }).strict();
+
+export function payoutRoutes(ctx: AppContext): RouteSpec[] {
+  const transition = (path: string, action: PayoutAction, summary: string) =>
+    route('post', path, 'payouts.review', summary, async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const body = parse(reviewBody, req.body, 'body');
+      if (body.reference !== undefined && action !== 'markPaid') throw new ApiError('validation_failed', 'A reference is only taken when marking a payout paid', [{ path: 'reference', message: 'only for mark-paid' }]);
+      const p = await transitionPayout(ctx, id, action, principalOf(req).id, { note: body.note, reference: body.reference ?? null });
+      const [view] = await payoutViews(ctx, [p]);
+      res.json({ payout: view });
+    });
+
+  return [
+    route('get', '/api/payouts', 'payouts.list', 'Payouts: an affiliate’s own, all for admins (filterable, CSV)', async (req, res) => {
+      const q = parse(listQuery, req.query, 'query');
+      const p = principalOf(req);
+      const filter: Record<string, unknown> = { status: q.status ?? { $ne: 'building' } };
+      if (p.role === 'affiliate') {
+        if (q.affiliateId && q.affiliateId !== p.id) throw new ApiError('forbidden', 'Affiliates see only their own payouts');
+        filter.affiliateId = p.id;
+      } else if (q.affiliateId) filter.affiliateId = q.affiliateId;
+      if (q.format === 'csv') {
+        const all = (await ctx.models.Payout.find(filter).sort({ createdAt: -1, _id: -1 }).limit(CSV_MAX_ROWS).lean()) as PayoutDoc[];
+        return sendCsv(res, `payouts-${new Date().toISOString().slice(0, 10)}.csv`, payoutsCsv(await payoutViews(ctx, all)));
+      }
+      const [items, total] = await Promise.all([
+        ctx.models.Payout.find(filter).sort({ createdAt: -1, _id: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean() as Promise<PayoutDoc[]>,
+        ctx.models.Payout.countDocuments(filter),
+      ]);
+      res.json(paged(await payoutViews(ctx, items), total, q.page, q.limit));
+    }),
+
+    route('post', '/api/payouts/run', 'payouts.run', 'Run a payout now (same lock as the scheduled run)', async (req, res) => {
+      const by = principalOf(req).id;
+      const outcome = await runJob(ctx, { job: 'payouts', trigger: 'manual' }, async (ctl) => ({ counts: await runPayouts(ctx, { runId: ctl.runId, by }) }));
+      if (outcome.status === 'skipped') throw new ApiError('conflict', 'A payout run is already in progress');
+      res.json({ run: jobRunView(outcome.run) });
+    }),
+
+    route('get', '/api/payouts/:id', 'payouts.read', 'One payout with its lines', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const q = parse(linesQuery, req.query, 'query');
+      const p = (await ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
+      if (!p || p.status === 'building' || !canSeeAffiliateRecord(principalOf(req), p.affiliateId)) throw notFound('Payout');
+      const filter = { payoutId: id };
+      const [lines, total] = await Promise.all([
+        ctx.models.PayoutLine.find(filter).sort({ convertedAt: 1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.PayoutLine.countDocuments(filter),
+      ]);
+      const camps = await ctx.models.Campaign.find({ _id: { $in: [...new Set(lines.map((l) => l.campaignId))] } }, { name: 1 }).lean();
+      const names = new Map(camps.map((c) => [c._id, c.name]));
+      const [view] = await payoutViews(ctx, [p]);
+      res.json({
+        payout: view,
+        lines: paged(
+          lines.map((l) => ({ id: l._id, conversionId: l.conversionId, campaignId: l.campaignId, campaignName: names.get(l.campaignId) ?? null, amountCents: l.amountCents, convertedAt: l.convertedAt })),
+          total,
+          q.page,
+          q.limit,
+        ),
+      });
+    }),
+
+    transition('/api/payouts/approve/:id', 'approve', 'Approve a payout'),
+    transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions are released)'),
+    transition('/api/payouts/:id/mark-paid', 'markPaid', 'Mark an approved payout paid, with an optional reference'),
+  ];
+}

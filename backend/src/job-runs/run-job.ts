@@ -1,0 +1,112 @@
+import os from 'node:os';
+import type { AppContext } from '../context';
+import { newId } from '../db/ids';
+import type { JobRunDoc } from '../db/models/job-run';
+import { acquireLock, claimOnce } from './lock';
+
+export type JobTrigger = JobRunDoc['trigger'];
+
+export interface JobResult {
+  counts: Record<string, number>;
+  details?: Record<string, unknown>;
+}
+
+export interface JobControl {
+  runId: string;
+  /** Aborted if the job lost its lock; long jobs check it between steps. */
+  signal: AbortSignal;
+  /** Records the time window the run covers (shown in the job-runs list). */
+  setWindow(from: Date | null, to: Date | null): Promise<void>;
+}
+
+export interface RunJobOptions {
+  job: string;
+  trigger: JobTrigger;
+  /** Scheduled runs name their slot (job + scheduled minute) so a second process firing late does not repeat it. */
+  slot?: string;
+  /** Lock name when several jobs must not overlap (a backfill and the hourly rollup); defaults to `job`. */
+  lock?: string;
+  windowFrom?: Date | null;
+  windowTo?: Date | null;
+  lockTtlMs?: number;
+}
+
+export type JobOutcome =
+  | { status: 'skipped'; reason: 'locked' | 'slot_taken'; run: null }
+  | { status: 'succeeded' | 'failed'; reason: null; run: JobRunDoc };
+
+export const DEFAULT_LOCK_TTL_MS = 60_000;
+const SLOT_TTL_MS = 2 * 86_400_000;
+const HOST = `${os.hostname()}:${process.pid}`;
+
+/**
+ * Runs a job at most once at a time across every process sharing the Redis:
+ * the job's lock first, then (for scheduled runs) its slot marker; each run is
+ * recorded in `job_runs` with its counts or its error. A failing job is
+ * recorded as failed and reported, not thrown.
+ */
+export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: JobControl) => Promise<JobResult>): Promise<JobOutcome> {
+  const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(opts.lock ?? opts.job), opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+  if (!lock) return { status: 'skipped', reason: 'locked', run: null };
+  try {
+    if (opts.slot && !(await claimOnce(ctx.redis, ctx.keys.jobSlot(opts.job, opts.slot), SLOT_TTL_MS))) {
+      return { status: 'skipped', reason: 'slot_taken', run: null };
+    }
+    const startedAt = new Date();
+    // Holding the lock means no other run of this job is alive: older "running" records were abandoned.
+    await ctx.models.JobRun.updateMany(
+      { job: opts.job, status: 'running' },
+      { $set: { status: 'failed', finishedAt: startedAt, error: 'abandoned: the process running it stopped' } },
+    );
+    const run = await ctx.models.JobRun.create({
+      _id: newId(),
+      job: opts.job,
+      trigger: opts.trigger,
+      slot: opts.slot ?? null,
+      windowFrom: opts.windowFrom ?? null,
+      windowTo: opts.windowTo ?? null,
+      startedAt,
+      status: 'running',
+      counts: {},
+      error: null,
+      host: HOST,
+    });
+    const ctl: JobControl = {
+      runId: run._id,
+      signal: lock.signal,
+      setWindow: async (from, to) => {
+        await ctx.models.JobRun.updateOne({ _id: run._id }, { $set: { windowFrom: from, windowTo: to } });
+      },
+    };
+    let update: Partial<JobRunDoc>;
+    try {
+      const result = await fn(ctl);
+      update = { status: 'succeeded', counts: result.counts, details: result.details ?? {}, finishedAt: new Date() };
+    } catch (err) {
+      ctx.log.error({ err, job: opts.job, runId: run._id }, 'job failed');
+      update = { status: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date() };
+    }
+    const done = (await ctx.models.JobRun.findOneAndUpdate({ _id: run._id }, { $set: update }, { returnDocument: 'after' }).lean()) as JobRunDoc;
+    return { status: done.status === 'succeeded' ? 'succeeded' : 'failed', reason: null, run: done };
+  } finally {
+    await lock.release();
+  }
+}
+
+export function jobRunView(r: JobRunDoc) {
+  return {
+    id: r._id,
+    job: r.job,
+    trigger: r.trigger,
+    slot: r.slot ?? null,
+    windowFrom: r.windowFrom,
+    windowTo: r.windowTo,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    status: r.status,
+    counts: r.counts ?? {},
+    details: r.details ?? {},
+    error: r.error,
+    host: r.host,
+  };
+}

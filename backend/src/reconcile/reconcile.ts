@@ -1,0 +1,206 @@
+import type { AppContext } from '../context';
+import { STAT_VALUE_FIELDS, statsDaily, statsHourly } from '../db/models/stats';
+import { groupSum } from '../db/group-sum';
+import { payoutClaims } from '../db/payout-claims';
+import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { listDirtyHours } from '../db/rollup-dirty';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours } from '../db/rollup-state';
+import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
+import { rowFromSignature } from '../rollups/hourly';
+import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourStart } from '../domain/time-buckets';
+
+export interface ReconcileReport {
+  ok: boolean;
+  from: string;
+  to: string;
+  checked: { hours: number; days: number; payouts: number };
+  skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
+  differences: Difference[];
+}
+
+/** Fields compared between raw events and `stats_hourly`, per hour × campaign. */
+const HOURLY_FIELDS = [
+  'clicks',
+  'uniqueClicks',
+  'invalidClicks',
+  'cpcRevenueCents',
+  'cpcPayoutCents',
+  'approvedConversions',
+  'pendingConversions',
+  'rejectedConversions',
+  'approvedRevenueCents',
+  'approvedPayoutCents',
+  'revenueCents',
+  'payoutCents',
+] as const;
+const CLICK_FIELDS = new Set(['clicks', 'uniqueClicks', 'invalidClicks', 'cpcRevenueCents', 'cpcPayoutCents']);
+
+/** An hour that ended this recently may still be waiting for its scheduled roll. */
+const SETTLE_MS = HOUR_MS;
+
+/**
+ * Recounts [from, to) from the raw events with its own aggregations (not the
+ * rollup's code) and compares, hour by hour and campaign by campaign, with
+ * `stats_hourly`; compares `stats_daily` with `stats_hourly`; and each payout
+ * touching the range with its lines, its claims and its conversions. Hours
+ * waiting to be re-rolled (dirty or just ended) are listed as skipped, not
+ * counted as differences.
+ */
+export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: number; nowMs?: number }): Promise<ReconcileReport> {
+  const nowMs = opts.nowMs ?? Date.now();
+  const fromMs = hourStart(opts.fromMs);
+  const toMs = opts.toMs;
+  const report: ReconcileReport = {
+    ok: true,
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    checked: { hours: 0, days: 0, payouts: 0 },
+    skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
+    differences: [],
+  };
+
+  // Which hours to compare.
+  const [dirty, dropped, partitions] = await Promise.all([listDirtyHours(ctx.db), loadDroppedDays(ctx.db), listClickPartitions(ctx.db)]);
+  const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
+  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray()).map((r) => [r._id.getTime(), r]));
+  const compared = new Set<number>();
+  for (let h = fromMs; h < toMs; h += HOUR_MS) {
+    const iso = new Date(h).toISOString();
+    const r = rolled.get(h);
+    const completeRoll = r !== undefined && r.readAt.getTime() >= h + HOUR_MS;
+    if (dirtySet.has(h)) report.skipped.dirtyHours.push(iso);
+    else if (!completeRoll && h + HOUR_MS + SETTLE_MS > nowMs) report.skipped.settlingHours.push(iso);
+    else compared.add(h);
+  }
+  report.checked.hours = compared.size;
+  const hourKey = (h: number, campaignId: string) => `${new Date(h).toISOString()}|${campaignId}`;
+
+  // Raw side.
+  const raw: Tally = new Map();
+  const days = daysBetween(fromMs, toMs);
+  const partitionSet = new Set(partitions);
+  for (const day of days) {
+    if (dropped.has(day)) {
+      report.skipped.droppedDays.push(day);
+      continue;
+    }
+    if (!partitionSet.has(day)) continue;
+    const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, { h: 'hour', c: 'campaignId' }, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
+    for (const g of groups) {
+      const h = new Date(g.key.h as Date).getTime();
+      if (!compared.has(h)) continue;
+      const { n, u, i, r, p } = g.sums;
+      tallyAdd(raw, hourKey(h, g.key.c as string), { clicks: n, uniqueClicks: u, invalidClicks: i, cpcRevenueCents: r, cpcPayoutCents: p, revenueCents: r, payoutCents: p });
+    }
+  }
+  const convGroups = await groupSum(
+    ctx.db,
+    'conversions',
+    { hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } },
+    { h: 'hour', c: 'campaignId' },
+    { ap: 'approved', pe: 'pending', rj: 'rejected', ra: 'revApprovedCents', rp: 'revPendingCents', pa: 'payApprovedCents', pp: 'payPendingCents' },
+  );
+  for (const g of convGroups) {
+    const h = new Date(g.key.h as Date).getTime();
+    if (!compared.has(h)) continue;
+    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
+    tallyAdd(raw, hourKey(h, g.key.c as string), {
+      approvedConversions: ap,
+      pendingConversions: pe,
+      rejectedConversions: rj,
+      approvedRevenueCents: ra,
+      approvedPayoutCents: pa,
+      revenueCents: ra + rp,
+      payoutCents: pa + pp,
+    });
+  }
+
+  // Rollup side.
+  const rolledUp: Tally = new Map();
+  const hourlyByDay: Tally = new Map();
+  for await (const s of statsHourly(ctx.db).find({ hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } })) {
+    const h = s.hour.getTime();
+    const values = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0]));
+    tallyAdd(hourlyByDay, `${s.day}|${s.campaignId}`, values);
+    if (compared.has(h)) tallyAdd(rolledUp, hourKey(h, s.campaignId), values);
+  }
+  // Raw clicks of dropped days are gone: their click fields are trusted as rolled.
+  for (const [key, row] of rolledUp) {
+    if (!dropped.has(dayKey(Date.parse(key.slice(0, key.indexOf('|')))))) continue;
+    const r = raw.get(key) ?? {};
+    for (const f of CLICK_FIELDS) r[f] = row[f] ?? 0;
+    r.revenueCents = (r.revenueCents ?? 0) + (row.cpcRevenueCents ?? 0);
+    r.payoutCents = (r.payoutCents ?? 0) + (row.cpcPayoutCents ?? 0);
+    raw.set(key, r);
+  }
+  report.differences.push(...diffTallies('hourly', raw, rolledUp, HOURLY_FIELDS));
+
+  // The per-hour row records (what the rollup compares against, and analytics may read) against stats_hourly.
+  const parts: Tally = new Map();
+  const compareList = [...compared];
+  for (let i = 0; i < compareList.length; i += 24) {
+    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => hourRowRecords(ctx.db).findOne({ _id: new Date(h) })));
+    for (const d of docs) {
+      (d?.ids ?? []).forEach((id, k) => {
+        const r = rowFromSignature(id, d?.sigs?.[k] ?? '');
+        tallyAdd(parts, hourKey(r.hour, r.campaignId), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, r[f]])));
+      });
+    }
+  }
+  report.differences.push(...diffTallies('hourly_parts', rolledUp, parts, STAT_VALUE_FIELDS));
+
+  // Daily against hourly, for whole days in range whose daily roll is newer than their hourly rows.
+  const wholeDays = days.filter((d) => dayKeyToMs(d) >= fromMs && dayKeyToMs(d) + DAY_MS <= toMs);
+  if (wholeDays.length) {
+    const dayDocs = new Map((await rolledDays(ctx.db).find({ _id: { $in: wholeDays } }).toArray()).map((d) => [d._id, d]));
+    const hourWrites = new Map<string, number>();
+    for (const r of rolled.values()) {
+      const d = dayKey(r._id.getTime());
+      hourWrites.set(d, Math.max(hourWrites.get(d) ?? 0, r.writtenAt.getTime()));
+    }
+    const fresh = wholeDays.filter((d) => {
+      const doc = dayDocs.get(d);
+      const ok = doc !== undefined && doc.readAt.getTime() >= (hourWrites.get(d) ?? 0);
+      if (!ok && (doc !== undefined || hourWrites.has(d))) report.skipped.staleDays.push(d);
+      return ok;
+    });
+    const daily: Tally = new Map();
+    for await (const s of statsDaily(ctx.db).find({ day: { $in: fresh } })) {
+      tallyAdd(daily, `${s.day}|${s.campaignId}`, Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0])));
+    }
+    const freshSet = new Set(fresh);
+    const hourlyFresh: Tally = new Map([...hourlyByDay].filter(([k]) => freshSet.has(k.slice(0, 8))));
+    report.differences.push(...diffTallies('daily', hourlyFresh, daily, STAT_VALUE_FIELDS));
+    report.checked.days = fresh.length;
+  }
+
+  // Payouts holding conversions from the range.
+  const payouts = await ctx.models.Payout.find({ status: { $ne: 'building' }, periodStart: { $lt: new Date(toMs) }, periodEnd: { $gte: new Date(fromMs) } }).lean();
+  if (payouts.length) {
+    const ids = payouts.map((p) => p._id);
+    const [lines, convs, claims] = await Promise.all([
+      ctx.models.PayoutLine.find({ payoutId: { $in: ids } }, { payoutId: 1, amountCents: 1 }).lean(),
+      ctx.models.Conversion.find({ payoutId: { $in: ids } }, { payoutId: 1, payoutCents: 1, status: 1 }).lean(),
+      payoutClaims(ctx.db).find({ payoutId: { $in: ids } }).toArray(),
+    ]);
+    const byPayout = (rows: Array<{ payoutId: string | null; cents: number; approved?: boolean }>) => {
+      const t: Tally = new Map();
+      for (const r of rows) if (r.payoutId) tallyAdd(t, r.payoutId, { amountCents: r.cents, conversionCount: 1, approved: r.approved === false ? 0 : 1 });
+      return t;
+    };
+    const expected: Tally = new Map(payouts.map((p) => [p._id, { amountCents: p.amountCents, conversionCount: p.conversionCount, approved: p.conversionCount }]));
+    report.differences.push(...diffTallies('payout_lines', expected, byPayout(lines.map((l) => ({ payoutId: l.payoutId, cents: l.amountCents }))), ['amountCents', 'conversionCount']));
+    // A rejected payout has released its conversions: only its lines remain, as a record.
+    const live = new Set(payouts.filter((p) => p.status !== 'rejected').map((p) => p._id));
+    const expectedLive: Tally = new Map([...expected].filter(([k]) => live.has(k)));
+    const convTally = byPayout(convs.map((c) => ({ payoutId: c.payoutId, cents: c.payoutCents, approved: c.status === 'approved' })));
+    report.differences.push(...diffTallies('payout_conversions', expectedLive, new Map([...convTally].filter(([k]) => live.has(k) || expected.has(k))), ['amountCents', 'conversionCount', 'approved']));
+    const claimTally: Tally = new Map();
+    for (const c of claims) tallyAdd(claimTally, c.payoutId, { conversionCount: 1 });
+    report.differences.push(...diffTallies('payout_claims', expectedLive, claimTally, ['conversionCount']));
+    report.checked.payouts = payouts.length;
+  }
+
+  report.ok = report.differences.length === 0;
+  return report;
+}

@@ -1,0 +1,135 @@
+import type { AppContext } from '../context';
+import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
+import { groupSum } from '../db/group-sum';
+import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { dayKey } from '../domain/time-buckets';
+
+/** One stats bucket computed from raw events: hour × campaign × affiliate (× sub1). */
+export interface StatRow extends StatValues, StatKeys {
+  hour: number;
+}
+
+export interface RawScope {
+  campaignId?: string;
+  affiliateId?: string;
+}
+
+export const hourlyStatId = (hourMs: number, campaignId: string, affiliateId: string, sub1: string) =>
+  `${new Date(hourMs).toISOString()}|${campaignId}|${affiliateId}|${sub1}`;
+
+interface GroupKey {
+  c: string;
+  a: string;
+  adv: string;
+  cur: string;
+  s?: string | null;
+}
+
+function scopeMatch(scope: RawScope | undefined): Record<string, string> {
+  const m: Record<string, string> = {};
+  if (scope?.campaignId) m.campaignId = scope.campaignId;
+  if (scope?.affiliateId) m.affiliateId = scope.affiliateId;
+  return m;
+}
+
+/**
+ * Computes the stats rows of the given hours straight from the raw events:
+ * one grouping per day partition of clicks (FerretDB scans a whole
+ * collection for any filter, so a day is read once, not once per hour) and one
+ * over conversions. Used by the hourly rollup and, for hours not rolled up yet,
+ * by analytics. Days whose raw clicks were dropped by retention keep the click
+ * counts already in `stats_hourly`.
+ */
+export async function computeRawRows(
+  ctx: AppContext,
+  hours: number[],
+  opts: { scope?: RawScope; droppedDays?: ReadonlySet<string> } = {},
+): Promise<Map<string, StatRow>> {
+  const rows = new Map<string, StatRow>();
+  if (hours.length === 0) return rows;
+  const sorted = [...new Set(hours)].sort((a, b) => a - b);
+  const trackSub1 = new Set(
+    (await ctx.models.Campaign.find({ trackSub1: true }, { _id: 1 }).lean()).map((c) => c._id),
+  );
+  const withSub1 = trackSub1.size > 0;
+  const scope = scopeMatch(opts.scope);
+
+  const rowFor = (hourMs: number, k: GroupKey): StatRow => {
+    const sub1 = trackSub1.has(k.c) ? (k.s ?? '') : '';
+    const id = hourlyStatId(hourMs, k.c, k.a, sub1);
+    let row = rows.get(id);
+    if (!row) {
+      row = { hour: hourMs, campaignId: k.c, affiliateId: k.a, advertiserId: k.adv, currency: k.cur, sub1, ...emptyStatValues() };
+      rows.set(id, row);
+    }
+    return row;
+  };
+  const groupKeys: Record<string, string> = { h: 'hour', c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', ...(withSub1 ? { s: 'sub1' } : {}) };
+  const keyOf = (k: Record<string, unknown>) => ({ hour: new Date(k.h as Date).getTime(), key: k as unknown as GroupKey });
+
+  const byDay = new Map<string, number[]>();
+  for (const h of sorted) {
+    const d = dayKey(h);
+    const list = byDay.get(d);
+    if (list) list.push(h);
+    else byDay.set(d, [h]);
+  }
+  const partitions = new Set(await listClickPartitions(ctx.db));
+
+  for (const [day, dayHours] of byDay) {
+    if (opts.droppedDays?.has(day)) {
+      const kept = await statsHourly(ctx.db)
+        .find({ hour: { $in: dayHours.map((h) => new Date(h)) }, ...scope })
+        .toArray();
+      for (const s of kept) {
+        const row = rowFor(s.hour.getTime(), { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
+        for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
+      }
+      continue;
+    }
+    if (!partitions.has(day)) continue;
+    const match: Record<string, unknown> = { ...scope };
+    // A whole day needs no hour filter.
+    if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
+    const groups = await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
+    for (const g of groups) {
+      const { hour, key } = keyOf(g.key);
+      const row = rowFor(hour, key);
+      row.clicks += g.sums.n;
+      row.uniqueClicks += g.sums.u;
+      row.invalidClicks += g.sums.i;
+      row.cpcRevenueCents += g.sums.r;
+      row.cpcPayoutCents += g.sums.p;
+    }
+  }
+
+  const convGroups = await groupSum(ctx.db, 'conversions', { hour: { $in: sorted.map((h) => new Date(h)) }, ...scope }, groupKeys, {
+    ap: 'approved',
+    pe: 'pending',
+    rj: 'rejected',
+    ra: 'revApprovedCents',
+    rp: 'revPendingCents',
+    pa: 'payApprovedCents',
+    pp: 'payPendingCents',
+  });
+  for (const g of convGroups) {
+    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
+    if (ap + pe + rj === 0) continue; // conversions still being processed
+    const { hour, key } = keyOf(g.key);
+    const row = rowFor(hour, key);
+    row.approvedConversions += ap;
+    row.pendingConversions += pe;
+    row.rejectedConversions += rj;
+    row.approvedRevenueCents += ra;
+    row.approvedPayoutCents += pa;
+    row.revenueCents += ra + rp;
+    row.payoutCents += pa + pp;
+  }
+
+  for (const row of rows.values()) {
+    row.conversions = row.approvedConversions + row.pendingConversions;
+    row.revenueCents += row.cpcRevenueCents;
+    row.payoutCents += row.cpcPayoutCents;
+  }
+  return rows;
+}

@@ -1,0 +1,46 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AppContext } from '../context';
+import { groupSum } from '../db/group-sum';
+import { STAT_VALUE_FIELDS, statsDaily, type DailyStatDoc, type StatValues } from '../db/models/stats';
+import { rolledDays } from '../db/rollup-state';
+import { WRITE_CHUNK } from './hourly';
+
+type StatField = (typeof STAT_VALUE_FIELDS)[number];
+
+export const dailyStatId = (day: string, campaignId: string, affiliateId: string, sub1: string) => `${day}|${campaignId}|${affiliateId}|${sub1}`;
+
+/**
+ * Rebuilds `stats_daily` for the given UTC days from `stats_hourly`,
+ * replacing each day's rows and deleting rows that no longer exist. All days
+ * are grouped in one pass (one scan on FerretDB).
+ */
+export async function rollDays(ctx: AppContext, days: string[], opts: { signal?: AbortSignal } = {}): Promise<{ days: number; rows: number; deleted: number }> {
+  const counts = { days: 0, rows: 0, deleted: 0 };
+  const wanted = [...new Set(days)].sort();
+  if (wanted.length === 0) return counts;
+  const daily = statsDaily(ctx.db);
+  const readAt = new Date();
+  const sums = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, f])) as Record<StatField, StatField>;
+  const groups = await groupSum(ctx.db, 'stats_hourly', { day: { $in: wanted } }, { d: 'day', c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', s: 'sub1' }, sums);
+  const byDay = new Map<string, DailyStatDoc[]>(wanted.map((d) => [d, []]));
+  for (const g of groups) {
+    const k = g.key as Record<'d' | 'c' | 'a' | 'adv' | 'cur' | 's', string | null>;
+    const day = k.d as string;
+    const id = dailyStatId(day, k.c as string, k.a as string, k.s ?? '');
+    byDay.get(day)?.push({ _id: id, day, campaignId: k.c as string, affiliateId: k.a as string, advertiserId: k.adv as string, currency: k.cur as string, sub1: k.s ?? '', ...(g.sums as StatValues) });
+  }
+  const existing = await daily.find({ day: { $in: wanted } }, { projection: { _id: 1, day: 1 } }).toArray();
+  for (const day of wanted) {
+    opts.signal?.throwIfAborted();
+    const docs = byDay.get(day) ?? [];
+    const ids = new Set(docs.map((d) => d._id));
+    const ops: AnyBulkWriteOperation<DailyStatDoc>[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
+    for (let i = 0; i < ops.length; i += WRITE_CHUNK) await daily.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+    const stale = existing.filter((d) => d.day === day && !ids.has(d._id)).map((d) => d._id);
+    if (stale.length) counts.deleted += (await daily.deleteMany({ _id: { $in: stale } })).deletedCount;
+    await rolledDays(ctx.db).replaceOne({ _id: day }, { readAt, writtenAt: new Date(), rows: ops.length }, { upsert: true });
+    counts.days += 1;
+    counts.rows += ops.length;
+  }
+  return counts;
+}

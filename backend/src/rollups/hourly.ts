@@ -1,0 +1,181 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AppContext } from '../context';
+import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
+import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, type RolledHourDoc } from '../db/rollup-state';
+import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
+import { computeRawRows, hourlyStatId, type StatRow } from './compute';
+
+export interface RollupCounts {
+  hours: number;
+  rows: number;
+  written: number;
+  deleted: number;
+  clicks: number;
+  conversions: number;
+  [k: string]: number;
+}
+
+export interface RollProgress {
+  day: string;
+  doneHours: number;
+  totalHours: number;
+  rows: number;
+}
+
+/**
+ * Write ops per bulkWrite: FerretDB 1.24 stalls on update/delete batches of
+ * 100 statements or more (inserts are not affected), so batches stay below.
+ */
+export const WRITE_CHUNK = 50;
+const DELETE_CHUNK = 1000;
+
+/**
+ * A row's values as a string (`advertiserId|currency|v1,v2,…` in STAT_VALUE_FIELDS
+ * order): rows whose signature did not change are not rewritten.
+ */
+export function signature(r: StatKeys & StatValues): string {
+  return `${r.advertiserId}|${r.currency}|${STAT_VALUE_FIELDS.map((f) => r[f]).join(',')}`;
+}
+
+/** The row an id and signature stand for (inverse of `hourlyStatId` + `signature`). */
+export function rowFromSignature(id: string, sig: string): StatRow {
+  const [hourIso = '', campaignId = '', affiliateId = '', ...sub] = id.split('|');
+  const [advertiserId = '', currency = '', values = ''] = sig.split('|');
+  const nums = values.split(',').map(Number);
+  const row = { hour: Date.parse(hourIso), campaignId, affiliateId, sub1: sub.join('|'), advertiserId, currency } as StatRow;
+  STAT_VALUE_FIELDS.forEach((f, i) => { row[f] = nums[i] ?? 0; });
+  return row;
+}
+
+function toDoc(id: string, r: StatRow): HourlyStatDoc {
+  const doc = { _id: id, hour: new Date(r.hour), day: dayKey(r.hour), campaignId: r.campaignId, affiliateId: r.affiliateId, advertiserId: r.advertiserId, currency: r.currency, sub1: r.sub1 } as HourlyStatDoc;
+  for (const f of STAT_VALUE_FIELDS) doc[f] = r[f];
+  return doc;
+}
+
+/**
+ * Re-aggregates the given hours from raw events into `stats_hourly`. Each
+ * hour's rows are replaced (never incremented) and rows that no longer exist
+ * are deleted, so rolling an hour twice, or late, changes nothing that was
+ * right; rows whose values did not change are not rewritten (`force`
+ * rewrites every row and also removes rows the roll records do not know). Dirty marks read before the roll are cleared only if unchanged.
+ * Hours are processed one UTC day (one raw partition scan) at a time.
+ */
+export async function rollHours(
+  ctx: AppContext,
+  hours: number[],
+  opts: { onProgress?: (p: RollProgress) => void; signal?: AbortSignal; force?: boolean } = {},
+): Promise<RollupCounts> {
+  const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0 };
+  const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
+  const byDay = new Map<string, number[]>();
+  for (const h of sorted) {
+    const list = byDay.get(dayKey(h)) ?? [];
+    list.push(h);
+    byDay.set(dayKey(h), list);
+  }
+  const dropped = await loadDroppedDays(ctx.db);
+  const col = statsHourly(ctx.db);
+
+  for (const [day, dayHours] of byDay) {
+    opts.signal?.throwIfAborted();
+    const readAt = new Date();
+    const wanted = new Set(dayHours);
+    const dirty = (await listDirtyHours(ctx.db)).filter((d) => wanted.has(d._id.getTime()));
+    const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped });
+    const hourDates = dayHours.map((h) => new Date(h));
+    // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
+    // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
+    const previous = new Map<string, string>();
+    if (opts.force) {
+      for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
+    } else {
+      // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
+      const parts = await Promise.all(hourDates.map((h) => hourRowRecords(ctx.db).findOne({ _id: h })));
+      for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
+    }
+
+    const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
+    const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
+    for (const [id, r] of rows) {
+      const sig = signature(r);
+      const list = perHour.get(r.hour);
+      list?.ids.push(id);
+      list?.sigs.push(sig);
+      if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
+      counts.clicks += r.clicks;
+      counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
+    }
+    for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+    counts.written += ops.length;
+    const stale = [...previous.keys()].filter((id) => !rows.has(id));
+    for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
+      const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
+      counts.deleted += res.deletedCount;
+    }
+
+    await hourRowRecords(ctx.db).bulkWrite(
+      dayHours.map((h) => ({ replaceOne: { filter: { _id: new Date(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
+      { ordered: false },
+    );
+    const writtenAt = new Date();
+    await rolledHours(ctx.db).bulkWrite(
+      dayHours.map((h) => ({
+        replaceOne: {
+          filter: { _id: new Date(h) },
+          replacement: { readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 } as Omit<RolledHourDoc, '_id'>,
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+    for (const d of dirty) await clearDirtyHour(ctx.db, d._id, d.v);
+
+    counts.hours += dayHours.length;
+    counts.rows += rows.size;
+    opts.onProgress?.({ day, doneHours: counts.hours, totalHours: sorted.length, rows: counts.rows });
+  }
+  return counts;
+}
+
+/** Catch-up never reaches further back than this when the job process was down. */
+export const MAX_CATCH_UP_HOURS = 7 * 24;
+
+/**
+ * Hours the scheduled rollup rolls: the current hour, the last `lookback`
+ * hours, every dirty hour, and, after downtime, every hour since the last
+ * hour that was rolled complete (bounded by MAX_CATCH_UP_HOURS).
+ */
+export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours: number): Promise<number[]> {
+  const current = hourStart(nowMs);
+  const hours = new Set<number>();
+  for (let i = 0; i <= lookbackHours; i++) hours.add(current - i * HOUR_MS);
+  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }).toArray();
+  const complete = recent.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime());
+  if (complete.length > 0) {
+    for (let h = Math.max(...complete) + HOUR_MS; h < current; h += HOUR_MS) hours.add(h);
+  }
+  for (const d of await listDirtyHours(ctx.db)) {
+    if (d._id.getTime() <= current) hours.add(d._id.getTime());
+  }
+  return [...hours].sort((a, b) => a - b);
+}
+
+/** Days whose hourly rows changed since the daily rollup last read them (plus `always`). */
+export async function daysToRoll(ctx: AppContext, always: string[] = []): Promise<string[]> {
+  const [hours, days] = await Promise.all([
+    rolledHours(ctx.db).find({}, { projection: { writtenAt: 1 } }).toArray(),
+    rolledDays(ctx.db).find({}, { projection: { readAt: 1 } }).toArray(),
+  ]);
+  const dayRead = new Map(days.map((d) => [d._id, d.readAt.getTime()]));
+  const out = new Set(always);
+  for (const h of hours) {
+    const d = dayKey(h._id.getTime());
+    const read = dayRead.get(d);
+    if (read === undefined || h.writtenAt.getTime() > read) out.add(d);
+  }
+  return [...out].sort();
+}
+
+export { hourlyStatId };

@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/context';
+import { markHoursDirty } from '../src/db/rollup-dirty';
+import type { ApiServer } from '../src/http/server';
+import { rollHours } from '../src/rollups/hourly';
+import { HOUR_MS, hourStart } from '../src/domain/time-buckets';
+import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import type { TestClient } from './helpers/http-client';
+import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
+
+/**
+ * A known data set around New York midnight (EST, UTC−5):
+ * aff1: 10 clicks (8 unique, 1 invalid) at 03:30Z = 22:30 on Jan 14 in New York, 1 approved conversion 10.00/7.00;
+ * aff2: 30 unique clicks at 06:10Z = 01:10 on Jan 15 in New York, approved 10.00/7.00, pending 10.00/5.00, rejected 10.00/7.00.
+ */
+let ctx: AppContext;
+let api: ApiServer;
+let b: RawEventsBuilder;
+let admin: TestClient;
+let adv: { client: TestClient; id: string };
+let other: { client: TestClient; id: string };
+let aff1: { client: TestClient; id: string };
+let aff2: { client: TestClient; id: string };
+let camp: BuiltCampaign;
+let euroCamp: BuiltCampaign;
+const T1 = Date.UTC(2026, 0, 15, 3, 30);
+const T2 = Date.UTC(2026, 0, 15, 6, 10);
+
+beforeAll(async () => {
+  ctx = await createTestContext({ LOGIN_MAX_PER_IP: '100000', ANALYTICS_RAW_CACHE_MS: '0' });
+  api = await startTestApi(ctx);
+  b = new RawEventsBuilder(ctx);
+  admin = (await createAdmin(ctx, api.url)).client;
+  adv = await register(api.url, 'advertiser', 'Acme');
+  other = await register(api.url, 'advertiser', 'Other');
+  aff1 = await approvedAffiliate(api.url, admin, 'Alice');
+  aff2 = await approvedAffiliate(api.url, admin, 'Bob');
+  camp = await b.campaign({ name: 'Winter', advertiserId: adv.id, trackSub1: true });
+  euroCamp = await b.campaign({ name: 'Euro', advertiserId: adv.id, currency: 'EUR' });
+  await b.addClicks([
+    ...Array.from({ length: 10 }, (_, i) => ({ at: T1 + i * 1000, campaign: camp, affiliateId: aff1.id, unique: (i < 8 ? 1 : 0) as 0 | 1, invalid: i === 9, sub1: 'email' })),
+    ...Array.from({ length: 30 }, (_, i) => ({ at: T2 + i * 1000, campaign: camp, affiliateId: aff2.id, sub1: i < 10 ? 'social' : null })),
+  ]);
+  await b.addConversions([
+    { at: T1 + 60_000, campaign: camp, affiliateId: aff1.id, status: 'approved', revenueCents: 1000, payoutCents: 700, sub1: 'email' },
+    { at: T2 + 60_000, campaign: camp, affiliateId: aff2.id, status: 'approved', revenueCents: 1000, payoutCents: 700, sub1: 'social' },
+    { at: T2 + 120_000, campaign: camp, affiliateId: aff2.id, status: 'pending', revenueCents: 1000, payoutCents: 500 },
+    { at: T2 + 180_000, campaign: camp, affiliateId: aff2.id, status: 'rejected', revenueCents: 1000, payoutCents: 700 },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await destroyTestContext(ctx);
+});
+
+const totalsExpected = {
+  clicks: 40,
+  uniqueClicks: 38,
+  invalidClicks: 1,
+  conversions: 3,
+  approvedConversions: 2,
+  pendingConversions: 1,
+  rejectedConversions: 1,
+  revenueCents: 3000,
+  payoutCents: 1900,
+  profitCents: 1100,
+  cr: 0.075,
+  epc: '0.4750',
+};
+
+const nyQuery = `from=2026-01-14T05:00:00Z&to=2026-01-16T05:00:00Z&granularity=day&tz=America/New_York`;
+
+describe('campaign analytics', () => {
+  it('answers from raw events before any rollup, and the same after rolling up', async () => {
+    const before = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}`);
+    expect(before.status).toBe(200);
+    expect(before.body.totals).toEqual(totalsExpected);
+    expect(before.body.freshHours).toBe(48);
+    await rollHours(ctx, [hourStart(T1), hourStart(T2)]);
+    // Hours with no events are rolled too, so the whole window is clean.
+    const hours = Array.from({ length: 48 }, (_, i) => Date.UTC(2026, 0, 14, 5) + i * HOUR_MS);
+    await rollHours(ctx, hours);
+    const after = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}`);
+    expect(after.body.freshHours).toBe(0);
+    expect(after.body.totals).toEqual(before.body.totals);
+    expect(after.body.series).toEqual(before.body.series);
+    // Both places rolled-up hours can be read from (stats_hourly on MongoDB, per-hour records on FerretDB) agree.
+    const q = `/api/analytics/campaign/${camp._id}?${nyQuery}&groupBy=sub1`;
+    const bySource: Record<string, unknown> = {};
+    for (const source of ['stats', 'parts'] as const) {
+      ctx.config.ANALYTICS_ROLLUP_SOURCE = source;
+      bySource[source] = (await adv.client.get(q)).body;
+    }
+    ctx.config.ANALYTICS_ROLLUP_SOURCE = 'stats';
+    expect(bySource.parts).toEqual(bySource.stats);
+    expect((bySource.stats as any).totals).toEqual(totalsExpected);
+  });
+
+  it('builds New York days from hourly buckets across UTC midnight, with CR, EPC and profit', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}`);
+    expect(res.body).toMatchObject({ campaign: { id: camp._id, name: 'Winter', currency: 'USD' }, granularity: 'day', tz: 'America/New_York', from: '2026-01-14T05:00:00.000Z', to: '2026-01-16T05:00:00.000Z' });
+    expect(res.body.series).toHaveLength(2);
+    expect(res.body.series[0]).toEqual({ t: '2026-01-14T05:00:00.000Z', clicks: 10, uniqueClicks: 8, invalidClicks: 1, conversions: 1, approvedConversions: 1, pendingConversions: 0, rejectedConversions: 0, revenueCents: 1000, payoutCents: 700, profitCents: 300, cr: 0.1, epc: '0.7000' });
+    expect(res.body.series[1]).toEqual({ t: '2026-01-15T05:00:00.000Z', clicks: 30, uniqueClicks: 30, invalidClicks: 0, conversions: 2, approvedConversions: 1, pendingConversions: 1, rejectedConversions: 1, revenueCents: 2000, payoutCents: 1200, profitCents: 800, cr: 0.0667, epc: '0.4000' });
+    // The same events in UTC days all fall on January 15.
+    const utc = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-14&to=2026-01-16&granularity=day`);
+    expect(utc.body.series.map((p: any) => [p.t, p.clicks])).toEqual([['2026-01-14T00:00:00.000Z', 0], ['2026-01-15T00:00:00.000Z', 40]]);
+    expect(utc.body.totals).toEqual(totalsExpected);
+  });
+
+  it('answers hourly series and breakdowns by affiliate and by sub1', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-15T00:00:00Z&to=2026-01-15T12:00:00Z&granularity=hour&groupBy=affiliate`);
+    expect(res.body.series).toHaveLength(12);
+    expect(res.body.series[3]).toMatchObject({ t: '2026-01-15T03:00:00.000Z', clicks: 10, conversions: 1 });
+    expect(res.body.series[6]).toMatchObject({ t: '2026-01-15T06:00:00.000Z', clicks: 30, conversions: 2 });
+    expect(res.body.breakdown.map((r: any) => [r.key, r.label, r.clicks, r.conversions, r.epc])).toEqual([
+      [aff2.id, 'Bob', 30, 2, '0.4000'],
+      [aff1.id, 'Alice', 10, 1, '0.7000'],
+    ]);
+    const sub = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-15&to=2026-01-16&groupBy=sub1`);
+    expect(sub.body.breakdown.map((r: any) => [r.label, r.clicks, r.conversions])).toEqual([
+      ['(none)', 20, 1],
+      ['email', 10, 1],
+      ['social', 10, 1],
+    ]);
+  });
+
+  it('exports the series as CSV with money as decimals', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}&format=csv`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="campaign-/);
+    const lines = res.text.trim().split('\n');
+    expect(lines[0]).toBe('t,clicks,uniqueClicks,invalidClicks,conversions,approvedConversions,pendingConversions,rejectedConversions,cr,epc,currency,revenue,payout,profit');
+    expect(lines[1]).toBe('2026-01-14T05:00:00.000Z,10,8,1,1,1,0,0,0.1,0.7000,USD,10.00,7.00,3.00');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('shows a campaign only to its advertiser and admins; validates the range', async () => {
+    expect((await other.client.get(`/api/analytics/campaign/${camp._id}`)).status).toBe(404);
+    expect((await admin.get(`/api/analytics/campaign/${camp._id}?${nyQuery}`)).body.totals).toEqual(totalsExpected);
+    const bad = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-16&to=2026-01-14`);
+    expect(bad.status).toBe(400);
+    expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-01&to=2026-03-01&granularity=hour`)).status).toBe(400);
+    expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?tz=Mars/Olympus`)).status).toBe(400);
+    expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?from=yesterday`)).status).toBe(400);
+    expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2020-01-01&to=2026-01-01`)).status).toBe(400);
+  });
+});
+
+describe('affiliate analytics', () => {
+  it('shows an affiliate its own numbers by campaign, without the advertiser’s revenue', async () => {
+    const res = await aff2.client.get(`/api/analytics/affiliate?${nyQuery}`);
+    expect(res.status).toBe(200);
+    expect(res.body.currency).toBe('USD');
+    expect(res.body.totals).toMatchObject({ clicks: 30, conversions: 2, payoutCents: 1200, revenueCents: null, profitCents: null, epc: '0.4000' });
+    expect(res.body.breakdown).toEqual([expect.objectContaining({ key: camp._id, label: 'Winter', currency: 'USD', clicks: 30 })]);
+    expect((await aff2.client.get(`/api/analytics/affiliate?affiliateId=${aff1.id}`)).status).toBe(403);
+    expect((await admin.get(`/api/analytics/affiliate`)).status).toBe(400);
+    const asAdmin = await admin.get(`/api/analytics/affiliate?affiliateId=${aff1.id}&${nyQuery}`);
+    expect(asAdmin.body.totals).toMatchObject({ clicks: 10, revenueCents: 1000, profitCents: 300 });
+  });
+
+  it('keeps money apart when an affiliate earns in several currencies', async () => {
+    const at = T2 + 30 * 60_000;
+    await b.addClicks([{ at, campaign: euroCamp, affiliateId: aff2.id }]);
+    await b.addConversions([{ at, campaign: euroCamp, affiliateId: aff2.id, status: 'approved', revenueCents: 900, payoutCents: 600 }]);
+    await markHoursDirty(ctx.db, [at]);
+    const res = await aff2.client.get(`/api/analytics/affiliate?${nyQuery}`);
+    expect(res.body.currency).toBeNull();
+    expect(res.body.totals).toMatchObject({ clicks: 31, conversions: 3, payoutCents: 0, epc: '0.0000' });
+    expect(res.body.breakdown.map((r: any) => [r.label, r.currency, r.payoutCents])).toEqual([
+      ['Winter', 'USD', 1200],
+      ['Euro', 'EUR', 600],
+    ]);
+    const overview = await admin.get(`/api/analytics/overview?${nyQuery}`);
+    expect(overview.status).toBe(200);
+    expect(overview.body.currency).toBeNull();
+    expect(overview.body.totals).toMatchObject({ clicks: 41, conversions: 4, revenueCents: 0 });
+    expect(overview.body.byCurrency).toEqual([
+      { currency: 'EUR', revenueCents: 900, payoutCents: 600, profitCents: 300 },
+      { currency: 'USD', revenueCents: 3000, payoutCents: 1900, profitCents: 1100 },
+    ]);
+    expect(overview.body.topCampaigns.map((c: any) => [c.name, c.currency, c.conversions, c.revenueCents])).toEqual([
+      ['Winter', 'USD', 3, 3000],
+      ['Euro', 'EUR', 1, 900],
+    ]);
+    expect(overview.body.topAffiliates[0]).toMatchObject({ id: aff2.id, name: 'Bob', currency: null, conversions: 3, byCurrency: [{ currency: 'EUR', payoutCents: 600 }, { currency: 'USD', payoutCents: 1200 }] });
+    expect((await adv.client.get(`/api/analytics/overview`)).status).toBe(403);
+  });
+});
+
+describe('freshness', () => {
+  it('fills the current hour from raw events, fresh to the minute', async () => {
+    const now = Date.now();
+    await b.addClicks([{ at: now, campaign: camp, affiliateId: aff1.id }, { at: now, campaign: camp, affiliateId: aff1.id }]);
+    const q = `from=${new Date(hourStart(now) - HOUR_MS).toISOString()}&granularity=hour`;
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?${q}`);
+    expect(res.body.totals.clicks).toBe(2);
+    expect(res.body.series.at(-1)).toMatchObject({ t: new Date(hourStart(now)).toISOString(), clicks: 2 });
+    // Rolled while the hour is still running, it stays served from raw events.
+    await rollHours(ctx, [hourStart(now)]);
+    await b.addClicks([{ at: Date.now(), campaign: camp, affiliateId: aff1.id }]);
+    const again = await adv.client.get(`/api/analytics/campaign/${camp._id}?${q}`);
+    expect(again.body.totals.clicks).toBe(3);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { conversionRate, earningsPerClick, emptySums, withRatios } from '../../src/domain/metrics';
+import { canTransitionPayout, planPayouts, payoutCutoff } from '../../src/domain/payout-plan';
+import { diffTallies, formatDifferences } from '../../src/domain/reconcile-diff';
+import { assembleSeries, BucketIndex } from '../../src/domain/report-buckets';
+import { HOUR_MS } from '../../src/domain/time-buckets';
+
+describe('report metrics', () => {
+  it('computes CR as a 4-decimal fraction and EPC as a decimal string with integer arithmetic', () => {
+    expect(conversionRate(3, 40)).toBe(0.075);
+    expect(conversionRate(2, 30)).toBe(0.0667);
+    expect(conversionRate(1, 0)).toBe(0);
+    expect(earningsPerClick(1900, 40, 'USD')).toBe('0.4750');
+    expect(earningsPerClick(1, 3, 'USD')).toBe('0.0033');
+    expect(earningsPerClick(2, 3, 'USD')).toBe('0.0067');
+    expect(earningsPerClick(350, 100, 'USD')).toBe('0.0350');
+    expect(earningsPerClick(1234567, 1, 'USD')).toBe('12345.6700');
+    expect(earningsPerClick(5, 2, 'JPY')).toBe('2.5000');
+    expect(earningsPerClick(12345, 10, 'KWD')).toBe('1.2345');
+    expect(earningsPerClick(100, 0, 'USD')).toBe('0.0000');
+    expect(earningsPerClick(100, 10, null)).toBe('0.0000');
+    // Beyond 2^53 in intermediate products: still exact.
+    expect(earningsPerClick(90_000_000_000_000, 7, 'USD')).toBe('128571428571.4286');
+  });
+
+  it('derives profit from revenue and payout', () => {
+    expect(withRatios({ ...emptySums(), clicks: 10, conversions: 1, revenueCents: 1000, payoutCents: 700 }, 'USD')).toMatchObject({ profitCents: 300, cr: 0.1, epc: '0.7000' });
+  });
+});
+
+describe('time-zone day buckets from hourly buckets', () => {
+  it('puts each UTC hour in its local day, with 23- and 25-hour days at DST changes', () => {
+    // US DST starts 2026-03-08 and ends 2026-11-01.
+    const spring = new BucketIndex(Date.UTC(2026, 2, 7, 5), Date.UTC(2026, 2, 10, 4), 'day', 'America/New_York');
+    expect(spring.buckets.map((b) => new Date(b).toISOString())).toEqual(['2026-03-07T05:00:00.000Z', '2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']);
+    const rows = spring.hours.map((hour) => ({ hour, ...emptySums(), clicks: 1 }));
+    expect([...assembleSeries(spring, rows).values()].map((s) => s.clicks)).toEqual([24, 23, 24]);
+    const fall = new BucketIndex(Date.UTC(2026, 9, 31, 4), Date.UTC(2026, 10, 2, 5), 'day', 'America/New_York');
+    expect([...assembleSeries(fall, fall.hours.map((hour) => ({ hour, ...emptySums(), clicks: 1 }))).values()].map((s) => s.clicks)).toEqual([24, 25]);
+  });
+
+  it('starts the first day at its local midnight even when the window starts later', () => {
+    const idx = new BucketIndex(Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 0, 16, 12), 'day', 'Asia/Tokyo');
+    expect(idx.buckets.map((b) => new Date(b).toISOString())).toEqual(['2026-01-14T15:00:00.000Z', '2026-01-15T15:00:00.000Z']);
+    expect(idx.dayLabel(idx.buckets[1]!)).toBe('2026-01-16');
+    const hourly = new BucketIndex(Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 0, 15, 15), 'hour', 'Asia/Tokyo');
+    expect(hourly.buckets).toEqual([0, 1, 2].map((i) => Date.UTC(2026, 0, 15, 12) + i * HOUR_MS));
+  });
+});
+
+describe('payout planning', () => {
+  it('builds groups at or above the minimum and carries the rest over', () => {
+    const plan = planPayouts(
+      [
+        { affiliateId: 'b', currency: 'USD', amountCents: 5000, count: 5 },
+        { affiliateId: 'a', currency: 'EUR', amountCents: 4999, count: 9 },
+        { affiliateId: 'a', currency: 'USD', amountCents: 12000, count: 2 },
+      ],
+      5000,
+    );
+    expect(plan.build.map((g) => `${g.affiliateId}${g.currency}`)).toEqual(['aUSD', 'bUSD']);
+    expect(plan.carryOver.map((g) => `${g.affiliateId}${g.currency}`)).toEqual(['aEUR']);
+    expect(payoutCutoff(Date.UTC(2026, 0, 10), 7).toISOString()).toBe('2026-01-03T00:00:00.000Z');
+  });
+
+  it('allows pending_approval → approved → paid, and rejection before payment', () => {
+    expect(canTransitionPayout('approve', 'pending_approval')).toBe(true);
+    expect(canTransitionPayout('approve', 'approved')).toBe(false);
+    expect(canTransitionPayout('markPaid', 'approved')).toBe(true);
+    expect(canTransitionPayout('markPaid', 'pending_approval')).toBe(false);
+    expect(canTransitionPayout('reject', 'approved')).toBe(true);
+    expect(canTransitionPayout('reject', 'paid')).toBe(false);
+    expect(canTransitionPayout('reject', 'rejected')).toBe(false);
+  });
+});
+
+describe('reconciliation diffs', () => {
+  it('compares tallies key by key with missing keys as zeros, and prints a table', () => {
+    const diffs = diffTallies('hourly', new Map([['h1|c', { clicks: 3 }], ['h2|c', { clicks: 1 }]]), new Map([['h1|c', { clicks: 3 }], ['h3|c', { clicks: 2 }]]), ['clicks']);
+    expect(diffs).toEqual([
+      { kind: 'hourly', key: 'h2|c', field: 'clicks', expected: 1, actual: 0 },
+      { kind: 'hourly', key: 'h3|c', field: 'clicks', expected: 0, actual: 2 },
+    ]);
+    expect(formatDifferences(diffs).split('\n')).toEqual(['kind    key   field   expected  actual', '------  ----  ------  --------  ------', 'hourly  h2|c  clicks  1         0', 'hourly  h3|c  clicks  0         2']);
+    expect(formatDifferences([])).toBe('no differences');
+  });
+});

@@ -1,0 +1,224 @@
+import crypto from 'node:crypto';
+import type { AppContext } from '../../src/context';
+import { newId } from '../../src/db/ids';
+import type { CampaignDoc } from '../../src/db/models/campaign';
+import type { ConversionDoc } from '../../src/db/models/conversion';
+import { clickPartition, type ClickDoc } from '../../src/db/raw-events';
+import { statusFlags, type ConversionStatus } from '../../src/domain/attribution';
+import { newClickId } from '../../src/domain/click-id';
+import { dayKey, hourStart } from '../../src/domain/time-buckets';
+
+/**
+ * Test data straight into the raw-event collections, shaped exactly as the
+ * click and conversion workers store it (day partitions, 0/1 flags, cents
+ * precomputed per status, hour buckets). Every event is also kept in memory
+ * so tests can compute the expected totals independently of the rollups.
+ */
+export type BuiltCampaign = Pick<CampaignDoc, '_id' | 'advertiserId' | 'currency' | 'trackSub1' | 'name'>;
+
+export interface ClickSpec {
+  at: number;
+  campaign: BuiltCampaign;
+  affiliateId: string;
+  unique?: 0 | 1;
+  invalid?: boolean;
+  sub1?: string | null;
+  cpcRevenueCents?: number;
+  cpcPayoutCents?: number;
+}
+
+export interface ConversionSpec {
+  at: number;
+  campaign: BuiltCampaign;
+  affiliateId: string;
+  status?: ConversionStatus;
+  revenueCents?: number;
+  payoutCents?: number;
+  sub1?: string | null;
+  suspectedFraud?: boolean;
+  clickAt?: number;
+}
+
+export class RawEventsBuilder {
+  readonly clicks: ClickDoc[] = [];
+  readonly conversions: ConversionDoc[] = [];
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async campaign(over: Partial<CampaignDoc> = {}): Promise<BuiltCampaign> {
+    const doc = await this.ctx.models.Campaign.create({
+      advertiserId: newId(),
+      name: `Campaign ${crypto.randomBytes(3).toString('hex')}`,
+      destinationUrl: 'https://shop.example.com/?c={click_id}',
+      currency: 'USD',
+      payoutModel: 'CPA',
+      revenueCents: 1000,
+      payoutCents: 700,
+      postbackSecret: crypto.randomBytes(12).toString('hex'),
+      ...over,
+    });
+    return doc.toObject() as CampaignDoc;
+  }
+
+  clickDoc(s: ClickSpec): ClickDoc {
+    const invalid = s.invalid ? 1 : 0;
+    const unique = s.unique ?? 1;
+    return {
+      _id: newClickId(s.at),
+      ts: new Date(s.at),
+      hour: new Date(hourStart(s.at)),
+      linkId: `L${s.campaign._id.slice(-4)}${s.affiliateId.slice(-4)}`,
+      campaignId: s.campaign._id,
+      affiliateId: s.affiliateId,
+      advertiserId: s.campaign.advertiserId,
+      unique,
+      valid: invalid ? 0 : 1,
+      invalid,
+      reason: invalid ? 'bot' : null,
+      sub1: s.sub1 ?? null,
+      sub2: null,
+      sub3: null,
+      sub4: null,
+      sub5: null,
+      visitor: crypto.randomBytes(8).toString('hex'),
+      ua: 'Mozilla/5.0 (test)',
+      country: null,
+      referer: null,
+      deepLink: null,
+      revenueCents: s.cpcRevenueCents ?? 0,
+      payoutCents: s.cpcPayoutCents ?? 0,
+      currency: s.campaign.currency,
+    };
+  }
+
+  /** Inserts clicks into their day partitions. */
+  async addClicks(specs: ClickSpec[]): Promise<ClickDoc[]> {
+    const docs = specs.map((s) => this.clickDoc(s));
+    const byDay = new Map<string, ClickDoc[]>();
+    for (const d of docs) {
+      const k = dayKey(d.ts.getTime());
+      byDay.set(k, [...(byDay.get(k) ?? []), d]);
+    }
+    for (const [day, list] of byDay) {
+      const col = await clickPartition(this.ctx.db, day);
+      for (let i = 0; i < list.length; i += 5000) await col.insertMany(list.slice(i, i + 5000), { ordered: false });
+    }
+    this.clicks.push(...docs);
+    return docs;
+  }
+
+  async addClick(s: ClickSpec): Promise<ClickDoc> {
+    return (await this.addClicks([s]))[0]!;
+  }
+
+  conversionDoc(s: ConversionSpec): ConversionDoc {
+    const status = s.status ?? 'approved';
+    const revenueCents = s.revenueCents ?? 1000;
+    const payoutCents = s.payoutCents ?? 700;
+    const clickId = newClickId(s.clickAt ?? s.at - 60_000);
+    const flags = statusFlags(status);
+    const now = new Date();
+    return {
+      _id: newId(),
+      clickId,
+      linkId: 'L',
+      campaignId: s.campaign._id,
+      affiliateId: s.affiliateId,
+      advertiserId: s.campaign.advertiserId,
+      txnId: crypto.randomBytes(6).toString('hex'),
+      clickKey: clickId,
+      status,
+      reason: status === 'rejected' ? 'advertiser_rejected' : null,
+      suspectedFraud: s.suspectedFraud ?? false,
+      ...flags,
+      currency: s.campaign.currency,
+      saleAmountCents: null,
+      revenueCents,
+      payoutCents,
+      revApprovedCents: flags.approved ? revenueCents : 0,
+      revPendingCents: flags.pending ? revenueCents : 0,
+      payApprovedCents: flags.approved ? payoutCents : 0,
+      payPendingCents: flags.pending ? payoutCents : 0,
+      capHeld: status !== 'rejected',
+      capDay: dayKey(s.at),
+      clickedAt: new Date(s.clickAt ?? s.at - 60_000),
+      convertedAt: new Date(s.at),
+      hour: new Date(hourStart(s.at)),
+      approvedAt: status === 'approved' ? new Date(s.at) : null,
+      sub1: s.sub1 ?? null,
+      sub2: null,
+      sub3: null,
+      sub4: null,
+      sub5: null,
+      payoutId: null,
+      history: [{ at: new Date(s.at), by: null, from: null, to: status, reason: null, note: '' }],
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  async addConversions(specs: ConversionSpec[]): Promise<ConversionDoc[]> {
+    const docs = specs.map((s) => this.conversionDoc(s));
+    if (docs.length) await this.ctx.models.Conversion.collection.insertMany(docs as never[], { ordered: false });
+    this.conversions.push(...docs);
+    return docs;
+  }
+
+  async addConversion(s: ConversionSpec): Promise<ConversionDoc> {
+    return (await this.addConversions([s]))[0]!;
+  }
+
+  /** Changes a conversion's status the way the review API does (flags and cents per status). */
+  async setStatus(conversionId: string, status: ConversionStatus): Promise<void> {
+    const c = this.conversions.find((x) => x._id === conversionId);
+    if (!c) throw new Error(`unknown conversion ${conversionId}`);
+    const flags = statusFlags(status);
+    Object.assign(c, {
+      status,
+      ...flags,
+      revApprovedCents: flags.approved ? c.revenueCents : 0,
+      revPendingCents: flags.pending ? c.revenueCents : 0,
+      payApprovedCents: flags.approved ? c.payoutCents : 0,
+      payPendingCents: flags.pending ? c.payoutCents : 0,
+    });
+    const { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents } = c;
+    await this.ctx.models.Conversion.collection.updateOne(
+      { _id: conversionId } as never,
+      { $set: { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents } },
+    );
+  }
+
+  /**
+   * Expected totals computed from the events kept in memory, independent of
+   * the rollup code: per `key(event)` (e.g. hour|campaign|affiliate).
+   */
+  expected(key: (e: { hour: number; campaignId: string; affiliateId: string; sub1: string | null }) => string | null) {
+    const out = new Map<string, Record<string, number>>();
+    const add = (k: string | null, v: Record<string, number>) => {
+      if (k === null) return;
+      const row = out.get(k) ?? {};
+      for (const [f, n] of Object.entries(v)) row[f] = (row[f] ?? 0) + n;
+      out.set(k, row);
+    };
+    for (const c of this.clicks) {
+      add(key({ hour: c.hour.getTime(), campaignId: c.campaignId, affiliateId: c.affiliateId, sub1: c.sub1 }), {
+        clicks: 1,
+        uniqueClicks: c.unique,
+        invalidClicks: c.invalid,
+        revenueCents: c.revenueCents,
+        payoutCents: c.payoutCents,
+      });
+    }
+    for (const v of this.conversions) {
+      add(key({ hour: v.hour.getTime(), campaignId: v.campaignId, affiliateId: v.affiliateId, sub1: v.sub1 }), {
+        conversions: v.approved + v.pending,
+        approvedConversions: v.approved,
+        pendingConversions: v.pending,
+        rejectedConversions: v.rejected,
+        revenueCents: v.revApprovedCents + v.revPendingCents,
+        payoutCents: v.payApprovedCents + v.payPendingCents,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/context';
+import { newId } from '../src/db/ids';
+import { statsDaily } from '../src/db/models/stats';
+import { markHoursDirty } from '../src/db/rollup-dirty';
+import { DAY_MS, HOUR_MS } from '../src/domain/time-buckets';
+import type { ApiServer } from '../src/http/server';
+import { runPayouts } from '../src/payouts/run';
+import { reconcile } from '../src/reconcile/reconcile';
+import { rollDays } from '../src/rollups/daily';
+import { rollHours } from '../src/rollups/hourly';
+import { createAdmin, register, startTestApi } from './helpers/api';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
+
+let ctx: AppContext;
+let b: RawEventsBuilder;
+let camps: BuiltCampaign[];
+const affs = [newId(), newId()];
+const DAY0 = Date.UTC(2026, 4, 1);
+const range = { fromMs: DAY0, toMs: DAY0 + 2 * DAY_MS };
+
+beforeAll(async () => {
+  ctx = await createTestContext({ PAYOUT_HOLD_DAYS: '7', PAYOUT_MIN_CENTS: '1000' });
+  b = new RawEventsBuilder(ctx);
+  camps = [await b.campaign({ trackSub1: true }), await b.campaign({ currency: 'EUR', payoutModel: 'CPC', revenueCents: 20, payoutCents: 10 })];
+  const clicks = [];
+  const convs = [];
+  for (let h = 0; h < 48; h += 5) {
+    for (const [ci, c] of camps.entries()) {
+      for (const [ai, a] of affs.entries()) {
+        for (let i = 0; i <= (h + ci + ai) % 4; i++) {
+          clicks.push({ at: DAY0 + h * HOUR_MS + i * 60_000, campaign: c, affiliateId: a, unique: (i % 2 ? 0 : 1) as 0 | 1, invalid: i === 3, sub1: `p${i}`, cpcRevenueCents: ci ? 20 : 0, cpcPayoutCents: ci ? 10 : 0 });
+        }
+        convs.push({ at: DAY0 + h * HOUR_MS + 30 * 60_000, campaign: c, affiliateId: a, status: (['approved', 'pending', 'rejected'] as const)[(h + ai) % 3] });
+      }
+    }
+  }
+  await b.addClicks(clicks);
+  await b.addConversions(convs);
+  await rollHours(ctx, Array.from({ length: 48 }, (_, i) => DAY0 + i * HOUR_MS));
+  await rollDays(ctx, ['20260501', '20260502']);
+  await runPayouts(ctx, { runId: 'r1' });
+}, 60_000);
+
+afterAll(async () => { await destroyTestContext(ctx); });
+
+describe('reconciliation', () => {
+  it('reports zero differences on a clean data set', async () => {
+    const report = await reconcile(ctx, range);
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checked).toEqual({ hours: 48, days: 2, payouts: 4 });
+  });
+
+  it('finds a raw click stored after the rollup without a dirty mark, and clears once re-rolled', async () => {
+    const late = await b.addClick({ at: DAY0 + 7 * HOUR_MS + 5 * 60_000, campaign: camps[0]!, affiliateId: affs[0]! });
+    const report = await reconcile(ctx, range);
+    expect(report.ok).toBe(false);
+    expect(report.differences).toEqual(
+      expect.arrayContaining([
+        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}`, field: 'clicks', expected: 1, actual: 0 },
+        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}`, field: 'uniqueClicks', expected: 1, actual: 0 },
+      ]),
+    );
+    // Marked dirty, the hour is waiting to be re-rolled: skipped, not a difference.
+    await markHoursDirty(ctx.db, [late.ts]);
+    const pending = await reconcile(ctx, range);
+    expect(pending.skipped.dirtyHours).toEqual([new Date(DAY0 + 7 * HOUR_MS).toISOString()]);
+    expect(pending.differences).toEqual([]);
+    await rollHours(ctx, [DAY0 + 7 * HOUR_MS]);
+    // The daily roll is now older than that hour's rows: skipped until it runs.
+    const stale = await reconcile(ctx, range);
+    expect(stale.skipped.staleDays).toEqual(['20260501']);
+    expect(stale.ok).toBe(true);
+    await rollDays(ctx, ['20260501']);
+    expect((await reconcile(ctx, range)).ok).toBe(true);
+  });
+
+  it('finds a tampered daily row', async () => {
+    const row = (await statsDaily(ctx.db).findOne({ day: '20260502' }))!;
+    await statsDaily(ctx.db).updateOne({ _id: row._id }, { $inc: { conversions: 2 } });
+    const report = await reconcile(ctx, range);
+    expect(report.differences).toEqual([{ kind: 'daily', key: `20260502|${row.campaignId}`, field: 'conversions', expected: expect.any(Number), actual: expect.any(Number) }]);
+    const [d] = report.differences;
+    expect(d!.actual - d!.expected).toBe(2);
+    await statsDaily(ctx.db).updateOne({ _id: row._id }, { $inc: { conversions: -2 } });
+  });
+
+  it('finds a payout line tampered with and a conversion released from its payout', async () => {
+    const payout = (await ctx.models.Payout.findOne({ status: 'pending_approval' }).lean())!;
+    const line = (await ctx.models.PayoutLine.findOne({ payoutId: payout._id }).lean())!;
+    await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: 100 } });
+    await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: null } });
+    const report = await reconcile(ctx, range);
+    expect(report.differences).toEqual([
+      { kind: 'payout_lines', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents + 100 },
+      { kind: 'payout_conversions', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents - line.amountCents },
+      { kind: 'payout_conversions', key: payout._id, field: 'conversionCount', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
+      { kind: 'payout_conversions', key: payout._id, field: 'approved', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
+    ]);
+    await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: -100 } });
+    await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: payout._id } });
+    expect((await reconcile(ctx, range)).ok).toBe(true);
+  });
+
+  it('is available to admins over the API', async () => {
+    let api: ApiServer | null = null;
+    try {
+      api = await startTestApi(ctx);
+      const admin = await createAdmin(ctx, api.url);
+      const res = await admin.client.post('/api/admin/reconcile', { from: '2026-05-01', to: '2026-05-03' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ok: true, differences: [], checked: { hours: 48 } });
+      expect((await admin.client.post('/api/admin/reconcile', { from: '2026-05-03', to: '2026-05-01' })).status).toBe(400);
+      expect((await admin.client.post('/api/admin/reconcile', { from: '2026-01-01', to: '2026-05-01' })).status).toBe(400);
+      const adv = await register(api.url, 'advertiser');
+      expect((await adv.client.post('/api/admin/reconcile', { from: '2026-05-01', to: '2026-05-03' })).status).toBe(403);
+    } finally {
+      await api?.close();
+    }
+  });
+});

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/context';
+import { newId } from '../src/db/ids';
+import { statsDaily, statsHourly } from '../src/db/models/stats';
+import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
+import { HOUR_MS, dayKey } from '../src/domain/time-buckets';
+import { rollDays } from '../src/rollups/daily';
+import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
+
+let ctx: AppContext;
+let b: RawEventsBuilder;
+let camps: BuiltCampaign[];
+const affs = [newId(), newId(), newId()];
+// Five hours across a UTC midnight, so two click partitions are involved.
+const H0 = Date.UTC(2026, 2, 9, 22);
+const HOURS = [0, 1, 2, 3, 4].map((i) => H0 + i * HOUR_MS);
+
+/** stats_hourly summed per hour|campaign|affiliate (sub1 rows folded), the same key the builder tallies. */
+async function hourlyTally() {
+  const docs = await statsHourly(ctx.db).find({}).toArray();
+  const out = new Map<string, Record<string, number>>();
+  for (const d of docs) {
+    const k = `${d.hour.getTime()}|${d.campaignId}|${d.affiliateId}`;
+    const row = out.get(k) ?? {};
+    for (const f of ['clicks', 'uniqueClicks', 'invalidClicks', 'conversions', 'approvedConversions', 'pendingConversions', 'rejectedConversions', 'revenueCents', 'payoutCents'] as const) {
+      row[f] = (row[f] ?? 0) + d[f];
+    }
+    out.set(k, row);
+  }
+  return out;
+}
+
+function expectedTally() {
+  const exp = b.expected((e) => `${e.hour}|${e.campaignId}|${e.affiliateId}`);
+  for (const row of exp.values()) {
+    for (const f of ['clicks', 'uniqueClicks', 'invalidClicks', 'conversions', 'approvedConversions', 'pendingConversions', 'rejectedConversions', 'revenueCents', 'payoutCents']) row[f] ??= 0;
+  }
+  return exp;
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  b = new RawEventsBuilder(ctx);
+  camps = [
+    await b.campaign({ name: 'A', trackSub1: true }),
+    await b.campaign({ name: 'B', currency: 'EUR' }),
+    await b.campaign({ name: 'C', payoutModel: 'CPC', revenueCents: 30, payoutCents: 20 }),
+  ];
+  // A deterministic spread: each hour × campaign × affiliate gets a different mix.
+  const clicks = [];
+  const convs = [];
+  let n = 0;
+  for (const h of HOURS) {
+    for (const [ci, c] of camps.entries()) {
+      for (const [ai, a] of affs.entries()) {
+        const k = (ci * 3 + ai + HOURS.indexOf(h)) % 5;
+        for (let i = 0; i < k + 1; i++) {
+          n++;
+          clicks.push({
+            at: h + (i * 7 + 1) * 60_000,
+            campaign: c,
+            affiliateId: a,
+            unique: (i % 3 === 2 ? 0 : 1) as 0 | 1,
+            invalid: i % 4 === 3,
+            sub1: i % 2 ? `s${i % 3}` : null,
+            cpcRevenueCents: c.name === 'C' && i % 4 !== 3 ? 30 : 0,
+            cpcPayoutCents: c.name === 'C' && i % 4 !== 3 ? 20 : 0,
+          });
+        }
+        if (k >= 2) {
+          convs.push({ at: h + 40 * 60_000, campaign: c, affiliateId: a, status: (['approved', 'pending', 'rejected'] as const)[n % 3], revenueCents: 1000 + k, payoutCents: 700 + k, sub1: k % 2 ? 'conv' : null });
+        }
+      }
+    }
+  }
+  await b.addClicks(clicks);
+  await b.addConversions(convs);
+}, 60_000);
+
+afterAll(async () => { await destroyTestContext(ctx); });
+
+describe('hourly rollup', () => {
+  it('equals the raw counts for every hour × campaign × affiliate, and a re-run changes nothing', async () => {
+    const counts = await rollHours(ctx, HOURS);
+    expect(counts.hours).toBe(5);
+    expect(counts.clicks).toBe(b.clicks.length);
+    expect(await hourlyTally()).toEqual(expectedTally());
+    const before = await statsHourly(ctx.db).find({}).sort({ _id: 1 }).toArray();
+    const again = await rollHours(ctx, HOURS);
+    expect(again).toMatchObject({ deleted: 0, written: 0, rows: counts.rows });
+    const forced = await rollHours(ctx, HOURS, { force: true });
+    expect(forced).toMatchObject({ deleted: 0, written: counts.rows });
+    expect(await statsHourly(ctx.db).find({}).sort({ _id: 1 }).toArray()).toEqual(before);
+  });
+
+  it('keeps sub1 rows only for campaigns that track sub1', async () => {
+    const docs = await statsHourly(ctx.db).find({}).toArray();
+    const subs = (c: BuiltCampaign) => new Set(docs.filter((d) => d.campaignId === c._id).map((d) => d.sub1));
+    expect(subs(camps[0]!)).toEqual(new Set(['', 's0', 's1', 'conv']));
+    expect(subs(camps[1]!)).toEqual(new Set(['']));
+    expect(subs(camps[2]!)).toEqual(new Set(['']));
+    const one = docs.find((d) => d.campaignId === camps[0]!._id && d.sub1 === 's1');
+    expect(one?._id).toBe(`${one!.hour.toISOString()}|${camps[0]!._id}|${one!.affiliateId}|s1`);
+  });
+
+  it('picks up a late click and a conversion status change through dirty marks', async () => {
+    const late = await b.addClick({ at: HOURS[1]! + 59 * 60_000, campaign: camps[1]!, affiliateId: affs[2]! });
+    const conv = b.conversions.find((c) => c.status === 'pending')!;
+    await b.setStatus(conv._id, 'approved');
+    await markHoursDirty(ctx.db, [late.ts, conv.hour]);
+    expect(await hourlyTally()).not.toEqual(expectedTally());
+    const hours = await hoursToRoll(ctx, Date.now(), 0);
+    expect(hours).toEqual(expect.arrayContaining([HOURS[1], conv.hour.getTime()]));
+    await rollHours(ctx, hours);
+    expect(await hourlyTally()).toEqual(expectedTally());
+    expect((await listDirtyHours(ctx.db)).length).toBe(0);
+  });
+
+  it('deletes rows that no longer exist when an hour is re-rolled', async () => {
+    // The campaign stops tracking sub1: its per-sub1 rows fold into one.
+    const h = HOURS[2]!;
+    const before = await statsHourly(ctx.db).countDocuments({ hour: new Date(h), campaignId: camps[0]!._id });
+    await ctx.models.Campaign.updateOne({ _id: camps[0]!._id }, { $set: { trackSub1: false } });
+    const res = await rollHours(ctx, [h]);
+    const after = await statsHourly(ctx.db).find({ hour: new Date(h), campaignId: camps[0]!._id }).toArray();
+    expect(after.every((d) => d.sub1 === '')).toBe(true);
+    expect(res.deleted).toBe(before - after.length);
+    expect(res.deleted).toBeGreaterThan(0);
+    await ctx.models.Campaign.updateOne({ _id: camps[0]!._id }, { $set: { trackSub1: true } });
+    await rollHours(ctx, [h]);
+    expect(await hourlyTally()).toEqual(expectedTally());
+  });
+
+  it('repairs rows planted or altered behind its back when forced (the backfill)', async () => {
+    const c = b.conversions.find((x) => x.hour.getTime() === HOURS[4]!)!;
+    const ghost = `${new Date(HOURS[4]!).toISOString()}|${c.campaignId}|${newId()}|`;
+    const some = (await statsHourly(ctx.db).findOne({ hour: new Date(HOURS[4]!) }))!;
+    await statsHourly(ctx.db).insertOne({ ...some, _id: ghost });
+    await statsHourly(ctx.db).updateOne({ _id: some._id }, { $inc: { clicks: 100 } });
+    const res = await rollHours(ctx, [HOURS[4]!], { force: true });
+    expect(res.deleted).toBe(1);
+    expect(await statsHourly(ctx.db).findOne({ _id: ghost })).toBeNull();
+    expect(await hourlyTally()).toEqual(expectedTally());
+  });
+
+  it('keeps a dirty mark set while the hour was being rolled', async () => {
+    await markHoursDirty(ctx.db, [HOURS[0]!]);
+    const [mark] = await listDirtyHours(ctx.db);
+    // Another event arrives after the roll read the mark: v moves on and the mark must survive.
+    await markHoursDirty(ctx.db, [HOURS[0]!]);
+    const { clearDirtyHour } = await import('../src/db/rollup-dirty');
+    expect(await clearDirtyHour(ctx.db, mark!._id, mark!.v)).toBe(false);
+    await rollHours(ctx, [HOURS[0]!]);
+    expect(await listDirtyHours(ctx.db)).toEqual([]);
+  });
+});
+
+describe('daily rollup', () => {
+  it('equals the sum of the hourly rows per UTC day, also after re-runs', async () => {
+    const days = await daysToRoll(ctx);
+    expect(days).toEqual(expect.arrayContaining([dayKey(HOURS[0]!), dayKey(HOURS[4]!)]));
+    await rollDays(ctx, days);
+    await rollDays(ctx, days);
+    const hourly = await statsHourly(ctx.db).find({}).toArray();
+    const daily = await statsDaily(ctx.db).find({}).toArray();
+    const sum = (rows: Array<{ day: string; campaignId: string; clicks: number; revenueCents: number; conversions: number }>) => {
+      const m = new Map<string, [number, number, number]>();
+      for (const r of rows) {
+        const k = `${r.day}|${r.campaignId}`;
+        const v = m.get(k) ?? [0, 0, 0];
+        m.set(k, [v[0] + r.clicks, v[1] + r.revenueCents, v[2] + r.conversions]);
+      }
+      return m;
+    };
+    expect(sum(daily)).toEqual(sum(hourly));
+    expect(daily.length).toBeGreaterThan(0);
+    expect(await daysToRoll(ctx)).toEqual([]);
+    // Re-rolling an hour makes its day stale again.
+    await rollHours(ctx, [HOURS[4]!]);
+    expect(await daysToRoll(ctx)).toEqual([dayKey(HOURS[4]!)]);
+  });
+});

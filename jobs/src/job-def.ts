@@ -1,0 +1,25 @@
+import type { AppContext } from '@offerly/backend/context';
+import type { Config } from '@offerly/backend/config';
+import type { JobControl, JobResult } from '@offerly/backend/job-runs/run-job';
+
+export interface JobArgs {
+  /** Window given on the command line (backfills), UTC ms. */
+  from?: number;
+  to?: number;
+  nowMs: number;
+  /** Progress lines (printed by the CLI, logged by the scheduler). */
+  progress(message: string): void;
+}
+
+/** One job: what it runs, when (a CRON_* setting) and under which lock. */
+export interface JobDef {
+  name: string;
+  summary: string;
+  /** The config key holding its schedule; null for jobs only run by hand (backfills). */
+  schedule: Extract<keyof Config, `CRON_${string}`> | null;
+  /** Jobs sharing a lock never run at the same time (the backfill and the hourly rollup). */
+  lock?: string;
+  /** Whether the job needs --from and --to. */
+  needsWindow?: boolean;
+  run(ctx: AppContext, ctl: JobControl, args: JobArgs): Promise<JobResult>;
+}

@@ -1,0 +1,14 @@
+import { applyRetention } from '@offerly/backend/rollups/retention';
+import type { JobDef } from '../job-def';
+
+export const retentionJob: JobDef = {
+  name: 'retention',
+  summary: 'drop raw click partitions older than RAW_RETENTION_DAYS that are fully rolled up',
+  schedule: 'CRON_RETENTION',
+  async run(ctx, _ctl, args) {
+    const r = await applyRetention(ctx, args.nowMs);
+    for (const d of r.details.dropped) args.progress(`dropped clicks_${d.day} (${d.clicks} clicks)`);
+    for (const s of r.details.skipped) args.progress(`kept clicks_${s.day}: ${s.reason}`);
+    return r;
+  },
+};

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '@offerly/backend/context';
+import { newId } from '@offerly/backend/db/ids';
+import { statsDaily, statsHourly } from '@offerly/backend/db/models/stats';
+import { acquireLock } from '@offerly/backend/job-runs/lock';
+import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
+import { RawEventsBuilder } from '../../backend/test/helpers/raw-events-builder';
+import { runCli } from '../src/cli';
+import { reconcileCli } from '../src/reconcile-cli';
+import { processEnv, spawnTs } from './helpers';
+
+let ctx: AppContext;
+let b: RawEventsBuilder;
+const DAY0 = Date.UTC(2026, 6, 1);
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  b = new RawEventsBuilder(ctx);
+  const c = await b.campaign();
+  const aff = newId();
+  const clicks = [];
+  for (let d = 0; d < 3; d++) for (let h = 0; h < 24; h += 6) clicks.push({ at: DAY0 + d * 86_400_000 + h * HOUR + 60_000, campaign: c, affiliateId: aff });
+  await b.addClicks(clicks);
+  await b.addConversions([{ at: DAY0 + 7 * HOUR, campaign: c, affiliateId: aff }]);
+});
+afterAll(async () => { await destroyTestContext(ctx); });
+
+describe('jobs command line', () => {
+  it('backfills a date range hourly and daily, with progress', async () => {
+    const lines: string[] = [];
+    const code = await runCli(ctx, ['rollup', '--from', '2026-07-01', '--to', '2026-07-04'], (l) => lines.push(l));
+    expect(code).toBe(0);
+    expect(lines.filter((l) => l.startsWith('[rollup] hourly'))).toHaveLength(3);
+    expect(lines.find((l) => l.includes('72/72'))).toMatch(/^\[rollup\] hourly 20260703: 72\/72 hours \(100 %\), \d+ rows, [\d.]+ s$/);
+    const result = JSON.parse(lines.at(-1)!);
+    expect(result).toMatchObject({ job: 'rollup', status: 'succeeded', counts: { hours: 72, clicks: 12, conversions: 1, days: 3 } });
+    expect(await statsHourly(ctx.db).countDocuments({})).toBe(13); // 12 click hours + the conversion's hour
+    expect(await statsDaily(ctx.db).countDocuments({})).toBe(3);
+    const run = await ctx.models.JobRun.findById(result.runId).lean();
+    expect(run).toMatchObject({ trigger: 'cli', windowFrom: new Date(DAY0), windowTo: new Date(DAY0 + 3 * 86_400_000) });
+  });
+
+  it('refuses bad arguments and says when another run holds the lock', async () => {
+    const lines: string[] = [];
+    expect(await runCli(ctx, ['nope'], (l) => lines.push(l))).toBe(2);
+    expect(lines.join('\n')).toContain('rollup-hourly');
+    await expect(runCli(ctx, ['rollup', '--from', '2026-07-01'], () => {})).rejects.toThrow('needs --from and --to');
+    await expect(runCli(ctx, ['rollup', '--from', 'July', '--to', '2026-07-02'], () => {})).rejects.toThrow('ISO date');
+    const lock = (await acquireLock(ctx.redis, ctx.keys.jobLock('rollup-hourly'), 10_000))!;
+    try {
+      const out: string[] = [];
+      expect(await runCli(ctx, ['rollup', '--from', '2026-07-01', '--to', '2026-07-02'], (l) => out.push(l))).toBe(3);
+      expect(out).toEqual(['[rollup] not run: another run holds its lock']);
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('reconcile prints a table and exits 1 on a difference, 0 when clean', async () => {
+    const args = ['--from', '2026-07-01', '--to', '2026-07-04'];
+    const clean: string[] = [];
+    expect(await reconcileCli(ctx, args, (l) => clean.push(l))).toBe(0);
+    expect(clean.at(-1)).toBe('OK: no differences');
+    const row = (await statsHourly(ctx.db).findOne({}))!;
+    await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: 5 } });
+    const out: string[] = [];
+    expect(await reconcileCli(ctx, args, (l) => out.push(l))).toBe(1);
+    const text = out.join('\n');
+    expect(text).toMatch(/kind\s+key\s+field\s+expected\s+actual/);
+    await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: -5 } });
+    const key = `${row.hour.toISOString()}|${row.campaignId}`;
+    // Against the raw events, and against the per-hour roll record the rollup wrote.
+    expect(text).toMatch(new RegExp(`hourly +${key.replace(/[|.]/g, '\\$&')} +clicks +1 +6\n`));
+    expect(text).toMatch(new RegExp(`hourly_parts +${key.replace(/[|.]/g, '\\$&')} +clicks +6 +1`));
+  });
+
+  it('runs as a real process: npm run reconcile exits 0 on clean data', async () => {
+    const p = spawnTs('jobs/src/reconcile-main.ts', ['--from', '2026-07-01', '--to', '2026-07-04'], processEnv(ctx, { LOG_LEVEL: 'warn' }));
+    const code = await p.exited;
+    expect(p.output()).toContain('OK: no differences');
+    expect(code).toBe(0);
+  }, 60_000);
+});
