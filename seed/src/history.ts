@@ -197,11 +197,22 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
     }
 
     if (!o.done.has(day)) {
-      const col = await clickPartition(ctx.db, day);
-      for (let i = 0; i < clicks.length; i += 5000) {
-        const chunk = clicks.slice(i, i + 5000);
-        await insertIgnoringDuplicates(col as never, chunk);
-        o.onProgress(chunk.length);
+      // The window is not aligned to UTC days: a seed day's clicks span two partitions, and each click
+      // must sit in its own UTC day's partition for the rollups and the click lookups to find it.
+      const byPartition = new Map<string, ClickDoc[]>();
+      for (const click of clicks) {
+        const key = dayKey(click.ts.getTime());
+        const list = byPartition.get(key) ?? [];
+        list.push(click);
+        byPartition.set(key, list);
+      }
+      for (const [partition, list] of byPartition) {
+        const col = await clickPartition(ctx.db, partition);
+        for (let i = 0; i < list.length; i += 5000) {
+          const chunk = list.slice(i, i + 5000);
+          await insertIgnoringDuplicates(col as never, chunk);
+          o.onProgress(chunk.length);
+        }
       }
       await insertIgnoringDuplicates(ctx.db.collection('conversions') as never, conversions);
       await insertIgnoringDuplicates(ctx.db.collection('postbacks') as never, postbacks);

@@ -7,6 +7,7 @@ import { DAY_MS, HOUR_MS, hourStart } from '../../backend/src/domain/time-bucket
 import { applyFinalStatuses, seedNetwork } from './accounts';
 import { ADVERTISERS, AFFILIATES, DEMO_PASSWORD } from './catalog';
 import { rebuildCampaignCounters, writeHistory } from './history';
+import { rollUpHistory, runHistoricalPayouts } from './wrap-up';
 
 interface SeedState {
   _id: string;
@@ -125,6 +126,19 @@ async function main(): Promise<void> {
     bar.stop();
     await rebuildCampaignCounters(ctx);
     await applyFinalStatuses(ctx, net);
+
+    const rollBar = new cliProgress.SingleBar(
+      { format: '[seed] rollups |{bar}| {percentage}% | {value}/{total} hours | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
+      cliProgress.Presets.shades_classic,
+    );
+    rollBar.start(opts.days * 24, 0);
+    const rolled = await rollUpHistory(ctx, windowStart, windowEnd, (p) => rollBar.update(p.doneHours));
+    rollBar.stop();
+    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows`);
+    const admin = await ctx.models.User.findOne({ email: net.adminEmail }, { _id: 1 }).lean();
+    if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
+    const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd);
+    console.log(`[seed] payouts: ${payouts.runs} weekly runs, ${payouts.payouts} new payouts covering ${payouts.conversions} conversions (older ones approved and paid)`);
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`[seed] history: ${counts.clicks} clicks, ${counts.conversions} conversions, ${counts.postbacks} postbacks over ${opts.days} days (${secs} s)`);
