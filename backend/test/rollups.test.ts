@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
+import { rolledHoursBetween } from '../src/db/rollup-state';
 import { HOUR_MS, dayKey } from '../src/domain/time-buckets';
 import { rollDays } from '../src/rollups/daily';
 import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
@@ -154,6 +155,19 @@ describe('hourly rollup', () => {
     expect(await clearDirtyHour(ctx.db, mark!._id, mark!.v)).toBe(false);
     await rollHours(ctx, [HOURS[0]!]);
     expect(await listDirtyHours(ctx.db)).toEqual([]);
+  });
+});
+
+describe('roll records', () => {
+  it('are found by hour range: hours starting in [from, to)', async () => {
+    const base = Date.UTC(2020, 0, 1, 0);
+    await rollHours(ctx, [0, 1, 2, 3].map((i) => base + i * HOUR_MS));
+    const hours = async (from: number | null, to: number | null) =>
+      (await rolledHoursBetween(ctx.db, from, to)).map((r) => (r.hour.getTime() - base) / HOUR_MS).filter((h) => h >= 0 && h < 4).sort();
+    expect(await hours(base + HOUR_MS, base + 3 * HOUR_MS)).toEqual([1, 2]);
+    expect(await hours(base + HOUR_MS / 2, base + 2 * HOUR_MS + 1)).toEqual([1, 2]);
+    expect(await hours(null, base + 2 * HOUR_MS)).toEqual([0, 1]);
+    expect(await hours(base + 3 * HOUR_MS, null)).toEqual([3]);
   });
 });
 

@@ -8,13 +8,13 @@ import { rollDays } from '../../backend/src/rollups/daily';
 import { rollHours, type RollProgress } from '../../backend/src/rollups/hourly';
 
 /**
- * Rolls the seeded window up exactly like `npm run jobs -- rollup --from … --to …`
- * (same lock, recorded in job_runs), so the dashboard's charts read rollups
- * from the first page view. Replace semantics: a re-run rewrites the same values.
+ * Rolls the seeded window up like the scheduled hourly rollup (same lock,
+ * recorded in job_runs), so the dashboard's charts read rollups from the first
+ * page view. Replace semantics: a re-run rewrites nothing that is right.
  */
 export async function rollUpHistory(ctx: AppContext, fromMs: number, toMs: number, onProgress: (p: RollProgress) => void): Promise<{ hours: number; rows: number; days: number }> {
   const outcome = await runJob(ctx, { job: 'rollup', lock: 'rollup-hourly', trigger: 'cli', windowFrom: new Date(fromMs), windowTo: new Date(toMs) }, async (ctl) => {
-    const hourly = await rollHours(ctx, hoursBetween(fromMs, toMs), { force: true, signal: ctl.signal, onProgress });
+    const hourly = await rollHours(ctx, hoursBetween(fromMs, toMs), { signal: ctl.signal, onProgress });
     const daily = await rollDays(ctx, daysBetween(fromMs, toMs), { signal: ctl.signal });
     return { counts: { ...hourly, days: daily.days, dailyRows: daily.rows } };
   });

@@ -3,7 +3,7 @@ import { statsHourly } from '../db/models/stats';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, loadRolledHours } from '../db/rollup-state';
 import { METRIC_FIELDS, type MetricSums } from '../domain/metrics';
-import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
+import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, type RawScope, type StatRow } from '../rollups/compute';
 import { rowFromSignature } from '../rollups/hourly';
 
@@ -93,7 +93,7 @@ export async function loadHourRows(
       // One indexed lookup per hour instead of a scan of all of stats_hourly.
       const hours = [...clean].sort((a, b) => a - b);
       for (let i = 0; i < hours.length; i += PART_READ_CONCURRENCY) {
-        const parts = await Promise.all(hours.slice(i, i + PART_READ_CONCURRENCY).map((h) => hourRowRecords(ctx.db).findOne({ _id: new Date(h) })));
+        const parts = await Promise.all(hours.slice(i, i + PART_READ_CONCURRENCY).map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
         for (const part of parts) {
           (part?.ids ?? []).forEach((id, k) => {
             const r = rowFromSignature(id, part?.sigs?.[k] ?? '');

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import { hourKey } from '../domain/time-buckets';
 
 /**
  * What the rollups have done, per hour and per day. Analytics serve an hour
@@ -6,7 +7,8 @@ import type { Db } from 'mongodb';
  * retention drops a raw partition only when all its hours are such.
  */
 export interface RolledHourDoc {
-  _id: Date; // hour start
+  _id: string; // hourKey
+  hour: Date;
   /** When the roll started reading raw events: events stored before this are in the rollup. */
   readAt: Date;
   /** When its rows were written (the daily rollup is stale if this is newer than its own readAt). */
@@ -20,7 +22,7 @@ export interface RolledHourDoc {
  * rewrites only rows whose signature changed.
  */
 export interface HourRowsDoc {
-  _id: Date; // hour start
+  _id: string; // hourKey
   ids: string[];
   sigs: string[];
 }
@@ -50,8 +52,16 @@ export const rolledDays = (db: Db) => db.collection<RolledDayDoc>(ROLLUP_DAYS);
 export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
 
 export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {
-  const docs = await rolledHours(db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray();
-  return new Map(docs.map((d) => [d._id.getTime(), d]));
+  return new Map((await rolledHoursBetween(db, fromMs, toMs)).map((d) => [d.hour.getTime(), d]));
+}
+
+/** Roll records of the hours starting in [fromMs, toMs); either bound may be open. */
+export async function rolledHoursBetween(db: Db, fromMs: number | null, toMs: number | null): Promise<RolledHourDoc[]> {
+  const range: { $gte?: string; $lt?: string } = {};
+  // Rounded up: an hour starting before fromMs is out, one starting before toMs is in.
+  if (fromMs !== null) range.$gte = hourKey(fromMs + 3_599_999);
+  if (toMs !== null) range.$lt = hourKey(toMs + 3_599_999);
+  return rolledHours(db).find(fromMs === null && toMs === null ? {} : { _id: range }).toArray();
 }
 
 export async function loadDroppedDays(db: Db): Promise<Set<string>> {

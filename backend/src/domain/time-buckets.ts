@@ -11,6 +11,15 @@ export function dayKey(ms: number): string {
   return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
+/**
+ * `YYYY-MM-DDTHH` (UTC): the `_id` of per-hour records. A string because the
+ * MongoDB-wire servers we run on index string `_id`s best, and it sorts in
+ * time order, so ranges are `$gte`/`$lt` on it.
+ */
+export function hourKey(ms: number): string {
+  return new Date(hourStart(ms)).toISOString().slice(0, 13);
+}
+
 export function dayKeyToMs(key: string): number {
   return Date.UTC(Number(key.slice(0, 4)), Number(key.slice(4, 6)) - 1, Number(key.slice(6, 8)));
 }

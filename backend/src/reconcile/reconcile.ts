@@ -4,10 +4,10 @@ import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from '../db/rollup-state';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/hourly';
-import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourStart } from '../domain/time-buckets';
+import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 
 export interface ReconcileReport {
   ok: boolean;
@@ -62,7 +62,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   // Which hours to compare.
   const [dirty, dropped, partitions] = await Promise.all([listDirtyHours(ctx.db), loadDroppedDays(ctx.db), listClickPartitions(ctx.db)]);
   const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
-  const rolled = new Map((await rolledHours(ctx.db).find({ _id: { $gte: new Date(fromMs), $lt: new Date(toMs) } }).toArray()).map((r) => [r._id.getTime(), r]));
+  const rolled = new Map((await rolledHoursBetween(ctx.db, fromMs, toMs)).map((r) => [r.hour.getTime(), r]));
   const compared = new Set<number>();
   for (let h = fromMs; h < toMs; h += HOUR_MS) {
     const iso = new Date(h).toISOString();
@@ -139,7 +139,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   const parts: Tally = new Map();
   const compareList = [...compared];
   for (let i = 0; i < compareList.length; i += 24) {
-    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => hourRowRecords(ctx.db).findOne({ _id: new Date(h) })));
+    const docs = await Promise.all(compareList.slice(i, i + 24).map((h) => hourRowRecords(ctx.db).findOne({ _id: hourRecordId(h) })));
     for (const d of docs) {
       (d?.ids ?? []).forEach((id, k) => {
         const r = rowFromSignature(id, d?.sigs?.[k] ?? '');
@@ -155,7 +155,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     const dayDocs = new Map((await rolledDays(ctx.db).find({ _id: { $in: wholeDays } }).toArray()).map((d) => [d._id, d]));
     const hourWrites = new Map<string, number>();
     for (const r of rolled.values()) {
-      const d = dayKey(r._id.getTime());
+      const d = dayKey(r.hour.getTime());
       hourWrites.set(d, Math.max(hourWrites.get(d) ?? 0, r.writtenAt.getTime()));
     }
     const fresh = wholeDays.filter((d) => {

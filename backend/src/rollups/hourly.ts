@@ -2,8 +2,8 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, type RolledHourDoc } from '../db/rollup-state';
-import { dayKey, HOUR_MS, hourStart } from '../domain/time-buckets';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type RolledHourDoc } from '../db/rollup-state';
+import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, hourlyStatId, type StatRow } from './compute';
 
 export interface RollupCounts {
@@ -92,7 +92,7 @@ export async function rollHours(
       for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
     } else {
       // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
-      const parts = await Promise.all(hourDates.map((h) => hourRowRecords(ctx.db).findOne({ _id: h })));
+      const parts = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
       for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
     }
 
@@ -116,15 +116,15 @@ export async function rollHours(
     }
 
     await hourRowRecords(ctx.db).bulkWrite(
-      dayHours.map((h) => ({ replaceOne: { filter: { _id: new Date(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
+      dayHours.map((h) => ({ replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
       { ordered: false },
     );
     const writtenAt = new Date();
     await rolledHours(ctx.db).bulkWrite(
       dayHours.map((h) => ({
         replaceOne: {
-          filter: { _id: new Date(h) },
-          replacement: { readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 } as Omit<RolledHourDoc, '_id'>,
+          filter: { _id: hourKey(h) },
+          replacement: { hour: new Date(h), readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 } as Omit<RolledHourDoc, '_id'>,
           upsert: true,
         },
       })),
@@ -151,8 +151,8 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
   const current = hourStart(nowMs);
   const hours = new Set<number>();
   for (let i = 0; i <= lookbackHours; i++) hours.add(current - i * HOUR_MS);
-  const recent = await rolledHours(ctx.db).find({ _id: { $gte: new Date(current - MAX_CATCH_UP_HOURS * HOUR_MS) } }).toArray();
-  const complete = recent.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime());
+  const recent = await rolledHoursBetween(ctx.db, current - MAX_CATCH_UP_HOURS * HOUR_MS, null);
+  const complete = recent.filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime());
   if (complete.length > 0) {
     for (let h = Math.max(...complete) + HOUR_MS; h < current; h += HOUR_MS) hours.add(h);
   }
@@ -165,13 +165,13 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
 /** Days whose hourly rows changed since the daily rollup last read them (plus `always`). */
 export async function daysToRoll(ctx: AppContext, always: string[] = []): Promise<string[]> {
   const [hours, days] = await Promise.all([
-    rolledHours(ctx.db).find({}, { projection: { writtenAt: 1 } }).toArray(),
+    rolledHours(ctx.db).find({}, { projection: { hour: 1, writtenAt: 1 } }).toArray(),
     rolledDays(ctx.db).find({}, { projection: { readAt: 1 } }).toArray(),
   ]);
   const dayRead = new Map(days.map((d) => [d._id, d.readAt.getTime()]));
   const out = new Set(always);
   for (const h of hours) {
-    const d = dayKey(h._id.getTime());
+    const d = dayKey(h.hour.getTime());
     const read = dayRead.get(d);
     if (read === undefined || h.writtenAt.getTime() > read) out.add(d);
   }

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import { clicksCollectionName, forgetPartition, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { droppedPartitions, rolledHours } from '../db/rollup-state';
+import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
 import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../domain/time-buckets';
 
 export interface RetentionResult {
@@ -21,8 +21,8 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   const old = (await listClickPartitions(ctx.db)).filter((d) => d < oldestKept);
   const result: RetentionResult = { counts: { dropped: 0, skipped: 0, clicksDropped: 0, jobRunsDeleted: 0 }, details: { dropped: [], skipped: [] } };
   if (old.length) {
-    const [rolled, dirty] = await Promise.all([rolledHours(ctx.db).find({ _id: { $lt: new Date(dayKeyToMs(oldestKept)) } }).toArray(), listDirtyHours(ctx.db)]);
-    const complete = new Set(rolled.filter((r) => r.readAt.getTime() >= r._id.getTime() + HOUR_MS).map((r) => r._id.getTime()));
+    const [rolled, dirty] = await Promise.all([rolledHoursBetween(ctx.db, null, dayKeyToMs(oldestKept)), listDirtyHours(ctx.db)]);
+    const complete = new Set(rolled.filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()));
     const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
     for (const day of old) {
       const start = dayKeyToMs(day);

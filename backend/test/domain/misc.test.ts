@@ -3,7 +3,7 @@ import { reviewTransition } from '../../src/domain/account-rules';
 import { botVerdict } from '../../src/domain/bots';
 import { clickIdTime, isClickId, newClickId } from '../../src/domain/click-id';
 import { PERMISSIONS, canJoinRoom, canSeeCampaign, decide } from '../../src/domain/permissions';
-import { dayKey, hourStart, hoursBetween, localDay, localDayStart } from '../../src/domain/time-buckets';
+import { dayKey, hourKey, hourStart, hoursBetween, localDay, localDayStart } from '../../src/domain/time-buckets';
 import { visitorHash } from '../../src/domain/visitor';
 
 describe('click ids', () => {
@@ -25,6 +25,13 @@ describe('time buckets', () => {
     expect(hourStart(t)).toBe(Date.UTC(2026, 10, 25, 10));
     expect(dayKey(t)).toBe('20261125');
     expect(hoursBetween(Date.UTC(2026, 0, 1, 22, 15), Date.UTC(2026, 0, 2, 1))).toHaveLength(3);
+  });
+
+  it('names hours with keys that sort in time order', () => {
+    expect(hourKey(Date.UTC(2026, 10, 25, 9, 59))).toBe('2026-11-25T09');
+    const keys = hoursBetween(Date.UTC(2026, 11, 31, 20), Date.UTC(2027, 0, 1, 4)).map(hourKey);
+    expect([...keys].sort()).toEqual(keys);
+    expect(new Set(keys).size).toBe(8);
   });
 
   it('assigns hours to local days in a time zone, across DST', () => {
