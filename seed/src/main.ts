@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { createContext, type AppContext } from '../../backend/src/context';
-import { fatal, loadConfigOrExit, resolveServiceUrls } from '../../backend/src/main/runtime';
+import { fatal, loadConfigOrExit, onShutdown, resolveServiceUrls } from '../../backend/src/main/runtime';
 import { startLocalServices, type LocalServices } from '../../backend/src/services';
 import { DAY_MS, HOUR_MS, hourStart } from '../../backend/src/domain/time-buckets';
 import { applyFinalStatuses, seedNetwork } from './accounts';
@@ -75,6 +75,12 @@ async function main(): Promise<void> {
   } catch {
     console.log('[seed] no running services found; starting local MongoDB and Redis for the seed');
     services = await startLocalServices({ dataDir: config.DATA_DIR, log: (m) => console.log(`[seed] ${m}`) });
+    // Interrupted seeds resume where they stopped; the services they started must not outlive them.
+    const started = services;
+    onShutdown(async () => {
+      console.log('[seed] interrupted; stopping the services it started (re-run to resume)');
+      await started.stop();
+    });
     urls = { mongoUrl: services.mongoUrl, redisUrl: services.redisUrl };
   }
   const started = Date.now();

@@ -1,8 +1,8 @@
 import type { AppContext } from '../context';
-import { groupSum } from '../db/group-sum';
 import { WRITE_CHUNK } from '../rollups/hourly';
 import { newId } from '../db/ids';
 import { payoutClaims } from '../db/payout-claims';
+import type { ConversionDoc } from '../db/models/conversion';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
 import { payoutCutoff, planPayouts, type EligibleGroup } from '../domain/payout-plan';
 
@@ -27,20 +27,33 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   );
 }
 
-/** Approved, unpaid conversions past the hold period, per affiliate × currency. */
-async function eligibleGroups(ctx: AppContext, cutoff: Date): Promise<EligibleGroup[]> {
-  const groups = await groupSum(
-    ctx.db,
-    'conversions',
-    { status: 'approved', payoutId: null, convertedAt: { $lte: cutoff } },
-    { a: 'affiliateId', c: 'currency' },
-    { amount: 'payoutCents', n: 1 },
-  );
-  const out = new Map<string, EligibleGroup>();
-  for (const g of groups) {
-    out.set(`${g.key.a}|${g.key.c}`, { affiliateId: g.key.a as string, currency: g.key.c as string, amountCents: g.sums.amount, count: g.sums.n });
+/** What a payout needs of a conversion to claim it and write its line. */
+type Payable = Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'payoutCents' | 'convertedAt'>;
+const PAYABLE_FIELDS = { _id: 1, campaignId: 1, affiliateId: 1, currency: 1, payoutCents: 1, convertedAt: 1 } as const;
+
+const groupKey = (affiliateId: string, currency: string) => `${affiliateId}|${currency}`;
+
+/**
+ * Approved, unpaid conversions past the hold period, per affiliate × currency,
+ * read in one pass: each group's payout is then built from its list without
+ * querying the conversions again (every such query is a collection scan on FerretDB).
+ */
+async function eligibleConversions(ctx: AppContext, cutoff: Date): Promise<{ groups: EligibleGroup[]; members: Map<string, Payable[]> }> {
+  const members = new Map<string, Payable[]>();
+  const found = (await ctx.models.Conversion.find({ status: 'approved', payoutId: null, convertedAt: { $lte: cutoff } }, PAYABLE_FIELDS).lean()) as Payable[];
+  for (const c of found) {
+    const k = groupKey(c.affiliateId, c.currency);
+    const list = members.get(k) ?? [];
+    list.push(c);
+    members.set(k, list);
   }
-  return [...out.values()];
+  const groups = [...members.values()].map((list) => ({
+    affiliateId: list[0]!.affiliateId,
+    currency: list[0]!.currency,
+    amountCents: list.reduce((n, c) => n + c.payoutCents, 0),
+    count: list.length,
+  }));
+  return { groups, members };
 }
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
@@ -84,8 +97,9 @@ export async function releasePayoutConversions(ctx: AppContext, payoutId: string
  * the minimum (conversions rejected meanwhile, another run got there first) it
  * releases everything and disappears.
  */
-export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string): Promise<{ built: boolean; conversions: number }> {
-  const { Conversion, PayoutLine, Payout } = ctx.models;
+export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh?: Payable[]): Promise<{ built: boolean; conversions: number }> {
+  if (fresh) return completePayout(ctx, p, by, note, await claimFresh(ctx, p, fresh));
+  const { Conversion } = ctx.models;
   const claims = payoutClaims(ctx.db);
   const candidates = await Conversion.find(
     { affiliateId: p.affiliateId, currency: p.currency, status: 'approved', payoutId: null, convertedAt: { $lte: p.cutoff } },
@@ -107,7 +121,30 @@ export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | nu
     await claims.deleteOne({ _id: id, payoutId: p._id });
   }
   if (keep.some((c) => c.payoutId === null)) await Conversion.updateMany({ _id: { $in: [...keepIds] }, payoutId: null }, { $set: { payoutId: p._id } });
+  return completePayout(ctx, p, by, note, keep);
+}
 
+/**
+ * Claims the conversions of a payout that was just created: a conversion is
+ * kept when this payout won its claim and it was still approved and free when
+ * marked. The rest are let go at once. A crash midway leaves the payout
+ * `building`, and the next run finishes it from its claims.
+ */
+async function claimFresh(ctx: AppContext, p: PayoutDoc, candidates: Payable[]): Promise<Payable[]> {
+  const kept: Payable[] = [];
+  await inParallel(candidates, CLAIM_CONCURRENCY, async (c) => {
+    if (!(await claimConversion(ctx, c._id, p._id))) return;
+    const res = await ctx.models.Conversion.updateOne({ _id: c._id, payoutId: null, status: 'approved' }, { $set: { payoutId: p._id } });
+    if (res.modifiedCount === 1) kept.push(c);
+    // Rejected or reviewed between the read and the claim: not payable.
+    else await payoutClaims(ctx.db).deleteOne({ _id: c._id, payoutId: p._id });
+  });
+  return kept.sort((a, b) => a.convertedAt.getTime() - b.convertedAt.getTime() || (a._id < b._id ? -1 : 1));
+}
+
+/** Writes the lines and totals of what a payout holds, or dissolves it when below the minimum. */
+async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, keep: Payable[]): Promise<{ built: boolean; conversions: number }> {
+  const { PayoutLine, Payout } = ctx.models;
   const amountCents = keep.reduce((s, c) => s + c.payoutCents, 0);
   if (keep.length === 0 || amountCents <= 0 || amountCents < ctx.config.PAYOUT_MIN_CENTS) {
     await releasePayoutConversions(ctx, p._id);
@@ -168,7 +205,8 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
   }
 
   const cutoff = payoutCutoff(opts.nowMs ?? Date.now(), ctx.config.PAYOUT_HOLD_DAYS);
-  const plan = planPayouts(await eligibleGroups(ctx, cutoff), ctx.config.PAYOUT_MIN_CENTS);
+  const eligible = await eligibleConversions(ctx, cutoff);
+  const plan = planPayouts(eligible.groups, ctx.config.PAYOUT_MIN_CENTS);
   for (const g of plan.carryOver) {
     counts.carriedOver += g.count;
     counts.carriedOverGroups += 1;
@@ -185,7 +223,7 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
       if (isDuplicateKey(err)) continue;
       throw err;
     }
-    const r = await buildPayout(ctx, payout, by, note);
+    const r = await buildPayout(ctx, payout, by, note, eligible.members.get(groupKey(g.affiliateId, g.currency)) ?? []);
     if (r.built) {
       counts.payouts += 1;
       counts.conversions += r.conversions;
