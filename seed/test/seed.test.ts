@@ -59,6 +59,9 @@ describe('seed', () => {
     const held = await ctx.models.Conversion.countDocuments({ capHeld: true });
     const totals = await ctx.models.CampaignCounter.find({ day: 'total' }).lean();
     expect(totals.reduce((n, t) => n + t.conversions, 0)).toBe(held);
+    const heldSpend = (await ctx.models.Conversion.find({ capHeld: true }, { revenueCents: 1 }).lean()).reduce((n, c) => n + c.revenueCents, 0);
+    expect(heldSpend).toBeGreaterThan(0);
+    expect(totals.reduce((n, t) => n + t.spendCents, 0)).toBe(heldSpend);
   });
 });
 
