@@ -42,6 +42,8 @@ const people = {
 };
 const CAMPAIGN = 'Summer Sale CPA';
 const TXN = `order-${tag}`;
+/** Deadline for analytics reports to render (they read raw events on a shared, possibly busy, database). */
+const REPORT_TIMEOUT_MS = 90_000;
 
 let stack: Stack;
 let advertiser: Page;
@@ -264,16 +266,17 @@ describe('dashboard in a real browser', () => {
     const range = advertiser.getByRole('group', { name: 'Report range' });
     await range.getByRole('button', { name: 'Hourly' }).click();
     // The chart's text summary: 7 days of hours, in the browser's time zone (UTC here).
-    await advertiser.getByText(/^168 hours: 1 click and 1 conversion in total\.$/).waitFor();
-    await eventually('report totals', async () => (await kpiNumber(advertiser, 'report-clicks')) === 1 && (await kpiNumber(advertiser, 'report-conversions')) === 1);
+    // Reports scan raw events for the hours not rolled up yet: slow on a busy machine, so a long deadline.
+    await advertiser.getByText(/^168 hours: 1 click and 1 conversion in total\.$/).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await eventually('report totals', async () => (await kpiNumber(advertiser, 'report-clicks')) === 1 && (await kpiNumber(advertiser, 'report-conversions')) === 1, REPORT_TIMEOUT_MS);
     expect(((await advertiser.locator('[data-kpi="report-revenue"]').textContent()) ?? '').trim()).toBe('$10.50');
     expect(((await advertiser.locator('[data-kpi="report-payout"]').textContent()) ?? '').trim()).toBe('$8.00');
     expect(await advertiser.getByText('No traffic in this range').count()).toBe(0);
 
     const breakdown = advertiser.getByRole('table', { name: /Breakdown by affiliate/ });
-    await breakdown.getByRole('row').filter({ hasText: people.affiliate.name }).waitFor();
+    await breakdown.getByRole('row').filter({ hasText: people.affiliate.name }).waitFor({ timeout: REPORT_TIMEOUT_MS });
     await advertiser.getByRole('group', { name: 'Break down by' }).getByRole('button', { name: 'By sub1' }).click();
-    await advertiser.getByRole('table', { name: /Breakdown by sub1/ }).getByRole('row').filter({ hasText: 'facebook' }).waitFor();
+    await advertiser.getByRole('table', { name: /Breakdown by sub1/ }).getByRole('row').filter({ hasText: 'facebook' }).waitFor({ timeout: REPORT_TIMEOUT_MS });
     await screenshots(advertiser, 'advertiser-campaign-data');
   });
 
@@ -315,14 +318,14 @@ describe('dashboard in a real browser', () => {
   it('each role’s home page shows the story’s numbers', async () => {
     await admin.getByRole('link', { name: 'Overview' }).first().click();
     await expectHeading(admin, 'Platform overview');
-    await admin.getByRole('table', { name: 'Top campaigns' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor();
+    await admin.getByRole('table', { name: 'Top campaigns' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor({ timeout: REPORT_TIMEOUT_MS });
     await admin.getByRole('table', { name: 'Top affiliates' }).getByRole('row').filter({ hasText: people.affiliate.name }).waitFor();
     await screenshots(admin, 'admin-overview-data');
 
     await affiliate.getByRole('link', { name: 'Dashboard' }).first().click();
     await expectHeading(affiliate, `Welcome back, ${people.affiliate.name}`);
-    await affiliate.getByRole('table', { name: 'Stats by campaign' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor();
-    await eventually('affiliate earnings', async () => ((await affiliate.locator('[data-kpi="report-earnings"]').textContent()) ?? '').trim() === '$8.00');
+    await affiliate.getByRole('table', { name: 'Stats by campaign' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await eventually('affiliate earnings', async () => ((await affiliate.locator('[data-kpi="report-earnings"]').textContent()) ?? '').trim() === '$8.00', REPORT_TIMEOUT_MS);
     await screenshots(affiliate, 'affiliate-dashboard-data');
 
     await advertiser.getByRole('link', { name: 'Campaigns' }).first().click();
