@@ -1,14 +1,38 @@
 import crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { statsHourly } from '../../backend/src/db/models/stats';
+import { hourStart } from '../../backend/src/domain/time-buckets';
+import { rollHours } from '../../backend/src/rollups/hourly';
 import { createAdminAccount, eventually, screenshots, startStack, type Stack } from './harness';
-import { approveAffiliate, createCampaign, expectHeading, openOfferAndGetLink, postbackUrlTemplate, register, signIn, signOut } from './steps';
+import {
+  approveAffiliate,
+  approveConversion,
+  approvePendingPayout,
+  createCampaign,
+  documentTag,
+  expectHeading,
+  kpiNumber,
+  markPayoutPaid,
+  openOfferAndGetLink,
+  postbackUrlTemplate,
+  register,
+  runPayouts,
+  signIn,
+  signOut,
+  tagDocument,
+  waitForKpiAtLeast,
+  waitForLiveStream,
+} from './steps';
+import { clickTrackingLink, sendPostback } from './tracking';
 
 /**
  * The dashboard end to end in headless chromium against the real API,
- * Redis and MongoDB-wire server. The flows share one story: an advertiser
- * creates a campaign, an affiliate signs up, the admin approves it, and the
- * affiliate takes its link.
+ * workers, Redis and MongoDB-wire server. The flows share one story: an
+ * advertiser creates a campaign, an affiliate signs up, the admin approves
+ * it, the affiliate takes its link; a visitor clicks it while the advertiser
+ * watches the campaign page, the advertiser's server reports the sale, the
+ * hourly rollup runs, and the admin pays the affiliate.
  */
 const tag = crypto.randomBytes(3).toString('hex');
 const people = {
@@ -17,12 +41,18 @@ const people = {
   affiliate: { email: `aff-${tag}@example.test`, name: 'Finn Affiliate', company: 'Deals Blog' },
 };
 const CAMPAIGN = 'Summer Sale CPA';
+const TXN = `order-${tag}`;
+/** Deadline for analytics reports to render (they read raw events on a shared, possibly busy, database). */
+const REPORT_TIMEOUT_MS = 90_000;
 
 let stack: Stack;
 let advertiser: Page;
 let affiliate: Page;
 let admin: Page;
 let campaignId = '';
+let trackingLink = '';
+let clickId = '';
+let clickedAt = 0;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -64,6 +94,7 @@ describe('dashboard in a real browser', () => {
       revenue: '10.50',
       payout: '7.25',
       dailyCap: '100',
+      trackSub1: true,
     });
     await expectHeading(advertiser, CAMPAIGN);
     await advertiser.getByRole('tab', { name: 'Overview' }).waitFor();
@@ -71,6 +102,7 @@ describe('dashboard in a real browser', () => {
     const stored = await stack.ctx.models.Campaign.findById(campaignId).lean();
     expect(stored).toMatchObject({ name: CAMPAIGN, payoutModel: 'CPA', revenueCents: 1050, payoutCents: 725, currency: 'USD', status: 'active' });
     expect(stored?.caps.dailyConversions).toBe(100);
+    expect(stored?.trackSub1).toBe(true);
 
     const postbackUrl = await postbackUrlTemplate(advertiser);
     expect(postbackUrl).toContain(`/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=${stored?.postbackSecret}`);
@@ -123,6 +155,7 @@ describe('dashboard in a real browser', () => {
     const link = await openOfferAndGetLink(affiliate, CAMPAIGN);
     const stored = await eventually('the link in the database', () => stack.ctx.models.Link.findOne({ campaignId }).lean().then((l) => l ?? undefined));
     expect(link).toBe(`${stack.baseUrl}/c/${stored._id}`);
+    trackingLink = link;
 
     await affiliate.getByRole('button', { name: 'Copy tracking link' }).click();
     await affiliate.getByText('Tracking link copied to the clipboard').waitFor();
@@ -166,6 +199,138 @@ describe('dashboard in a real browser', () => {
     await affiliate.getByRole('link', { name: CAMPAIGN, exact: true }).waitFor();
     await affiliate.getByRole('link', { name: CAMPAIGN, exact: true }).click();
     await affiliate.getByText('$8.00').waitFor();
+  });
+
+  it('a click on the affiliate’s link raises the click count on the advertiser’s open campaign page, without a reload', async () => {
+    await advertiser.goto(`/campaigns/${campaignId}`);
+    await expectHeading(advertiser, CAMPAIGN);
+    await waitForLiveStream(advertiser, 'campaign');
+    await affiliate.getByRole('link', { name: 'Dashboard' }).first().click();
+    await expectHeading(affiliate, `Welcome back, ${people.affiliate.name}`);
+    await waitForLiveStream(affiliate, 'affiliate');
+    const before = await kpiNumber(advertiser, 'live-clicks');
+    const docTag = await tagDocument(advertiser);
+
+    clickedAt = Date.now();
+    const click = await clickTrackingLink(`${trackingLink}?sub1=facebook`);
+    expect(click.status).toBe(302);
+    expect(click.location).toMatch(/^https:\/\/shop\.example\.com\/landing\?cid=[^&]+&s1=facebook$/);
+    expect(click.clickId).toBeTruthy();
+    clickId = click.clickId!;
+
+    expect(await waitForKpiAtLeast(advertiser, 'live-clicks', before + 1)).toBe(before + 1);
+    expect(await documentTag(advertiser)).toBe(docTag);
+    // The affiliate's own dashboard ticks too.
+    await waitForKpiAtLeast(affiliate, 'live-clicks', 1);
+    await screenshots(advertiser, 'advertiser-campaign-live');
+  });
+
+  it('a postback for that click shows up as a conversion: the live count rises, the advertiser approves it in the conversions table', async () => {
+    const template = await postbackUrlTemplate(advertiser);
+    await advertiser.getByRole('tab', { name: 'Overview' }).click();
+    await waitForLiveStream(advertiser, 'campaign');
+    const before = await kpiNumber(advertiser, 'live-conversions');
+    const docTag = await tagDocument(advertiser);
+
+    // The advertiser reports the sale as pending, to review it in the dashboard.
+    const res = await sendPostback(`${template}&status=pending`, { click_id: clickId, txn_id: TXN });
+    expect(res).toMatchObject({ status: 200, body: { accepted: true } });
+
+    expect(await waitForKpiAtLeast(advertiser, 'live-conversions', before + 1)).toBe(before + 1);
+    expect(await documentTag(advertiser)).toBe(docTag);
+
+    await advertiser.getByRole('tab', { name: 'Conversions' }).click();
+    const row = advertiser.getByRole('row').filter({ hasText: TXN });
+    await row.getByText('Pending', { exact: true }).waitFor();
+    await row.getByText('$8.00').waitFor();
+    await screenshots(advertiser, 'advertiser-conversions');
+    await approveConversion(advertiser, TXN, 'Order shipped');
+    await advertiser.getByText('Conversion approved').waitFor();
+    await row.getByText('Approved', { exact: true }).waitFor();
+    expect(await advertiser.getByRole('button', { name: `Approve conversion ${TXN}` }).count()).toBe(0);
+
+    const stored = await stack.ctx.models.Conversion.findOne({ txnId: TXN }).lean();
+    expect(stored).toMatchObject({ clickId, campaignId, status: 'approved', payoutCents: 800, revenueCents: 1050, currency: 'USD', sub1: 'facebook' });
+    expect(stored?.history.at(-1)).toMatchObject({ from: 'pending', to: 'approved', note: 'Order shipped' });
+  });
+
+  it('after the hourly rollup the campaign’s hourly chart, totals and breakdowns show the click and the conversion', async () => {
+    const counts = await rollHours(stack.ctx, [hourStart(clickedAt), hourStart(Date.now())]);
+    expect(counts.clicks).toBeGreaterThanOrEqual(1);
+    const rows = await statsHourly(stack.ctx.db).find({ campaignId }).toArray();
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(1);
+
+    await advertiser.getByRole('tab', { name: 'Overview' }).click();
+    await advertiser.reload();
+    await expectHeading(advertiser, CAMPAIGN);
+    const range = advertiser.getByRole('group', { name: 'Report range' });
+    await range.getByRole('button', { name: 'Hourly' }).click();
+    // The chart's text summary: 7 days of hours, in the browser's time zone (UTC here).
+    // Reports scan raw events for the hours not rolled up yet: slow on a busy machine, so a long deadline.
+    await advertiser.getByText(/^168 hours: 1 click and 1 conversion in total\.$/).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await eventually('report totals', async () => (await kpiNumber(advertiser, 'report-clicks')) === 1 && (await kpiNumber(advertiser, 'report-conversions')) === 1, REPORT_TIMEOUT_MS);
+    expect(((await advertiser.locator('[data-kpi="report-revenue"]').textContent()) ?? '').trim()).toBe('$10.50');
+    expect(((await advertiser.locator('[data-kpi="report-payout"]').textContent()) ?? '').trim()).toBe('$8.00');
+    expect(await advertiser.getByText('No traffic in this range').count()).toBe(0);
+
+    const breakdown = advertiser.getByRole('table', { name: /Breakdown by affiliate/ });
+    await breakdown.getByRole('row').filter({ hasText: people.affiliate.name }).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await advertiser.getByRole('group', { name: 'Break down by' }).getByRole('button', { name: 'By sub1' }).click();
+    await advertiser.getByRole('table', { name: /Breakdown by sub1/ }).getByRole('row').filter({ hasText: 'facebook' }).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await screenshots(advertiser, 'advertiser-campaign-data');
+  });
+
+  it('the admin runs payouts, approves the affiliate’s payout and marks it paid; the history shows each step', async () => {
+    const toast = await runPayouts(admin);
+    expect(toast).toBe('Payout run succeeded: 1 payout, 1 conversion');
+    const row = admin.getByRole('row').filter({ hasText: people.affiliate.name });
+    await row.getByText('Pending approval').waitFor();
+    await row.getByText('$8.00').waitFor();
+    await screenshots(admin, 'admin-payouts');
+
+    await approvePendingPayout(admin, people.affiliate.name, 'Checked the conversions');
+    await admin.getByText('Payout approved').waitFor();
+    const history = admin.getByRole('list', { name: 'Payout history' });
+    await history.getByText('Pending approval → Approved').waitFor();
+    await history.getByText('“Checked the conversions”').waitFor();
+    await admin.getByRole('table', { name: 'Payout lines' }).getByRole('row').filter({ hasText: CAMPAIGN }).getByText('$8.00').waitFor();
+
+    await markPayoutPaid(admin, 'WIRE-0042', 'Paid by wire');
+    await admin.getByText('Payout paid').waitFor();
+    await history.getByText('Approved → Paid').waitFor();
+    await admin.getByText('WIRE-0042').waitFor();
+    await screenshots(admin, 'admin-payout');
+
+    const payout = await stack.ctx.models.Payout.findOne({ affiliateId: (await stack.ctx.models.User.findOne({ email: people.affiliate.email }).lean())?._id }).lean();
+    expect(payout).toMatchObject({ status: 'paid', amountCents: 800, currency: 'USD', conversionCount: 1, paidReference: 'WIRE-0042' });
+    expect(payout?.history.slice(-2).map((h) => [h.from, h.to, h.note])).toEqual([
+      ['pending_approval', 'approved', 'Checked the conversions'],
+      ['approved', 'paid', 'Paid by wire'],
+    ]);
+
+    // The affiliate sees it paid.
+    await affiliate.getByRole('link', { name: 'Payouts' }).first().click();
+    await expectHeading(affiliate, 'Payouts');
+    await affiliate.getByRole('row').filter({ hasText: '$8.00' }).getByText('Paid', { exact: true }).waitFor();
+    await screenshots(affiliate, 'affiliate-payouts');
+  });
+
+  it('each role’s home page shows the story’s numbers', async () => {
+    await admin.getByRole('link', { name: 'Overview' }).first().click();
+    await expectHeading(admin, 'Platform overview');
+    await admin.getByRole('table', { name: 'Top campaigns' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await admin.getByRole('table', { name: 'Top affiliates' }).getByRole('row').filter({ hasText: people.affiliate.name }).waitFor();
+    await screenshots(admin, 'admin-overview-data');
+
+    await affiliate.getByRole('link', { name: 'Dashboard' }).first().click();
+    await expectHeading(affiliate, `Welcome back, ${people.affiliate.name}`);
+    await affiliate.getByRole('table', { name: 'Stats by campaign' }).getByRole('row').filter({ hasText: CAMPAIGN }).waitFor({ timeout: REPORT_TIMEOUT_MS });
+    await eventually('affiliate earnings', async () => ((await affiliate.locator('[data-kpi="report-earnings"]').textContent()) ?? '').trim() === '$8.00', REPORT_TIMEOUT_MS);
+    await screenshots(affiliate, 'affiliate-dashboard-data');
+
+    await advertiser.getByRole('link', { name: 'Campaigns' }).first().click();
+    await advertiser.getByRole('row').filter({ hasText: CAMPAIGN }).waitFor();
+    await screenshots(advertiser, 'advertiser-campaigns-data');
   });
 
   it('each role signs out and back in through the sign-in form and lands on its home page', async () => {

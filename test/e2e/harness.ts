@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../backend/src/auth/passwords';
+import type { Env } from '../../backend/src/config';
 import type { AppContext } from '../../backend/src/context';
 import type { ApiServer } from '../../backend/src/http/server';
 import { startApiStack } from '../../backend/src/main/api-stack';
@@ -63,10 +64,18 @@ export function chromiumPath(): string {
   }
 }
 
-export async function startStack(): Promise<Stack> {
+export type StackEnv = Partial<Record<keyof Env, string>>;
+
+/**
+ * Settings of the browser stack: conversions are payable at once and any
+ * amount makes a payout, so one conversion can go through a payout run.
+ */
+export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100' };
+
+export async function startStack(env: StackEnv = {}): Promise<Stack> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const ctx = await createTestContext({ PORT: String(port), PUBLIC_TRACKING_URL: baseUrl, CLIENT_URL: baseUrl }, 'e2e');
+  const ctx = await createTestContext({ ...E2E_ENV, ...env, PORT: String(port), PUBLIC_TRACKING_URL: baseUrl, CLIENT_URL: baseUrl }, 'e2e');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'offerly-e2e-'));
   const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(tmp, { recursive: true, force: true }), () => destroyTestContext(ctx)];
   const stop = async () => {

@@ -40,6 +40,8 @@ export interface CampaignSpec {
   revenue: string;
   payout: string;
   dailyCap?: string;
+  /** Keep per-sub1 statistics ("Report by sub1"). */
+  trackSub1?: boolean;
 }
 
 /** Advertiser: fills the new-campaign form (CPA) and lands on the campaign page; returns its id. */
@@ -52,6 +54,7 @@ export async function createCampaign(page: Page, c: CampaignSpec): Promise<strin
   await page.getByLabel('Destination URL').fill(c.destinationUrl);
   if (c.fallbackUrl) await page.getByLabel('Fallback URL').fill(c.fallbackUrl);
   if (c.dailyCap) await page.getByLabel('Daily conversion cap').fill(c.dailyCap);
+  if (c.trackSub1) await page.getByLabel('Report by sub1').check();
   await page.getByRole('button', { name: 'Create campaign' }).click();
   await page.waitForURL(/\/campaigns\/[0-9a-f]{24}$/);
   return new URL(page.url()).pathname.split('/').pop()!;
@@ -98,21 +101,67 @@ export async function waitForKpiAtLeast(page: Page, testId: string, min: number,
   }, timeoutMs);
 }
 
-/** Admin: runs payouts from the payouts page. */
-export async function runPayouts(page: Page): Promise<void> {
+/**
+ * Waits until a live section (scope `campaign`, `affiliate` or `platform`) has its
+ * snapshot and a subscription the server acknowledged: from then on, deltas arrive.
+ */
+export async function waitForLiveStream(page: Page, scope: 'campaign' | 'affiliate' | 'platform'): Promise<void> {
+  await page.locator(`[data-live-scope="${scope}"][data-streaming="true"]`).waitFor();
+}
+
+/**
+ * Tags the loaded document so a later check can tell it was not reloaded:
+ * a reload or a full navigation drops the tag.
+ */
+export async function tagDocument(page: Page): Promise<string> {
+  const tag = `doc-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(`window.__offerlyDocumentTag = ${JSON.stringify(tag)}`);
+  return tag;
+}
+
+export async function documentTag(page: Page): Promise<string | undefined> {
+  return (await page.evaluate('window.__offerlyDocumentTag')) as string | undefined;
+}
+
+/** Admin: runs payouts from the payouts page; returns the toast's text. */
+export async function runPayouts(page: Page): Promise<string> {
   await page.getByRole('link', { name: 'Payouts' }).first().click();
+  await expectHeading(page, 'Payouts');
   await page.getByRole('button', { name: 'Run payouts now' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: 'Run payouts' }).click();
   await dialog.waitFor({ state: 'detached' });
+  const toast = page.getByRole('status').getByText(/Payout run/).first();
+  await toast.waitFor();
+  return ((await toast.textContent()) ?? '').trim();
 }
 
-/** Admin: opens the first payout awaiting approval and approves it with a note. */
-export async function approveFirstPendingPayout(page: Page, note = 'Checked'): Promise<void> {
-  await page.getByRole('link', { name: /Review/ }).first().click();
-  await page.getByRole('button', { name: 'Approve' }).click();
+/** Admin: opens the payout of `affiliateName` awaiting approval and approves it with a note. */
+export async function approvePendingPayout(page: Page, affiliateName: string, note = 'Checked'): Promise<void> {
+  await page.getByRole('row').filter({ hasText: affiliateName }).getByRole('link', { name: /Review/ }).click();
+  await expectHeading(page, `Payout to ${affiliateName}`);
+  await page.getByRole('button', { name: 'Approve', exact: true }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel(/Note/).fill(note);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Admin on an approved payout's page: marks it paid with a payment reference. */
+export async function markPayoutPaid(page: Page, reference: string, note = ''): Promise<void> {
+  await page.getByRole('button', { name: 'Mark paid', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Payment reference').fill(reference);
+  if (note) await dialog.getByLabel(/Note/).fill(note);
+  await dialog.getByRole('button', { name: 'Mark paid' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Advertiser on the campaign's conversions tab: approves the pending conversion with transaction id `txnId`. */
+export async function approveConversion(page: Page, txnId: string, note = ''): Promise<void> {
+  await page.getByRole('button', { name: `Approve conversion ${txnId}` }).click();
+  const dialog = page.getByRole('dialog');
+  if (note) await dialog.getByLabel(/Note/).fill(note);
   await dialog.getByRole('button', { name: 'Approve' }).click();
   await dialog.waitFor({ state: 'detached' });
 }

@@ -8,6 +8,14 @@ export interface PayoutQuery {
   limit?: number;
 }
 
+/** The job-run record of a payout run (see the job runs page). */
+export interface PayoutRun {
+  id: string;
+  status: 'running' | 'succeeded' | 'failed';
+  counts: Partial<Record<'payouts' | 'conversions' | 'carriedOver' | 'carriedOverGroups' | 'resumed' | 'released', number>>;
+  error: string | null;
+}
+
 export const payoutsApi = {
   list: (q: PayoutQuery, signal?: AbortSignal) => api.get<Paged<Payout>>('/api/payouts', { ...q }, signal),
   csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId }),
@@ -17,5 +25,5 @@ export const payoutsApi = {
   reject: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/${id}/reject`, note ? { note } : {}),
   markPaid: (id: string, note: string, reference: string) =>
     api.post<{ payout: Payout }>(`/api/payouts/${id}/mark-paid`, { ...(note ? { note } : {}), ...(reference ? { reference } : {}) }),
-  run: () => api.post<{ run: { id: string; status: string; counts: { payouts: number; conversions: number; carriedOver: number } } }>('/api/payouts/run'),
+  run: () => api.post<{ run: PayoutRun }>('/api/payouts/run'),
 };

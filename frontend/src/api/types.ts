@@ -174,9 +174,10 @@ export interface Metrics {
   approvedConversions: number;
   pendingConversions: number;
   rejectedConversions: number;
-  revenueCents: number;
+  /** `null` for affiliates: what the advertiser pays stays hidden. */
+  revenueCents: number | null;
   payoutCents: number;
-  profitCents: number;
+  profitCents: number | null;
   cr: number;
   epc: string;
 }
@@ -190,41 +191,46 @@ export interface SeriesRow extends Metrics {
 export interface BreakdownRow extends Metrics {
   key: string;
   label: string;
-  currency?: string;
+  /** Affiliate report rows: the campaign's currency (`null` if it changed within the range). */
+  currency?: string | null;
 }
 
-export interface CampaignReport {
-  campaign: { id: string; name: string; currency: string };
+/** Fields every analytics report has. */
+interface ReportBase {
   from: string;
   to: string;
   granularity: Granularity;
   tz: string;
-  series: SeriesRow[];
-  totals: Metrics;
-  breakdown: BreakdownRow[];
-}
-
-export interface AffiliateReport {
-  from: string;
-  to: string;
-  granularity: Granularity;
-  tz: string;
+  /** The one currency of the report's money, `null` when rows are in several (money is then 0). */
   currency: string | null;
+  /** Hours answered from raw events because they are not rolled up yet. */
+  freshHours: number;
   series: SeriesRow[];
   totals: Metrics;
+}
+
+export interface CurrencyMoney {
+  currency: string;
+  revenueCents: number;
+  payoutCents: number;
+  profitCents: number;
+}
+
+export interface CampaignReport extends ReportBase {
+  campaign: { id: string; name: string; currency: string };
   breakdown: BreakdownRow[];
 }
 
-export interface OverviewReport {
-  from: string;
-  to: string;
-  granularity: Granularity;
-  tz: string;
-  series: SeriesRow[];
-  totals: Metrics;
-  byCurrency: Array<{ currency: string; revenueCents: number; payoutCents: number; profitCents: number }>;
-  topCampaigns: Array<Metrics & { id: string; name: string; currency: string }>;
-  topAffiliates: Array<Metrics & { id: string; name: string }>;
+export interface AffiliateReport extends ReportBase {
+  affiliateId: string;
+  breakdown: BreakdownRow[];
+}
+
+export interface OverviewReport extends ReportBase {
+  byCurrency: CurrencyMoney[];
+  /** `currency` is null for a campaign whose currency changed within the range (its money is then 0). */
+  topCampaigns: Array<Metrics & { id: string; name: string; currency: string | null }>;
+  topAffiliates: Array<Metrics & { id: string; name: string; currency: string | null; byCurrency: CurrencyMoney[] }>;
 }
 
 export type ConversionStatus = 'approved' | 'pending' | 'rejected';
@@ -292,14 +298,21 @@ export type PayoutStatus = 'pending_approval' | 'approved' | 'paid' | 'rejected'
 
 export interface Payout {
   id: string;
+  runId: string;
   affiliateId: string;
-  affiliateName: string;
+  /** `null` if the account no longer exists. */
+  affiliateName: string | null;
   currency: string;
   amountCents: number;
   conversionCount: number;
   status: PayoutStatus;
   cutoff: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+  paidReference: string | null;
   createdAt: string;
+  updatedAt: string;
+  /** `by` is a user id or `system`. */
   history: Array<{ at: string; by: string | null; from: string | null; to: string; note: string }>;
 }
 
@@ -307,7 +320,7 @@ export interface PayoutLine {
   id: string;
   conversionId: string;
   campaignId: string;
-  campaignName: string;
+  campaignName: string | null;
   amountCents: number;
   convertedAt: string;
 }
@@ -315,14 +328,17 @@ export interface PayoutLine {
 export interface JobRun {
   id: string;
   job: string;
-  trigger: string;
+  trigger: 'schedule' | 'manual' | 'cli';
+  slot: string | null;
   windowFrom: string | null;
   windowTo: string | null;
   startedAt: string;
   finishedAt: string | null;
-  status: string;
-  counts: Record<string, number> | null;
+  status: 'running' | 'succeeded' | 'failed';
+  counts: Record<string, number>;
+  details: Record<string, unknown>;
   error: string | null;
+  host: string | null;
 }
 
 export interface QueueSummary {

@@ -97,7 +97,7 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
                     key={c.id}
                     scope="col"
                     aria-sort={active && sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : c.sortValue ? 'none' : undefined}
-                    className={`px-4 py-2.5 text-xs font-semibold tracking-wide text-slate-600 uppercase ${align(c)} ${hide(c)}`}
+                    className={`px-3 py-2.5 text-xs font-semibold tracking-wide sm:px-4 text-slate-600 uppercase ${align(c)} ${hide(c)}`}
                   >
                     {c.sortValue ? (
                       <button
@@ -122,7 +122,7 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
             {visible.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50/70">
                 {columns.map((c) => (
-                  <td key={c.id} className={`px-4 py-3 align-middle whitespace-nowrap text-slate-800 ${align(c)} ${hide(c)} ${c.className ?? ''}`}>
+                  <td key={c.id} className={`px-3 py-3 align-middle whitespace-nowrap sm:px-4 text-slate-800 ${align(c)} ${hide(c)} ${c.className ?? ''}`}>
                     {c.cell(row)}
                   </td>
                 ))}

@@ -1,8 +1,9 @@
 import { formatBps, formatEpc, formatMoney } from '../lib/money';
 import { formatNumber, formatRate } from '../lib/format';
 
-export function Money({ cents, currency, className = '' }: { cents: number | null | undefined; currency: string; className?: string }) {
-  if (cents === null || cents === undefined) return <span className={`text-slate-500 ${className}`}>—</span>;
+/** Money in its currency; a dash when hidden (`null` cents) or when rows mix currencies (`null` currency). */
+export function Money({ cents, currency, className = '' }: { cents: number | null | undefined; currency: string | null; className?: string }) {
+  if (cents === null || cents === undefined || currency === null) return <span className={`text-slate-500 ${className}`}>—</span>;
   return <span className={`tabular-nums ${className}`}>{formatMoney(cents, currency)}</span>;
 }
 

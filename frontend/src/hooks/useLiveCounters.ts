@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer, useState } from 'react';
 import { reportsApi } from '../api/reports';
 import type { LiveScope } from '../api/types';
 import { useSocket } from '../context/SocketContext';
@@ -7,20 +7,21 @@ import { asApiError } from './useApi';
 import { initialLiveState, liveReducer, type LiveState } from './liveReducer';
 
 export interface LiveCounters extends LiveState {
-  /** True while the socket is connected: numbers move on their own. */
+  /** True while the room is subscribed on a connected socket: numbers move on their own. */
   streaming: boolean;
   reload(): void;
 }
 
 /**
  * GET /api/live for a scope, then Socket.IO `live` deltas for its room.
- * A reconnect re-subscribes (LiveHub) and reloads the snapshot, so missed
- * deltas do not leave the numbers behind.
+ * Every acknowledged (re)subscription reloads the snapshot, so deltas sent
+ * before the room was subscribed do not leave the numbers behind.
  */
 export function useLiveCounters(scope: LiveScope, id: string): LiveCounters {
   const [state, dispatch] = useReducer(liveReducer, undefined, initialLiveState);
   const { hub, connected } = useSocket();
   const room = roomFor(scope, id);
+  const [subscribed, setSubscribed] = useState(false);
 
   const load = useCallback(
     (signal?: AbortSignal) => {
@@ -45,10 +46,16 @@ export function useLiveCounters(scope: LiveScope, id: string): LiveCounters {
   useEffect(() => {
     if (!hub) return;
     const stopWatching = hub.watch(room, (update) => dispatch({ type: 'delta', update }));
-    const stopReconnect = hub.onReconnect(() => load());
+    const stopSubscribed = hub.onSubscribed((r) => {
+      if (r !== room) return;
+      setSubscribed(true);
+      load();
+    });
+    setSubscribed(hub.isSubscribed(room));
     return () => {
       stopWatching();
-      stopReconnect();
+      stopSubscribed();
+      setSubscribed(false);
     };
   }, [hub, room, load]);
 
@@ -58,5 +65,5 @@ export function useLiveCounters(scope: LiveScope, id: string): LiveCounters {
   }, []);
 
   const reload = useCallback(() => load(), [load]);
-  return { ...state, streaming: connected && state.status === 'ready', reload };
+  return { ...state, streaming: connected && subscribed && hub?.isSubscribed(room) === true && state.status === 'ready', reload };
 }

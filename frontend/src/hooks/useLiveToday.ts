@@ -40,11 +40,16 @@ export function useLiveToday(scope: LiveScope, ids: string[]): State {
     const list = key ? key.split(',') : [];
     for (const id of list) void load(id);
     const stops = hub ? list.map((id) => hub.watch(roomFor(scope, id), (update) => dispatch({ type: 'delta', id, update }))) : [];
-    const stopReconnect = hub?.onReconnect(() => list.forEach((id) => void load(id)));
+    // Once a room is subscribed (again), reload its row: deltas sent before that never arrive.
+    const byRoom = new Map(list.map((id) => [roomFor(scope, id), id]));
+    const stopSubscribed = hub?.onSubscribed((room) => {
+      const id = byRoom.get(room);
+      if (id !== undefined) void load(id);
+    });
     return () => {
       ctrl.abort();
       stops.forEach((s) => s());
-      stopReconnect?.();
+      stopSubscribed?.();
     };
   }, [scope, key, hub]);
 

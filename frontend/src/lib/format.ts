@@ -9,6 +9,9 @@ function numberFormat(locale: string | undefined, opts: Intl.NumberFormatOptions
 
 export const formatNumber = (n: number, locale?: string) => numberFormat(locale, { maximumFractionDigits: 0 }).format(n);
 
+/** "1 click", "2,310 clicks". */
+export const formatCount = (n: number, one: string, many: string, locale?: string) => `${formatNumber(n, locale)} ${n === 1 ? one : many}`;
+
 export const formatCompact = (n: number, locale?: string) => numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 
 /** Conversion rate is a fraction (0.0350) → "3.50%". */

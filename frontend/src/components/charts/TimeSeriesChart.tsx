@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Granularity, SeriesRow } from '../../api/types';
-import { formatBucket, formatCompact, formatNumber } from '../../lib/format';
+import { formatBucket, formatCompact, formatCount, formatNumber } from '../../lib/format';
 import { formatMoney, formatMoneyCompact } from '../../lib/money';
 import { Segmented } from '../Tabs';
 import { useReducedMotion } from '../../hooks/useReducedMotion';
@@ -46,7 +46,7 @@ export function TimeSeriesChart({ series, granularity, tz, currency, showRevenue
         )}
       </div>
       <p className="sr-only">
-        {series.length} {granularity === 'hour' ? 'hours' : 'days'}: {formatNumber(totalClicks)} clicks and {formatNumber(totalConv)} conversions in total.
+        {granularity === 'hour' ? formatCount(series.length, 'hour', 'hours') : formatCount(series.length, 'day', 'days')}: {formatCount(totalClicks, 'click', 'clicks')} and {formatCount(totalConv, 'conversion', 'conversions')} in total.
       </p>
       <div className="h-72 w-full" aria-hidden="true">
         <ResponsiveContainer width="100%" height="100%">

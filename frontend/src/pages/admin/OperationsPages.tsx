@@ -19,6 +19,12 @@ function duration(run: JobRun): string {
   return Number.isFinite(ms) ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`) : '—';
 }
 
+/** "payouts: 3 · conversions: 41"; a dash while running or when the job counted nothing. */
+function jobCounts(run: JobRun): string {
+  const entries = Object.entries(run.counts ?? {});
+  return entries.length ? entries.map(([k, v]) => `${humanize(k)}: ${formatNumber(v)}`).join(' · ') : '—';
+}
+
 export function JobRunsPage() {
   const [jobInput, setJobInput] = useState('');
   const job = useDebounced(jobInput.trim(), 300);
@@ -27,7 +33,7 @@ export function JobRunsPage() {
   const columns: Column<JobRun>[] = [
     { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span>, sortValue: (r) => r.job },
     { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} />, sortValue: (r) => r.status },
-    { id: 'trigger', header: 'Trigger', cell: (r) => r.trigger, sortValue: (r) => r.trigger, hideOnMobile: true },
+    { id: 'trigger', header: 'Trigger', cell: (r) => humanize(r.trigger), sortValue: (r) => r.trigger, hideOnMobile: true },
     { id: 'started', header: 'Started', cell: (r) => formatDateTime(r.startedAt), sortValue: (r) => r.startedAt },
     { id: 'duration', header: 'Duration', align: 'right', cell: duration, hideOnMobile: true },
     { id: 'window', header: 'Window', cell: (r) => (r.windowFrom ? `${formatDateTime(r.windowFrom)} → ${formatDateTime(r.windowTo)}` : '—'), hideOnMobile: true },
@@ -40,7 +46,7 @@ export function JobRunsPage() {
             {r.error}
           </span>
         ) : (
-          <span className="text-xs text-slate-700">{r.counts ? Object.entries(r.counts).map(([k, v]) => `${k}: ${formatNumber(v)}`).join(' · ') : '—'}</span>
+          <span className="text-xs text-slate-700">{jobCounts(r)}</span>
         ),
       hideOnMobile: true,
     },
@@ -66,7 +72,7 @@ export function JobRunsPage() {
               className={inputClass(false, 'mt-1 py-1.5')}
             />
             <datalist id="job-names">
-              {['rollup-hourly', 'rollup-daily', 'auto-approve', 'payouts', 'retention'].map((j) => (
+              {['rollup-hourly', 'rollup-daily', 'rollup', 'auto-approve', 'payouts', 'retention'].map((j) => (
                 <option key={j} value={j} />
               ))}
             </datalist>

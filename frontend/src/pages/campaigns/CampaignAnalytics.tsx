@@ -54,6 +54,9 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
                   <h3 className="text-sm font-semibold text-slate-900">Breakdown</h3>
                   <Segmented label="Break down by" value={groupBy} onChange={setGroupBy} options={[{ id: 'affiliate', label: 'By affiliate' }, { id: 'sub1', label: 'By sub1' }]} />
                 </div>
+                {groupBy === 'sub1' && !campaign.trackSub1 && (
+                  <p className="mb-3 text-sm text-slate-600">This campaign does not keep per-sub1 statistics: every click counts as “(none)”. Turn on “Report by sub1” in its settings to split new traffic by sub1.</p>
+                )}
                 {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : 'sub1 values'} by clicks`} />}
                 <div className="mt-3 overflow-hidden rounded-lg border border-slate-200">
                   <DataTable

@@ -41,7 +41,7 @@ export function LiveSection({ scope, id, title, currency, audience = 'owner' }: 
         ) : live.status === 'error' && live.error ? (
           <ErrorState error={live.error} onRetry={live.reload} title="Live counters unavailable" />
         ) : (
-          <div className="space-y-4">
+          <div className="space-y-4" data-live-scope={scope} data-streaming={live.streaming ? 'true' : 'false'}>
             <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
               <KpiCard label="Clicks today" value={formatNumber(live.today.clicks)} sub={`${formatNumber(live.today.uniqueClicks)} unique · ${formatNumber(live.today.invalidClicks)} invalid`} live={live.streaming} tick={live.today.clicks} testId="live-clicks" />
               <KpiCard label="Conversions today" value={formatNumber(live.today.conversions)} live={live.streaming} tick={live.today.conversions} testId="live-conversions" />

@@ -11,6 +11,7 @@ import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
+import { affiliateLabel } from './payout-format';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
@@ -29,9 +30,9 @@ export function PayoutDetailPage() {
   const act = (p: Payout, action: 'approve' | 'reject' | 'markPaid') => {
     const amount = formatMoney(p.amountCents, p.currency);
     const spec = {
-      approve: { title: 'Approve payout', label: 'Approve', variant: 'success' as const, msg: `Approve ${amount} to ${p.affiliateName}?` },
-      reject: { title: 'Reject payout', label: 'Reject', variant: 'danger' as const, msg: `Reject ${amount} to ${p.affiliateName}? Its conversions return to the next run.` },
-      markPaid: { title: 'Mark as paid', label: 'Mark paid', variant: 'primary' as const, msg: `Record that ${amount} was paid to ${p.affiliateName}.` },
+      approve: { title: 'Approve payout', label: 'Approve', variant: 'success' as const, msg: `Approve ${amount} to ${affiliateLabel(p)}?` },
+      reject: { title: 'Reject payout', label: 'Reject', variant: 'danger' as const, msg: `Reject ${amount} to ${affiliateLabel(p)}? Its conversions return to the next run.` },
+      markPaid: { title: 'Mark as paid', label: 'Mark paid', variant: 'primary' as const, msg: `Record that ${amount} was paid to ${affiliateLabel(p)}.` },
     }[action];
     ask({
       title: spec.title,
@@ -53,20 +54,25 @@ export function PayoutDetailPage() {
       {({ payout: p, lines }) => {
         const columns: Column<PayoutLine>[] = [
           { id: 'at', header: 'Converted', cell: (l) => formatDateTime(l.convertedAt), sortValue: (l) => l.convertedAt },
-          { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName, sortValue: (l) => l.campaignName },
+          { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName ?? '—', sortValue: (l) => l.campaignName },
           { id: 'conv', header: 'Conversion', cell: (l) => <span className="font-mono text-xs">{l.conversionId}</span>, hideOnMobile: true },
           { id: 'amount', header: 'Amount', align: 'right', cell: (l) => <Money cents={l.amountCents} currency={p.currency} />, sortValue: (l) => l.amountCents },
         ];
         return (
           <>
             <PageHeader
-              title={`Payout to ${p.affiliateName}`}
+              title={`Payout to ${affiliateLabel(p)}`}
               meta={
                 <>
                   <Link to="/payouts" className="text-indigo-700 hover:underline">
                     ← Payouts
                   </Link>
                   <StatusBadge status={p.status} />
+                  {p.paidReference && (
+                    <span>
+                      Reference <span className="font-mono text-slate-900">{p.paidReference}</span>
+                    </span>
+                  )}
                 </>
               }
               actions={
@@ -112,7 +118,7 @@ export function PayoutDetailPage() {
                   {p.history.length === 0 ? (
                     <p className="text-sm text-slate-600">No changes yet.</p>
                   ) : (
-                    <ol className="space-y-3">
+                    <ol className="space-y-3" aria-label="Payout history">
                       {p.history.map((h, i) => (
                         <li key={i} className="flex gap-3 text-sm">
                           <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-indigo-500" aria-hidden="true" />

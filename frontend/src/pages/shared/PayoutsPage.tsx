@@ -16,6 +16,7 @@ import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
 import { formatDate, formatNumber } from '../../lib/format';
+import { affiliateLabel, payoutRunSummary } from './payout-format';
 
 type Filter = PayoutStatus | 'all';
 
@@ -37,7 +38,9 @@ export function PayoutsPage() {
       confirmLabel: 'Run payouts',
       onConfirm: async () => {
         const { run } = await payoutsApi.run();
-        notify('success', `Payout run ${run.status}: ${formatNumber(run.counts.payouts)} payouts, ${formatNumber(run.counts.conversions)} conversions`);
+        // A run that fails is still answered 200 with its job-run record: show it as the failure it is.
+        if (run.status === 'failed') notify('error', `Payout run failed: ${run.error ?? 'see Job runs'}`);
+        else notify('success', payoutRunSummary(run));
         setStatus('pending_approval');
         setPage(1);
         state.reload();
@@ -49,13 +52,13 @@ export function PayoutsPage() {
       id: 'created',
       header: 'Created',
       cell: (p) => (
-        <Link to={`/payouts/${p.id}`} className="font-medium text-indigo-700 hover:underline" aria-label={`Payout of ${p.affiliateName} created ${formatDate(p.createdAt)}`}>
+        <Link to={`/payouts/${p.id}`} className="font-medium text-indigo-700 hover:underline" aria-label={`Payout of ${affiliateLabel(p)} created ${formatDate(p.createdAt)}`}>
           {formatDate(p.createdAt)}
         </Link>
       ),
       sortValue: (p) => p.createdAt,
     },
-    ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => p.affiliateName, sortValue: (p: Payout) => p.affiliateName }] : []),
+    ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => affiliateLabel(p), sortValue: (p: Payout) => affiliateLabel(p) }] : []),
     { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" />, sortValue: (p) => p.amountCents },
     { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), sortValue: (p) => p.conversionCount, hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} />, sortValue: (p) => p.status },
