@@ -16,6 +16,7 @@ import { createLiveEmitter, recordLiveOnce, type LiveEvent } from '../realtime/l
 import type { RedisKeys } from '../redis';
 import { publishInvalidation } from '../tracking/cache-bus';
 import { clickBatchSchema, type ClickBatch, type ClickEvent } from '../tracking/click-event';
+import { stallOptions } from './connection';
 
 /**
  * How long a batch's side effects stay marked as applied. A copy of a batch
@@ -245,7 +246,7 @@ export async function startClickWorker(ctx: AppContext, opts: ClickWorkerOptions
       if (!parsed.success) throw new UnrecoverableError(`malformed click batch: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return processClickBatch(deps, parsed.data);
     },
-    { connection, prefix: ctx.keys.bullPrefix, concurrency: opts.concurrency ?? ctx.config.WORKER_CLICK_CONCURRENCY },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: opts.concurrency ?? ctx.config.WORKER_CLICK_CONCURRENCY, ...stallOptions(ctx.config, true) },
   );
   worker.on('failed', (job, err) => {
     ctx.log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'click batch failed; BullMQ retries it with backoff');
