@@ -162,6 +162,8 @@ export interface LoadResult {
   statuses: Record<number, number>;
   /** Click ids of every 302, in the order the answers came back. */
   redirected: string[];
+  /** When each 302 came back (same order as `redirected`). */
+  redirectedAt: number[];
   errors: string[];
 }
 
@@ -169,13 +171,19 @@ export interface LoadResult {
  * Fires `total` clicks at `url` with `concurrency` requests in flight, like
  * browsers would (no redirect following), and records the click id of every
  * redirect. `onProgress` is told after each answer, so a test can inject its
- * fault at a given point of the load.
+ * fault at a given point of the load; `before` may hold request i back until
+ * the fault is in place.
  */
-export async function fireClicks(url: string, total: number, opts: { concurrency?: number; onProgress?: (done: number) => void | Promise<void> } = {}): Promise<LoadResult> {
-  const result: LoadResult = { statuses: {}, redirected: [], errors: [] };
+export async function fireClicks(
+  url: string,
+  total: number,
+  opts: { concurrency?: number; onProgress?: (done: number) => void | Promise<void>; before?: (i: number) => void | Promise<void> } = {},
+): Promise<LoadResult> {
+  const result: LoadResult = { statuses: {}, redirected: [], redirectedAt: [], errors: [] };
   let next = 0;
   let done = 0;
   const one = async (i: number) => {
+    await opts.before?.(i);
     try {
       // Distinct visitors (the X-Forwarded-For is not trusted, so the UA makes them distinct) and subs.
       const res = await fetch(`${url}?sub1=s${i % 7}&sub2=${i}`, { redirect: 'manual', headers: { 'user-agent': `${BROWSER_UA} load/${i % 500}` } });
@@ -183,7 +191,10 @@ export async function fireClicks(url: string, total: number, opts: { concurrency
       result.statuses[res.status] = (result.statuses[res.status] ?? 0) + 1;
       if (res.status === 302) {
         const id = /[?&]cid=([0-9a-f]{32})/.exec(res.headers.get('location') ?? '')?.[1];
-        if (id) result.redirected.push(id);
+        if (id) {
+          result.redirected.push(id);
+          result.redirectedAt.push(Date.now());
+        }
         else result.errors.push(`302 without a click id: ${res.headers.get('location')}`);
       }
     } catch (err) {
