@@ -2,6 +2,8 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
+import { clicksCollectionName } from '../../src/db/raw-events';
+import { dayKey } from '../../src/domain/time-buckets';
 import { freePort } from '../../src/services/free-port';
 import { createOffer, type Offer } from '../helpers/tracking';
 import { assertReconciled, faultContext, fireClicks, spawnProcess, storedClickIds, until, unfinishedJobs, waitDrained, type Child, type FaultEnv } from './helpers';
@@ -133,6 +135,8 @@ describe('public endpoints under property-based fuzzing, against real processes'
     const count = (k: string) => { statuses[k] = (statuses[k] ?? 0) + 1; };
     let validPostbacks = 0;
     let accepted = 0;
+    let seq = 0;
+    const answers = new Map<string, { request: string; status: number }>();
     const request = fc.oneof(
       fc.record({ kind: fc.constant('click' as const), path: clickPath, method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'OPTIONS'), headers }),
       fc.record({ kind: fc.constant('postback-get' as const), params: postbackParams, headers }),
@@ -151,7 +155,10 @@ describe('public endpoints under property-based fuzzing, against real processes'
         let res: Answer;
         if (r.kind === 'click') {
           const id = r.path.id === 'LINK' ? offer.linkId : r.path.id;
-          res = await send(r.method, `${r.path.prefix}${id}${r.path.query ? `?${r.path.query}` : ''}`, [['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) fuzz'], ...r.headers]);
+          // The marker (first, so it is the sub5 taken) ties a stored click to the request and answer it came from.
+          const marker = `m${seq++}`;
+          res = await send(r.method, `${r.path.prefix}${id}?sub5=${marker}${r.path.query ? `&${r.path.query}` : ''}`, [['user-agent', 'Mozilla/5.0 (X11; Linux x86_64) fuzz'], ...r.headers]);
+          answers.set(marker, { request: JSON.stringify(r).slice(0, 400), status: res.status });
           // Every answered click is stored, redirected or not (a bot gets the fallback URL, no click id in it).
           if (res.status === 302 || res.status === 200) accepted++;
           if (res.status === 302) {
@@ -199,6 +206,10 @@ describe('public endpoints under property-based fuzzing, against real processes'
     const stored = await storedClickIds(ctx);
     expect(stored.length).toBe(new Set(stored).size);
     expect([...known, ...redirected].filter((id) => !stored.includes(id))).toEqual([]);
+    // A click stored although its visitor was not sent on (nor shown the offer page) would show here.
+    const docs = await ctx.db.collection(clicksCollectionName(dayKey(Date.now()))).find({ sub5: /^m\d+$/ }, { projection: { sub5: 1 } }).toArray();
+    const unanswered = docs.map((d) => answers.get(String(d.sub5))).filter((a) => !a || (a.status !== 302 && a.status !== 200));
+    expect(unanswered).toEqual([]);
     expect(stored.length).toBe(known.length + accepted);
     expect(await ctx.models.Conversion.countDocuments({ status: 'processing' })).toBe(0);
     await assertReconciled(ctx, startedAt, { clicks: stored.length });
