@@ -53,16 +53,24 @@ interface WriteErrorLike {
 /** Inserts unordered; duplicate click ids (a retried or copied batch) are expected and counted, anything else throws. */
 async function insertNew(db: Db, day: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
   const col = await clickPartition(db, day);
+  let stored: number;
+  let duplicates = 0;
   try {
-    const r = await col.insertMany(docs, { ordered: false });
-    return { stored: r.insertedCount, duplicates: 0 };
+    stored = (await col.insertMany(docs, { ordered: false })).insertedCount;
   } catch (err) {
     const raw = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] }).writeErrors;
     if (!raw) throw err;
     const errors = Array.isArray(raw) ? raw : [raw];
     if (errors.some((e) => e.code !== 11000)) throw err;
-    return { stored: docs.length - errors.length, duplicates: errors.length };
+    duplicates = errors.length;
+    stored = (err as { insertedCount?: number }).insertedCount ?? docs.length - duplicates;
   }
+  // FerretDB shutting down acknowledges an insert it did not apply (n below the count, no error):
+  // every click must be accounted for, or the batch is retried.
+  if (stored + duplicates !== docs.length) {
+    throw new Error(`the database acknowledged ${stored} new and ${duplicates} existing clicks of ${docs.length}; retrying the batch`);
+  }
+  return { stored, duplicates };
 }
 
 /**

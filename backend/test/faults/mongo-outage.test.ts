@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
 import { createOffer, startTrackingStack, type Offer, type TrackingStack } from '../helpers/tracking';
-import { assertExactlyOnce, faultContext, fireClicks, ownMongo, sleep, spawnProcess, storedCount, tempDir, until, waitDrained, type Child, type FaultEnv } from './helpers';
+import { assertExactlyOnce, storedClickIds, faultContext, fireClicks, ownMongo, sleep, spawnProcess, storedCount, tempDir, until, waitDrained, type Child, type FaultEnv } from './helpers';
 
 /**
  * The MongoDB-wire server (one of this file's own) is stopped for about ten
@@ -79,9 +79,22 @@ describe('MongoDB-wire server stopped for ~10 s during load', () => {
     expect(answeredWhileDown).toBeGreaterThan(0);
 
     const redirected = [...warm.redirected, ...load.redirected];
-    await waitDrained(ctx, redirected.length, 60_000);
+    try {
+      await waitDrained(ctx, redirected.length, 60_000);
+    } catch (err) {
+      const stored = new Set(await storedClickIds(ctx));
+      const missing = redirected.filter((id) => !stored.has(id));
+      const { clickIdTime } = await import('../../src/domain/click-id');
+      console.log(JSON.stringify({
+        diag: 'mongo-outage', batcher: stack.tracking.batcher.stats, spool: stack.tracking.spool.pending(), stoppedAt, restartAt,
+        missing: missing.length, missingAt: [...new Set(missing.map((id) => (clickIdTime(id) ?? 0) - stoppedAt))].slice(0, 20),
+      }));
+      console.log(worker.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-30).join('\n'));
+      throw err;
+    }
     expect(worker.alive()).toBe(true);
     await assertExactlyOnce(ctx, redirected, startedAt);
-    console.log(JSON.stringify({ test: 'mongo-outage', clicks: redirected.length, storedBefore, answeredWhileDown, outageMs: restartAt - stoppedAt, ms: Date.now() - startedAt }));
+    const out = worker.output();
+    console.log(JSON.stringify({ test: 'mongo-outage', retriedAttempts: (out.match(/click batch failed/g) ?? []).length, shortInserts: (out.match(/the database acknowledged/g) ?? []).length, clicks: redirected.length, storedBefore, answeredWhileDown, outageMs: restartAt - stoppedAt, ms: Date.now() - startedAt }));
   }, 120_000);
 });
