@@ -46,6 +46,8 @@ export const envSchema = z.object({
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   OUTBOUND_BACKOFF_MS: int(10, 600_000).default(1000),
   WORKER_DELIVERY_CONCURRENCY: int(1, 256).default(8),
+  WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
+  WORKER_STALLED_CHECK_MS: int(500, 600_000).default(30_000),
   POSTBACK_ENQUEUE_TIMEOUT_MS: int(10, 10_000).default(1000),
   POSTBACK_REPLAY_AFTER_SECONDS: int(0, 3600).default(30),
   LOGIN_MAX_PER_IP: int(1, 100_000).default(30),

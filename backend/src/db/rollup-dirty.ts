@@ -20,12 +20,14 @@ export async function markHoursDirty(db: Db, times: Iterable<number | Date>): Pr
   for (const t of times) hours.add(hourStart(typeof t === 'number' ? t : t.getTime()));
   if (hours.size === 0) return;
   const now = new Date();
-  await db.collection<DirtyHourDoc>(ROLLUP_DIRTY).bulkWrite(
+  const r = await db.collection<DirtyHourDoc>(ROLLUP_DIRTY).bulkWrite(
     [...hours].map((h) => ({
       updateOne: { filter: { _id: new Date(h) }, update: { $inc: { v: 1 }, $set: { markedAt: now } }, upsert: true },
     })),
     { ordered: false },
   );
+  // A server shutting down may acknowledge writes it did not apply (seen with FerretDB): a lost mark is a late hour never re-rolled.
+  if (r.matchedCount + r.upsertedCount !== hours.size) throw new Error(`only ${r.matchedCount + r.upsertedCount} of ${hours.size} dirty-hour marks were acknowledged`);
 }
 
 export async function listDirtyHours(db: Db): Promise<DirtyHourDoc[]> {

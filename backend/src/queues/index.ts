@@ -17,6 +17,12 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
 export type Queues = Record<QueueName, Queue>;
 
 export function createQueues(connection: Redis, prefix: string): Queues {
-  const make = (name: QueueName) => new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name], skipWaitingForReady: true });
+  const make = (name: QueueName) => {
+    const q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name], skipWaitingForReady: true });
+    // Connection errors surface through the calls that fail (an add falls back to the spool); without a
+    // listener BullMQ prints each reconnect attempt's error to stderr while Redis is down.
+    q.on('error', () => {});
+    return q;
+  };
   return { clicks: make('clicks'), conversions: make('conversions'), deliveries: make('deliveries') };
 }

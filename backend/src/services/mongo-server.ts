@@ -15,6 +15,8 @@ export interface MongoHandle {
   port: number;
   kind: MongoKind;
   dataDir: string;
+  /** The server process (-1 for the memory server), for tests that inject faults into it. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ async function startMongod(bin: string, dataDir: string, port: number): Promise<
     await proc.stop('SIGKILL');
     throw new Error(`mongod failed to start: ${(err as Error).message}\n${proc.tail()}`, { cause: err });
   }
-  return { url: `mongodb://127.0.0.1:${port}`, port, kind: 'mongod', dataDir, stop: () => proc.stop('SIGTERM', 10_000) };
+  return { url: `mongodb://127.0.0.1:${port}`, port, kind: 'mongod', dataDir, pid: proc.pid, stop: () => proc.stop('SIGTERM', 10_000) };
 }
 
 async function startFerretDb(bin: string, dataDir: string, port: number): Promise<MongoHandle> {
@@ -51,7 +53,7 @@ async function startFerretDb(bin: string, dataDir: string, port: number): Promis
     await proc.stop('SIGKILL');
     throw new Error(`FerretDB failed to start: ${(err as Error).message}\n${proc.tail()}`, { cause: err });
   }
-  return { url: `mongodb://127.0.0.1:${port}`, port, kind: 'ferretdb', dataDir, stop: () => proc.stop('SIGTERM', 10_000) };
+  return { url: `mongodb://127.0.0.1:${port}`, port, kind: 'ferretdb', dataDir, pid: proc.pid, stop: () => proc.stop('SIGTERM', 10_000) };
 }
 
 async function startMemoryServer(dataDir: string, port: number): Promise<MongoHandle> {
@@ -69,6 +71,7 @@ async function startMemoryServer(dataDir: string, port: number): Promise<MongoHa
     port,
     kind: 'memory-server',
     dataDir,
+    pid: -1,
     stop: async () => { await server.stop({ doCleanup: false }); },
   };
 }

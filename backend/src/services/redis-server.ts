@@ -9,6 +9,8 @@ export interface RedisHandle {
   url: string;
   port: number;
   dataDir: string;
+  /** The redis-server process, for tests that inject faults into it. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startRedis(opts: { dataDir: string; port?: number; log?: (
     url: `redis://127.0.0.1:${port}`,
     port,
     dataDir: opts.dataDir,
+    pid: proc.pid,
     stop: () => proc.stop('SIGTERM', 5000),
   };
 }

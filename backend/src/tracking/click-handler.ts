@@ -36,6 +36,7 @@ const PAGES = {
   notFound: page('Link not found', 'This tracking link does not exist. Check the address and try again.'),
   unavailable: page('Offer not available', 'This offer is not available right now. Please try again later.'),
   methodNotAllowed: page('Method not allowed', 'Tracking links only answer GET and HEAD requests.'),
+  badRequest: page('Bad request', 'This request cannot be answered.'),
   busy: page('Temporarily unavailable', 'We could not process this link just now. Please try again in a few seconds.'),
 };
 
@@ -132,6 +133,11 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, rest: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendPage(req, res, 405, PAGES.methodNotAllowed, { allow: 'GET, HEAD' });
+    // A click with a body is no browser's. Node hands the request over before reading the body, and a
+    // body it cannot parse (an unknown Transfer-Encoding) then ends the connection with a 400 of its own:
+    // the click would be stored while its visitor never got the redirect.
+    const length = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) return sendPage(req, res, 400, PAGES.badRequest);
     const q = rest.indexOf('?');
     const linkId = q < 0 ? rest : rest.slice(0, q);
     if (!LINK_ID_RE.test(linkId)) return sendPage(req, res, 404, PAGES.notFound);

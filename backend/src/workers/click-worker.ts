@@ -16,6 +16,7 @@ import { createLiveEmitter, recordLiveOnce, type LiveEvent } from '../realtime/l
 import type { RedisKeys } from '../redis';
 import { publishInvalidation } from '../tracking/cache-bus';
 import { clickBatchSchema, type ClickBatch, type ClickEvent } from '../tracking/click-event';
+import { stallOptions } from './connection';
 
 /**
  * How long a batch's side effects stay marked as applied. A copy of a batch
@@ -52,16 +53,24 @@ interface WriteErrorLike {
 /** Inserts unordered; duplicate click ids (a retried or copied batch) are expected and counted, anything else throws. */
 async function insertNew(db: Db, day: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
   const col = await clickPartition(db, day);
+  let stored: number;
+  let duplicates = 0;
   try {
-    const r = await col.insertMany(docs, { ordered: false });
-    return { stored: r.insertedCount, duplicates: 0 };
+    stored = (await col.insertMany(docs, { ordered: false })).insertedCount;
   } catch (err) {
     const raw = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] }).writeErrors;
     if (!raw) throw err;
     const errors = Array.isArray(raw) ? raw : [raw];
     if (errors.some((e) => e.code !== 11000)) throw err;
-    return { stored: docs.length - errors.length, duplicates: errors.length };
+    duplicates = errors.length;
+    stored = (err as { insertedCount?: number }).insertedCount ?? docs.length - duplicates;
   }
+  // FerretDB shutting down acknowledges an insert it did not apply (n below the count, no error):
+  // every click must be accounted for, or the batch is retried.
+  if (stored + duplicates !== docs.length) {
+    throw new Error(`the database acknowledged ${stored} new and ${duplicates} existing clicks of ${docs.length}; retrying the batch`);
+  }
+  return { stored, duplicates };
 }
 
 /**
@@ -245,7 +254,7 @@ export async function startClickWorker(ctx: AppContext, opts: ClickWorkerOptions
       if (!parsed.success) throw new UnrecoverableError(`malformed click batch: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
       return processClickBatch(deps, parsed.data);
     },
-    { connection, prefix: ctx.keys.bullPrefix, concurrency: opts.concurrency ?? ctx.config.WORKER_CLICK_CONCURRENCY },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: opts.concurrency ?? ctx.config.WORKER_CLICK_CONCURRENCY, ...stallOptions(ctx.config, true) },
   );
   worker.on('failed', (job, err) => {
     ctx.log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err: err.message }, 'click batch failed; BullMQ retries it with backoff');

@@ -4,7 +4,7 @@ import { processPostback } from '../conversions/process-postback';
 import type { PostbackJobData } from '../conversions/postback-job';
 import { replaySpooledPostbacks } from '../conversions/postback-spool';
 import { QUEUE_NAMES } from '../queues';
-import { blockingConnection } from './connection';
+import { blockingConnection, stallOptions } from './connection';
 
 const REPLAY_INTERVAL_MS = 5_000;
 
@@ -26,7 +26,7 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
       }
       return outcome;
     },
-    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_CONVERSION_CONCURRENCY },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_CONVERSION_CONCURRENCY, ...stallOptions(ctx.config, true) },
   );
   worker.on('failed', (job, err) => {
     if (err instanceof DelayedError || err.name === 'DelayedError') return;

@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { CONVERSION_DELIVERY_JOB, type ConversionDeliveryData } from '../outbound/delivery-jobs';
 import { deliverConversion } from '../outbound/deliver';
 import { QUEUE_NAMES } from '../queues';
-import { blockingConnection } from './connection';
+import { blockingConnection, stallOptions } from './connection';
 
 /**
  * Calls affiliates' outbound postback URLs. A failed call is retried by
@@ -23,7 +23,7 @@ export async function startDeliveryWorker(ctx: AppContext): Promise<() => Promis
       if (d.outcome === 'failed') throw new Error(`delivery failed: ${d.error ?? `HTTP ${d.httpStatus}`}`);
       return { delivered: d._id };
     },
-    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_DELIVERY_CONCURRENCY },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_DELIVERY_CONCURRENCY, ...stallOptions(ctx.config, false) },
   );
   worker.on('error', (err) => ctx.log.warn({ err }, 'delivery worker error'));
   return async () => {

@@ -132,6 +132,17 @@ describe('click path fuzzing', () => {
     }, 'every fuzzed click to be stored', 30_000);
   }, 120_000);
 
+  it('refuses a click that carries a body, before taking it: its visitor would never get the redirect', async () => {
+    const before = stack.tracking.batcher.stats.clicks;
+    for (const extra of [[['Transfer-Encoding', 'junk']], [['Transfer-Encoding', 'chunked']], [['Content-Length', '3']]] as Array<Array<[string, string]>>) {
+      const res = await rawRequest(stack.api.port, `GET /c/${offer.linkId}?sub1=body HTTP/1.1`, [['User-Agent', 'Mozilla/5.0 fuzz'], ...extra]);
+      expect(res.status, JSON.stringify(extra)).toBe(400);
+    }
+    expect(stack.tracking.batcher.stats.clicks).toBe(before);
+    const ok = await rawRequest(stack.api.port, `GET /c/${offer.linkId}?sub1=nobody HTTP/1.1`, [['User-Agent', 'Mozilla/5.0 fuzz'], ['Content-Length', '0']]);
+    expect(ok.status).toBe(302);
+  });
+
   it('answers requests the HTTP parser rejects with 4xx, not 5xx', async () => {
     const port = stack.api.port;
     for (const line of [`GET /c/${offer.linkId}?sub1=\u00e9t\u00e9 HTTP/1.1`, `GET /c/${offer.linkId}\u0000 HTTP/1.1`, `GET /c/${offer.linkId}?sub1=\u0001 HTTP/1.1`, 'GET /c/%%% HTTP/1.1', `GET /c/${'A'.repeat(20_000)} HTTP/1.1`]) {
