@@ -3,8 +3,8 @@ import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
-import { rolledHoursBetween } from '../src/db/rollup-state';
-import { HOUR_MS, dayKey } from '../src/domain/time-buckets';
+import { hourRowRecords, rolledHoursBetween } from '../src/db/rollup-state';
+import { HOUR_MS, dayKey, hourKey } from '../src/domain/time-buckets';
 import { rollDays } from '../src/rollups/daily';
 import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
@@ -144,6 +144,18 @@ describe('hourly rollup', () => {
     expect(res.deleted).toBe(1);
     expect(await statsHourly(ctx.db).findOne({ _id: ghost })).toBeNull();
     expect(await hourlyTally()).toEqual(expectedTally());
+  });
+
+  it('replaces rows already stored when its roll records were lost (a roll stopped before writing them)', async () => {
+    const h = HOURS[3]!;
+    await hourRowRecords(ctx.db).deleteOne({ _id: hourKey(h) });
+    // A click on a row that exists, so a skipped row would keep its old count.
+    const row = (await statsHourly(ctx.db).findOne({ hour: new Date(h), campaignId: camps[2]!._id }))!;
+    await b.addClick({ at: h + 30 * 60_000, campaign: camps[2]!, affiliateId: row.affiliateId });
+    const res = await rollHours(ctx, [h]);
+    expect(res.written).toBeGreaterThan(0);
+    expect(await hourlyTally()).toEqual(expectedTally());
+    expect(await rollHours(ctx, [h])).toMatchObject({ written: 0, deleted: 0 });
   });
 
   it('keeps a dirty mark set while the hour was being rolled', async () => {

@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
+import { insertNew } from '../db/insert-new';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type RolledHourDoc } from '../db/rollup-state';
 import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
@@ -29,6 +30,7 @@ export interface RollProgress {
  */
 export const WRITE_CHUNK = 50;
 const DELETE_CHUNK = 1000;
+const INSERT_CHUNK = 1000;
 
 /**
  * A row's values as a string (`advertiserId|currency|v1,v2,…` in STAT_VALUE_FIELDS
@@ -97,18 +99,32 @@ export async function rollHours(
     }
 
     const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
+    // Rows the roll records do not know are new: inserted, which costs a fraction of an upsert on FerretDB.
+    const fresh: HourlyStatDoc[] = [];
     const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
     for (const [id, r] of rows) {
       const sig = signature(r);
       const list = perHour.get(r.hour);
       list?.ids.push(id);
       list?.sigs.push(sig);
-      if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
+      if (!opts.force && !previous.has(id)) fresh.push(toDoc(id, r));
+      else if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
       counts.clicks += r.clicks;
       counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
     }
+    let inserted = 0;
+    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+      const chunk = fresh.slice(i, i + INSERT_CHUNK);
+      const res = await insertNew(col, chunk);
+      inserted += res.stored;
+      // Present after all (a roll that stopped before writing its records): replaced instead.
+      for (const k of res.existing) {
+        const doc = chunk[k];
+        if (doc) ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+      }
+    }
     for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
-    counts.written += ops.length;
+    counts.written += ops.length + inserted;
     const stale = [...previous.keys()].filter((id) => !rows.has(id));
     for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
       const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });

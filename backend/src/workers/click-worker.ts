@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { AppContext } from '../context';
 import type { Models } from '../db/connection';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
+import { insertNew } from '../db/insert-new';
 import { clickPartition, type ClickDoc } from '../db/raw-events';
 import { markHoursDirty } from '../db/rollup-dirty';
 import { limitReached } from '../domain/click-rules';
@@ -45,32 +46,10 @@ export interface ClickBatchResult {
   liveApplied: boolean;
 }
 
-interface WriteErrorLike {
-  code?: number;
-  index?: number;
-}
-
-/** Inserts unordered; duplicate click ids (a retried or copied batch) are expected and counted, anything else throws. */
-async function insertNew(db: Db, day: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
-  const col = await clickPartition(db, day);
-  let stored: number;
-  let duplicates = 0;
-  try {
-    stored = (await col.insertMany(docs, { ordered: false })).insertedCount;
-  } catch (err) {
-    const raw = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] }).writeErrors;
-    if (!raw) throw err;
-    const errors = Array.isArray(raw) ? raw : [raw];
-    if (errors.some((e) => e.code !== 11000)) throw err;
-    duplicates = errors.length;
-    stored = (err as { insertedCount?: number }).insertedCount ?? docs.length - duplicates;
-  }
-  // FerretDB shutting down acknowledges an insert it did not apply (n below the count, no error):
-  // every click must be accounted for, or the batch is retried.
-  if (stored + duplicates !== docs.length) {
-    throw new Error(`the database acknowledged ${stored} new and ${duplicates} existing clicks of ${docs.length}; retrying the batch`);
-  }
-  return { stored, duplicates };
+/** Duplicate click ids (a retried or copied batch) are expected and counted; anything else throws and the batch is retried. */
+async function insertClicks(db: Db, day: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
+  const { stored, existing } = await insertNew(await clickPartition(db, day), docs);
+  return { stored, duplicates: existing.length };
 }
 
 /**
@@ -204,7 +183,7 @@ export async function processClickBatch(deps: ClickWorkerDeps, batch: ClickBatch
     if (list) list.push(d);
     else byDay.set(day, [d]);
   }
-  const results = await Promise.allSettled([...byDay].map(([day, list]) => insertNew(deps.db, day, list)));
+  const results = await Promise.allSettled([...byDay].map(([day, list]) => insertClicks(deps.db, day, list)));
   let stored = 0;
   let duplicates = 0;
   for (const r of results) {
