@@ -40,7 +40,7 @@ export const USAGE = `npm run bench [-- options]
   --postbacks N                     postbacks in the postback suite (default 2000)
   --days D --affiliates A --campaigns C --clicks-per-day N --active-per-day N --hours-per-affiliate H
                                     analytics volume (default 90 days, 1000 affiliates, 20 campaigns,
-                                    2000 clicks/day from 100 active affiliates, 2 hours each)
+                                    500 clicks/day from 50 active affiliates, 2 hours each)
   --out FILE                        JSON file (default reports/bench-<timestamp>.json)`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -81,8 +81,8 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
     days: positiveInt('days', values.days, quick ? 7 : 90),
     affiliates: positiveInt('affiliates', values.affiliates, quick ? 100 : 1000),
     campaigns: positiveInt('campaigns', values.campaigns, quick ? 5 : 20),
-    clicksPerDay: positiveInt('clicks-per-day', values['clicks-per-day'], quick ? 200 : 2000),
-    activeAffiliatesPerDay: positiveInt('active-per-day', values['active-per-day'], quick ? 20 : 100),
+    clicksPerDay: positiveInt('clicks-per-day', values['clicks-per-day'], quick ? 200 : 500),
+    activeAffiliatesPerDay: positiveInt('active-per-day', values['active-per-day'], quick ? 20 : 50),
     hoursPerAffiliate: positiveInt('hours-per-affiliate', values['hours-per-affiliate'], 2),
   };
   if (analytics.activeAffiliatesPerDay > analytics.affiliates) throw new Error('--active-per-day cannot exceed --affiliates');
