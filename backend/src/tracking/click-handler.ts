@@ -52,7 +52,8 @@ export interface ClickHandlerDeps {
   config: Pick<Config, 'TRUST_PROXY' | 'JWT_SECRET'>;
   log: Logger;
   cache: LinkCache;
-  batcher: ClickBatcher;
+  /** Takes the click before the redirect (the micro-batcher; the naive benchmark server stores it directly). */
+  batcher: Pick<ClickBatcher, 'push'>;
   /** Called after a click was handed over (queued or spooled), for tests and metrics. */
   onClick?: (ev: ClickEvent) => void;
 }

@@ -74,7 +74,8 @@ async function uniqueness(deps: ClickWorkerDeps, clicks: ClickEvent[]): Promise<
   return out;
 }
 
-function toDoc(c: ClickEvent, unique: boolean): ClickDoc {
+/** The raw click document of an event (shared with the naive benchmark server, so both store the same shape). */
+export function toDoc(c: ClickEvent, unique: boolean): ClickDoc {
   const valid = c.reason === null;
   const paid = unique && valid;
   return {

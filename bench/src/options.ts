@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+
+export const SUITES = ['click', 'postback', 'analytics'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export interface AnalyticsVolume {
+  days: number;
+  affiliates: number;
+  campaigns: number;
+  /** Clicks generated per UTC day over the whole platform. */
+  clicksPerDay: number;
+  /** Affiliates sending traffic on a given day; each sends its day's clicks in `hoursPerAffiliate` hours of one campaign. */
+  activeAffiliatesPerDay: number;
+  hoursPerAffiliate: number;
+}
+
+export interface BenchOptions {
+  only: Suite[];
+  quick: boolean;
+  out: string;
+  /** Seconds of each saturation and fixed-rate run. */
+  durationS: number;
+  connections: number;
+  /** Requests per second of the fixed-rate run. */
+  fixedRate: number;
+  lagSamples: number;
+  /** Clicks per second while sampling the end-to-end lag. */
+  lagRate: number;
+  postbacks: number;
+  analytics: AnalyticsVolume;
+}
+
+export const USAGE = `npm run bench [-- options]
+  --only click,postback,analytics   suites to run (default all; repeatable)
+  --quick                           smoke run with small volumes (~1 minute)
+  --duration S                      seconds per load run (default 10, quick 2)
+  --connections N                   autocannon connections at saturation (default 50)
+  --rate R                          fixed rate in req/s (default 2000)
+  --lag-samples N --lag-rate R      end-to-end lag sample (default 300 clicks at 50/s)
+  --postbacks N                     postbacks in the postback suite (default 2000)
+  --days D --affiliates A --campaigns C --clicks-per-day N --active-per-day N --hours-per-affiliate H
+                                    analytics volume (default 90 days, 1000 affiliates, 20 campaigns,
+                                    500 clicks/day from 50 active affiliates, 2 hours each)
+  --out FILE                        JSON file (default reports/bench-<timestamp>.json)`;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** Parses the command line; throws with a readable message on bad input. */
+export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      only: { type: 'string', multiple: true },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
+      'lag-samples': { type: 'string' },
+      'lag-rate': { type: 'string' },
+      postbacks: { type: 'string' },
+      days: { type: 'string' },
+      affiliates: { type: 'string' },
+      campaigns: { type: 'string' },
+      'clicks-per-day': { type: 'string' },
+      'active-per-day': { type: 'string' },
+      'hours-per-affiliate': { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const s of only) if (!(SUITES as readonly string[]).includes(s)) throw new Error(`--only takes ${SUITES.join(', ')}; got "${s}"`);
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const analytics: AnalyticsVolume = {
+    days: positiveInt('days', values.days, quick ? 7 : 90),
+    affiliates: positiveInt('affiliates', values.affiliates, quick ? 100 : 1000),
+    campaigns: positiveInt('campaigns', values.campaigns, quick ? 5 : 20),
+    clicksPerDay: positiveInt('clicks-per-day', values['clicks-per-day'], quick ? 200 : 500),
+    activeAffiliatesPerDay: positiveInt('active-per-day', values['active-per-day'], quick ? 20 : 50),
+    hoursPerAffiliate: positiveInt('hours-per-affiliate', values['hours-per-affiliate'], 2),
+  };
+  if (analytics.activeAffiliatesPerDay > analytics.affiliates) throw new Error('--active-per-day cannot exceed --affiliates');
+  if (analytics.hoursPerAffiliate > 24) throw new Error('--hours-per-affiliate cannot exceed 24');
+  return {
+    only: only.length ? [...new Set(only)] as Suite[] : [...SUITES],
+    quick,
+    out: values.out ?? `reports/bench-${stamp}.json`,
+    durationS: positiveInt('duration', values.duration, quick ? 2 : 10),
+    connections: positiveInt('connections', values.connections, 50),
+    fixedRate: positiveInt('rate', values.rate, 2000),
+    lagSamples: positiveInt('lag-samples', values['lag-samples'], quick ? 50 : 300),
+    lagRate: positiveInt('lag-rate', values['lag-rate'], 50),
+    postbacks: positiveInt('postbacks', values.postbacks, quick ? 200 : 2000),
+    analytics,
+  };
+}
