@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHourRows } from '../src/analytics/hour-rows';
 import type { AppContext } from '../src/context';
 import { markHoursDirty } from '../src/db/rollup-dirty';
 import type { ApiServer } from '../src/http/server';
@@ -205,5 +206,22 @@ describe('freshness', () => {
     await b.addClicks([{ at: Date.now(), campaign: camp, affiliateId: aff1.id }]);
     const again = await adv.client.get(`/api/analytics/campaign/${camp._id}?${q}`);
     expect(again.body.totals.clicks).toBe(3);
+  });
+});
+
+describe('raw answer sharing', () => {
+  it('shares the raw part of reports within ANALYTICS_RAW_CACHE_MS, and reads raw events again without it', async () => {
+    const at = Date.UTC(2025, 5, 1, 12, 15);
+    const shared = await b.campaign({ name: 'Shared', advertiserId: adv.id });
+    await b.addClicks([{ at, campaign: shared, affiliateId: aff1.id }]);
+    const window = { fromMs: hourStart(at), toMs: hourStart(at) + HOUR_MS, nowMs: at + 60_000, scope: { campaignId: shared._id } };
+    const clicks = async (rawCacheMs: number) => (await loadHourRows(ctx, { ...window, rawCacheMs })).rows.reduce((n, r) => n + r.clicks, 0);
+
+    expect(await clicks(60_000)).toBe(1);
+    await b.addClicks([{ at: at + 1000, campaign: shared, affiliateId: aff1.id }]);
+    // Within the minute the same hours are answered from the shared computation...
+    expect(await clicks(60_000)).toBe(1);
+    // ...which a report without sharing does not use.
+    expect(await clicks(0)).toBe(2);
   });
 });

@@ -69,8 +69,11 @@ export type StackEnv = Partial<Record<keyof Env, string>>;
 /**
  * Settings of the browser stack: conversions are payable at once and any
  * amount makes a payout, so one conversion can go through a payout run.
+ * Reports do not share raw answers between requests: the flows read a report
+ * right after each change, and a shared answer may be up to
+ * ANALYTICS_RAW_CACHE_MS old (how old depends on the machine's speed).
  */
-export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100' };
+export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0' };
 
 export async function startStack(env: StackEnv = {}): Promise<Stack> {
   const port = await freePort();
