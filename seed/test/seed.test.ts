@@ -94,7 +94,7 @@ describe('seed wrap-up', () => {
     expect(report.checked.payouts).toBe(first.payouts.payouts);
 
     const byStatus = async () => Object.fromEntries(
-      await Promise.all(['pending_approval', 'approved', 'paid', 'rejected'].map(async (s) => [s, await wctx.models.Payout.countDocuments({ status: s })])),
+      await Promise.all((['pending_approval', 'approved', 'paid', 'rejected'] as const).map(async (s) => [s, await wctx.models.Payout.countDocuments({ status: s })])),
     );
     const statuses = await byStatus();
     expect(statuses.pending_approval).toBeGreaterThan(0);
