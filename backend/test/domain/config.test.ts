@@ -38,3 +38,31 @@ describe('config', () => {
     expect(() => parseConfig({ NODE_ENV: 'test', ADMIN_EMAIL: 'a@b.example' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
   });
 });
+
+describe('config values in errors and proxies', () => {
+  it('never shows secrets or URL passwords in the start-up error', () => {
+    const err = (() => {
+      try {
+        parseConfig({ NODE_ENV: 'test', JWT_SECRET: 'short-secret', ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'pw1', REDIS_URL: 'http://user:hunter22@redis:6379' });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toContain('JWT_SECRET: must be at least 32 characters (got 12 characters)');
+    expect(err!.message).toContain('ADMIN_PASSWORD: must be at least 8 characters (got 3 characters)');
+    expect(err!.message).toContain('"http://user:***@redis:6379"');
+    for (const secret of ['short-secret', 'pw1', 'hunter22']) expect(err!.message).not.toContain(secret);
+  });
+
+  it('reads TRUST_PROXY as off, every proxy, or a number of hops', () => {
+    const trust = (v?: string) => parseConfig({ NODE_ENV: 'test', ...(v === undefined ? {} : { TRUST_PROXY: v }) }).TRUST_PROXY;
+    expect(trust()).toBe(0);
+    expect(trust('false')).toBe(0);
+    expect(trust('true')).toBe(true);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(() => trust('maybe')).toThrow(/TRUST_PROXY/);
+  });
+});
