@@ -66,25 +66,31 @@ async function main(): Promise<void> {
           new Promise<void>((resolve) => {
             if (c.proc.exitCode !== null || c.proc.signalCode !== null) return resolve();
             const timer = setTimeout(() => c.proc.kill('SIGKILL'), 10_000);
-            c.proc.once('exit', () => { clearTimeout(timer); resolve(); });
+            c.proc.once('exit', (exitCode, signal) => {
+              clearTimeout(timer);
+              log(`${c.name} stopped (${signal ?? `exit ${exitCode}`})`);
+              resolve();
+            });
             c.proc.kill('SIGTERM');
           }),
       ),
     );
     await services.stop();
     fs.rmSync(servicesFile(config.DATA_DIR), { force: true });
+    log('stopped');
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  // The children run in their own process groups (a terminal's Ctrl-C reaches only this process),
+  // so they stop in order: API, worker and jobs first, then the services they use.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stop(0));
 
   try {
-    await buildFrontendIfStale(log);
+    if (config.SERVE_FRONTEND) await buildFrontendIfStale(log);
     const env = { ...process.env, MONGO_URL: services.mongoUrl, REDIS_URL: services.redisUrl };
     for (const p of STACK_PROCESSES) {
       const logFile = path.join(logsDir, `${p.name}.log`);
       const out = fs.openSync(logFile, 'a');
-      const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, p.entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', out, out] });
+      const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, p.entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', out, out, 'ipc'], detached: true });
       fs.closeSync(out);
       children.push({ name: p.name, proc, logFile });
       proc.once('exit', (code, signal) => {
