@@ -13,8 +13,8 @@ const url = z.url({ protocol: /^https?$/ });
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression such as "*/5 * * * *"');
 
 /**
- * Every environment variable Offerly reads, with its default. The README's
- * configuration table is generated from the same names.
+ * Every environment variable Offerly reads, with its default. A test keeps
+ * the README's configuration table and .env.example naming every one of them.
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

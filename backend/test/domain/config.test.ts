@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config';
+import { ConfigError, envSchema, parseConfig } from '../../src/config';
+import { REPO_ROOT } from '../../src/services/paths';
 
 describe('config', () => {
   it('applies defaults', () => {
@@ -64,5 +65,28 @@ describe('config values in errors and proxies', () => {
     expect(trust('1')).toBe(1);
     expect(trust('2')).toBe(2);
     expect(() => trust('maybe')).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('configuration documents', () => {
+  const root = REPO_ROOT;
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+
+  it('the README table and .env.example name every variable, and nothing that is not one', () => {
+    const names = Object.keys(envSchema.shape);
+    const inTable = new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?: \/ `([A-Z][A-Z0-9_]+)`)*/gm)].flatMap((m) => [...m[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((x) => x[1])));
+    const inExample = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    for (const n of names) {
+      expect(inTable.has(n), `${n} in the README`).toBe(true);
+      expect(inExample.has(n), `${n} in .env.example`).toBe(true);
+    }
+    for (const n of inExample) expect(names, `${n} of .env.example is a setting`).toContain(n);
+  });
+
+  it('.env.example parses as a valid configuration', () => {
+    const env: Record<string, string> = {};
+    for (const m of example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)) env[m[1]!] = m[2]!;
+    expect(() => parseConfig({ NODE_ENV: 'test', ...env })).not.toThrow();
   });
 });
