@@ -4,6 +4,7 @@ import { newSecret } from '../db/ids';
 import { canTransition, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
+import { postbackUrlTemplate as postbackUrl } from '../domain/tracking-urls';
 import { publishInvalidation } from '../tracking/cache-bus';
 
 /** After a rotation the old postback secret keeps working this long, so advertisers can switch over. */
@@ -96,8 +97,7 @@ export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: 
 }
 
 export function postbackUrlTemplate(ctx: AppContext, c: Pick<CampaignDoc, 'postbackSecret' | 'payoutModel'>): string {
-  const base = `${ctx.config.PUBLIC_TRACKING_URL}/api/track/postback?click_id={click_id}&txn_id={txn_id}`;
-  return `${base}${c.payoutModel === 'CPS' ? '&amount={amount}&currency={currency}' : ''}&token=${c.postbackSecret}`;
+  return postbackUrl(ctx.config.PUBLIC_TRACKING_URL, c.payoutModel, c.postbackSecret);
 }
 
 /** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */
