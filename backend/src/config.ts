@@ -71,6 +71,7 @@ export const envSchema = z.object({
   ANALYTICS_ROLLUP_SOURCE: z.enum(['stats', 'parts']).default('stats'),
   JOB_RUN_RETENTION_DAYS: int(1, 3650).default(30),
   SERVE_FRONTEND: bool.default(true),
+  DEMO_DATA: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

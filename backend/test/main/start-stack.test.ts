@@ -32,7 +32,7 @@ afterAll(() => {
 describe('npm start', () => {
   it('starts the whole stack on services it starts itself, and Ctrl-C stops all of it cleanly', async () => {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), SERVE_FRONTEND: 'false', LOG_LEVEL: 'warn', ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'start-test-password' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), SERVE_FRONTEND: 'false', DEMO_DATA: 'false', LOG_LEVEL: 'warn', ADMIN_EMAIL: 'root@example.test', ADMIN_PASSWORD: 'start-test-password' };
     delete env.REDIS_URL;
     delete env.MONGO_URL;
     // Where the tests run on an external MongoDB (TEST_MONGO_URL), the stack uses it too; Redis is always its own.
