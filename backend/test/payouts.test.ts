@@ -195,6 +195,18 @@ describe('payout review API', () => {
     expect(old.body.lines.total).toBe(8);
   });
 
+  it('exports names and references chosen by others as text, never as spreadsheet formulas', async () => {
+    const evil = await approvedAffiliate(api.url, admin.client, '=1+1');
+    await b.addConversions(Array.from({ length: 8 }, (_, i) => ({ at: daysAgo(9) + i * 1000, campaign: usd, affiliateId: evil.id, payoutCents: 1000 })));
+    await runPayouts(ctx, { runId: 'csv', nowMs: now });
+    const p = (await ctx.models.Payout.findOne({ affiliateId: evil.id }).lean())!;
+    expect((await admin.client.post(`/api/payouts/approve/${p._id}`, {})).status).toBe(200);
+    expect((await admin.client.post(`/api/payouts/${p._id}/mark-paid`, { reference: '@SUM(1+1)' })).status).toBe(200);
+    const csv = await admin.client.get(`/api/payouts?format=csv&affiliateId=${evil.id}`);
+    const [, row] = csv.text.trim().split('\n');
+    expect(row).toBe(`${p._id},${evil.id},'=1+1,USD,80.00,8,paid,${p.cutoff.toISOString()},${p.periodStart!.toISOString()},${p.periodEnd!.toISOString()},${p.createdAt.toISOString()},'@SUM(1+1)`);
+  });
+
   it('answers 409 when a payout run is already in progress', async () => {
     const lock = await acquireLock(ctx.redis, ctx.keys.jobLock('payouts'), 10_000);
     try {
