@@ -69,3 +69,20 @@ export function localDayStart(ms: number, tz: string): number {
   while (localDay(h - HOUR_MS, tz) === day) h -= HOUR_MS;
   return h;
 }
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Local wall-clock time of an instant with its UTC offset ("2026-11-01 01:00 GMT-4"),
+ * for labels: the offset tells apart the two 01:00s of a day when clocks go back.
+ */
+export function localTimeLabel(ms: number, tz: string): string {
+  let f = timeFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' });
+    timeFormatters.set(tz, f);
+  }
+  const parts = f.formatToParts(ms);
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${localDay(ms, tz)} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+}
