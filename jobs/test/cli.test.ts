@@ -69,7 +69,7 @@ describe('jobs command line', () => {
     const text = out.join('\n');
     expect(text).toMatch(/kind\s+key\s+field\s+expected\s+actual/);
     await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: -5 } });
-    const key = `${row.hour.toISOString()}|${row.campaignId}`;
+    const key = `${row.hour.toISOString()}|${row.campaignId}|${row.affiliateId}|${row.sub1}`;
     // Against the raw events, and against the per-hour roll record the rollup wrote.
     expect(text).toMatch(new RegExp(`hourly +${key.replace(/[|.]/g, '\\$&')} +clicks +1 +6\n`));
     expect(text).toMatch(new RegExp(`hourly_parts +${key.replace(/[|.]/g, '\\$&')} +clicks +6 +1`));
