@@ -178,6 +178,41 @@ describe('campaign analytics', () => {
   });
 });
 
+describe('report bounds', () => {
+  it('reads date-only from/to as midnight in tz, across a DST change (23-hour day in New York)', async () => {
+    const dst = await b.campaign({ name: 'Spring forward', advertiserId: adv.id });
+    await b.addClicks(
+      [
+        Date.UTC(2026, 2, 8, 4, 30), // 23:30 on March 7 in New York (EST): before the day
+        Date.UTC(2026, 2, 8, 5, 30), // 00:30 on March 8 (EST)
+        Date.UTC(2026, 2, 9, 3, 30), // 23:30 on March 8 (EDT, clocks went forward at 02:00)
+        Date.UTC(2026, 2, 9, 4, 30), // 00:30 on March 9 (EDT): after the day
+      ].map((at) => ({ at, campaign: dst, affiliateId: aff1.id })),
+    );
+    const q = `from=2026-03-08&to=2026-03-09&tz=America/New_York`;
+    const hourly = await adv.client.get(`/api/analytics/campaign/${dst._id}?${q}&granularity=hour`);
+    expect(hourly.status).toBe(200);
+    expect(hourly.body).toMatchObject({ from: '2026-03-08T05:00:00.000Z', to: '2026-03-09T04:00:00.000Z', totals: { clicks: 2 } });
+    expect(hourly.body.series).toHaveLength(23);
+    const daily = await adv.client.get(`/api/analytics/campaign/${dst._id}?${q}&granularity=day`);
+    expect(daily.body.series.map((p: any) => [p.t, p.clicks])).toEqual([['2026-03-08T05:00:00.000Z', 2]]);
+    // The same dates in UTC are UTC days.
+    const utc = await adv.client.get(`/api/analytics/campaign/${dst._id}?from=2026-03-08&to=2026-03-09&granularity=hour`);
+    expect(utc.body).toMatchObject({ from: '2026-03-08T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z', totals: { clicks: 2 } });
+    // Instants (what the dashboard sends) are taken as they are, whatever tz.
+    const instants = await adv.client.get(`/api/analytics/campaign/${dst._id}?from=2026-03-08T00:00:00-05:00&to=2026-03-09T00:00:00-04:00&tz=America/New_York`);
+    expect(instants.body).toMatchObject({ from: '2026-03-08T05:00:00.000Z', to: '2026-03-09T04:00:00.000Z', totals: { clicks: 2 } });
+  });
+
+  it('refuses a date-time without its UTC offset, naming the fix', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-03-08T00:00:00&to=2026-03-09T00:00:00Z&tz=America/New_York`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'from', message: expect.stringContaining('needs its UTC offset') }] });
+    expect((await admin.get(`/api/analytics/overview?to=2026-03-09 10:00`)).status).toBe(400);
+    expect((await admin.get(`/api/analytics/overview?from=2026-02-30`)).status).toBe(400);
+  });
+});
+
 describe('affiliate analytics', () => {
   it('shows an affiliate its own numbers by campaign, without the advertiser’s revenue', async () => {
     const res = await aff2.client.get(`/api/analytics/affiliate?${nyQuery}`);

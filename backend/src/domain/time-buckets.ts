@@ -70,6 +70,20 @@ export function localDayStart(ms: number, tz: string): number {
   return h;
 }
 
+/**
+ * Start (UTC ms) of a calendar day ("2026-03-08") in tz: the first whole UTC
+ * hour whose start falls on that local day, the same rule day buckets use
+ * (so in zones with a half-hour offset it is the hour after local midnight).
+ * Zones lie within UTC−12…+14, so it is found within 15 hours of UTC midnight.
+ */
+export function localDayStartOf(day: string, tz: string): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  let h = utcMidnight - 15 * HOUR_MS;
+  // `>=`: a day skipped by its zone (Samoa, 2011-12-30) starts where the next one does.
+  while (localDay(h, tz) < day && h < utcMidnight + 15 * HOUR_MS) h += HOUR_MS;
+  return h;
+}
+
 const timeFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
