@@ -3,9 +3,10 @@ import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
-import { hourRowRecords, rolledHoursBetween } from '../src/db/rollup-state';
+import { hourRowRecords, rolledDays, rolledHoursBetween } from '../src/db/rollup-state';
 import { HOUR_MS, dayKey, hourKey } from '../src/domain/time-buckets';
-import { rollDays } from '../src/rollups/daily';
+import { acquireLock } from '../src/job-runs/lock';
+import { DAILY_ROLL_LOCK, rollDays } from '../src/rollups/daily';
 import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
@@ -206,5 +207,25 @@ describe('daily rollup', () => {
     // Re-rolling an hour makes its day stale again.
     await rollHours(ctx, [HOURS[4]!]);
     expect(await daysToRoll(ctx)).toEqual([dayKey(HOURS[4]!)]);
+  });
+
+  it('runs one daily roll at a time, whoever calls it (the daily job, the backfill, the seed)', async () => {
+    const day = dayKey(HOURS[4]!);
+    const other = (await acquireLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), 10_000))!;
+    const before = await rolledDays(ctx.db).findOne({ _id: day });
+    let waiting: Promise<unknown>;
+    try {
+      await expect(rollDays(ctx, [day], { lockWaitMs: 0 })).rejects.toThrow(`another daily roll kept the ${DAILY_ROLL_LOCK} lock`);
+      expect(await rolledDays(ctx.db).findOne({ _id: day })).toEqual(before);
+      waiting = rollDays(ctx, [day]);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await other.release();
+    }
+    const releasedAt = Date.now();
+    await waiting;
+    // It read stats_hourly only once the other roll was done.
+    expect((await rolledDays(ctx.db).findOne({ _id: day }))!.readAt.getTime()).toBeGreaterThanOrEqual(releasedAt);
+    expect(await ctx.redis.get(ctx.keys.jobLock(DAILY_ROLL_LOCK))).toBeNull();
   });
 });
