@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import type { PayoutDoc } from '../src/db/models/payout';
@@ -127,6 +127,39 @@ describe('payout runs', () => {
     const built = await ctx.models.Payout.find({ _id: { $in: [p1._id, p2._id] } }).lean();
     expect(built.reduce((s, p) => s + p.conversionCount, 0)).toBe(convIds.length);
     for (const c of held) expect(convIds.filter((id) => id === c._id)).toHaveLength(1);
+  });
+});
+
+describe('payout runs that lose their lock', () => {
+  it('stop between payouts; the next run builds the rest', async () => {
+    const own = await createTestContext({ PAYOUT_HOLD_DAYS: '7', PAYOUT_MIN_CENTS: '1000' });
+    try {
+      const ob = new RawEventsBuilder(own);
+      const camp = await ob.campaign();
+      const affs = [newId(), newId(), newId()];
+      await ob.addConversions(affs.flatMap((a) => Array.from({ length: 3 }, (_, i) => ({ at: daysAgo(10) + i * 1000, campaign: camp, affiliateId: a, payoutCents: 500 }))));
+      const lock = new AbortController();
+      const create = own.models.Payout.create.bind(own.models.Payout);
+      // The lock is lost while the first payout is being built.
+      vi.spyOn(own.models.Payout, 'create').mockImplementation(async (...args: any[]) => {
+        const made = await (create as any)(...args);
+        lock.abort(new Error('lock payouts was lost'));
+        return made;
+      });
+      await expect(runPayouts(own, { runId: 'lost', nowMs: now, signal: lock.signal })).rejects.toThrow('lock payouts was lost');
+      vi.restoreAllMocks();
+      // The payout in progress was finished; no other was started.
+      const first = await own.models.Payout.find({}).lean();
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatchObject({ status: 'pending_approval', amountCents: 1500, conversionCount: 3 });
+      expect(await own.models.Conversion.countDocuments({ payoutId: null })).toBe(6);
+      const next = await runPayouts(own, { runId: 'next', nowMs: now });
+      expect(next).toMatchObject({ payouts: 2, conversions: 6 });
+      expect(new Set((await own.models.Payout.find({}).lean()).map((p) => p.affiliateId))).toEqual(new Set(affs));
+    } finally {
+      vi.restoreAllMocks();
+      await destroyTestContext(own);
+    }
   });
 });
 
