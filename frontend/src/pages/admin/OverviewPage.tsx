@@ -42,7 +42,7 @@ export function OverviewPage() {
       <div className="space-y-6">
         <LiveSection scope="platform" id="all" title="Live — whole platform" />
         <Card>
-          <CardHeader title="Performance" actions={<CsvLink href={reportsApi.overviewCsv(range.query)} filename="overview.csv" />} />
+          <CardHeader title="Performance" actions={<CsvLink url={reportsApi.overviewCsv(range.query)} filename="overview.csv" />} />
           <CardBody className="space-y-6">
             <DateRangePicker value={range.value} onChange={range.setValue} />
             <Async state={state} loadingLabel="Loading statistics…">
