@@ -77,7 +77,7 @@ export function OverviewPage() {
                       />
                     </div>
                   )}
-                  <div className="grid gap-6 2xl:grid-cols-2">
+                  <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
                     <div>
                       <h3 className="mb-2 text-sm font-semibold text-slate-900">Top campaigns</h3>
                       <div className="overflow-hidden rounded-lg border border-slate-200">
