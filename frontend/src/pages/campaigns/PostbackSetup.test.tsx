@@ -1,5 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Campaign, PostbackRecord } from '../../api/types';
 import { ToastProvider } from '../../context/ToastContext';
@@ -50,11 +51,14 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
+/** In StrictMode like the app (main.tsx): effects run, clean up and run again on mount. */
 function renderSetup(pollLimitMs = 60_000) {
   render(
-    <ToastProvider>
-      <PostbackSetup campaign={campaign} onChanged={() => {}} pollMs={1} pollLimitMs={pollLimitMs} />
-    </ToastProvider>,
+    <StrictMode>
+      <ToastProvider>
+        <PostbackSetup campaign={campaign} onChanged={() => {}} pollMs={1} pollLimitMs={pollLimitMs} />
+      </ToastProvider>
+    </StrictMode>,
   );
 }
 

@@ -52,7 +52,13 @@ export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimit
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const alive = useRef(true);
-  useEffect(() => () => void (alive.current = false), []);
+  // Set on every mount: StrictMode (and a remount) runs the cleanup and then the effect again.
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
 
   const sendTest = async () => {
     setTesting(true);
