@@ -72,8 +72,10 @@ export type StackEnv = Partial<Record<keyof Env, string>>;
  * Reports do not share raw answers between requests: the flows read a report
  * right after each change, and a shared answer may be up to
  * ANALYTICS_RAW_CACHE_MS old (how old depends on the machine's speed).
+ * Outbound postbacks may call loopback: the affiliate's server in the flows
+ * is a receiver on 127.0.0.1.
  */
-export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0' };
+export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0', OUTBOUND_ALLOW_PRIVATE: 'true' };
 
 export async function startStack(env: StackEnv = {}): Promise<Stack> {
   const port = await freePort();
