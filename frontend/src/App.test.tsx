@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
@@ -24,7 +24,10 @@ beforeEach(() => {
     }),
   );
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 const user = (over: Record<string, unknown> = {}) => ({ id: 'u1', email: 'ada@example.test', role: 'advertiser', status: 'approved', name: 'Ada', company: '', createdAt: '2026-11-25T00:00:00Z', ...over });
 const unauthenticated = { status: 401, body: { error: { code: 'unauthenticated', message: 'Sign in first' } } };
@@ -113,3 +116,67 @@ describe('auth flow in the app shell', () => {
     expect(await screen.findByText('No campaigns yet')).toBeInTheDocument();
   });
 });
+
+const emptyPage = { items: [], total: 0, page: 1, limit: 50, pages: 1 };
+
+describe('app shell: errors, titles, focus and account changes', () => {
+  it('names the browser tab after the page and moves focus to the page content on navigation', async () => {
+    handler = (url) => {
+      if (url === '/api/auth/me') return { status: 200, body: { user: user({ role: 'admin', name: 'Root' }), csrfToken: 't' } };
+      if (url.startsWith('/api/admin/job-runs')) return { status: 200, body: emptyPage };
+      if (url.startsWith('/api/admin/queues/summary')) return { status: 200, body: { queues: [] } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    window.history.pushState({}, '', '/jobs');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Job runs' })).toBeInTheDocument();
+    expect(document.title).toBe('Job runs · Offerly');
+    // The first page of a visit keeps focus where the browser put it.
+    expect(document.activeElement).not.toBe(screen.getByRole('main'));
+
+    const u = userEvent.setup();
+    const link = within(screen.getAllByRole('navigation', { name: 'Main' })[0]!).getByRole('link', { name: 'Queues' });
+    await u.click(link);
+    expect(await screen.findByRole('heading', { name: 'Queue health' })).toBeInTheDocument();
+    expect(document.title).toBe('Queue health · Offerly');
+    expect(document.activeElement).toBe(screen.getByRole('main'));
+  });
+
+  it('shows an error panel with a reload button when a page throws, and the other pages still open', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    handler = (url) => {
+      if (url === '/api/auth/me') return { status: 200, body: { user: user({ role: 'admin', name: 'Root' }), csrfToken: 't' } };
+      // A malformed answer makes the page throw while rendering.
+      if (url.startsWith('/api/admin/job-runs')) return { status: 200, body: { ...emptyPage, items: null, total: 3 } };
+      if (url.startsWith('/api/admin/queues/summary')) return { status: 200, body: { queues: [] } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    window.history.pushState({}, '', '/jobs');
+    render(<App />);
+    expect(await screen.findByText('This page could not be shown')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Reload page' })).toBeInTheDocument();
+    // The navigation survives, and another page clears the panel.
+    const u = userEvent.setup();
+    await u.click(within(screen.getAllByRole('navigation', { name: 'Main' })[0]!).getByRole('link', { name: 'Queues' }));
+    expect(await screen.findByRole('heading', { name: 'Queue health' })).toBeInTheDocument();
+    expect(screen.queryByText('This page could not be shown')).toBeNull();
+  });
+
+  it('an affiliate suspended mid-session gets the account-status page on its next request', async () => {
+    let status = 'approved';
+    handler = (url) => {
+      if (url === '/api/auth/me') return { status: 200, body: { user: user({ role: 'affiliate', status }), csrfToken: 't' } };
+      if (url.startsWith('/api/links')) {
+        status = 'suspended';
+        return { status: 403, body: { error: { code: 'affiliate_not_approved', message: 'Your affiliate account is suspended; an admin must approve it first' } } };
+      }
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+    };
+    window.history.pushState({}, '', '/links');
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Your account is suspended' })).toBeInTheDocument();
+    expect(document.title).toBe('Your account is suspended · Offerly');
+    expect(calls.filter((c) => c === 'GET /api/auth/me')).toHaveLength(2);
+  });
+});
+

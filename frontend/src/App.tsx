@@ -1,18 +1,21 @@
 import { Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { LinkButton } from './components/Button';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { AppShell } from './components/layout/AppShell';
 import { homeFor } from './components/layout/nav';
 import { EmptyState, ErrorState, Loading } from './components/states';
 import { AuthProvider, useAuth } from './context/AuthContext';
 import { SocketProvider } from './context/SocketContext';
 import { ToastProvider } from './context/ToastContext';
+import { useDocumentTitle } from './hooks/useDocumentTitle';
 import { AccountStatusPage } from './pages/auth/AccountStatusPage';
 import { RegisterPage } from './pages/auth/RegisterPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { ROUTES } from './routes';
 
 function NotFound({ home }: { home: string }) {
+  useDocumentTitle('Page not found');
   return (
     <EmptyState title="Page not found" action={<LinkButton to={home}>Go to the dashboard</LinkButton>}>
       This page does not exist or is not available to your account.
@@ -47,17 +50,20 @@ function Gate() {
   const home = homeFor(user.role);
   return (
     <AppShell>
-      <Suspense fallback={<Loading />}>
-        <Routes>
-        <Route path="/" element={<Navigate to={home} replace />} />
-        <Route path="/signin" element={<Navigate to={home} replace />} />
-        <Route path="/register" element={<Navigate to={home} replace />} />
-        {ROUTES[user.role].map((r) => (
-          <Route key={r.path} path={r.path} element={r.element} />
-        ))}
-        <Route path="*" element={<NotFound home={home} />} />
-        </Routes>
-      </Suspense>
+      {/* A page that throws, or whose script fails to load, shows an error panel; another page clears it. */}
+      <ErrorBoundary resetKey={location.pathname}>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route path="/signin" element={<Navigate to={home} replace />} />
+            <Route path="/register" element={<Navigate to={home} replace />} />
+            {ROUTES[user.role].map((r) => (
+              <Route key={r.path} path={r.path} element={r.element} />
+            ))}
+            <Route path="*" element={<NotFound home={home} />} />
+          </Routes>
+        </Suspense>
+      </ErrorBoundary>
     </AppShell>
   );
 }
@@ -68,7 +74,9 @@ export function App() {
       <ToastProvider>
         <AuthProvider>
           <SocketProvider>
-            <Gate />
+            <ErrorBoundary>
+              <Gate />
+            </ErrorBoundary>
           </SocketProvider>
         </AuthProvider>
       </ToastProvider>

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { verifyPostbackSignature } from '../../backend/src/domain/postback-signature';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { statsHourly } from '../../backend/src/db/models/stats';
@@ -11,6 +12,7 @@ import {
   approvePendingPayout,
   createCampaign,
   documentTag,
+  downloadCsv,
   expectHeading,
   kpiNumber,
   markPayoutPaid,
@@ -18,13 +20,16 @@ import {
   postbackUrlTemplate,
   register,
   runPayouts,
+  saveOutboundPostback,
+  sendTestCall,
+  sendTestPostbackFromSetup,
   signIn,
   signOut,
   tagDocument,
   waitForKpiAtLeast,
   waitForLiveStream,
 } from './steps';
-import { clickTrackingLink, sendPostback } from './tracking';
+import { clickTrackingLink, sendPostback, startPostbackReceiver } from './tracking';
 
 /**
  * The dashboard end to end in headless chromium against the real API,
@@ -46,6 +51,7 @@ const TXN = `order-${tag}`;
 const REPORT_TIMEOUT_MS = 45_000;
 
 let stack: Stack;
+let receiver: Awaited<ReturnType<typeof startPostbackReceiver>>;
 let advertiser: Page;
 let affiliate: Page;
 let admin: Page;
@@ -56,6 +62,7 @@ let clickedAt = 0;
 
 beforeAll(async () => {
   stack = await startStack();
+  receiver = await startPostbackReceiver();
   await createAdminAccount(stack.ctx, people.admin.email, people.admin.name);
   advertiser = (await stack.newSession()).page;
   affiliate = (await stack.newSession()).page;
@@ -64,6 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  await receiver?.close();
 });
 
 afterEach(() => {
@@ -330,6 +338,75 @@ describe('dashboard in a real browser', () => {
     await advertiser.getByRole('link', { name: 'Campaigns' }).first().click();
     await advertiser.getByRole('row').filter({ hasText: CAMPAIGN }).waitFor();
     await screenshots(advertiser, 'advertiser-campaigns-data');
+  });
+
+  it('the advertiser sends a test postback from the campaign and sees it resolved, with nothing recorded', async () => {
+    await advertiser.goto(`/campaigns/${campaignId}`);
+    await expectHeading(advertiser, CAMPAIGN);
+    const result = await sendTestPostbackFromSetup(advertiser);
+    expect(result).toContain('Attributed');
+    expect(result).toContain('nothing recorded');
+    // The recent postbacks list shows it, marked as a test.
+    await advertiser.getByRole('table', { name: 'Postbacks' }).getByRole('row').filter({ hasText: 'test' }).first().waitFor();
+    await screenshots(advertiser, 'advertiser-postback-setup');
+
+    const tests = await stack.ctx.models.Postback.find({ campaignId, test: true }).lean();
+    expect(tests.map((p) => [p.state, p.conversionId])).toEqual([['attributed', null]]);
+    expect(await stack.ctx.models.Conversion.countDocuments({ campaignId })).toBe(1);
+  });
+
+  it('the affiliate saves an outbound postback URL; the test call reaches its server, signed, and the delivery log shows it', async () => {
+    const template = `${receiver.baseUrl}/pb?cid={click_id}&payout={payout}&status={status}`;
+    await saveOutboundPostback(affiliate, template);
+    await affiliate.getByText('Signing secret').waitFor();
+    const stored = await stack.ctx.models.User.findOne({ email: people.affiliate.email }).lean();
+    expect(stored).toMatchObject({ postbackUrl: template, postbackEnabled: true });
+
+    const result = await sendTestCall(affiliate);
+    expect(result).toContain('Delivered');
+    expect(result).toContain('HTTP 200');
+    expect(receiver.calls).toHaveLength(1);
+    const call = receiver.calls[0]!;
+    expect(call.url).toBe('/pb?cid=test-click&payout=1.00&status=approved');
+    expect(verifyPostbackSignature(stored!.postbackSecret!, String(call.headers['x-offerly-timestamp']), `${receiver.baseUrl}${call.url}`, String(call.headers['x-offerly-signature']))).toBe(true);
+
+    const log = affiliate.getByRole('table', { name: 'Postback deliveries' });
+    await log.getByRole('row').filter({ hasText: 'Delivered' }).filter({ hasText: 'test' }).waitFor();
+    await screenshots(affiliate, 'affiliate-postback');
+  });
+
+  it('the admin finds the payout run on the Job runs page, filters by status, checks queue health and downloads payouts as CSV', async () => {
+    await admin.getByRole('link', { name: 'Job runs' }).first().click();
+    await expectHeading(admin, 'Job runs');
+    const runs = admin.getByRole('table', { name: 'Job runs' });
+    const payoutRun = runs.getByRole('row').filter({ hasText: 'Payouts' });
+    await payoutRun.getByText(/^Payouts: 1 · Conversions: 1/).waitFor();
+    await payoutRun.getByText('Succeeded', { exact: true }).waitFor();
+    await payoutRun.getByText('Manual', { exact: true }).waitFor();
+    const statusFilter = admin.getByRole('group', { name: 'Job run status' });
+    await statusFilter.getByRole('button', { name: 'Failed' }).click();
+    await admin.getByText('No job runs match').waitFor();
+    await statusFilter.getByRole('button', { name: 'Succeeded' }).click();
+    await payoutRun.waitFor();
+    await screenshots(admin, 'admin-job-runs');
+
+    await admin.getByRole('link', { name: 'Queues' }).first().click();
+    await expectHeading(admin, 'Queue health');
+    const queues = admin.getByRole('table', { name: 'Queues' });
+    for (const name of ['clicks', 'conversions', 'deliveries']) await queues.getByRole('row').filter({ hasText: name }).first().waitFor();
+    await screenshots(admin, 'admin-queues');
+
+    await admin.getByRole('link', { name: 'Payouts' }).first().click();
+    await expectHeading(admin, 'Payouts');
+    await admin.getByRole('group', { name: 'Payout status' }).getByRole('button', { name: 'Paid' }).click();
+    await admin.getByRole('row').filter({ hasText: people.affiliate.name }).getByText('Paid', { exact: true }).waitFor();
+    const csv = await downloadCsv(admin);
+    expect(csv.filename).toMatch(/^payouts-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, ...rows] = csv.text.trim().split(/\r?\n/);
+    expect(header).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain(`,${people.affiliate.name},USD,8.00,1,paid,`);
+    expect(rows[0]).toMatch(/,WIRE-0042$/);
   });
 
   it('each role signs out and back in through the sign-in form and lands on its home page', async () => {

@@ -72,8 +72,10 @@ export type StackEnv = Partial<Record<keyof Env, string>>;
  * Reports do not share raw answers between requests: the flows read a report
  * right after each change, and a shared answer may be up to
  * ANALYTICS_RAW_CACHE_MS old (how old depends on the machine's speed).
+ * Outbound postbacks may call loopback: the affiliate's server in the flows
+ * is a receiver on 127.0.0.1.
  */
-export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0' };
+export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0', OUTBOUND_ALLOW_PRIVATE: 'true' };
 
 export async function startStack(env: StackEnv = {}): Promise<Stack> {
   const port = await freePort();
@@ -144,7 +146,30 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-/** Full-page screenshots at laptop and phone width, into the git-ignored artifacts folder. */
+/**
+ * What sticks out past the right edge: the page's scroll width and the
+ * outermost elements wider than the viewport (where the overflow starts).
+ */
+export async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewportWidth: number; culprits: string[] }> {
+  return (await page.evaluate(`(() => {
+    const viewportWidth = window.innerWidth;
+    const culprits = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const right = el.getBoundingClientRect().right;
+      const parent = el.parentElement;
+      if (right <= viewportWidth + 0.5 || !parent || parent.getBoundingClientRect().right > viewportWidth + 0.5) continue;
+      const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).slice(0, 4).join('.') : '';
+      culprits.push(el.tagName.toLowerCase() + cls + ' (right ' + Math.round(right) + 'px): ' + (el.textContent || '').trim().slice(0, 60));
+      if (culprits.length >= 5) break;
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, viewportWidth, culprits };
+  })()`)) as { scrollWidth: number; viewportWidth: number; culprits: string[] };
+}
+
+/**
+ * Full-page screenshots at laptop and phone width, into the git-ignored
+ * artifacts folder. At phone width the page must not scroll sideways.
+ */
 export async function screenshots(page: Page, name: string): Promise<string[]> {
   const original = page.viewportSize() ?? LAPTOP;
   const files: string[] = [];
@@ -154,6 +179,12 @@ export async function screenshots(page: Page, name: string): Promise<string[]> {
     const file = path.join(SCREENSHOT_DIR, `${name}-${suffix}.png`);
     await page.screenshot({ path: file, fullPage: true });
     files.push(file);
+    if (size === PHONE) {
+      const o = await horizontalOverflow(page);
+      if (o.scrollWidth > size.width) {
+        throw new Error(`${name}: the page is ${o.scrollWidth}px wide at phone width (${size.width}px) and scrolls sideways; see ${file}. Wider than the screen: ${o.culprits.join(' | ') || '(no single element)'}`);
+      }
+    }
   }
   await page.setViewportSize(original);
   return files;

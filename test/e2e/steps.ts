@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { eventually, PASSWORD } from './harness';
 
@@ -164,4 +165,39 @@ export async function approveConversion(page: Page, txnId: string, note = ''): P
   if (note) await dialog.getByLabel(/Note/).fill(note);
   await dialog.getByRole('button', { name: 'Approve' }).click();
   await dialog.waitFor({ state: 'detached' });
+}
+
+/** Advertiser on a campaign page: sends a test postback and returns the result panel's text once it is resolved. */
+export async function sendTestPostbackFromSetup(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: 'Postback setup' }).click();
+  await page.getByRole('button', { name: 'Send test postback' }).click();
+  const result = page.getByTestId('postback-result');
+  // Queued first; the panel follows the postback until the worker resolved it.
+  await result.getByText(/^(Attributed|Rejected|Status updated)$/).waitFor({ timeout: 30_000 });
+  return ((await result.textContent()) ?? '').trim();
+}
+
+/** Affiliate: saves an outbound postback URL (switched on) on the Postback page. */
+export async function saveOutboundPostback(page: Page, url: string): Promise<void> {
+  await page.getByRole('link', { name: 'Postback', exact: true }).first().click();
+  await expectHeading(page, 'Postback');
+  await page.getByRole('textbox', { name: 'URL' }).fill(url);
+  await page.getByRole('checkbox', { name: /Send postbacks/ }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Postback settings saved').waitFor();
+}
+
+/** Affiliate on the Postback page: the test call's result panel text. */
+export async function sendTestCall(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Send test call' }).click();
+  const result = page.getByTestId('delivery-result');
+  await result.waitFor();
+  return ((await result.textContent()) ?? '').trim();
+}
+
+/** Clicks a "Download CSV" button and returns the saved file's name and text. */
+export async function downloadCsv(page: Page): Promise<{ filename: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  const file = await download.path();
+  return { filename: download.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
 }

@@ -1,7 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /**
  * What happens outside the dashboard in the remaining flows: a visitor
- * clicking a tracking link and the advertiser's server sending a postback.
- * Plain HTTP, like the real actors.
+ * clicking a tracking link, the advertiser's server sending a postback, and
+ * the affiliate's server receiving one. Plain HTTP, like the real actors.
  */
 export interface ClickResult {
   status: number;
@@ -41,4 +44,27 @@ export async function sendPostback(template: string, values: { click_id: string;
     // Not JSON: keep the text for the assertion message.
   }
   return { status: res.status, body };
+}
+
+export interface ReceivedCall {
+  method: string;
+  /** Path and query as requested. */
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** The affiliate's postback endpoint: a loopback HTTP server that answers 200 and records each call. */
+export async function startPostbackReceiver(): Promise<{ baseUrl: string; calls: ReceivedCall[]; close(): Promise<void> }> {
+  const calls: ReceivedCall[] = [];
+  const server = http.createServer((req, res) => {
+    calls.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,9 +1,7 @@
 import { api } from './client';
-import type { Campaign, CampaignInput, CampaignStatus, OfferView, Paged, TrackingLink } from './types';
+import type { Campaign, CampaignInput, CampaignStatus, ListQuery, OfferView, Paged, TrackingLink } from './types';
 
-export interface CampaignListQuery {
-  page?: number;
-  limit?: number;
+export interface CampaignListQuery extends ListQuery {
   status?: CampaignStatus | '';
   q?: string;
 }
@@ -21,5 +19,5 @@ export const campaignsApi = {
     api.put<{ campaign: Campaign }>(`/api/campaigns/${id}/overrides/${affiliateId}`, body),
   removeOverride: (id: string, affiliateId: string) => api.del<{ campaign: Campaign }>(`/api/campaigns/${id}/overrides/${affiliateId}`),
   link: (id: string, signal?: AbortSignal) => api.get<{ link: TrackingLink }>(`/api/campaigns/${id}/link`, undefined, signal),
-  links: (q: { page?: number; limit?: number }, signal?: AbortSignal) => api.get<Paged<TrackingLink>>('/api/links', { ...q }, signal),
+  links: (q: ListQuery, signal?: AbortSignal) => api.get<Paged<TrackingLink>>('/api/links', { ...q }, signal),
 };

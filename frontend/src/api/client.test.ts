@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient, ApiError, csvHref, readCookie, withQuery } from './client';
+import { ApiClient, ApiError, attachmentName, csvHref, readCookie, withQuery } from './client';
 
 type Call = { url: string; init: RequestInit };
 
@@ -86,6 +86,44 @@ describe('api client', () => {
     off();
     await expect(client.get('/api/campaigns')).rejects.toBeInstanceOf(ApiError);
     expect(seen).toHaveLength(1);
+  });
+
+  it('tells the not-approved listeners about 403 affiliate_not_approved only', async () => {
+    let reply = json(403, { error: { code: 'affiliate_not_approved', message: 'Your affiliate account is suspended; an admin must approve it first' } });
+    const { fetch } = fakeFetch(() => reply);
+    const client = new ApiClient({ fetch });
+    const seen: string[] = [];
+    const unauthorized = vi.fn();
+    client.onUnauthorized(unauthorized);
+    const off = client.onNotApproved((e) => seen.push(e.message));
+    await expect(client.get('/api/links')).rejects.toMatchObject({ status: 403, code: 'affiliate_not_approved' });
+    expect(seen).toEqual(['Your affiliate account is suspended; an admin must approve it first']);
+    expect(unauthorized).not.toHaveBeenCalled();
+    reply = json(403, { error: { code: 'forbidden', message: 'No' } });
+    await expect(client.get('/api/links')).rejects.toMatchObject({ code: 'forbidden' });
+    expect(seen).toHaveLength(1);
+    off();
+    reply = json(403, { error: { code: 'affiliate_not_approved', message: 'again' } });
+    await expect(client.get('/api/links')).rejects.toBeInstanceOf(ApiError);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('downloads files with the same error handling as requests', async () => {
+    let reply = new Response('a,b\n1,2\n', { status: 200, headers: { 'content-type': 'text/csv', 'content-disposition': 'attachment; filename="overview-2026-11-25.csv"' } });
+    const { fetch, calls } = fakeFetch(() => reply);
+    const client = new ApiClient({ fetch });
+    const file = await client.download('/api/analytics/overview', { tz: 'UTC', format: 'csv' });
+    expect(calls[0]!.url).toBe('/api/analytics/overview?tz=UTC&format=csv');
+    expect(calls[0]!.init.credentials).toBe('same-origin');
+    expect(file.filename).toBe('overview-2026-11-25.csv');
+    expect(await file.blob.text()).toBe('a,b\n1,2\n');
+    const seen: string[] = [];
+    client.onUnauthorized((e) => seen.push(e.code));
+    reply = json(401, { error: { code: 'unauthenticated', message: 'Sign in first' } });
+    await expect(client.download('/api/payouts?format=csv')).rejects.toMatchObject({ status: 401, message: 'Sign in first' });
+    expect(seen).toEqual(['unauthenticated']);
+    expect(attachmentName('attachment; filename=plain.csv')).toBe('plain.csv');
+    expect(attachmentName(null)).toBeNull();
   });
 
   it('does not call the unauthorized listeners for other errors', async () => {

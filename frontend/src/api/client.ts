@@ -81,6 +81,7 @@ export class ApiClient {
   private readonly fetchFn: typeof fetch;
   private readonly cookies: () => string;
   private unauthorizedHandlers = new Set<(err: ApiError) => void>();
+  private notApprovedHandlers = new Set<(err: ApiError) => void>();
 
   constructor(opts: ApiClientOptions = {}) {
     this.baseUrl = opts.baseUrl ?? '';
@@ -94,9 +95,20 @@ export class ApiClient {
     return () => this.unauthorizedHandlers.delete(fn);
   }
 
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  /**
+   * Called on every 403 `affiliate_not_approved`: the affiliate was suspended
+   * (or otherwise un-approved) after the dashboard read its account, so the
+   * auth state re-reads it; returns an unsubscribe.
+   */
+  onNotApproved(fn: (err: ApiError) => void): () => void {
+    this.notApprovedHandlers.add(fn);
+    return () => this.notApprovedHandlers.delete(fn);
+  }
+
+  /** Sends a request; a failure (network or non-2xx) becomes an ApiError, told to the listeners above. */
+  private async send(method: string, path: string, opts: RequestOptions, accept: string): Promise<Response> {
     const upper = method.toUpperCase();
-    const headers: Record<string, string> = { Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: accept };
     let body: string | undefined;
     if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -119,21 +131,28 @@ export class ApiClient {
       if ((err as Error)?.name === 'AbortError') throw err;
       throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
     }
-    const text = await res.text();
-    let parsed: unknown = undefined;
-    if (text && (res.headers.get('content-type') ?? '').includes('json')) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-    }
     if (!res.ok) {
-      const err = toApiError(res.status, parsed);
+      const err = toApiError(res.status, await readJson(res));
       if (res.status === 401) for (const fn of this.unauthorizedHandlers) fn(err);
+      if (err.code === 'affiliate_not_approved') for (const fn of this.notApprovedHandlers) fn(err);
       throw err;
     }
-    return parsed as T;
+    return res;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, opts, 'application/json');
+    return (await readJson(res)) as T;
+  }
+
+  /**
+   * A file the API answers (a CSV export): the body and the server's file
+   * name. Errors are ApiErrors like any request's, so a JSON error is never
+   * saved as the file.
+   */
+  async download(path: string, query?: Query, signal?: AbortSignal): Promise<{ blob: Blob; filename: string | null }> {
+    const res = await this.send('GET', path, { query, signal }, 'text/csv, application/json;q=0.5');
+    return { blob: await res.blob(), filename: attachmentName(res.headers.get('content-disposition')) };
   }
 
   get = <T>(path: string, query?: Query, signal?: AbortSignal) => this.request<T>('GET', path, { query, signal });
@@ -141,6 +160,23 @@ export class ApiClient {
   put = <T>(path: string, body: unknown = {}) => this.request<T>('PUT', path, { body });
   patch = <T>(path: string, body: unknown = {}) => this.request<T>('PATCH', path, { body });
   del = <T>(path: string) => this.request<T>('DELETE', path);
+}
+
+/** The body as JSON when the server says it is JSON; otherwise (or unparsable) undefined. */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text || !(res.headers.get('content-type') ?? '').includes('json')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `attachment; filename="payouts-2026-11-25.csv"` → the file name. */
+export function attachmentName(disposition: string | null): string | null {
+  const m = /filename="([^"]+)"/i.exec(disposition ?? '') ?? /filename=([^;\s]+)/i.exec(disposition ?? '');
+  return m?.[1] ?? null;
 }
 
 function toApiError(status: number, body: unknown): ApiError {
@@ -159,7 +195,7 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, `http_${status}`, fallback[status] ?? `Request failed (${status})`);
 }
 
-/** An `<a href>` for a report as CSV: same path and filters with format=csv; the session cookie goes along. */
+/** The URL of a list or report as CSV: same path and filters with format=csv (downloaded with `api.download`). */
 export function csvHref(path: string, query: Query = {}): string {
   return withQuery(path, { ...query, format: 'csv' });
 }

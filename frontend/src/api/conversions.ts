@@ -1,14 +1,12 @@
 import { api } from './client';
-import type { Conversion, ConversionStatus, Paged, PostbackRecord, PostbackState } from './types';
+import type { Conversion, ConversionStatus, ListQuery, Paged, PostbackRecord, PostbackState } from './types';
 
-export interface ConversionQuery {
+export interface ConversionQuery extends ListQuery {
   campaignId?: string;
   affiliateId?: string;
   status?: ConversionStatus | '';
   from?: string;
   to?: string;
-  page?: number;
-  limit?: number;
 }
 
 export const conversionsApi = {
@@ -18,7 +16,7 @@ export const conversionsApi = {
 };
 
 export const postbacksApi = {
-  list: (q: { campaignId?: string; state?: PostbackState | ''; page?: number; limit?: number }, signal?: AbortSignal) =>
+  list: (q: ListQuery & { campaignId?: string; state?: PostbackState | '' }, signal?: AbortSignal) =>
     api.get<Paged<PostbackRecord>>('/api/postbacks', { ...q }, signal),
   get: (id: string, signal?: AbortSignal) => api.get<{ postback: PostbackRecord }>(`/api/track/postback/${id}`, undefined, signal),
   sendTest: (campaignId: string) => api.post<{ postbackId: string; clickId: string }>(`/api/campaigns/${campaignId}/test-postback`),

@@ -1,11 +1,9 @@
 import { api, csvHref } from './client';
-import type { Paged, Payout, PayoutLine, PayoutStatus } from './types';
+import type { ListQuery, Paged, Payout, PayoutLine, PayoutStatus } from './types';
 
-export interface PayoutQuery {
+export interface PayoutQuery extends ListQuery {
   status?: PayoutStatus | '';
   affiliateId?: string;
-  page?: number;
-  limit?: number;
 }
 
 /** The job-run record of a payout run (see the job runs page). */
@@ -18,8 +16,8 @@ export interface PayoutRun {
 
 export const payoutsApi = {
   list: (q: PayoutQuery, signal?: AbortSignal) => api.get<Paged<Payout>>('/api/payouts', { ...q }, signal),
-  csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId }),
-  get: (id: string, q: { page?: number; limit?: number }, signal?: AbortSignal) =>
+  csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId, sort: q.sort, order: q.order }),
+  get: (id: string, q: ListQuery, signal?: AbortSignal) =>
     api.get<{ payout: Payout; lines: Paged<PayoutLine> }>(`/api/payouts/${id}`, { ...q }, signal),
   approve: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/approve/${id}`, note ? { note } : {}),
   reject: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/${id}/reject`, note ? { note } : {}),

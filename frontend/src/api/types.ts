@@ -24,6 +24,14 @@ export interface AffiliateAccount extends User {
   statusHistory: StatusChange[];
 }
 
+/** Paging and order of a server-paged list; `sort` must be one the endpoint accepts (else 400). */
+export interface ListQuery {
+  page?: number;
+  limit?: number;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
 export interface Paged<T> {
   items: T[];
   total: number;
@@ -325,6 +333,8 @@ export interface PayoutLine {
   convertedAt: string;
 }
 
+export type JobRunStatus = 'running' | 'succeeded' | 'failed';
+
 export interface JobRun {
   id: string;
   job: string;
@@ -334,7 +344,7 @@ export interface JobRun {
   windowTo: string | null;
   startedAt: string;
   finishedAt: string | null;
-  status: 'running' | 'succeeded' | 'failed';
+  status: JobRunStatus;
   counts: Record<string, number>;
   details: Record<string, unknown>;
   error: string | null;

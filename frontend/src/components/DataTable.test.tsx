@@ -83,6 +83,32 @@ describe('DataTable', () => {
     expect(onPage.mock.calls).toEqual([[3], [1]]);
   });
 
+  it('with server paging, leaves the rows in the server’s order and asks the server to sort by the columns it can', async () => {
+    const user = userEvent.setup();
+    const onSort = vi.fn();
+    const serverColumns: Column<Row>[] = [
+      { id: 'name', header: 'Name', cell: (r) => r.name, sortValue: (r) => r.name, sortKey: 'name' },
+      // Sortable on the client only: with server paging, sorting one page would misorder the list.
+      { id: 'clicks', header: 'Clicks', cell: (r) => String(r.clicks ?? '—'), sortValue: (r) => r.clicks },
+    ];
+    const server = { page: 1, pages: 3, total: 6, limit: 2, onPage: vi.fn(), onSort };
+    const { rerender } = render(<DataTable caption="Fruits" columns={serverColumns} rows={rows.slice(0, 2)} rowKey={(r) => r.id} server={{ ...server, sort: { key: 'name', dir: 'desc' } }} />);
+    expect(bodyNames()).toEqual(['banana', 'Apple']);
+    expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.queryByRole('button', { name: /Clicks/ })).toBeNull();
+    expect(screen.getByRole('columnheader', { name: /Clicks/ })).not.toHaveAttribute('aria-sort');
+
+    await user.click(screen.getByRole('button', { name: /Name/ }));
+    expect(onSort).toHaveBeenLastCalledWith({ key: 'name', dir: 'asc' });
+    // The table shows what the server answered, not a local re-sort.
+    expect(bodyNames()).toEqual(['banana', 'Apple']);
+    rerender(<DataTable caption="Fruits" columns={serverColumns} rows={[rows[1]!, rows[0]!]} rowKey={(r) => r.id} server={{ ...server, sort: { key: 'name', dir: 'asc' } }} />);
+    expect(bodyNames()).toEqual(['Apple', 'banana']);
+    expect(screen.getByRole('columnheader', { name: /Name/ })).toHaveAttribute('aria-sort', 'ascending');
+    await user.click(screen.getByRole('button', { name: /Name/ }));
+    expect(onSort).toHaveBeenLastCalledWith({ key: 'name', dir: 'desc' });
+  });
+
   it('shows the empty state instead of an empty table', () => {
     render(<DataTable caption="Fruits" columns={columns} rows={[]} rowKey={(r) => r.id} empty={<p>No fruit yet</p>} />);
     expect(screen.getByText('No fruit yet')).toBeInTheDocument();

@@ -6,8 +6,10 @@ export interface Column<T> {
   id: string;
   header: ReactNode;
   cell: (row: T) => ReactNode;
-  /** Makes the column sortable. */
+  /** Makes the column sortable on the client (tables without server paging). */
   sortValue?: (row: T) => string | number | boolean | null | undefined;
+  /** The API's `sort` field for this column: with server paging only these columns sort, on the server. */
+  sortKey?: string;
   align?: 'left' | 'right';
   /** Hidden below the `sm` breakpoint to keep phone tables readable. */
   hideOnMobile?: boolean;
@@ -16,12 +18,22 @@ export interface Column<T> {
 
 export type SortDir = 'asc' | 'desc';
 
+/** A sort the API applies before paging (`sort` / `order` query parameters). */
+export interface ServerSort {
+  key: string;
+  dir: SortDir;
+}
+
 export interface ServerPaging {
   page: number;
   pages: number;
   total: number;
   limit: number;
   onPage(page: number): void;
+  /** The order the rows came in; columns with this `sortKey` show it. */
+  sort?: ServerSort | null;
+  /** Asks the server for another order (columns with a `sortKey`). */
+  onSort?(sort: ServerSort): void;
 }
 
 interface Props<T> {
@@ -31,7 +43,7 @@ interface Props<T> {
   caption: string;
   /** Client-side paging size (ignored with `server`). */
   pageSize?: number;
-  /** The API pages the rows: show its page controls; sorting applies to the rows on this page. */
+  /** The API pages (and sorts) the rows: its page controls; only columns with a `sortKey` sort, on the server. */
   server?: ServerPaging;
   initialSort?: { id: string; dir: SortDir };
   empty?: ReactNode;
@@ -63,18 +75,29 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
   const [sort, setSort] = useState<{ id: string; dir: SortDir } | null>(initialSort ?? null);
   const [clientPage, setClientPage] = useState(1);
 
+  const serverPaged = server !== undefined;
   const sorted = useMemo(() => {
-    if (!sort) return rows;
+    // Sorting one page of a server-paged list would misorder the whole list: the server sorts.
+    if (serverPaged || !sort) return rows;
     const col = columns.find((c) => c.id === sort.id);
     return col?.sortValue ? sortRows(rows, col.sortValue, sort.dir) : rows;
-  }, [rows, sort, columns]);
+  }, [rows, sort, columns, serverPaged]);
 
   const clientPages = Math.max(1, Math.ceil(sorted.length / pageSize));
   const page = Math.min(clientPage, clientPages);
   const visible = server ? sorted : sorted.slice((page - 1) * pageSize, page * pageSize);
 
-  const toggle = (id: string) => {
-    setSort((s) => (s?.id === id ? { id, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { id, dir: 'asc' }));
+  const sortable = (c: Column<T>) => (server ? Boolean(c.sortKey && server.onSort) : Boolean(c.sortValue));
+  const serverSort = server?.sort ?? null;
+  const active = server ? (serverSort ? { id: columns.find((c) => c.sortKey === serverSort.key)?.id, dir: serverSort.dir } : null) : sort;
+
+  const toggle = (c: Column<T>) => {
+    if (server) {
+      if (!c.sortKey || !server.onSort) return;
+      server.onSort({ key: c.sortKey, dir: serverSort?.key === c.sortKey && serverSort.dir === 'asc' ? 'desc' : 'asc' });
+      return;
+    }
+    setSort((s) => (s?.id === c.id ? { id: c.id, dir: s.dir === 'asc' ? 'desc' : 'asc' } : { id: c.id, dir: 'asc' }));
     setClientPage(1);
   };
 
@@ -91,23 +114,23 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
           <thead className="bg-slate-50">
             <tr>
               {columns.map((c) => {
-                const active = sort?.id === c.id;
+                const isActive = active?.id === c.id;
                 return (
                   <th
                     key={c.id}
                     scope="col"
-                    aria-sort={active && sort ? (sort.dir === 'asc' ? 'ascending' : 'descending') : c.sortValue ? 'none' : undefined}
+                    aria-sort={isActive && active ? (active.dir === 'asc' ? 'ascending' : 'descending') : sortable(c) ? 'none' : undefined}
                     className={`px-3 py-2.5 text-xs font-semibold tracking-wide sm:px-4 text-slate-600 uppercase ${align(c)} ${hide(c)}`}
                   >
-                    {c.sortValue ? (
+                    {sortable(c) ? (
                       <button
                         type="button"
-                        onClick={() => toggle(c.id)}
+                        onClick={() => toggle(c)}
                         className={`inline-flex items-center gap-1 rounded uppercase hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600 ${c.align === 'right' ? 'flex-row-reverse' : ''}`}
                       >
                         {c.header}
-                        <span aria-hidden="true" className={active ? 'text-indigo-600' : 'text-slate-500'}>
-                          {active && sort ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+                        <span aria-hidden="true" className={isActive ? 'text-indigo-600' : 'text-slate-500'}>
+                          {isActive && active ? (active.dir === 'asc' ? '▲' : '▼') : '↕'}
                         </span>
                       </button>
                     ) : (

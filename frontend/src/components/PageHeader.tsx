@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
 
-export function PageHeader({ title, description, actions, meta }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; meta?: ReactNode }) {
+/** A page's heading; it also names the browser tab ("<title> · Offerly"). */
+export function PageHeader({ title, description, actions, meta }: { title: string; description?: ReactNode; actions?: ReactNode; meta?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <header className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">

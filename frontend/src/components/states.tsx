@@ -25,7 +25,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
 }
 
 /** What went wrong, in the API's words; a 404 from a missing endpoint says the feature is unavailable. */
-export function ErrorState({ error, onRetry, title }: { error: ApiError; onRetry?: () => void; title?: string }) {
+export function ErrorState({ error, onRetry, title, retryLabel = 'Try again' }: { error: ApiError; onRetry?: () => void; title?: string; retryLabel?: string }) {
   const heading = title ?? (error.status === 404 ? 'Not available' : error.status === 403 ? 'Not allowed' : 'Could not load this');
   // The API answers unknown routes with "No route for …": this server does not offer the feature.
   const message = error.code === 'not_found' && error.message.startsWith('No route for') ? 'This server does not provide this yet.' : error.message;
@@ -38,7 +38,7 @@ export function ErrorState({ error, onRetry, title }: { error: ApiError; onRetry
       <p className="max-w-md text-sm text-slate-600">{message}</p>
       {onRetry && error.status !== 403 && (
         <Button variant="secondary" size="sm" onClick={onRetry} className="mt-2">
-          Try again
+          {retryLabel}
         </Button>
       )}
     </div>

@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { authApi, type RegisterInput } from '../api/auth';
 import { api, ApiError } from '../api/client';
 import type { User } from '../api/types';
@@ -44,6 +44,24 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     () =>
       api.onUnauthorized(() => {
         setState((s) => (s.status === 'signedIn' ? { status: 'signedOut', reason: 'expired' } : s));
+      }),
+    [],
+  );
+
+  // An affiliate suspended (or rejected) while signed in gets 403 affiliate_not_approved
+  // from every page: re-read the account so the account-status page replaces them.
+  // A failed re-read changes nothing (a 401 signs out above; other errors stay in the page).
+  const recheck = useRef<Promise<void> | null>(null);
+  useEffect(
+    () =>
+      api.onNotApproved(() => {
+        recheck.current ??= authApi
+          .me()
+          .then(({ user }) => setState((s) => (s.status === 'signedIn' ? { status: 'signedIn', user } : s)))
+          .catch(() => {})
+          .finally(() => {
+            recheck.current = null;
+          });
       }),
     [],
   );

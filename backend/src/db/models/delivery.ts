@@ -33,7 +33,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
   },
   { versionKey: false, collection: 'postback_deliveries' },
 );
-deliverySchema.index({ affiliateId: 1, at: -1 });
+deliverySchema.index({ affiliateId: 1, at: -1, _id: -1 });
 deliverySchema.index({ conversionId: 1 });
 
 export const deliveryModel = (conn: Connection) => conn.model<DeliveryDoc>('Delivery', deliverySchema);

@@ -84,7 +84,8 @@ const lineSchema = new Schema<PayoutLineDoc>(
   },
   { versionKey: false, collection: 'payout_lines' },
 );
-lineSchema.index({ payoutId: 1 });
+// A payout's lines in convertedAt order, _id as tiebreak (also serves lookups by payoutId).
+lineSchema.index({ payoutId: 1, convertedAt: 1, _id: 1 });
 
 export const payoutModel = (conn: Connection) => conn.model<PayoutDoc>('Payout', payoutSchema);
 export const payoutLineModel = (conn: Connection) => conn.model<PayoutLineDoc>('PayoutLine', lineSchema);

@@ -40,8 +40,10 @@ const postbackSchema = new Schema<PostbackDoc>(
   },
   { versionKey: false, collection: 'postbacks' },
 );
-postbackSchema.index({ advertiserId: 1, receivedAt: -1 });
-postbackSchema.index({ campaignId: 1, receivedAt: -1 });
+// The postbacks list: by advertiser, campaign or none, in receivedAt order with _id as tiebreak.
+postbackSchema.index({ advertiserId: 1, receivedAt: -1, _id: -1 });
+postbackSchema.index({ campaignId: 1, receivedAt: -1, _id: -1 });
+postbackSchema.index({ receivedAt: -1, _id: -1 });
 
 export const postbackModel = (conn: Connection) => conn.model<PostbackDoc>('Postback', postbackSchema);
 export type PostbackModel = ReturnType<typeof postbackModel>;

@@ -6,10 +6,15 @@ import { REVIEW_ACTIONS } from '../../domain/account-rules';
 import { ROLES } from '../../domain/permissions';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
 
-const affiliateListQuery = z.object({ ...pageQuery, status: z.enum(USER_STATUSES).optional() }).strict();
-const userListQuery = z.object({ ...pageQuery, role: z.enum(ROLES).optional(), status: z.enum(USER_STATUSES).optional() }).strict();
+const userSort = listSort({
+  fields: { createdAt: 'createdAt', name: 'name', email: 'email', company: 'company', role: 'role', status: 'status' },
+  default: { sort: 'createdAt', order: 'desc' },
+});
+const affiliateListQuery = z.object({ ...pageQuery, ...sortParams(userSort), status: z.enum(USER_STATUSES).optional() }).strict();
+const userListQuery = z.object({ ...pageQuery, ...sortParams(userSort), role: z.enum(ROLES).optional(), status: z.enum(USER_STATUSES).optional() }).strict();
 const reviewBody = z.object({ note: z.string().trim().max(500).default('') }).strict();
 
 export function adminRoutes(ctx: AppContext): RouteSpec[] {
@@ -26,7 +31,7 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(affiliateListQuery, req.query, 'query');
       const filter: Record<string, unknown> = { role: 'affiliate', ...(q.status ? { status: q.status } : {}) };
       const [items, total] = await Promise.all([
-        ctx.models.User.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.User.find(filter).sort(mongoSort(userSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.User.countDocuments(filter),
       ]);
       res.json(paged(items.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), total, q.page, q.limit));
@@ -36,7 +41,7 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(userListQuery, req.query, 'query');
       const filter: Record<string, unknown> = { ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}) };
       const [items, total] = await Promise.all([
-        ctx.models.User.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.User.find(filter).sort(mongoSort(userSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.User.countDocuments(filter),
       ]);
       res.json(paged(items.map(publicUser), total, q.page, q.limit));

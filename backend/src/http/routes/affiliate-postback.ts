@@ -6,7 +6,12 @@ import { getPostbackSettings, postbackSettingsSchema, putPostbackSettings, setti
 import { deliverTest, deliveryView } from '../../outbound/deliver';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { paged, pageQuery, route, type RouteSpec } from './types';
+
+// Indexed as { affiliateId, at, _id }.
+const deliverySort = listSort({ fields: { at: 'at' }, default: { sort: 'at', order: 'desc' } });
+const deliveriesQuery = z.object({ ...pageQuery, ...sortParams(deliverySort) }).strict();
 
 export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
   return [
@@ -27,10 +32,10 @@ export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('get', '/api/affiliate/deliveries', 'affiliate.deliveries', 'Log of outbound postback calls, newest first', async (req, res) => {
-      const q = parse(z.object(pageQuery).strict(), req.query, 'query');
+      const q = parse(deliveriesQuery, req.query, 'query');
       const filter = { affiliateId: principalOf(req).id };
       const [items, total] = await Promise.all([
-        ctx.models.Delivery.find(filter).sort({ at: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Delivery.find(filter).sort(mongoSort(deliverySort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Delivery.countDocuments(filter),
       ]);
       res.json(paged(items.map((d) => deliveryView(d as DeliveryDoc)), total, q.page, q.limit));

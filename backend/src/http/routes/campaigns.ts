@@ -7,11 +7,20 @@ import { ApiError } from '../../domain/errors';
 import { getOrCreateLink, linkView } from '../../links/links';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+
+const campaignSort = listSort({
+  fields: { createdAt: 'createdAt', name: 'name', status: 'status', payoutModel: 'payoutModel', attributionWindowDays: 'attributionWindowDays' },
+  default: { sort: 'createdAt', order: 'desc' },
+});
+const linkSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
+const linksQuery = z.object({ ...pageQuery, ...sortParams(linkSort) }).strict();
 
 const listQuery = z
   .object({
     ...pageQuery,
+    ...sortParams(campaignSort),
     status: z.enum(CAMPAIGN_STATUSES).optional(),
     advertiserId: z.string().regex(/^[0-9a-f]{24}$/).optional(),
     q: z.string().trim().max(100).optional(),
@@ -44,7 +53,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
       } else if (q.status) filter.status = q.status;
       if (q.q) filter.name = { $regex: escapeRegex(q.q), $options: 'i' };
       const [items, total] = await Promise.all([
-        ctx.models.Campaign.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Campaign.find(filter).sort(mongoSort(campaignSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Campaign.countDocuments(filter),
       ]);
       res.json(paged(items.map((c) => campaignView(ctx, c as CampaignDoc, p)), total, q.page, q.limit));
@@ -113,11 +122,11 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('get', '/api/links', 'links.list', 'The affiliate’s tracking links', async (req, res) => {
-      const q = parse(z.object(pageQuery).strict(), req.query, 'query');
+      const q = parse(linksQuery, req.query, 'query');
       const p = principalOf(req);
       const filter = { affiliateId: p.id };
       const [items, total] = await Promise.all([
-        ctx.models.Link.find(filter).sort({ createdAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Link.find(filter).sort(mongoSort(linkSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Link.countDocuments(filter),
       ]);
       const campaigns = await ctx.models.Campaign.find({ _id: { $in: items.map((l) => l.campaignId) } }, { name: 1, status: 1 }).lean();

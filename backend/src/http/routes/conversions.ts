@@ -7,13 +7,17 @@ import { CONVERSION_STATUSES } from '../../domain/attribution';
 import { notFound } from '../../domain/errors';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
 
 const hexId = idParam.shape.id;
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));
+/** Conversions grow with traffic: only convertedAt, indexed after each filter the list takes (advertiser, affiliate, campaign, none). */
+const conversionSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'desc' } });
 const listQuery = z
   .object({
     ...pageQuery,
+    ...sortParams(conversionSort),
     campaignId: hexId.optional(),
     affiliateId: hexId.optional(),
     status: z.enum(CONVERSION_STATUSES).optional(),
@@ -55,7 +59,7 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       if (q.affiliateId && p.role !== 'affiliate') filter.affiliateId = q.affiliateId;
       if (q.from || q.to) filter.convertedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
       const [items, total] = await Promise.all([
-        ctx.models.Conversion.find(filter).sort({ convertedAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Conversion.find(filter).sort(mongoSort(conversionSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Conversion.countDocuments(filter),
       ]);
       const names = await campaignNames(ctx, items.map((c) => c.campaignId));

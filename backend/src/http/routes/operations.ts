@@ -5,10 +5,14 @@ import { DAY_MS } from '../../domain/time-buckets';
 import { jobRunView } from '../../job-runs/run-job';
 import { reconcile } from '../../reconcile/reconcile';
 import { parse } from '../middleware/validate';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { paged, pageQuery, route, type RouteSpec } from './types';
 
+/** Job runs are pruned after JOB_RUN_RETENTION_DAYS, so any of these sorts reads a bounded collection. */
+const jobRunSort = listSort({ fields: { startedAt: 'startedAt', job: 'job', status: 'status' }, default: { sort: 'startedAt', order: 'desc' } });
+
 const jobRunsQuery = z
-  .object({ ...pageQuery, job: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(), status: z.enum(['running', 'succeeded', 'failed']).optional() })
+  .object({ ...pageQuery, ...sortParams(jobRunSort), job: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(), status: z.enum(['running', 'succeeded', 'failed']).optional() })
   .strict();
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
@@ -25,7 +29,7 @@ export function operationsRoutes(ctx: AppContext): RouteSpec[] {
       if (q.job) filter.job = q.job;
       if (q.status) filter.status = q.status;
       const [items, total] = await Promise.all([
-        ctx.models.JobRun.find(filter).sort({ startedAt: -1, _id: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.JobRun.find(filter).sort(mongoSort(jobRunSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.JobRun.countDocuments(filter),
       ]);
       res.json(paged(items.map(jobRunView), total, q.page, q.limit));

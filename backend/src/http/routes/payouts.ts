@@ -11,20 +11,26 @@ import { transitionPayout } from '../../payouts/transitions';
 import { payoutsCsv, payoutViews } from '../../payouts/views';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
 
 const VISIBLE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected'] as const;
 const CSV_MAX_ROWS = 50_000;
 
+/** At most one payout per affiliate and currency per run: a small collection, sorted in memory. */
+const payoutSort = listSort({ fields: { createdAt: 'createdAt', amountCents: 'amountCents', conversionCount: 'conversionCount' }, default: { sort: 'createdAt', order: 'desc' } });
+/** A payout's lines can be many (one per conversion): only convertedAt, indexed as { payoutId, convertedAt, _id }. */
+const lineSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'asc' } });
 const listQuery = z
   .object({
     ...pageQuery,
+    ...sortParams(payoutSort),
     status: z.enum(VISIBLE_STATUSES).optional(),
     affiliateId: idParam.shape.id.optional(),
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
-const linesQuery = z.object(pageQuery).strict();
+const linesQuery = z.object({ ...pageQuery, ...sortParams(lineSort) }).strict();
 const reviewBody = z.object({ note: z.string().trim().max(500).default(''), reference: z.string().trim().max(200).optional() }).strict();
 
 export function payoutRoutes(ctx: AppContext): RouteSpec[] {
@@ -48,11 +54,11 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
         filter.affiliateId = p.id;
       } else if (q.affiliateId) filter.affiliateId = q.affiliateId;
       if (q.format === 'csv') {
-        const all = (await ctx.models.Payout.find(filter).sort({ createdAt: -1, _id: -1 }).limit(CSV_MAX_ROWS).lean()) as PayoutDoc[];
+        const all = (await ctx.models.Payout.find(filter).sort(mongoSort(payoutSort, q)).limit(CSV_MAX_ROWS).lean()) as PayoutDoc[];
         return sendCsv(res, `payouts-${new Date().toISOString().slice(0, 10)}.csv`, payoutsCsv(await payoutViews(ctx, all)));
       }
       const [items, total] = await Promise.all([
-        ctx.models.Payout.find(filter).sort({ createdAt: -1, _id: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean() as Promise<PayoutDoc[]>,
+        ctx.models.Payout.find(filter).sort(mongoSort(payoutSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean() as Promise<PayoutDoc[]>,
         ctx.models.Payout.countDocuments(filter),
       ]);
       res.json(paged(await payoutViews(ctx, items), total, q.page, q.limit));
@@ -72,7 +78,7 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
       if (!p || p.status === 'building' || !canSeeAffiliateRecord(principalOf(req), p.affiliateId)) throw notFound('Payout');
       const filter = { payoutId: id };
       const [lines, total] = await Promise.all([
-        ctx.models.PayoutLine.find(filter).sort({ convertedAt: 1, _id: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.PayoutLine.find(filter).sort(mongoSort(lineSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.PayoutLine.countDocuments(filter),
       ]);
       const camps = await ctx.models.Campaign.find({ _id: { $in: [...new Set(lines.map((l) => l.campaignId))] } }, { name: 1 }).lean();

@@ -9,11 +9,14 @@ import { ApiError, notFound } from '../../domain/errors';
 import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
 import { parse, zodDetails } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
 
 const hexId = idParam.shape.id;
+/** Every inbound postback is kept: only receivedAt, indexed after each filter (advertiser, campaign, none). */
+const postbackSort = listSort({ fields: { receivedAt: 'receivedAt' }, default: { sort: 'receivedAt', order: 'desc' } });
 const listQuery = z
-  .object({ ...pageQuery, campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
+  .object({ ...pageQuery, ...sortParams(postbackSort), campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
   .strict();
 
 export function postbackRoutes(ctx: AppContext): RouteSpec[] {
@@ -59,7 +62,7 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
       if (q.campaignId) filter.campaignId = q.campaignId;
       if (q.state) filter.state = q.state;
       const [items, total] = await Promise.all([
-        ctx.models.Postback.find(filter).sort({ receivedAt: -1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+        ctx.models.Postback.find(filter).sort(mongoSort(postbackSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Postback.countDocuments(filter),
       ]);
       res.json(paged(items.map((pb) => postbackView(pb as PostbackDoc)), total, q.page, q.limit));

@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import { useAuth, useUser } from '../../context/AuthContext';
 import { useSocket } from '../../context/SocketContext';
@@ -73,6 +73,16 @@ export function AppShell({ children }: { children: ReactNode }) {
   const location = useLocation();
   useEffect(() => setMenuOpen(false), [location.pathname]);
 
+  // After moving to another page, focus goes to its content (as a page load would
+  // start there), so keyboard and screen-reader users are not left on the old link.
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(location.pathname);
+  useEffect(() => {
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
+    main.current?.focus();
+  }, [location.pathname]);
+
   return (
     <div className="min-h-screen bg-slate-50 lg:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow">
@@ -116,7 +126,7 @@ export function AppShell({ children }: { children: ReactNode }) {
             </nav>
           )}
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none sm:px-6 lg:px-8">
+        <main id="main" ref={main} tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none sm:px-6 lg:px-8">
           {children}
         </main>
       </div>

@@ -11,6 +11,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatDateTime } from '../../lib/format';
 
 type Filter = UserStatus | 'all';
@@ -27,8 +28,9 @@ const LABEL: Record<ReviewAction, string> = { approve: 'Approve', reject: 'Rejec
 /** The affiliate approval queue (pending first) and every affiliate's status. */
 export function AffiliatesPage() {
   const [status, setStatus] = useState<Filter>('pending');
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => adminApi.affiliates({ status: status === 'all' ? '' : status, page, limit: 25 }, signal), [status, page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const state = useApi((signal) => adminApi.affiliates({ status: status === 'all' ? '' : status, ...query, limit: 25 }, signal), [status, query.page, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -61,11 +63,11 @@ export function AffiliatesPage() {
           <span className="block text-xs text-slate-600">{a.email}</span>
         </span>
       ),
-      sortValue: (a) => a.name,
+      sortKey: 'name',
     },
-    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, sortValue: (a) => a.company, hideOnMobile: true },
-    { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} />, sortValue: (a) => a.status },
-    { id: 'registered', header: 'Registered', cell: (a) => formatDate(a.createdAt), sortValue: (a) => a.createdAt, hideOnMobile: true },
+    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, sortKey: 'company', hideOnMobile: true },
+    { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} />, sortKey: 'status' },
+    { id: 'registered', header: 'Registered', cell: (a) => formatDate(a.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     {
       id: 'last',
       header: 'Last review',
@@ -131,7 +133,7 @@ export function AffiliatesPage() {
               rowKey={(a) => a.id}
               rowLabel="affiliates"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
               empty={<EmptyState title={status === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
             />
           )}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { adminApi, QUEUE_BOARD_URL } from '../../api/admin';
-import type { JobRun, QueueSummary, Role, User } from '../../api/types';
+import type { JobRun, JobRunStatus, QueueSummary, Role, User } from '../../api/types';
 import { buttonClass, Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -11,6 +11,7 @@ import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 
 function duration(run: JobRun): string {
@@ -28,13 +29,15 @@ function jobCounts(run: JobRun): string {
 export function JobRunsPage() {
   const [jobInput, setJobInput] = useState('');
   const job = useDebounced(jobInput.trim(), 300);
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, page, limit: 50 }, signal), [job, page]);
+  const [status, setStatus] = useState<JobRunStatus | 'all'>('all');
+  const table = useServerTable({ key: 'startedAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, status: status === 'all' ? '' : status, ...query, limit: 50 }, signal), [job, status, query.page, query.sort, query.order]);
   const columns: Column<JobRun>[] = [
-    { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span>, sortValue: (r) => r.job },
-    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} />, sortValue: (r) => r.status },
-    { id: 'trigger', header: 'Trigger', cell: (r) => humanize(r.trigger), sortValue: (r) => r.trigger, hideOnMobile: true },
-    { id: 'started', header: 'Started', cell: (r) => formatDateTime(r.startedAt), sortValue: (r) => r.startedAt },
+    { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span>, sortKey: 'job' },
+    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} />, sortKey: 'status' },
+    { id: 'trigger', header: 'Trigger', cell: (r) => humanize(r.trigger), hideOnMobile: true },
+    { id: 'started', header: 'Started', cell: (r) => formatDateTime(r.startedAt), sortKey: 'startedAt' },
     { id: 'duration', header: 'Duration', align: 'right', cell: duration, hideOnMobile: true },
     { id: 'window', header: 'Window', cell: (r) => (r.windowFrom ? `${formatDateTime(r.windowFrom)} → ${formatDateTime(r.windowTo)}` : '—'), hideOnMobile: true },
     {
@@ -77,6 +80,25 @@ export function JobRunsPage() {
               ))}
             </datalist>
           </div>
+          <div>
+            <span className="block text-xs font-medium text-slate-700">Status</span>
+            <div className="mt-1">
+              <Segmented
+                label="Job run status"
+                value={status}
+                onChange={(s) => {
+                  setStatus(s);
+                  setPage(1);
+                }}
+                options={[
+                  { id: 'all', label: 'All' },
+                  { id: 'running', label: 'Running' },
+                  { id: 'succeeded', label: 'Succeeded' },
+                  { id: 'failed', label: 'Failed' },
+                ]}
+              />
+            </div>
+          </div>
           <Button variant="secondary" size="sm" onClick={state.reload}>
             Refresh
           </Button>
@@ -90,8 +112,14 @@ export function JobRunsPage() {
               rowKey={(r) => r.id}
               rowLabel="runs"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
-              empty={<EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>}
+              server={table.paging(data)}
+              empty={
+                job || status !== 'all' ? (
+                  <EmptyState title="No job runs match">Try another job or status.</EmptyState>
+                ) : (
+                  <EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>
+                )
+              }
             />
           )}
         </Async>
@@ -137,15 +165,16 @@ export function QueuesPage() {
 
 export function UsersPage() {
   const [role, setRole] = useState<Role | 'all'>('all');
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, page, limit: 50 }, signal), [role, page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, ...query, limit: 50 }, signal), [role, query.page, query.sort, query.order]);
   const columns: Column<User>[] = [
-    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span>, sortValue: (u) => u.name },
-    { id: 'email', header: 'Email', cell: (u) => u.email, sortValue: (u) => u.email },
-    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} />, sortValue: (u) => u.role },
-    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, sortValue: (u) => u.status },
-    { id: 'company', header: 'Company', cell: (u) => u.company || '—', sortValue: (u) => u.company, hideOnMobile: true },
-    { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortValue: (u) => u.createdAt, hideOnMobile: true },
+    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span>, sortKey: 'name' },
+    { id: 'email', header: 'Email', cell: (u) => u.email, sortKey: 'email' },
+    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} />, sortKey: 'role' },
+    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, sortKey: 'status' },
+    { id: 'company', header: 'Company', cell: (u) => u.company || '—', sortKey: 'company', hideOnMobile: true },
+    { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     { id: 'id', header: 'Id', cell: (u) => <span className="font-mono text-xs">{u.id}</span>, hideOnMobile: true },
   ];
   return (
@@ -177,7 +206,7 @@ export function UsersPage() {
               rowKey={(u) => u.id}
               rowLabel="users"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
             />
           )}
         </Async>

@@ -42,7 +42,7 @@ export function OverviewPage() {
       <div className="space-y-6">
         <LiveSection scope="platform" id="all" title="Live — whole platform" />
         <Card>
-          <CardHeader title="Performance" actions={<CsvLink href={reportsApi.overviewCsv(range.query)} filename="overview.csv" />} />
+          <CardHeader title="Performance" actions={<CsvLink url={reportsApi.overviewCsv(range.query)} filename="overview.csv" />} />
           <CardBody className="space-y-6">
             <DateRangePicker value={range.value} onChange={range.setValue} />
             <Async state={state} loadingLabel="Loading statistics…">
@@ -77,7 +77,7 @@ export function OverviewPage() {
                       />
                     </div>
                   )}
-                  <div className="grid gap-6 2xl:grid-cols-2">
+                  <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
                     <div>
                       <h3 className="mb-2 text-sm font-semibold text-slate-900">Top campaigns</h3>
                       <div className="overflow-hidden rounded-lg border border-slate-200">

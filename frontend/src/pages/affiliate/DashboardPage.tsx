@@ -35,7 +35,7 @@ export function AffiliateDashboardPage() {
       <div className="space-y-6">
         <LiveSection scope="affiliate" id={user.id} title="Live today" audience="affiliate" />
         <Card>
-          <CardHeader title="Performance" actions={<CsvLink href={reportsApi.affiliateCsv(range.query)} filename="affiliate-stats.csv" />} />
+          <CardHeader title="Performance" actions={<CsvLink url={reportsApi.affiliateCsv(range.query)} filename="affiliate-stats.csv" />} />
           <CardBody className="space-y-6">
             <DateRangePicker value={range.value} onChange={range.setValue} />
             <Async state={state} loadingLabel="Loading statistics…">

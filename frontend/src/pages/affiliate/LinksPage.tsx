@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
 import type { TrackingLink } from '../../api/types';
@@ -10,11 +9,13 @@ import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate } from '../../lib/format';
 
 export function LinksPage() {
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => campaignsApi.links({ page, limit: 25 }, signal), [page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { query } = table;
+  const state = useApi((signal) => campaignsApi.links({ ...query, limit: 25 }, signal), [query.page, query.sort, query.order]);
   const columns: Column<TrackingLink>[] = [
     {
       id: 'campaign',
@@ -24,11 +25,10 @@ export function LinksPage() {
           {l.campaignName ?? l.campaignId}
         </Link>
       ),
-      sortValue: (l) => l.campaignName ?? '',
     },
-    { id: 'status', header: 'Campaign status', cell: (l) => (l.campaignStatus ? <StatusBadge status={l.campaignStatus} /> : '—'), sortValue: (l) => l.campaignStatus ?? '', hideOnMobile: true },
+    { id: 'status', header: 'Campaign status', cell: (l) => (l.campaignStatus ? <StatusBadge status={l.campaignStatus} /> : '—'), hideOnMobile: true },
     { id: 'url', header: 'Link', cell: (l) => <span className="font-mono text-xs">{l.url}</span> },
-    { id: 'created', header: 'Created', cell: (l) => formatDate(l.createdAt), sortValue: (l) => l.createdAt, hideOnMobile: true },
+    { id: 'created', header: 'Created', cell: (l) => formatDate(l.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     { id: 'copy', header: <span className="sr-only">Copy</span>, align: 'right', cell: (l) => <CopyButton text={l.url} what={`link for ${l.campaignName ?? l.campaignId}`} /> },
   ];
   return (
@@ -44,7 +44,7 @@ export function LinksPage() {
               rowKey={(l) => l.id}
               rowLabel="links"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
               empty={<EmptyState title="No links yet" action={<LinkButton to="/offers">Browse offers</LinkButton>}>Open an offer to get your tracking link.</EmptyState>}
             />
           )}

@@ -23,7 +23,7 @@ export function OfferPage() {
       {({ campaign }) => (
         <>
           <PageHeader title={campaign.name} meta={<><StatusBadge status={campaign.status} /> <span>{campaign.payoutModel}</span></>} description={campaign.description || undefined} />
-          <div className="grid gap-6 lg:grid-cols-3">
+          <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
             <div className="space-y-6 lg:col-span-2">
               <Card>
                 <CardHeader title="Your tracking link" description="Send visitors to this link; each click is counted and redirected to the advertiser." />
@@ -106,7 +106,7 @@ function SubIdBuilder({ link, offer }: { link: TrackingLink; offer: OfferView })
     <Card>
       <CardHeader title="Sub-ID builder" description="Tag your traffic (source, ad set, creative…) to see it broken down in your stats." />
       <CardBody className="space-y-4">
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {SUB_KEYS.map((k) => (
             <TextField key={k} label={k} value={subs[k]} onChange={(v) => setSubs((s) => ({ ...s, [k]: v }))} error={problems[k]} placeholder={k === 'sub1' ? 'e.g. facebook' : k === 'sub2' ? 'e.g. adset-42' : ''} maxLength={link.subIds.maxLength} spellCheck={false} />
           ))}

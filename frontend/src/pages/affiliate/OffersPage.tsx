@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
 import type { OfferView } from '../../api/types';
@@ -9,11 +8,13 @@ import { PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 
 /** Active campaigns the affiliate can promote. */
 export function OffersPage() {
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => campaignsApi.offers({ page, limit: 25 }, signal), [page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { query } = table;
+  const state = useApi((signal) => campaignsApi.offers({ ...query, limit: 25 }, signal), [query.page, query.sort, query.order]);
   const columns: Column<OfferView>[] = [
     {
       id: 'name',
@@ -26,11 +27,11 @@ export function OffersPage() {
           {o.previewUrl && <span className="block text-xs text-slate-600">{o.previewUrl}</span>}
         </span>
       ),
-      sortValue: (o) => o.name,
+      sortKey: 'name',
     },
-    { id: 'model', header: 'Model', cell: (o) => o.payoutModel, sortValue: (o) => o.payoutModel },
-    { id: 'payout', header: 'Your payout', align: 'right', cell: (o) => <PayoutTerm model={o.payoutModel} cents={o.payoutCents} bps={o.payoutBps} currency={o.currency} />, sortValue: (o) => o.payoutCents ?? o.payoutBps },
-    { id: 'window', header: 'Cookie window', align: 'right', cell: (o) => `${o.attributionWindowDays} days`, sortValue: (o) => o.attributionWindowDays, hideOnMobile: true },
+    { id: 'model', header: 'Model', cell: (o) => o.payoutModel, sortKey: 'payoutModel' },
+    { id: 'payout', header: 'Your payout', align: 'right', cell: (o) => <PayoutTerm model={o.payoutModel} cents={o.payoutCents} bps={o.payoutBps} currency={o.currency} /> },
+    { id: 'window', header: 'Cookie window', align: 'right', cell: (o) => `${o.attributionWindowDays} days`, sortKey: 'attributionWindowDays', hideOnMobile: true },
     { id: 'deeplink', header: 'Deep links', cell: (o) => (o.allowDeepLink ? 'Yes' : 'No'), hideOnMobile: true },
     {
       id: 'action',
@@ -56,7 +57,7 @@ export function OffersPage() {
               rowKey={(o) => o.id}
               rowLabel="offers"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
               empty={<EmptyState title="No offers available">Advertisers have no active campaigns right now. Check back soon.</EmptyState>}
             />
           )}

@@ -11,6 +11,7 @@ import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
 import { asApiError, useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDateTime } from '../../lib/format';
 import { isUrlTemplate, POSTBACK_MACROS, unknownMacros } from '../../lib/validation';
 
@@ -139,15 +140,16 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
 }
 
 function DeliveryLog({ reloadKey }: { reloadKey: number }) {
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => affiliateApi.deliveries({ page, limit: 25 }, signal), [page, reloadKey]);
+  const table = useServerTable({ key: 'at', dir: 'desc' });
+  const { query } = table;
+  const state = useApi((signal) => affiliateApi.deliveries({ ...query, limit: 25 }, signal), [query.page, query.sort, query.order, reloadKey]);
   const columns: Column<Delivery>[] = [
-    { id: 'at', header: 'When', cell: (d) => formatDateTime(d.at), sortValue: (d) => d.at },
-    { id: 'outcome', header: 'Outcome', cell: (d) => <span className="flex items-center gap-2"><StatusBadge status={d.outcome} />{d.test && <span className="rounded bg-slate-100 px-1.5 text-xs">test</span>}</span>, sortValue: (d) => d.outcome },
-    { id: 'http', header: 'HTTP', align: 'right', cell: (d) => d.httpStatus ?? '—', sortValue: (d) => d.httpStatus },
-    { id: 'event', header: 'Event', cell: (d) => d.event, sortValue: (d) => d.event, hideOnMobile: true },
+    { id: 'at', header: 'When', cell: (d) => formatDateTime(d.at), sortKey: 'at' },
+    { id: 'outcome', header: 'Outcome', cell: (d) => <span className="flex items-center gap-2"><StatusBadge status={d.outcome} />{d.test && <span className="rounded bg-slate-100 px-1.5 text-xs">test</span>}</span> },
+    { id: 'http', header: 'HTTP', align: 'right', cell: (d) => d.httpStatus ?? '—' },
+    { id: 'event', header: 'Event', cell: (d) => d.event, hideOnMobile: true },
     { id: 'attempt', header: 'Attempt', align: 'right', cell: (d) => d.attempt, hideOnMobile: true },
-    { id: 'ms', header: 'Time', align: 'right', cell: (d) => (d.durationMs !== null ? `${d.durationMs} ms` : '—'), sortValue: (d) => d.durationMs, hideOnMobile: true },
+    { id: 'ms', header: 'Time', align: 'right', cell: (d) => (d.durationMs !== null ? `${d.durationMs} ms` : '—'), hideOnMobile: true },
     { id: 'url', header: 'URL', cell: (d) => <span className="block max-w-md truncate font-mono text-xs" title={d.url}>{d.url}</span>, hideOnMobile: true },
     { id: 'error', header: 'Error', cell: (d) => <span className="text-xs text-rose-800">{d.error ?? ''}</span>, hideOnMobile: true },
   ];
@@ -161,7 +163,7 @@ function DeliveryLog({ reloadKey }: { reloadKey: number }) {
           rowKey={(d) => d.id}
           rowLabel="deliveries"
           busy={state.loading}
-          server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+          server={table.paging(data)}
           empty={<EmptyState title="No calls yet">Calls appear here after your first conversion or a test call.</EmptyState>}
         />
       )}

@@ -37,7 +37,7 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
 
   return (
     <Card>
-      <CardHeader title="Performance" description="From hourly and daily rollups; the current hour comes from raw events." actions={<CsvLink href={reportsApi.campaignCsv(campaign.id, query)} filename={`campaign-${campaign.id}.csv`} />} />
+      <CardHeader title="Performance" description="From hourly and daily rollups; the current hour comes from raw events." actions={<CsvLink url={reportsApi.campaignCsv(campaign.id, query)} filename={`campaign-${campaign.id}.csv`} />} />
       <CardBody className="space-y-6">
         <DateRangePicker value={range.value} onChange={range.setValue} />
         <Async state={state} loadingLabel="Loading statistics…">

@@ -95,7 +95,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
 
       <Card>
         <CardHeader title="Basics" description="What affiliates see in the offer list." />
-        <CardBody className="grid gap-4 sm:grid-cols-2">
+        <CardBody className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <TextField label="Campaign name" value={values.name} onChange={(v) => set('name', v)} error={errors.name} required maxLength={120} className="sm:col-span-2" />
           <TextAreaField label="Description" value={values.description} onChange={(v) => set('description', v)} error={errors.description} rows={3} className="sm:col-span-2" hint="Optional: traffic rules, restrictions, creatives." />
         </CardBody>
@@ -105,7 +105,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
         <CardHeader title="Payout" description="Revenue is what you pay the network; payout is what the affiliate earns." />
         <CardBody className="space-y-4">
           <RadioCards legend="Payout model" name="payoutModel" value={values.payoutModel} onChange={(v) => set('payoutModel', v)} options={MODELS} error={errors.payoutModel} />
-          <div className="grid gap-4 sm:grid-cols-3">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
             <SelectField
               label="Currency"
               value={values.currency}
@@ -169,7 +169,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
                 </button>
               ))}
             </div>
-            <dl className="mt-3 grid gap-x-4 gap-y-1 text-xs text-slate-600 sm:grid-cols-2">
+            <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-1 text-xs text-slate-600 sm:grid-cols-2">
               {Object.entries(MACRO_HELP).map(([k, v]) => (
                 <div key={k} className="flex gap-2">
                   <dt className="font-mono text-slate-800">{`{${k}}`}</dt>
@@ -198,7 +198,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
 
       <Card>
         <CardHeader title="Caps and budget" description="Leave empty for no limit. When a cap is reached clicks go to the fallback URL." />
-        <CardBody className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <CardBody className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <TextField label="Daily conversion cap" inputMode="numeric" value={values.dailyConversions} onChange={(v) => set('dailyConversions', v)} error={errors.dailyConversions} />
           <TextField label="Total conversion cap" inputMode="numeric" value={values.totalConversions} onChange={(v) => set('totalConversions', v)} error={errors.totalConversions} />
           <TextField label="Daily budget" inputMode="decimal" suffix={values.currency} value={values.dailyBudget} onChange={(v) => set('dailyBudget', v)} error={errors.dailyBudget} />
@@ -209,7 +209,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
       <Card>
         <CardHeader title="Attribution and approval" />
         <CardBody className="space-y-4">
-          <div className="grid gap-4 sm:grid-cols-2">
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
             <TextField label="Attribution window" inputMode="numeric" suffix="days" value={values.attributionWindowDays} onChange={(v) => set('attributionWindowDays', v)} error={errors.attributionWindowDays} required hint="A conversion counts if it happens within this many days of the click (1–365)." />
             <TextField label="Minimum click-to-conversion time" inputMode="numeric" suffix="sec" value={values.minClickToConversionSeconds} onChange={(v) => set('minClickToConversionSeconds', v)} error={errors.minClickToConversionSeconds} hint="Faster conversions are flagged as suspected fraud." />
           </div>

@@ -13,7 +13,7 @@ import { parseMoney, parsePercentToBps } from '../../lib/money';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid gap-1 py-2 sm:grid-cols-[14rem_1fr]">
+    <div className="grid grid-cols-1 gap-1 py-2 sm:grid-cols-[14rem_minmax(0,1fr)]">
       <dt className="text-sm text-slate-600">{label}</dt>
       <dd className="text-sm break-all text-slate-900">{children}</dd>
     </div>
@@ -133,7 +133,7 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
         <CardBody className="border-t border-slate-100">
           <form onSubmit={submit} noValidate className="space-y-3" aria-label="Add payout override">
             <FormAlert message={formError} />
-            <div className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-start">
+            <div className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-start">
               <TextField label="Affiliate id" value={affiliateId} onChange={setAffiliateId} error={errors.affiliateId} spellCheck={false} />
               <TextField label={cps ? 'Share of sale' : 'Payout'} inputMode="decimal" suffix={cps ? '%' : campaign.currency} value={amount} onChange={setAmount} error={errors.amount} />
               <Button type="submit" busy={busy} className="sm:mt-6">

@@ -16,6 +16,7 @@ import { useUser } from '../../context/AuthContext';
 import { useSocket } from '../../context/SocketContext';
 import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useServerTable } from '../../hooks/useServerTable';
 import { useLiveToday } from '../../hooks/useLiveToday';
 import { formatDate, formatNumber } from '../../lib/format';
 
@@ -28,8 +29,9 @@ export function CampaignsPage() {
   const [status, setStatus] = useState<Filter>('all');
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => campaignsApi.list({ status: status === 'all' ? '' : status, q, page, limit: PAGE }, signal), [status, q, page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const state = useApi((signal) => campaignsApi.list({ status: status === 'all' ? '' : status, q, ...query, limit: PAGE }, signal), [status, q, query.page, query.sort, query.order]);
   const ids = state.data?.items.map((c) => c.id) ?? [];
   const live = useLiveToday('campaign', ids);
   const { connected } = useSocket();
@@ -51,10 +53,10 @@ export function CampaignsPage() {
           {c.name}
         </Link>
       ),
-      sortValue: (c) => c.name,
+      sortKey: 'name',
     },
-    { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.status} />, sortValue: (c) => c.status },
-    { id: 'model', header: 'Model', cell: (c) => c.payoutModel, sortValue: (c) => c.payoutModel, hideOnMobile: true },
+    { id: 'status', header: 'Status', cell: (c) => <StatusBadge status={c.status} />, sortKey: 'status' },
+    { id: 'model', header: 'Model', cell: (c) => c.payoutModel, sortKey: 'payoutModel', hideOnMobile: true },
     {
       id: 'terms',
       header: 'Revenue / payout',
@@ -65,10 +67,10 @@ export function CampaignsPage() {
       ),
       hideOnMobile: true,
     },
-    { id: 'clicks', header: 'Clicks today', align: 'right', cell: (c) => liveCell(c, 'clicks'), sortValue: (c) => (typeof live[c.id] === 'object' ? (live[c.id] as { clicks: number }).clicks : null) },
-    { id: 'conv', header: 'Conv. today', align: 'right', cell: (c) => liveCell(c, 'conversions'), sortValue: (c) => (typeof live[c.id] === 'object' ? (live[c.id] as { conversions: number }).conversions : null) },
+    { id: 'clicks', header: 'Clicks today', align: 'right', cell: (c) => liveCell(c, 'clicks') },
+    { id: 'conv', header: 'Conv. today', align: 'right', cell: (c) => liveCell(c, 'conversions') },
     { id: 'revenue', header: 'Revenue today', align: 'right', cell: (c) => liveCell(c, 'revenue'), hideOnMobile: true },
-    { id: 'created', header: 'Created', cell: (c) => formatDate(c.createdAt), sortValue: (c) => c.createdAt, hideOnMobile: true },
+    { id: 'created', header: 'Created', cell: (c) => formatDate(c.createdAt), sortKey: 'createdAt', hideOnMobile: true },
   ];
 
   return (
@@ -121,7 +123,7 @@ export function CampaignsPage() {
               rowKey={(c) => c.id}
               rowLabel="campaigns"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
               empty={
                 <EmptyState
                   title={q || status !== 'all' ? 'No campaigns match' : 'No campaigns yet'}

@@ -39,8 +39,12 @@ const REASONS: Record<string, string> = {
 const POLL_MS = 1000;
 const POLL_LIMIT_MS = 30_000;
 
-/** The exact postback URL with token and macros, and a test through the real pipeline. */
-export function PostbackSetup({ campaign, onChanged }: { campaign: Campaign; onChanged(c: Campaign): void }) {
+/**
+ * The exact postback URL with token and macros, and a test through the real
+ * pipeline. `pollMs` / `pollLimitMs`: how often and how long the test's
+ * resolution is awaited.
+ */
+export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimitMs = POLL_LIMIT_MS }: { campaign: Campaign; onChanged(c: Campaign): void; pollMs?: number; pollLimitMs?: number }) {
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<PostbackRecord | null>(null);
   const [testError, setTestError] = useState<string | null>(null);
@@ -48,7 +52,13 @@ export function PostbackSetup({ campaign, onChanged }: { campaign: Campaign; onC
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const alive = useRef(true);
-  useEffect(() => () => void (alive.current = false), []);
+  // Set on every mount: StrictMode (and a remount) runs the cleanup and then the effect again.
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
 
   const sendTest = async () => {
     setTesting(true);
@@ -56,16 +66,20 @@ export function PostbackSetup({ campaign, onChanged }: { campaign: Campaign; onC
     setTestError(null);
     try {
       const { postbackId } = await postbacksApi.sendTest(campaign.id);
-      const deadline = Date.now() + POLL_LIMIT_MS;
-      let last: PostbackRecord | null = null;
-      while (alive.current && Date.now() < deadline) {
-        last = (await postbacksApi.get(postbackId)).postback;
+      const deadline = Date.now() + pollLimitMs;
+      // At least one read, however long sending took.
+      for (;;) {
+        const last = (await postbacksApi.get(postbackId)).postback;
         if (!alive.current) return;
         setResult(last);
         if (last.state !== 'queued') break;
-        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (Date.now() >= deadline) {
+          setTestError('The test postback is still queued. Is the worker running?');
+          break;
+        }
+        await new Promise((r) => setTimeout(r, pollMs));
+        if (!alive.current) return;
       }
-      if (last?.state === 'queued') setTestError('The test postback is still queued. Is the worker running?');
       setReloadKey((k) => k + 1);
     } catch (err) {
       setTestError(asApiError(err).message);
@@ -99,7 +113,7 @@ export function PostbackSetup({ campaign, onChanged }: { campaign: Campaign; onC
             <h3 className="text-sm font-semibold text-slate-900">Parameters</h3>
             <dl className="mt-2 divide-y divide-slate-100 rounded-lg border border-slate-200">
               {PARAMS.filter(([k]) => campaign.payoutModel === 'CPS' || (k !== 'amount' && k !== 'currency')).map(([k, v]) => (
-                <div key={k} className="grid gap-1 px-3 py-2 text-sm sm:grid-cols-[8rem_1fr]">
+                <div key={k} className="grid grid-cols-1 gap-1 px-3 py-2 text-sm sm:grid-cols-[8rem_minmax(0,1fr)]">
                   <dt className="font-mono text-indigo-700">{k}</dt>
                   <dd className="text-slate-700">{v}</dd>
                 </div>
@@ -159,7 +173,7 @@ function PostbackResult({ postback: p }: { postback: PostbackRecord }) {
               : 'Resolved.'}
         {p.detail && p.state !== 'queued' && <span className="block text-xs text-slate-600">{p.detail}</span>}
       </p>
-      <dl className="mt-3 grid gap-x-6 gap-y-1 text-xs sm:grid-cols-2">
+      <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-1 text-xs sm:grid-cols-2">
         <div>
           <dt className="inline text-slate-600">Received: </dt>
           <dd className="inline">{formatDateTime(p.receivedAt)}</dd>

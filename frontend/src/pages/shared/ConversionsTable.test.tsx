@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../../context/ToastContext';
@@ -57,7 +57,7 @@ describe('conversions table', () => {
     expect(screen.queryByRole('columnheader', { name: /Revenue/ })).toBeNull();
     expect(screen.getByRole('columnheader', { name: /Earnings/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Approve conversion/ })).toBeNull();
-    expect(requests[0]!.url).toBe('/api/conversions?page=1&limit=25');
+    expect(requests[0]!.url).toBe('/api/conversions?page=1&sort=convertedAt&order=desc&limit=25');
   });
 
   it('filters by status through the API', async () => {
@@ -71,7 +71,27 @@ describe('conversions table', () => {
     expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Pending' }));
     expect(await screen.findByText('No pending conversions')).toBeInTheDocument();
-    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&page=1&limit=25');
+    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&page=1&sort=convertedAt&order=desc&limit=25');
+  });
+
+  it('sorts on the server: the whole list, from page 1, and only by what the API can sort', async () => {
+    respond = (_method, url) => ({ status: 200, body: { ...page([conversion('1', 'approved'), conversion('2', 'pending')]), total: 60, pages: 3, page: new URL(url, 'http://x').searchParams.get('page') === '2' ? 2 : 1 } });
+    const user = userEvent.setup();
+    render(
+      <ToastProvider>
+        <ConversionsTable role="advertiser" />
+      </ToastProvider>,
+    );
+    const converted = await screen.findByRole('columnheader', { name: /Converted/ });
+    expect(converted).toHaveAttribute('aria-sort', 'descending');
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?page=2&sort=convertedAt&order=desc&limit=25'));
+    await user.click(within(converted).getByRole('button'));
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?page=1&sort=convertedAt&order=asc&limit=25'));
+    await waitFor(() => expect(converted).toHaveAttribute('aria-sort', 'ascending'));
+    // Payout, status… cannot be sorted by the API: no sort buttons there (one page sorted alone would mislead).
+    expect(within(screen.getByRole('columnheader', { name: /Payout/ })).queryByRole('button')).toBeNull();
+    expect(within(screen.getByRole('columnheader', { name: /Status/ })).queryByRole('button')).toBeNull();
   });
 
   it('rejecting a pending conversion asks for a note, sends it, and updates the row', async () => {

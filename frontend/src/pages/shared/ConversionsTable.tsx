@@ -10,6 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = ConversionStatus | 'all';
@@ -26,8 +27,9 @@ const PAGE = 25;
 /** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
 export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
   const [status, setStatus] = useState<Filter>('all');
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => conversionsApi.list({ campaignId, status: status === 'all' ? '' : status, page, limit: PAGE }, signal), [campaignId, status, page]);
+  const table = useServerTable({ key: 'convertedAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const state = useApi((signal) => conversionsApi.list({ campaignId, status: status === 'all' ? '' : status, ...query, limit: PAGE }, signal), [campaignId, status, query.page, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const canReview = role !== 'affiliate';
@@ -51,9 +53,9 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     });
 
   const columns: Column<Conversion>[] = [
-    { id: 'convertedAt', header: 'Converted', cell: (c) => formatDateTime(c.convertedAt), sortValue: (c) => c.convertedAt },
-    ...(showCampaign ? [{ id: 'campaign', header: 'Campaign', cell: (c: Conversion) => c.campaignName, sortValue: (c: Conversion) => c.campaignName }] : []),
-    { id: 'txn', header: 'Transaction', cell: (c) => <span className="font-mono text-xs">{c.txnId ?? '—'}</span>, sortValue: (c) => c.txnId, hideOnMobile: true },
+    { id: 'convertedAt', header: 'Converted', cell: (c) => formatDateTime(c.convertedAt), sortKey: 'convertedAt' },
+    ...(showCampaign ? [{ id: 'campaign', header: 'Campaign', cell: (c: Conversion) => c.campaignName }] : []),
+    { id: 'txn', header: 'Transaction', cell: (c) => <span className="font-mono text-xs">{c.txnId ?? '—'}</span>, hideOnMobile: true },
     {
       id: 'status',
       header: 'Status',
@@ -64,14 +66,13 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
           {c.suspectedFraud && <span className="text-xs font-medium text-rose-700">Suspected fraud</span>}
         </span>
       ),
-      sortValue: (c) => c.status,
     },
-    { id: 'sale', header: 'Sale', align: 'right', cell: (c) => <Money cents={c.saleAmountCents} currency={c.currency} />, sortValue: (c) => c.saleAmountCents, hideOnMobile: true },
+    { id: 'sale', header: 'Sale', align: 'right', cell: (c) => <Money cents={c.saleAmountCents} currency={c.currency} />, hideOnMobile: true },
     ...(role !== 'affiliate'
-      ? [{ id: 'revenue', header: 'Revenue', align: 'right' as const, cell: (c: Conversion) => <Money cents={c.revenueCents} currency={c.currency} />, sortValue: (c: Conversion) => c.revenueCents ?? null, hideOnMobile: true }]
+      ? [{ id: 'revenue', header: 'Revenue', align: 'right' as const, cell: (c: Conversion) => <Money cents={c.revenueCents} currency={c.currency} />, hideOnMobile: true }]
       : []),
-    { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <Money cents={c.payoutCents} currency={c.currency} />, sortValue: (c) => c.payoutCents },
-    { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, sortValue: (c) => c.sub1 ?? null, hideOnMobile: true },
+    { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <Money cents={c.payoutCents} currency={c.currency} /> },
+    { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, hideOnMobile: true },
     ...(canReview
       ? [
           {
@@ -108,7 +109,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
             rowKey={(c) => c.id}
             rowLabel="conversions"
             busy={state.loading}
-            server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+            server={table.paging(data)}
             empty={<EmptyState title={status === 'all' ? 'No conversions yet' : `No ${status} conversions`}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
           />
         )}

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { payoutsApi } from '../../api/payouts';
 import type { Payout, PayoutLine } from '../../api/types';
@@ -15,6 +14,7 @@ import { affiliateLabel } from './payout-format';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 
@@ -22,8 +22,9 @@ import { formatMoney } from '../../lib/money';
 export function PayoutDetailPage() {
   const { id = '' } = useParams();
   const user = useUser();
-  const [page, setPage] = useState(1);
-  const state = useApi((signal) => payoutsApi.get(id, { page, limit: 50 }, signal), [id, page]);
+  const table = useServerTable({ key: 'convertedAt', dir: 'asc' });
+  const { query } = table;
+  const state = useApi((signal) => payoutsApi.get(id, { ...query, limit: 50 }, signal), [id, query.page, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -31,7 +32,12 @@ export function PayoutDetailPage() {
     const amount = formatMoney(p.amountCents, p.currency);
     const spec = {
       approve: { title: 'Approve payout', label: 'Approve', variant: 'success' as const, msg: `Approve ${amount} to ${affiliateLabel(p)}?` },
-      reject: { title: 'Reject payout', label: 'Reject', variant: 'danger' as const, msg: `Reject ${amount} to ${affiliateLabel(p)}? Its conversions return to the next run.` },
+      reject: {
+        title: 'Reject payout',
+        label: 'Reject',
+        variant: 'danger' as const,
+        msg: `Reject ${amount} to ${affiliateLabel(p)}${p.status === 'approved' ? ', although it was approved' : ''}? Its conversions return to the next run.`,
+      },
       markPaid: { title: 'Mark as paid', label: 'Mark paid', variant: 'primary' as const, msg: `Record that ${amount} was paid to ${affiliateLabel(p)}.` },
     }[action];
     ask({
@@ -53,10 +59,10 @@ export function PayoutDetailPage() {
     <Async state={state} loadingLabel="Loading payout…">
       {({ payout: p, lines }) => {
         const columns: Column<PayoutLine>[] = [
-          { id: 'at', header: 'Converted', cell: (l) => formatDateTime(l.convertedAt), sortValue: (l) => l.convertedAt },
-          { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName ?? '—', sortValue: (l) => l.campaignName },
+          { id: 'at', header: 'Converted', cell: (l) => formatDateTime(l.convertedAt), sortKey: 'convertedAt' },
+          { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName ?? '—' },
           { id: 'conv', header: 'Conversion', cell: (l) => <span className="font-mono text-xs">{l.conversionId}</span>, hideOnMobile: true },
-          { id: 'amount', header: 'Amount', align: 'right', cell: (l) => <Money cents={l.amountCents} currency={p.currency} />, sortValue: (l) => l.amountCents },
+          { id: 'amount', header: 'Amount', align: 'right', cell: (l) => <Money cents={l.amountCents} currency={p.currency} /> },
         ];
         return (
           <>
@@ -79,16 +85,17 @@ export function PayoutDetailPage() {
                 user.role === 'admin' && (
                   <>
                     {p.status === 'pending_approval' && (
-                      <>
-                        <Button variant="success" onClick={() => act(p, 'approve')}>
-                          Approve
-                        </Button>
-                        <Button variant="danger" onClick={() => act(p, 'reject')}>
-                          Reject
-                        </Button>
-                      </>
+                      <Button variant="success" onClick={() => act(p, 'approve')}>
+                        Approve
+                      </Button>
                     )}
                     {p.status === 'approved' && <Button onClick={() => act(p, 'markPaid')}>Mark paid</Button>}
+                    {/* An approved payout can still be rejected until it is marked paid (PAYOUT_TRANSITIONS in the API). */}
+                    {(p.status === 'pending_approval' || p.status === 'approved') && (
+                      <Button variant="danger" onClick={() => act(p, 'reject')}>
+                        Reject
+                      </Button>
+                    )}
                   </>
                 )
               }
@@ -108,7 +115,7 @@ export function PayoutDetailPage() {
                   rows={lines.items}
                   rowKey={(l) => l.id}
                   rowLabel="lines"
-                  server={{ page: lines.page, pages: lines.pages, total: lines.total, limit: lines.limit, onPage: setPage }}
+                  server={table.paging(lines)}
                   empty={<EmptyState title="No lines" />}
                 />
               </Card>

@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -43,12 +43,16 @@ beforeEach(() => {
       const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
       if (url === '/api/auth/me') return json(200, { user: admin, csrfToken: 't' });
       if (url === '/api/payouts/run') return json(200, runReply);
+      if (url.includes('format=csv')) return new Response('id\n', { status: 200, headers: { 'content-type': 'text/csv' } });
       if (url.startsWith('/api/payouts?')) return json(200, page(items));
       return json(404, { error: { code: 'not_found', message: 'no' } });
     }),
   );
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 /** Like the app's routes: signed-in pages render once the account is known. */
 function SignedIn({ children }: { children: ReactNode }) {
@@ -81,8 +85,14 @@ describe('payouts page (admin)', () => {
     expect(within(row).getByText('¥1,500')).toBeInTheDocument();
     expect(within(row).getByText('Pending approval')).toBeInTheDocument();
     expect(within(row).getByRole('link', { name: /Review/ })).toHaveAttribute('href', '/payouts/p1');
-    expect(requests).toContain('GET /api/payouts?status=pending_approval&page=1&limit=25');
-    expect(screen.getByRole('link', { name: /Download CSV/ })).toHaveAttribute('href', '/api/payouts?status=pending_approval&format=csv');
+    expect(requests).toContain('GET /api/payouts?status=pending_approval&page=1&sort=createdAt&order=desc&limit=25');
+    // The CSV comes through the API client, with the same filter and order as the table.
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:test/1');
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+    expect(requests).toContain('GET /api/payouts?status=pending_approval&sort=createdAt&order=desc&format=csv');
   });
 
   it('a run that succeeded says what it created and reloads the list', async () => {

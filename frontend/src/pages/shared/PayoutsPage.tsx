@@ -15,6 +15,7 @@ import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatNumber } from '../../lib/format';
 import { affiliateLabel, payoutRunSummary } from './payout-format';
 
@@ -25,9 +26,10 @@ export function PayoutsPage() {
   const user = useUser();
   const admin = user.role === 'admin';
   const [status, setStatus] = useState<Filter>(admin ? 'pending_approval' : 'all');
-  const [page, setPage] = useState(1);
-  const query = { status: status === 'all' ? ('' as const) : status, page, limit: 25 };
-  const state = useApi((signal) => payoutsApi.list(query, signal), [status, page]);
+  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
+  const { setPage } = table;
+  const query = { status: status === 'all' ? ('' as const) : status, ...table.query, limit: 25 };
+  const state = useApi((signal) => payoutsApi.list(query, signal), [status, query.page, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -56,13 +58,13 @@ export function PayoutsPage() {
           {formatDate(p.createdAt)}
         </Link>
       ),
-      sortValue: (p) => p.createdAt,
+      sortKey: 'createdAt',
     },
-    ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => affiliateLabel(p), sortValue: (p: Payout) => affiliateLabel(p) }] : []),
-    { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" />, sortValue: (p) => p.amountCents },
-    { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), sortValue: (p) => p.conversionCount, hideOnMobile: true },
-    { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} />, sortValue: (p) => p.status },
-    { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), sortValue: (p) => p.cutoff, hideOnMobile: true },
+    ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => affiliateLabel(p) }] : []),
+    { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" />, sortKey: 'amountCents' },
+    { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), sortKey: 'conversionCount', hideOnMobile: true },
+    { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
+    { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), hideOnMobile: true },
     {
       id: 'open',
       header: <span className="sr-only">Open</span>,
@@ -82,7 +84,7 @@ export function PayoutsPage() {
         description={admin ? 'Review payout runs, approve or reject them, and mark them paid.' : 'What you have earned and when it is paid.'}
         actions={
           <>
-            <CsvLink href={payoutsApi.csv(query)} filename="payouts.csv" />
+            <CsvLink url={payoutsApi.csv(query)} filename="payouts.csv" />
             {admin && <Button onClick={runNow}>Run payouts now</Button>}
           </>
         }
@@ -114,7 +116,7 @@ export function PayoutsPage() {
               rowKey={(p) => p.id}
               rowLabel="payouts"
               busy={state.loading}
-              server={{ page: data.page, pages: data.pages, total: data.total, limit: data.limit, onPage: setPage }}
+              server={table.paging(data)}
               empty={<EmptyState title="No payouts here">{admin ? 'Run payouts to group approved conversions into payouts.' : 'Payouts are created from your approved conversions after the hold period.'}</EmptyState>}
             />
           )}

@@ -6,6 +6,7 @@ import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
+import { useServerTable } from '../../hooks/useServerTable';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = PostbackState | 'all';
@@ -13,10 +14,11 @@ type Filter = PostbackState | 'all';
 /** Inbound postbacks and how each was resolved. */
 export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: string; reloadKey?: number }) {
   const [state, setState] = useState<Filter>('all');
-  const [page, setPage] = useState(1);
-  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, page, limit: 25 }, signal), [campaignId, state, page, reloadKey]);
+  const table = useServerTable({ key: 'receivedAt', dir: 'desc' });
+  const { query, setPage } = table;
+  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, ...query, limit: 25 }, signal), [campaignId, state, query.page, query.sort, query.order, reloadKey]);
   const columns: Column<PostbackRecord>[] = [
-    { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortValue: (p) => p.receivedAt },
+    { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
     {
       id: 'state',
       header: 'Result',
@@ -26,9 +28,8 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
           {p.test && <span className="rounded bg-slate-100 px-1.5 text-xs text-slate-700">test</span>}
         </span>
       ),
-      sortValue: (p) => p.state,
     },
-    { id: 'reason', header: 'Reason', cell: (p) => (p.reason ? <span title={p.detail ?? undefined}>{humanize(p.reason)}</span> : <span className="text-slate-500">—</span>), sortValue: (p) => p.reason },
+    { id: 'reason', header: 'Reason', cell: (p) => (p.reason ? <span title={p.detail ?? undefined}>{humanize(p.reason)}</span> : <span className="text-slate-500">—</span>) },
     { id: 'click', header: 'Click id', cell: (p) => <span className="font-mono text-xs">{p.params.click_id ?? '—'}</span>, hideOnMobile: true },
     { id: 'txn', header: 'Txn', cell: (p) => <span className="font-mono text-xs">{p.params.txn_id ?? '—'}</span>, hideOnMobile: true },
     { id: 'detail', header: 'Detail', cell: (p) => <span className="block max-w-xs truncate text-xs text-slate-600">{p.detail ?? ''}</span>, hideOnMobile: true },
@@ -58,7 +59,7 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
             rowKey={(p) => p.id}
             rowLabel="postbacks"
             busy={data.loading}
-            server={{ page: d.page, pages: d.pages, total: d.total, limit: d.limit, onPage: setPage }}
+            server={table.paging(d)}
             empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
           />
         )}

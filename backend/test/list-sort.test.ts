@@ -1,0 +1,157 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../src/context';
+import type { ApiServer } from '../src/http/server';
+import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import type { TestClient } from './helpers/http-client';
+
+let ctx: AppContext;
+let api: ApiServer;
+let admin: TestClient;
+let adv: { client: TestClient; id: string };
+let aff: { client: TestClient; id: string };
+let campaignId: string;
+
+const hex24 = () => crypto.randomBytes(12).toString('hex');
+/** Code-unit order, as the database compares strings. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  api = await startTestApi(ctx);
+  ({ client: admin } = await createAdmin(ctx, api.url));
+  adv = await register(api.url, 'advertiser', 'Sorting Advertiser');
+  aff = await approvedAffiliate(api.url, admin, 'Sorting Affiliate');
+  const created = await adv.client.post('/api/campaigns', cpaCampaign({ name: 'Sorted' }));
+  campaignId = created.body.campaign.id;
+});
+afterAll(async () => {
+  await api?.close();
+  if (ctx) await destroyTestContext(ctx);
+});
+
+/** Every page of a list, in the order the API gave them. */
+async function allPages(client: TestClient, path: string, limit: number): Promise<Array<Record<string, any>>> {
+  const rows: Array<Record<string, any>> = [];
+  for (let page = 1; ; page++) {
+    const res = await client.get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}&page=${page}`);
+    expect(res.status, res.text).toBe(200);
+    rows.push(...res.body.items);
+    if (page >= res.body.pages) return rows;
+  }
+}
+
+function conversion(convertedAt: Date, status = 'approved', id = hex24()) {
+  const clickId = hex24();
+  return {
+    _id: id,
+    clickId,
+    linkId: 'l1',
+    campaignId,
+    affiliateId: aff.id,
+    advertiserId: adv.id,
+    txnId: `t-${id}`,
+    clickKey: clickId,
+    status,
+    currency: 'USD',
+    revenueCents: 1000,
+    payoutCents: 700,
+    clickedAt: new Date(convertedAt.getTime() - 60_000),
+    convertedAt,
+    hour: new Date(Math.floor(convertedAt.getTime() / 3_600_000) * 3_600_000),
+  };
+}
+
+describe('sort and order of server-paged lists', () => {
+  it('answers 400 naming `sort` for a field the list cannot be sorted by, and for an unknown order', async () => {
+    const payout = await ctx.models.Payout.create({ _id: hex24(), runId: 'r', affiliateId: aff.id, currency: 'USD', status: 'pending_approval', cutoff: new Date(), buildKey: hex24() });
+    const refused: Array<[TestClient, string]> = [
+      [admin, '/api/admin/users?sort=passwordHash'],
+      [admin, '/api/admin/affiliates?sort=postbackSecret'],
+      [admin, '/api/campaigns?sort=postbackSecret'],
+      [adv.client, '/api/campaigns?sort=revenueCents'],
+      // Conversions and postbacks grow with traffic: only their indexed time field.
+      [adv.client, '/api/conversions?sort=payoutCents'],
+      [admin, '/api/conversions?sort=status'],
+      [adv.client, '/api/postbacks?sort=state'],
+      [admin, '/api/payouts?sort=status'],
+      [admin, `/api/payouts/${payout._id}?sort=amountCents`],
+      [admin, '/api/admin/job-runs?sort=host'],
+      [aff.client, '/api/links?sort=campaignId'],
+      [aff.client, '/api/affiliate/deliveries?sort=url'],
+    ];
+    for (const [client, path] of refused) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['sort']);
+    }
+    const badOrder = await adv.client.get('/api/conversions?sort=convertedAt&order=sideways');
+    expect(badOrder.status).toBe(400);
+    expect(badOrder.body.error.details.map((d: { path: string }) => d.path)).toEqual(['order']);
+    // Known fields pass.
+    for (const path of ['/api/admin/users?sort=email&order=desc', '/api/payouts?sort=amountCents', '/api/admin/job-runs?sort=job&order=asc', `/api/payouts/${payout._id}?order=desc`]) {
+      expect((await admin.get(path)).status, path).toBe(200);
+    }
+  });
+
+  it('orders conversions by convertedAt across pages, equal instants by id, in both directions', async () => {
+    const t0 = Date.UTC(2026, 10, 1, 12);
+    const same = new Date(t0 + 5 * 60_000);
+    const docs = [0, 3, 1, 7, 2].map((m) => conversion(new Date(t0 + m * 60_000)));
+    // Three conversions at the same instant: only the id can order them.
+    docs.push(conversion(same, 'pending'), conversion(same, 'approved'), conversion(same, 'rejected'));
+    await ctx.models.Conversion.insertMany([...docs, conversion(new Date(t0 + 4 * 60_000), 'processing')]);
+
+    const expectedAsc = [...docs].sort((a, b) => a.convertedAt.getTime() - b.convertedAt.getTime() || cmp(a._id, b._id)).map((d) => d._id);
+    const asc = await allPages(adv.client, `/api/conversions?campaignId=${campaignId}&sort=convertedAt&order=asc`, 3);
+    expect(asc.map((c) => c.id)).toEqual(expectedAsc);
+    const desc = await allPages(adv.client, '/api/conversions?sort=convertedAt&order=desc', 3);
+    expect(desc.map((c) => c.id)).toEqual([...expectedAsc].reverse());
+    // Without parameters: newest first, the same order; a `sort` alone is ascending.
+    expect((await allPages(aff.client, '/api/conversions', 4)).map((c) => c.id)).toEqual([...expectedAsc].reverse());
+    expect((await allPages(admin, '/api/conversions?sort=convertedAt', 2)).map((c) => c.id)).toEqual(expectedAsc);
+    // A status filter keeps the order.
+    const pending = await allPages(adv.client, '/api/conversions?status=pending&order=asc', 1);
+    expect(pending.map((c) => c.id)).toEqual(expectedAsc.filter((id) => docs.find((d) => d._id === id)!.status === 'pending'));
+  });
+
+  it('orders users by name and job runs by job across pages, ties by id, with no row on two pages', async () => {
+    const names = ['Mallory', 'Alice', 'Oscar', 'Bob', 'Trent'];
+    for (const n of names) await register(api.url, 'advertiser', `Sort ${n}`);
+    const byName = await allPages(admin, '/api/admin/users?role=advertiser&sort=name&order=asc', 2);
+    const ours = byName.map((u) => u.name as string).filter((n) => n.startsWith('Sort '));
+    expect(ours).toEqual(names.map((n) => `Sort ${n}`).sort());
+    const byNameDesc = await allPages(admin, '/api/admin/users?role=advertiser&sort=name&order=desc', 2);
+    expect(byNameDesc.map((u) => u.id)).toEqual(byName.map((u) => u.id).reverse());
+
+    const startedAt = new Date(Date.UTC(2026, 10, 2));
+    const runs = ['rollup', 'payouts', 'rollup', 'retention', 'payouts', 'rollup'].map((job) => ({ _id: hex24(), job, trigger: 'cli' as const, startedAt, status: 'succeeded' as const }));
+    await ctx.models.JobRun.insertMany(runs);
+    const byJob = await allPages(admin, '/api/admin/job-runs?sort=job&order=desc', 4);
+    const expected = [...runs].sort((a, b) => cmp(b.job, a.job) || cmp(b._id, a._id)).map((r) => r._id);
+    expect(byJob.map((r) => r.id)).toEqual(expected);
+    expect(new Set(byJob.map((r) => r.id)).size).toBe(runs.length);
+  });
+
+  it('orders a payout’s lines by convertedAt either way across pages', async () => {
+    const payoutId = hex24();
+    await ctx.models.Payout.create({ _id: payoutId, runId: 'r', affiliateId: aff.id, currency: 'USD', status: 'approved', cutoff: new Date(), buildKey: payoutId });
+    const base = Date.UTC(2026, 10, 3);
+    const lines = [4, 1, 3, 1, 0].map((h) => ({ _id: hex24(), payoutId, conversionId: hex24(), campaignId, amountCents: 100, convertedAt: new Date(base + h * 3_600_000) }));
+    await ctx.models.PayoutLine.insertMany(lines);
+    const asc = [...lines].sort((a, b) => a.convertedAt.getTime() - b.convertedAt.getTime() || cmp(a._id, b._id)).map((l) => l._id);
+    const read = async (order: string) => {
+      const ids: string[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const res = await aff.client.get(`/api/payouts/${payoutId}?order=${order}&limit=2&page=${page}`);
+        expect(res.status).toBe(200);
+        ids.push(...res.body.lines.items.map((l: { id: string }) => l.id));
+      }
+      return ids;
+    };
+    expect(await read('asc')).toEqual(asc);
+    expect(await read('desc')).toEqual([...asc].reverse());
+  });
+});

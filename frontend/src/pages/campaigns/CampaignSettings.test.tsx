@@ -1,0 +1,162 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router-dom';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Campaign } from '../../api/types';
+import { ToastProvider } from '../../context/ToastContext';
+import { CampaignSettings } from './CampaignSettings';
+
+type Reply = { status: number; body: unknown };
+let reply: (body: any) => Reply;
+let requests: Array<{ method: string; url: string; body: unknown }>;
+
+const AFF = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+const campaign = (over: Partial<Campaign> = {}): Campaign =>
+  ({
+    id: 'c1',
+    advertiserId: 'a1',
+    name: 'Summer Sale',
+    description: '',
+    status: 'active',
+    destinationUrl: 'https://shop.example.com/?cid={click_id}',
+    fallbackUrl: null,
+    allowDeepLink: false,
+    currency: 'USD',
+    payoutModel: 'CPA',
+    revenueCents: 1050,
+    payoutCents: 700,
+    revenueBps: null,
+    payoutBps: null,
+    caps: { dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null },
+    attributionWindowDays: 30,
+    approvalMode: 'auto',
+    autoApproveAfterDays: null,
+    minClickToConversionSeconds: 0,
+    oneConversionPerClick: true,
+    trackSub1: false,
+    overrides: [],
+    postbackSecret: 's',
+    postbackUrl: 'http://x/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=s',
+    createdAt: '2026-11-25T10:00:00.000Z',
+    updatedAt: '2026-11-25T10:00:00.000Z',
+    ...over,
+  }) as Campaign;
+
+beforeEach(() => {
+  requests = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      const body = init.body ? JSON.parse(String(init.body)) : undefined;
+      requests.push({ method: String(init.method), url, body });
+      const r = reply(body);
+      return new Response(JSON.stringify(r.body), { status: r.status, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+});
+afterEach(() => vi.unstubAllGlobals());
+
+function renderSettings(c: Campaign) {
+  const onChanged = vi.fn();
+  render(
+    <MemoryRouter>
+      <ToastProvider>
+        <CampaignSettings campaign={c} onChanged={onChanged} />
+      </ToastProvider>
+    </MemoryRouter>,
+  );
+  const form = screen.getByRole('form', { name: 'Add payout override' });
+  return { onChanged, form, affiliate: within(form).getByRole('textbox', { name: 'Affiliate id' }) };
+}
+
+describe('payout override form', () => {
+  it('checks the affiliate id and the amount in the campaign’s currency before sending', async () => {
+    const { form, affiliate } = renderSettings(campaign());
+    const user = userEvent.setup();
+    const amount = within(form).getByRole('textbox', { name: 'Payout' });
+    await user.type(affiliate, 'finn');
+    await user.type(amount, '8.505');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(affiliate).toHaveAccessibleDescription('Enter the affiliate’s 24-character id');
+    expect(amount).toHaveAccessibleDescription('Use at most 2 decimals for USD');
+    expect(requests).toEqual([]);
+  });
+
+  it('saves a fixed payout in cents, clears the form and passes the updated campaign on', async () => {
+    const updated = campaign({ overrides: [{ affiliateId: AFF, payoutCents: 850, payoutBps: null }] });
+    reply = () => ({ status: 200, body: { campaign: updated } });
+    const { form, affiliate, onChanged } = renderSettings(campaign());
+    const user = userEvent.setup();
+    await user.type(affiliate, ` ${AFF} `);
+    await user.type(within(form).getByRole('textbox', { name: 'Payout' }), '8.50');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(await screen.findByText('Payout override saved')).toBeInTheDocument();
+    expect(requests).toEqual([{ method: 'PUT', url: `/api/campaigns/c1/overrides/${AFF}`, body: { payoutCents: 850, payoutBps: null } }]);
+    expect(onChanged).toHaveBeenCalledWith(updated);
+    expect(affiliate).toHaveValue('');
+  });
+
+  it('takes a share of the sale in percent for CPS campaigns', async () => {
+    reply = () => ({ status: 200, body: { campaign: campaign({ payoutModel: 'CPS' }) } });
+    const { form, affiliate } = renderSettings(campaign({ payoutModel: 'CPS', payoutCents: null, payoutBps: 1000, revenueCents: null, revenueBps: 1500 }));
+    const user = userEvent.setup();
+    await user.type(affiliate, AFF);
+    const share = within(form).getByRole('textbox', { name: 'Share of sale' });
+    await user.type(share, '120');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(share).toHaveAccessibleDescription('Cannot exceed 100 %');
+    await user.clear(share);
+    await user.type(share, '12.5');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    await screen.findByText('Payout override saved');
+    expect(requests.map((r) => r.body)).toEqual([{ payoutCents: null, payoutBps: 1250 }]);
+  });
+
+  it('shows the API’s refusal: an unknown affiliate, a field error at its field', async () => {
+    const { form, affiliate } = renderSettings(campaign());
+    const user = userEvent.setup();
+    const amount = within(form).getByRole('textbox', { name: 'Payout' });
+    reply = () => ({ status: 404, body: { error: { code: 'not_found', message: 'Affiliate not found' } } });
+    await user.type(affiliate, AFF);
+    await user.type(amount, '8');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(await within(form).findByText('Affiliate not found')).toBeInTheDocument();
+    expect(affiliate).toHaveValue(AFF);
+
+    reply = () => ({ status: 400, body: { error: { code: 'validation_failed', message: 'Override does not fit the payout model', details: [{ path: 'payoutCents', message: 'required for CPA' }] } } });
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(await within(form).findByText('Override does not fit the payout model')).toBeInTheDocument();
+    expect(amount).toHaveAccessibleDescription('required for CPA');
+  });
+
+  it('lists overrides with a remove button that deletes through the API', async () => {
+    reply = () => ({ status: 200, body: { campaign: campaign() } });
+    const user = userEvent.setup();
+    const onChanged = vi.fn();
+    render(
+      <MemoryRouter>
+        <ToastProvider>
+          <CampaignSettings campaign={campaign({ overrides: [{ affiliateId: AFF, payoutCents: 900, payoutBps: null }] })} onChanged={onChanged} />
+        </ToastProvider>
+      </MemoryRouter>,
+    );
+    const table = screen.getByRole('table', { name: 'Payout overrides' });
+    expect(within(table).getByText('$9.00')).toBeInTheDocument();
+    await user.click(within(table).getByRole('button', { name: `Remove override for ${AFF}` }));
+    expect(await screen.findByText('Override removed')).toBeInTheDocument();
+    expect(requests).toEqual([{ method: 'DELETE', url: `/api/campaigns/c1/overrides/${AFF}`, body: undefined }]);
+    expect(onChanged).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no override form on an archived campaign', () => {
+    render(
+      <MemoryRouter>
+        <ToastProvider>
+          <CampaignSettings campaign={campaign({ status: 'archived' })} onChanged={() => {}} />
+        </ToastProvider>
+      </MemoryRouter>,
+    );
+    expect(screen.queryByRole('form', { name: 'Add payout override' })).toBeNull();
+  });
+});
