@@ -19,6 +19,8 @@ export async function buildFrontendIfStale(log: (m: string) => void): Promise<vo
   const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((f) => newestMtime(path.join(fe, f)));
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...sources)) return;
   log('building the dashboard (vite)…');
-  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: fe, stdio: 'inherit' });
+  // Always React's production build: a NODE_ENV=development in the environment would make Vite build the development one.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: fe, env, stdio: 'inherit' });
   if (res.status !== 0) throw new Error('dashboard build failed');
 }
