@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
+import { markHoursDirty } from '../db/rollup-dirty';
 import { canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
 import { statusFields } from '../domain/conversion-money';
 import { ApiError, conflict, notFound } from '../domain/errors';
@@ -34,6 +35,10 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
   const from = conv.status;
   if (from === to) throw conflict(`The conversion is already ${to}`);
   if (!canChangeStatus(from, to, false)) throw conflict(`A ${from} conversion cannot become ${to}`);
+
+  // The hour is marked before the change (it must be: a change without a mark is never re-rolled once the hour is
+  // past the lookback) and again after it, by the effects: a rollup may take this first mark before the update lands.
+  await markHoursDirty(ctx.db, [conv.convertedAt]);
 
   let capHeld = conv.capHeld;
   let capDay = conv.capDay;
