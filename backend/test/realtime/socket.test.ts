@@ -125,6 +125,23 @@ describe('Socket.IO live updates', () => {
     expect(got).toEqual([]);
   });
 
+  it('sends the affiliate room no revenue, while the campaign room has it', async () => {
+    const cpc = await createOffer(ctx, url, { payoutModel: 'CPC', revenueCents: 50, payoutCents: 30 }, { admin: offer.admin });
+    const aff = (await open(url, { cookie: cookieOf(cpc.affiliate.client) })).socket;
+    const adv = (await open(url, { cookie: cookieOf(cpc.advertiser.client) })).socket;
+    const affRoom = `affiliate:${cpc.affiliate.id}`;
+    const campaignRoom = `campaign:${cpc.campaign.id}`;
+    expect(await subscribe(aff, affRoom)).toEqual({ ok: true });
+    expect(await subscribe(adv, campaignRoom)).toEqual({ ok: true });
+    const affUpdate = nextLive(aff, affRoom);
+    const advUpdate = nextLive(adv, campaignRoom);
+    await click(url, `/c/${cpc.linkId}`);
+    const a = await affUpdate;
+    expect(a.delta).toEqual({ clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 0, payoutCents: 30 });
+    expect(a.delta).not.toHaveProperty('revenueCents');
+    expect((await advUpdate).delta).toMatchObject({ clicks: 1, revenueCents: 50, payoutCents: 30 });
+  });
+
   it('refuses connections without a valid session, with a revoked one, or from a foreign origin', async () => {
     expect((await open(url)).error).toBe('unauthenticated');
     expect((await open(url, { cookie: 'offerly_session=not-a-jwt' })).error).toBe('unauthenticated');

@@ -132,7 +132,8 @@ export interface LiveCounts {
   uniqueClicks: number;
   invalidClicks: number;
   conversions: number;
-  money: Record<string, { revenueCents: number; payoutCents: number }>;
+  /** No revenueCents in the affiliate scope: affiliates never see what the advertiser pays. */
+  money: Record<string, { revenueCents?: number; payoutCents: number }>;
 }
 
 export interface LiveMinute extends LiveCounts {
@@ -153,7 +154,8 @@ export interface LiveDelta {
   uniqueClicks: number;
   invalidClicks: number;
   conversions: number;
-  revenueCents: number;
+  /** Absent in the affiliate scope. */
+  revenueCents?: number;
   payoutCents: number;
 }
 
