@@ -46,8 +46,9 @@ describe('conversion review', () => {
     expect(rejected.body.conversion.history.map((x: any) => x.to)).toEqual(['pending', 'approved', 'rejected']);
     expect(await e.ctx.models.Conversion.findById(id).lean()).toMatchObject({ approved: 0, rejected: 1, revApprovedCents: 0, payApprovedCents: 0, capHeld: false, approvedAt: null });
 
-    // Each new status is announced to the affiliate once, and the hour is re-rolled.
-    for (const s of ['pending', 'approved', 'rejected']) expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:${s}`)).toBeTruthy();
+    // Each transition is announced to the affiliate once (job id: its position in the history), and the hour is re-rolled.
+    for (const seq of [1, 2, 3]) expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:${seq}`)).toBeTruthy();
+    expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:4`)).toBeFalsy();
     const dirty = await listDirtyHours(e.ctx.db);
     const conv = await e.ctx.models.Conversion.findById(id).lean();
     expect(dirty.map((d) => d._id.getTime())).toContain(hourStart(conv!.convertedAt.getTime()));

@@ -7,7 +7,7 @@ import { statusFields } from '../domain/conversion-money';
 import { ApiError, conflict, notFound } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
 import { releaseCapPlace, takeCapPlace } from './cap-gate';
-import { applyTransitionEffects } from './transition-effects';
+import { applyOrRecordEffects } from './effects-retry';
 
 export interface StatusChangeOptions {
   /** User id of who changed it; null for the system (postbacks, scheduled jobs). */
@@ -76,10 +76,11 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
   // A crash between the update above and this release keeps the place taken: caps err on the safe side.
   if (conv.capHeld && !capHeld && conv.capDay) await releaseCapPlace(ctx, conv.campaignId, conv.capDay, conv.revenueCents);
   try {
-    await applyTransitionEffects(ctx, updated, from, to, updated.history.length);
+    // Effects that fail (Redis down) are recorded and applied again by the worker: the outbound postback is not skipped.
+    await applyOrRecordEffects(ctx, updated, from, to, updated.history.length);
   } catch (err) {
-    // The change itself is stored; the hour is still re-rolled within ROLLUP_LOOKBACK_HOURS when recent.
-    ctx.log.error({ err, conversionId: id, from, to }, 'conversion status changed but its follow-up effects failed');
+    // Not even recorded (MongoDB failed too). The hour was marked before the change, so the rollups still see it.
+    ctx.log.error({ err, conversionId: id, from, to }, 'conversion status changed but its follow-up effects failed and could not be recorded');
   }
   return updated;
 }
