@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { processPostback } from '../conversions/process-postback';
 import type { PostbackJobData } from '../conversions/postback-job';
 import { retryFailedEffects } from '../conversions/effects-retry';
+import { resolveFailedPostbackJobs } from '../conversions/failed-postbacks';
 import { replaySpooledPostbacks } from '../conversions/postback-spool';
 import { QUEUE_NAMES } from '../queues';
 import { blockingConnection, stallOptions } from './connection';
@@ -13,8 +14,9 @@ const REPLAY_INTERVAL_MS = 5_000;
  * Drains the `conversions` queue. A postback whose click is not stored yet
  * is put back as a delayed job (not a failed attempt) until the click shows
  * up or POSTBACK_CLICK_WAIT_SECONDS pass. Alongside, a loop replays postbacks
- * that were stored in MongoDB while Redis was down, and applies again
- * conversion effects that failed after a status change.
+ * that were stored in MongoDB while Redis was down, resolves the postbacks of
+ * jobs that failed for good (and the conversions they left in `processing`),
+ * and applies again conversion effects that failed after a status change.
  */
 export async function startConversionWorker(ctx: AppContext): Promise<() => Promise<void>> {
   const connection = blockingConnection(ctx, 'conversion-worker');
@@ -33,7 +35,7 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
   worker.on('failed', (job, err) => {
     if (err instanceof DelayedError || err.name === 'DelayedError') return;
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
-    // A postback that exhausts its attempts stays `queued` and its job stays in the failed set for an operator.
+    // Its job stays in the failed set for an operator; the sweep below resolves the postback as processing_failed.
     if (final) ctx.log.error({ err, postbackId: job.id, attempts: job.attemptsMade }, 'postback processing gave up');
     else ctx.log.warn({ err, postbackId: job?.id, attempts: job?.attemptsMade }, 'postback processing failed; BullMQ retries it');
   });
@@ -43,6 +45,7 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
   let running: Promise<unknown> = Promise.resolve();
   const sweeps: Array<[string, () => Promise<number>]> = [
     ['replayed spooled postbacks', () => replaySpooledPostbacks(ctx, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 1000)],
+    ['resolved postbacks whose processing failed for good', () => resolveFailedPostbackJobs(ctx)],
     ['applied failed conversion effects again', () => retryFailedEffects(ctx)],
   ];
   let busy = false;
