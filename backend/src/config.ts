@@ -127,6 +127,10 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   const e = res.data;
   const problems: string[] = [];
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) problems.push('JWT_SECRET: required when NODE_ENV=production');
+  // Outbound postback URLs are affiliate input: in production, private addresses would let any affiliate probe the internal network.
+  if (e.NODE_ENV === 'production' && e.OUTBOUND_ALLOW_PRIVATE) {
+    problems.push('OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production (it lets affiliates make Offerly call internal addresses; it is for tests and local development only)');
+  }
   if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }

@@ -43,9 +43,10 @@ describe('auto-approve', () => {
     for (const id of [young!._id, fraud!._id, noPeriod!._id]) expect((await ctx.models.Conversion.findById(id).lean())!.status).toBe('pending');
     expect((await ctx.models.Conversion.findById(approved!._id).lean())!.history).toHaveLength(1);
     expect((await listDirtyHours(ctx.db)).map((d) => d._id.getTime())).toEqual([old!.hour.getTime()]);
-    const job = await ctx.queues.deliveries.getJob(`conv:${old!._id}:approved`);
+    // The delivery job is named by the transition: its position in the history.
+    const job = await ctx.queues.deliveries.getJob(`conv:${old!._id}:${c.history.length}`);
     expect(job?.name).toBe('conversion');
-    expect(job?.data).toEqual({ conversionId: old!._id });
+    expect(job?.data).toEqual({ conversionId: old!._id, seq: c.history.length });
     expect(await autoApprove(ctx, now)).toEqual({ campaigns: 1, candidates: 0, approved: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeConversionStatus } from '../src/conversions/status-change';
-import { listDirtyHours } from '../src/db/rollup-dirty';
+import { listDirtyHours, ROLLUP_DIRTY } from '../src/db/rollup-dirty';
 import { dayKey, hourStart } from '../src/domain/time-buckets';
 import { readLive } from '../src/realtime/live-counters';
 import { approvedAffiliate, register } from './helpers/api';
@@ -46,8 +46,9 @@ describe('conversion review', () => {
     expect(rejected.body.conversion.history.map((x: any) => x.to)).toEqual(['pending', 'approved', 'rejected']);
     expect(await e.ctx.models.Conversion.findById(id).lean()).toMatchObject({ approved: 0, rejected: 1, revApprovedCents: 0, payApprovedCents: 0, capHeld: false, approvedAt: null });
 
-    // Each new status is announced to the affiliate once, and the hour is re-rolled.
-    for (const s of ['pending', 'approved', 'rejected']) expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:${s}`)).toBeTruthy();
+    // Each transition is announced to the affiliate once (job id: its position in the history), and the hour is re-rolled.
+    for (const seq of [1, 2, 3]) expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:${seq}`)).toBeTruthy();
+    expect(await e.ctx.queues.deliveries.getJob(`conv:${id}:4`)).toBeFalsy();
     const dirty = await listDirtyHours(e.ctx.db);
     const conv = await e.ctx.models.Conversion.findById(id).lean();
     expect(dirty.map((d) => d._id.getTime())).toContain(hourStart(conv!.convertedAt.getTime()));
@@ -112,6 +113,25 @@ describe('conversion review', () => {
     expect(await liveToday(c)).toMatchObject({ conversions: 1, money: { USD: { revenueCents: 1000, payoutCents: 700 } } });
     await e.adv.client.post(`/api/conversions/${b.conversionId}/approve`);
     expect(await liveToday(c)).toMatchObject({ conversions: 2, money: { USD: { revenueCents: 2000, payoutCents: 1400 } } });
+  });
+
+  it('marks the hour before the change: a change whose hour cannot be marked is refused rather than applied unmarked', async () => {
+    const pb = await convert(manual);
+    const id = pb.conversionId as string;
+    const conv = (await e.ctx.models.Conversion.findById(id).lean())!;
+    const hour = new Date(hourStart(conv.convertedAt.getTime()));
+    // A mark whose version cannot be bumped ($inc on a string): every MongoDB-wire server refuses that write.
+    const dirty = e.ctx.db.collection<{ _id: Date; v: unknown; markedAt: Date }>(ROLLUP_DIRTY);
+    await dirty.deleteOne({ _id: hour });
+    await dirty.insertOne({ _id: hour, v: 'stuck', markedAt: new Date() });
+    try {
+      await expect(changeConversionStatus(e.ctx, id, 'approved', { by: null })).rejects.toThrow();
+      expect(await e.ctx.models.Conversion.findById(id).lean()).toMatchObject({ status: 'pending', history: [expect.objectContaining({ to: 'pending' })] });
+    } finally {
+      await dirty.deleteOne({ _id: hour });
+    }
+    expect((await e.adv.client.post(`/api/conversions/${id}/approve`)).status).toBe(200);
+    expect((await listDirtyHours(e.ctx.db)).map((d) => d._id.getTime())).toContain(hour.getTime());
   });
 
   it('is callable by scheduled jobs as changeConversionStatus', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
+import { dayKey } from '../src/domain/time-buckets';
 import { createLiveEmitter, readLive, recordLive } from '../src/realtime/live-counters';
 import { createTestContext, destroyTestContext } from './helpers/context';
 
@@ -22,9 +23,11 @@ describe('live counters', () => {
     expect(camp.minutes.at(-2)).toMatchObject({ clicks: 3, uniqueClicks: 2, invalidClicks: 1, conversions: 0 });
     expect(camp.today).toMatchObject({ clicks: 3, conversions: 1 });
     const aff = await readLive(ctx.redis, ctx.keys, 'affiliate', 'a1', now);
-    expect(aff.today).toEqual({ clicks: 4, uniqueClicks: 3, invalidClicks: 1, conversions: 2, money: { USD: { revenueCents: 1000, payoutCents: 700 }, EUR: { revenueCents: 500, payoutCents: 400 } } });
+    // The affiliate's own scope keeps its earnings only, never what the advertiser pays.
+    expect(aff.today).toEqual({ clicks: 4, uniqueClicks: 3, invalidClicks: 1, conversions: 2, money: { USD: { payoutCents: 700 }, EUR: { payoutCents: 400 } } });
+    expect(await ctx.redis.hkeys(ctx.keys.live('affiliate', 'a1', `d:${dayKey(now)}`))).not.toContain('r:USD');
     const platform = await readLive(ctx.redis, ctx.keys, 'platform', 'all', now);
-    expect(platform.today.clicks).toBe(4);
+    expect(platform.today).toMatchObject({ clicks: 4, money: { USD: { revenueCents: 1000, payoutCents: 700 }, EUR: { revenueCents: 500, payoutCents: 400 } } });
     const other = await readLive(ctx.redis, ctx.keys, 'campaign', 'c3', now);
     expect(other.today).toEqual({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, money: {} });
   });

@@ -1,8 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { createContext } from '../src/context';
+import { EFFECTS_RETRY } from '../src/conversions/effects-retry';
+import { changeConversionStatus } from '../src/conversions/status-change';
 import { verifyPostbackSignature } from '../src/domain/postback-signature';
 import { vetHost } from '../src/outbound/address-guard';
+import { enqueueConversionDelivery } from '../src/outbound/delivery-jobs';
 import { callSigned } from '../src/outbound/signed-call';
 import { register } from './helpers/api';
 import { campaignWithLink, insertClick, sendAndResolve, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
@@ -132,7 +136,7 @@ describe('outbound delivery', () => {
     expect(log.map((d) => d.attempt)).toEqual([1, 2, 3, 4, 5]);
     expect(log.every((d) => d.outcome === 'failed' && d.error === 'HTTP 500')).toBe(true);
     const job = await until('job failed', async () => {
-      const j = await e.ctx.queues.deliveries.getJob(`conv:${id}:pending`);
+      const j = await e.ctx.queues.deliveries.getJob(`conv:${id}:1`);
       return j && (await j.getState()) === 'failed' && j;
     });
     expect(job.attemptsMade).toBe(5);
@@ -157,10 +161,58 @@ describe('outbound delivery', () => {
   it('does nothing for affiliates without an enabled URL', async () => {
     await e.aff.client.put('/api/affiliate/postback', { url: template(), enabled: false });
     const id = await convert();
-    await until('job done', async () => !(await e.ctx.queues.deliveries.getJob(`conv:${id}:pending`)));
+    await until('job done', async () => !(await e.ctx.queues.deliveries.getJob(`conv:${id}:1`)));
     expect(aff.hits).toHaveLength(0);
     expect(await deliveries(id)).toHaveLength(0);
     await e.aff.client.put('/api/affiliate/postback', { url: template(), enabled: true });
+  });
+
+  it('announces a status that comes back (approved → rejected → approved), even when its first announcement failed for good', async () => {
+    aff.answer([], 200);
+    const id = await convert();
+    await until('creation announced', async () => aff.hits.length === 1);
+    aff.answer([], 500);
+    expect((await e.adv.client.post(`/api/conversions/${id}/approve`)).status).toBe(200);
+    await until('the approval’s job to fail for good', async () => {
+      const j = await e.ctx.queues.deliveries.getJob(`conv:${id}:2`);
+      return j && (await j.getState()) === 'failed';
+    });
+    aff.answer([], 200);
+    // One change at a time: each call reports the conversion as it is when sent.
+    expect((await e.adv.client.post(`/api/conversions/${id}/reject`)).status).toBe(200);
+    await until('the rejection announced', async () => aff.hits.some((h) => new URL(h.url, 'http://x').searchParams.get('s') === 'rejected'));
+    expect((await e.adv.client.post(`/api/conversions/${id}/approve`)).status).toBe(200);
+    const log = await until('the second approval announced', async () => {
+      const d = await deliveries(id);
+      return d.filter((x) => x.outcome === 'delivered').length === 3 && d;
+    });
+    expect(log.map((d) => [d.event, d.outcome])).toEqual([
+      ['conversion.pending', 'delivered'],
+      ...Array.from({ length: 5 }, () => ['conversion.approved', 'failed']),
+      ['conversion.rejected', 'delivered'],
+      ['conversion.approved', 'delivered'],
+    ]);
+    // The same transition enqueued again (a retried job, the effects sweep) is not announced twice.
+    await enqueueConversionDelivery(e.ctx, id, 3);
+    await until('the duplicate to be skipped', async () => !(await e.ctx.queues.deliveries.getJob(`conv:${id}:3`)));
+    expect((await deliveries(id)).length).toBe(log.length);
+  });
+
+  it('enqueues the announcement later when Redis refused it at the status change', async () => {
+    const id = await convert();
+    await until('creation announced', async () => aff.hits.length === 1);
+    // Another API instance whose queue connection is gone: the change is stored, its delivery job is not.
+    const other = await createContext(e.ctx.config, { name: 'api-without-queue', mongoUrl: inject('mongoUrl'), redisUrl: inject('redisUrl') });
+    try {
+      other.producer.disconnect();
+      expect(await changeConversionStatus(other, id, 'approved', { by: e.adv.id })).toMatchObject({ status: 'approved' });
+    } finally {
+      await other.close();
+    }
+    expect(await e.ctx.db.collection(EFFECTS_RETRY).countDocuments({ conversionId: id })).toBe(1);
+    await until('the approval announced by the worker', async () => aff.hits.some((h) => new URL(h.url, 'http://x').searchParams.get('s') === 'approved'));
+    expect((await deliveries(id)).map((d) => d.event)).toEqual(['conversion.pending', 'conversion.approved']);
+    await until('the retry record removed', async () => (await e.ctx.db.collection(EFFECTS_RETRY).countDocuments({ conversionId: id })) === 0);
   });
 
   it('sends a test call on request and lists every attempt in the delivery log', async () => {
@@ -213,7 +265,7 @@ describe('SSRF protection (private addresses not allowed)', () => {
     const pb = await sendAndResolve(strict, { click_id: await insertClick(strict.ctx, sc), token: sc.postbackSecret });
     const id = pb.conversionId as string;
     const job = await until('job failed', async () => {
-      const j = await strict.ctx.queues.deliveries.getJob(`conv:${id}:approved`);
+      const j = await strict.ctx.queues.deliveries.getJob(`conv:${id}:1`);
       return j && (await j.getState()) === 'failed' && j;
     });
     expect(job.attemptsMade).toBe(1);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findClick } from '../src/db/raw-events';
+import { listDirtyHours } from '../src/db/rollup-dirty';
 import { newClickId } from '../src/domain/click-id';
+import { hourStart } from '../src/domain/time-buckets';
 import { register } from './helpers/api';
 import { campaignWithLink, insertClick, postback, resolved, sendAndResolve, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
 
@@ -266,5 +269,14 @@ describe('test postback', () => {
     const stranger = await register(e.api.url, 'advertiser');
     expect((await stranger.client.post(`/api/campaigns/${cpa.id}/test-postback`)).status).toBe(404);
     expect((await e.admin.client.post(`/api/campaigns/${cpa.id}/test-postback`)).status).toBe(200);
+  });
+
+  it('marks the test click’s hour dirty, so the rollup counts it even when it is dated past the lookback', async () => {
+    const slow = await campaignWithLink(e, { name: 'Slow converter', minClickToConversionSeconds: 86_400 });
+    const res = await e.adv.client.post(`/api/campaigns/${slow.id}/test-postback`);
+    expect(res.status).toBe(200);
+    const click = (await findClick(e.ctx.db, res.body.clickId))!;
+    expect(Date.now() - click.ts.getTime()).toBeGreaterThan(86_400_000);
+    expect((await listDirtyHours(e.ctx.db)).map((d) => d._id.getTime())).toContain(hourStart(click.ts.getTime()));
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
+import { dayKey } from '../src/domain/time-buckets';
 import { CLICK_JOB_NAME } from '../src/tracking/click-event';
 import { register } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
@@ -82,6 +83,24 @@ describe('GET /api/live', () => {
     expect(res.body.minutes).toHaveLength(60);
     expect(res.body.minutes.at(-1)).toMatchObject({ clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 0, money: {} });
     expect(res.body.today).toEqual({ clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 0, money: {} });
+  });
+
+  it('never shows revenue in the affiliate scope (to the affiliate or anyone else); the campaign scope keeps it', async () => {
+    const cpc = await createOffer(ctx, url, { payoutModel: 'CPC', revenueCents: 50, payoutCents: 30 }, { admin: offer.admin });
+    // Revenue an older version kept in the affiliate's hash is not read either.
+    await ctx.redis.hincrby(ctx.keys.live('affiliate', cpc.affiliate.id, `d:${dayKey(Date.now())}`), 'r:EUR', 999);
+    expect((await click(url, `/c/${cpc.linkId}`)).status).toBe(302);
+    const mine = await eventually(async () => {
+      const x = await cpc.affiliate.client.get(`/api/live?scope=affiliate&id=${cpc.affiliate.id}`);
+      return x.body.today?.clicks === 1 ? x : undefined;
+    }, 'the affiliate’s live counters');
+    expect(mine.body.today).toEqual({ clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 0, money: { USD: { payoutCents: 30 } } });
+    expect(mine.body.minutes.at(-1).money).toEqual({ USD: { payoutCents: 30 } });
+    expect(JSON.stringify(mine.body)).not.toContain('revenue');
+    const asAdmin = await offer.admin.client.get(`/api/live?scope=affiliate&id=${cpc.affiliate.id}`);
+    expect(asAdmin.body.today.money).toEqual({ USD: { payoutCents: 30 } });
+    const campaign = await cpc.advertiser.client.get(`/api/live?scope=campaign&id=${cpc.campaign.id}`);
+    expect(campaign.body.today.money).toEqual({ USD: { revenueCents: 50, payoutCents: 30 } });
   });
 
   it('checks who may see which scope: 404 for others’ campaigns and affiliates, 403 for the platform', async () => {

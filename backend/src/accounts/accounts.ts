@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import { hashPassword } from '../auth/passwords';
 import { reviewTransition, initialStatus, type ReviewAction } from '../domain/account-rules';
 import { ApiError, notFound } from '../domain/errors';
+import { disconnectUser } from '../realtime/socket-control';
 import { publishInvalidation } from '../tracking/cache-bus';
 
 export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
@@ -65,5 +66,7 @@ export async function reviewAffiliate(ctx: AppContext, affiliateId: string, acti
   ).lean();
   if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
   await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
+  // Its open dashboards stop receiving at once (live rooms are only checked when joined).
+  if (to !== 'approved') disconnectUser(ctx, affiliateId);
   return updated;
 }

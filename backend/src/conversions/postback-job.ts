@@ -8,6 +8,8 @@ export interface PostbackJobData {
   ip: string | null;
   params: Record<string, string>;
   test?: boolean;
+  /** Set on a job in the failed set once its postback was resolved (see resolveFailedPostbackJobs). */
+  failureResolved?: true;
 }
 
 export const POSTBACK_JOB = 'postback';

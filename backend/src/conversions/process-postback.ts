@@ -14,6 +14,7 @@ import { campaignForToken } from './campaign-by-token';
 import { capPlaceAvailable, releaseCapPlace, takeCapPlace } from './cap-gate';
 import { findConversionByKey, recordConversionKeys, type ConversionLookup } from './conversion-keys';
 import { postbackDocFor, type PostbackJobData } from './postback-job';
+import { applyOrRecordEffects, recordFailedEffects } from './effects-retry';
 import { changeConversionStatus } from './status-change';
 import { TEST_CLICK_REASON } from './test-postback';
 import { applyTransitionEffects } from './transition-effects';
@@ -317,11 +318,65 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
     if (created) await applyTransitionEffects(ctx, conv, null, created.to as ConversionStatus, 1);
   }
 
+  return resolveCreated(ctx, pb, conv);
+}
+
+/** The outcome of a postback that created its conversion (finalized): attributed, or rejected by the caps. */
+function resolveCreated(ctx: AppContext, pb: PostbackDoc, conv: ConversionDoc): Promise<PostbackOutcome> {
   const created = conv.history[0];
   if (created && (created.reason === 'cap_reached' || created.reason === 'budget_exhausted')) {
     return reject(ctx, pb, created.reason, created.reason === 'cap_reached' ? 'the campaign’s conversion cap is reached' : 'the campaign’s budget is exhausted', conv._id);
   }
   return resolve(ctx, pb, { state: 'attributed', conversionId: conv._id, detail: created ? `conversion ${created.to}${conv.suspectedFraud ? ' (suspected fraud: held for review)' : ''}` : null });
+}
+
+export const PROCESSING_FAILED = 'processing_failed';
+
+/**
+ * A postback whose job failed for good (its attempts exhausted, or it
+ * stalled too often) is resolved all the same, once, whichever run gets here:
+ *   - a conversion it left in `processing` is rejected (`processing_failed`),
+ *     so postbacks waiting on it (handleExisting) go on, and the postback is
+ *     rejected `processing_failed` with the error as detail;
+ *   - a conversion it had finalized stands: the postback gets that outcome,
+ *     and the creation's effects, which may be what kept failing, are
+ *     recorded for the worker's effects sweep;
+ *   - otherwise the postback is rejected `processing_failed`.
+ * A cap place taken by an attempt that died before finalizing stays taken
+ * (caps err on the safe side, as after any crash at that point).
+ */
+export async function resolveFailedPostback(ctx: AppContext, job: PostbackJobData, error: string): Promise<PostbackOutcome> {
+  const pb = await loadPostback(ctx, job);
+  if (pb.state !== 'queued') return { kind: 'resolved', state: pb.state, reason: pb.reason, conversionId: pb.conversionId };
+  let conv = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
+  if (conv?.status === 'processing') {
+    const now = new Date();
+    const updated = (await ctx.models.Conversion.findOneAndUpdate(
+      { _id: conv._id, status: 'processing' },
+      {
+        $set: { status: 'rejected', reason: PROCESSING_FAILED, capHeld: false, capDay: null, approvedAt: null, ...statusFields('rejected', conv.revenueCents, conv.payoutCents) },
+        $push: { history: { at: now, by: null, from: null, to: 'rejected', reason: PROCESSING_FAILED, note: noteFor(pb) } },
+      },
+      { returnDocument: 'after' },
+    ).lean()) as ConversionDoc | null;
+    if (updated) await applyOrRecordEffects(ctx, updated, null, 'rejected', 1);
+    conv = updated ?? ((await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null);
+  }
+  if (conv) {
+    pb.campaignId ??= conv.campaignId;
+    pb.advertiserId ??= conv.advertiserId;
+  } else if (pb.campaignId === null && pb.params.token) {
+    // Tie it to its campaign if the token still tells which, so its advertiser sees it.
+    const campaign = await campaignForToken(ctx, pb.params.token, pb.receivedAt.getTime()).catch(() => null);
+    pb.campaignId = campaign?._id ?? null;
+    pb.advertiserId = campaign?.advertiserId ?? null;
+  }
+  const created = conv?.history[0];
+  if (conv && created && created.reason !== PROCESSING_FAILED && conv.status !== 'processing') {
+    await recordFailedEffects(ctx, conv._id, null, created.to as ConversionStatus, 1, error);
+    return resolveCreated(ctx, pb, conv);
+  }
+  return resolve(ctx, pb, { state: 'rejected', reason: PROCESSING_FAILED, detail: `processing failed for good: ${error}`.slice(0, 1000), conversionId: conv?._id ?? null });
 }
 
 function rejectDetail(reason: RejectReason, campaign: CampaignDoc, click: ClickDoc, currency: string | undefined): string {

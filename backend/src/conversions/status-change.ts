@@ -1,12 +1,13 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
+import { markHoursDirty } from '../db/rollup-dirty';
 import { canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
 import { statusFields } from '../domain/conversion-money';
 import { ApiError, conflict, notFound } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
 import { releaseCapPlace, takeCapPlace } from './cap-gate';
-import { applyTransitionEffects } from './transition-effects';
+import { applyOrRecordEffects } from './effects-retry';
 
 export interface StatusChangeOptions {
   /** User id of who changed it; null for the system (postbacks, scheduled jobs). */
@@ -34,6 +35,10 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
   const from = conv.status;
   if (from === to) throw conflict(`The conversion is already ${to}`);
   if (!canChangeStatus(from, to, false)) throw conflict(`A ${from} conversion cannot become ${to}`);
+
+  // The hour is marked before the change (it must be: a change without a mark is never re-rolled once the hour is
+  // past the lookback) and again after it, by the effects: a rollup may take this first mark before the update lands.
+  await markHoursDirty(ctx.db, [conv.convertedAt]);
 
   let capHeld = conv.capHeld;
   let capDay = conv.capDay;
@@ -71,10 +76,11 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
   // A crash between the update above and this release keeps the place taken: caps err on the safe side.
   if (conv.capHeld && !capHeld && conv.capDay) await releaseCapPlace(ctx, conv.campaignId, conv.capDay, conv.revenueCents);
   try {
-    await applyTransitionEffects(ctx, updated, from, to, updated.history.length);
+    // Effects that fail (Redis down) are recorded and applied again by the worker: the outbound postback is not skipped.
+    await applyOrRecordEffects(ctx, updated, from, to, updated.history.length);
   } catch (err) {
-    // The change itself is stored; the hour is still re-rolled within ROLLUP_LOOKBACK_HOURS when recent.
-    ctx.log.error({ err, conversionId: id, from, to }, 'conversion status changed but its follow-up effects failed');
+    // Not even recorded (MongoDB failed too). The hour was marked before the change, so the rollups still see it.
+    ctx.log.error({ err, conversionId: id, from, to }, 'conversion status changed but its follow-up effects failed and could not be recorded');
   }
   return updated;
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { LinkDoc } from '../db/models/link';
 import { clickPartition, type ClickDoc } from '../db/raw-events';
+import { markHoursDirty } from '../db/rollup-dirty';
 import { newClickId } from '../domain/click-id';
 import { conflict } from '../domain/errors';
 import { hourStart, dayKey } from '../domain/time-buckets';
@@ -54,7 +55,11 @@ export async function sendTestPostback(ctx: AppContext, campaign: CampaignDoc, i
     payoutCents: 0,
     currency: campaign.currency,
   };
+  // The hour is marked around the insert like the click worker does: the click counts in the hour's stats, and the hour
+  // may be past the rollup's lookback (a long minimum click-to-conversion time dates it back).
+  await markHoursDirty(ctx.db, [ts]);
   await (await clickPartition(ctx.db, dayKey(ts))).insertOne(click);
+  await markHoursDirty(ctx.db, [ts]);
   const params = storedParams({
     click_id: clickId,
     txn_id: `test-${clickId}`,

@@ -22,11 +22,10 @@ const LIVE_ONCE_TTL_S = 2 * 86_400;
  * What follows a conversion status transition: its hour is re-rolled, live
  * totals move, and the affiliate's outbound postback is enqueued. Only the
  * caller that made the transition runs this, and a retry after a crash may
- * run it again, so each part is idempotent: dirty marks are, delivery jobs
- * have a fixed id per status, and live counters are guarded by a per-transition
- * key (`seq` = the transition's position in the history). A crash between
- * that key and the counters loses one live increment (the rollups, not the
- * live counters, are the record).
+ * run it again, so each part is idempotent: dirty marks are, and delivery
+ * jobs and live counters are keyed by the transition (`seq` = its position in
+ * the history). A crash between the live key and the counters loses one live
+ * increment (the rollups, not the live counters, are the record).
  */
 export async function applyTransitionEffects(
   ctx: AppContext,
@@ -46,5 +45,5 @@ export async function applyTransitionEffects(
       ]);
     }
   }
-  await enqueueConversionDelivery(ctx, conv._id, to);
+  await enqueueConversionDelivery(ctx, conv._id, seq);
 }

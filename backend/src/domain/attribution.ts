@@ -17,6 +17,7 @@ export const REJECT_REASONS = [
   'currency_mismatch',
   'advertiser_rejected',
   'admin_rejected',
+  'processing_failed',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

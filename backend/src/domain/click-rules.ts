@@ -14,6 +14,7 @@ export const INVALID_REASONS = [
   'affiliate_inactive',
   'cap_reached',
   'budget_exhausted',
+  'head_request',
 ] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 
@@ -41,9 +42,14 @@ export interface ClickVerdict {
   blocked: boolean;
 }
 
-export function classifyClick(t: ClickTargetState, bot: BotVerdict): ClickVerdict {
+/**
+ * `head` is a HEAD request: link checkers and unfurlers probe links with it,
+ * no person follows a redirect that way. It is answered like a GET but never counts.
+ */
+export function classifyClick(t: ClickTargetState, bot: BotVerdict, head = false): ClickVerdict {
   const block = blockReason(t);
   if (block) return { reason: block, blocked: true };
+  if (head) return { reason: 'head_request', blocked: false };
   return { reason: bot, blocked: false };
 }
 

@@ -96,6 +96,15 @@ export function canSeeAffiliateRecord(p: Principal, affiliateId: string): boolea
   return p.role === 'admin' || (p.role === 'affiliate' && p.id === affiliateId);
 }
 
+/**
+ * Inbound postbacks: admins see every one; an advertiser those of its own
+ * campaigns, including queued ones (by the campaign their token opens). One
+ * that belongs to no campaign (a bad token) is for admins only.
+ */
+export function canSeePostback(p: Principal, pb: { advertiserId: string | null }): boolean {
+  return p.role === 'admin' || (p.role === 'advertiser' && pb.advertiserId !== null && pb.advertiserId === p.id);
+}
+
 /** Socket.IO rooms follow the same rules as the REST resources behind them. */
 export type RoomRef = { kind: 'admin' } | { kind: 'campaign'; campaign: Pick<CampaignRef, 'advertiserId'> } | { kind: 'affiliate'; affiliateId: string };
 

@@ -8,6 +8,8 @@ import type { RedisKeys } from '../redis';
  * and per scope × UTC day (kept 3 days). Money is kept per currency (`r:USD`,
  * `p:USD` fields) because an affiliate or the platform may earn in several.
  * Only events newly stored by a worker are counted, so counters never count twice.
+ * The affiliate scope keeps no revenue: what the advertiser pays is not the
+ * affiliate's to see, so that scope's hashes, snapshots and updates carry payout only.
  */
 export interface LiveDelta {
   clicks: number;
@@ -29,7 +31,8 @@ export interface LiveEvent {
 export type LiveScope = 'platform' | 'campaign' | 'affiliate';
 
 export interface LiveMoney {
-  [currency: string]: { revenueCents: number; payoutCents: number };
+  /** revenueCents is absent in the affiliate scope. */
+  [currency: string]: { revenueCents?: number; payoutCents: number };
 }
 
 export interface LiveRow {
@@ -46,7 +49,8 @@ export interface LiveUpdate {
   id: string;
   minute: string;
   currency: string;
-  delta: LiveDelta;
+  /** Without revenueCents in the affiliate scope. */
+  delta: Omit<LiveDelta, 'revenueCents'> & { revenueCents?: number };
 }
 
 const MINUTE_TTL_S = 2 * 3600;
@@ -58,6 +62,9 @@ export const PLATFORM_ID = 'all';
 export function roomFor(scope: LiveScope, id: string): string {
   return scope === 'platform' ? 'admin' : `${scope}:${id}`;
 }
+
+/** Whether a scope's counters include revenue: every scope but the affiliate's own. */
+export const scopeHasRevenue = (scope: LiveScope): boolean => scope !== 'affiliate';
 
 const emptyDelta = (): LiveDelta => ({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, revenueCents: 0, payoutCents: 0 });
 
@@ -94,7 +101,7 @@ function counterOps(keys: RedisKeys, groups: Group[]): CounterOp[] {
         const n = g.delta[name as keyof typeof COUNT_FIELDS];
         if (n) ops.push({ kind: 'incr', key, field, by: n });
       }
-      if (g.delta.revenueCents) ops.push({ kind: 'incr', key, field: `r:${g.currency}`, by: g.delta.revenueCents });
+      if (g.delta.revenueCents && scopeHasRevenue(g.scope)) ops.push({ kind: 'incr', key, field: `r:${g.currency}`, by: g.delta.revenueCents });
       if (g.delta.payoutCents) ops.push({ kind: 'incr', key, field: `p:${g.currency}`, by: g.delta.payoutCents });
       ops.push({ kind: 'expire', key, seconds: key.includes(':m:') ? MINUTE_TTL_S : DAY_TTL_S });
     }
@@ -106,7 +113,9 @@ function emitGroups(emitter: Emitter | null | undefined, groups: Group[]): void 
   if (!emitter) return;
   for (const g of groups) {
     const room = roomFor(g.scope, g.id);
-    const update: LiveUpdate = { room, scope: g.scope, id: g.id, minute: new Date(g.minute).toISOString(), currency: g.currency, delta: g.delta };
+    const { revenueCents, ...rest } = g.delta;
+    const delta = scopeHasRevenue(g.scope) ? { ...rest, revenueCents } : rest;
+    const update: LiveUpdate = { room, scope: g.scope, id: g.id, minute: new Date(g.minute).toISOString(), currency: g.currency, delta };
     emitter.to(room).emit('live', update);
   }
 }
@@ -173,13 +182,15 @@ export async function recordLiveOnce(
   return applied;
 }
 
-function parseRow(h: Record<string, string>): LiveRow {
+function parseRow(h: Record<string, string>, withRevenue: boolean): LiveRow {
   const row: LiveRow = { clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, money: {} };
   for (const [name, field] of Object.entries(COUNT_FIELDS)) row[name as keyof typeof COUNT_FIELDS] = Number(h[field] ?? 0);
+  // Affiliate hashes written before they stopped keeping revenue may still hold `r:` fields: never read them.
+  const moneyField = withRevenue ? /^([rp]):([A-Z]{3})$/ : /^(p):([A-Z]{3})$/;
   for (const [field, value] of Object.entries(h)) {
-    const m = /^([rp]):([A-Z]{3})$/.exec(field);
+    const m = moneyField.exec(field);
     if (!m) continue;
-    const cur = (row.money[m[2]!] ??= { revenueCents: 0, payoutCents: 0 });
+    const cur = (row.money[m[2]!] ??= withRevenue ? { revenueCents: 0, payoutCents: 0 } : { payoutCents: 0 });
     if (m[1] === 'r') cur.revenueCents = Number(value);
     else cur.payoutCents = Number(value);
   }
@@ -196,7 +207,7 @@ export async function readLive(redis: Redis, keys: RedisKeys, scope: LiveScope, 
   const res = (await pipe.exec()) ?? [];
   const rows = res.map(([err, v]) => {
     if (err) throw err;
-    return parseRow((v ?? {}) as Record<string, string>);
+    return parseRow((v ?? {}) as Record<string, string>, scopeHasRevenue(scope));
   });
   const today = rows.pop()!;
   return { scope, id, minutes: starts.map((t, i) => ({ t: new Date(t).toISOString(), ...rows[i]! })), today };

@@ -8,6 +8,7 @@ import type { CampaignDoc } from '../db/models/campaign';
 import { isObjectIdHex } from '../db/ids';
 import { canJoinRoom, type Principal, type RoomRef } from '../domain/permissions';
 import { revokedKey } from '../http/middleware/auth';
+import { sessionRoom, userRoom } from './socket-control';
 
 export const SOCKET_PATH = '/socket.io';
 
@@ -116,6 +117,16 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
   };
 
   io.on('connection', (socket) => {
+    const data = socket.data as SocketData;
+    // Logout and suspension close sockets through these rooms, from whichever instance handled them.
+    void socket.join([userRoom(data.userId), sessionRoom(data.jti)]);
+    // A logout that landed between the handshake's check and these joins found no socket to close: look again.
+    ctx.redis
+      .exists(revokedKey(ctx, data.jti))
+      .then((revoked) => {
+        if (revoked) socket.disconnect(true);
+      })
+      .catch((err: unknown) => ctx.log.warn({ err }, 'socket session re-check failed'));
     socket.on('subscribe', (payload: unknown, ack?: unknown) => {
       const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => {};
       const body = subscribeSchema.safeParse(payload);
@@ -134,7 +145,8 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
     });
     socket.on('unsubscribe', (payload: unknown, ack?: unknown) => {
       const body = subscribeSchema.safeParse(payload);
-      if (body.success && body.data.room !== socket.id) void socket.leave(body.data.room);
+      // Only live rooms: leaving the private ones would dodge a later logout or suspension.
+      if (body.success && parseRoom(body.data.room)) void socket.leave(body.data.room);
       if (typeof ack === 'function') (ack as Ack)({ ok: true });
     });
   });

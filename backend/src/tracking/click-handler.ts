@@ -149,7 +149,7 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
     const param = (name: string) => params?.get(name) ?? null;
     const rawUa = firstHeader(req.headers['user-agent']);
     const ua = cleanText(rawUa, USER_AGENT_MAX_LENGTH) ?? '';
-    const verdict = classifyClick(target, botVerdict(ua));
+    const verdict = classifyClick(target, botVerdict(ua), req.method === 'HEAD');
     const now = Date.now();
     const ev: ClickEvent = {
       id: newClickId(now),

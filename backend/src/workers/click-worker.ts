@@ -35,6 +35,8 @@ export interface ClickWorkerDeps {
   models: Pick<Models, 'Campaign' | 'CampaignCounter'>;
   config: Pick<Config, 'UNIQUE_CLICK_WINDOW_SECONDS'>;
   emitter: Emitter | null;
+  /** Fault injection for tests: runs after the first dirty-hour mark, before the clicks are inserted. */
+  beforeStore?: (batch: ClickBatch) => void | Promise<void>;
   /** Fault injection for tests: runs after the batch is stored, before anything is counted. */
   afterStore?: (batch: ClickBatch) => void | Promise<void>;
 }
@@ -166,16 +168,23 @@ async function applySpend(deps: ClickWorkerDeps, batch: ClickBatch, docs: ClickD
 
 /**
  * Stores a batch of clicks exactly once and counts it once. Steps, each safe
- * to repeat: uniqueness (idempotent SET NX GET), dirty-hour marks (before the
- * insert, so a crash right after it cannot leave a late hour unmarked),
- * unordered insert by click id (duplicates are a retry's or a copy's), then
- * spend and live counters guarded by per-batch marks. Any failure throws, and
- * BullMQ retries the whole batch with backoff.
+ * to repeat: uniqueness (idempotent SET NX GET), dirty-hour marks, unordered
+ * insert by click id (duplicates are a retry's or a copy's), the dirty-hour
+ * marks again, then spend and live counters guarded by per-batch marks. Any
+ * failure throws, and BullMQ retries the whole batch with backoff.
+ *
+ * The hours are marked twice. The mark before the insert means a crash right
+ * after it cannot leave a late hour unmarked. But a rollup may take that mark
+ * (read it, read the raw clicks, clear it) between the mark and the insert,
+ * and would then miss these clicks for good; the mark after the insert moves
+ * the mark's version (or sets it anew), so the hour is rolled again.
  */
 export async function processClickBatch(deps: ClickWorkerDeps, batch: ClickBatch): Promise<ClickBatchResult> {
   const unique = await uniqueness(deps, batch.clicks);
   const docs = batch.clicks.map((c, i) => toDoc(c, unique[i]!));
-  await markHoursDirty(deps.db, docs.map((d) => d.hour));
+  const hours = docs.map((d) => d.hour);
+  await markHoursDirty(deps.db, hours);
+  await deps.beforeStore?.(batch);
 
   const byDay = new Map<string, ClickDoc[]>();
   for (const d of docs) {
@@ -192,6 +201,7 @@ export async function processClickBatch(deps: ClickWorkerDeps, batch: ClickBatch
     stored += r.value.stored;
     duplicates += r.value.duplicates;
   }
+  await markHoursDirty(deps.db, hours);
   await deps.afterStore?.(batch);
 
   // Every click of the batch is stored now (by this attempt or an earlier one), so the batch is counted as a whole, once.

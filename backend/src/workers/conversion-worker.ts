@@ -2,6 +2,8 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../context';
 import { processPostback } from '../conversions/process-postback';
 import type { PostbackJobData } from '../conversions/postback-job';
+import { retryFailedEffects } from '../conversions/effects-retry';
+import { resolveFailedPostbackJobs } from '../conversions/failed-postbacks';
 import { replaySpooledPostbacks } from '../conversions/postback-spool';
 import { QUEUE_NAMES } from '../queues';
 import { blockingConnection, stallOptions } from './connection';
@@ -12,7 +14,9 @@ const REPLAY_INTERVAL_MS = 5_000;
  * Drains the `conversions` queue. A postback whose click is not stored yet
  * is put back as a delayed job (not a failed attempt) until the click shows
  * up or POSTBACK_CLICK_WAIT_SECONDS pass. Alongside, a loop replays postbacks
- * that were stored in MongoDB while Redis was down.
+ * that were stored in MongoDB while Redis was down, resolves the postbacks of
+ * jobs that failed for good (and the conversions they left in `processing`),
+ * and applies again conversion effects that failed after a status change.
  */
 export async function startConversionWorker(ctx: AppContext): Promise<() => Promise<void>> {
   const connection = blockingConnection(ctx, 'conversion-worker');
@@ -31,7 +35,7 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
   worker.on('failed', (job, err) => {
     if (err instanceof DelayedError || err.name === 'DelayedError') return;
     const final = job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
-    // A postback that exhausts its attempts stays `queued` and its job stays in the failed set for an operator.
+    // Its job stays in the failed set for an operator; the sweep below resolves the postback as processing_failed.
     if (final) ctx.log.error({ err, postbackId: job.id, attempts: job.attemptsMade }, 'postback processing gave up');
     else ctx.log.warn({ err, postbackId: job?.id, attempts: job?.attemptsMade }, 'postback processing failed; BullMQ retries it');
   });
@@ -39,11 +43,29 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
 
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
+  const sweeps: Array<[string, () => Promise<number>]> = [
+    ['replayed spooled postbacks', () => replaySpooledPostbacks(ctx, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 1000)],
+    ['resolved postbacks whose processing failed for good', () => resolveFailedPostbackJobs(ctx)],
+    ['applied failed conversion effects again', () => retryFailedEffects(ctx)],
+  ];
+  let busy = false;
   const tick = () => {
-    if (stopped) return;
-    running = replaySpooledPostbacks(ctx, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 1000)
-      .then((n) => { if (n) ctx.log.info({ replayed: n }, 'replayed spooled postbacks'); })
-      .catch((err: unknown) => ctx.log.warn({ err }, 'postback replay failed; trying again later'));
+    // A slow sweep (MongoDB busy) is not overlapped by the next tick.
+    if (stopped || busy) return;
+    busy = true;
+    running = (async () => {
+      for (const [what, sweep] of sweeps) {
+        if (stopped) return;
+        try {
+          const n = await sweep();
+          if (n) ctx.log.info({ count: n }, what);
+        } catch (err) {
+          ctx.log.warn({ err }, `${what}: failed; trying again later`);
+        }
+      }
+    })().finally(() => {
+      busy = false;
+    });
   };
   const timer = setInterval(tick, Math.min(REPLAY_INTERVAL_MS, Math.max(200, ctx.config.POSTBACK_REPLAY_AFTER_SECONDS * 500)));
   tick();

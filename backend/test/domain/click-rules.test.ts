@@ -17,6 +17,14 @@ describe('click classification', () => {
     expect(classifyClick({ ...ok, limit: 'budget_exhausted' }, null)).toEqual({ reason: 'budget_exhausted', blocked: true });
   });
 
+  it('marks HEAD requests invalid (head_request) without blocking them; a blocked link keeps its blocking reason', () => {
+    expect(classifyClick(ok, null, true)).toEqual({ reason: 'head_request', blocked: false });
+    expect(classifyClick(ok, 'bot', true)).toEqual({ reason: 'head_request', blocked: false });
+    expect(classifyClick(ok, 'no_user_agent', true)).toEqual({ reason: 'head_request', blocked: false });
+    expect(classifyClick({ ...ok, campaignStatus: 'paused' }, null, true)).toEqual({ reason: 'campaign_paused', blocked: true });
+    expect(classifyClick(ok, null, false)).toEqual({ reason: null, blocked: false });
+  });
+
   it('finds reached caps and budgets from the day and lifetime counters', () => {
     expect(limitReached(noCaps, { conversions: 99, spendCents: 99 }, null)).toBeNull();
     expect(limitReached({ ...noCaps, dailyConversions: 3 }, { conversions: 3, spendCents: 0 }, null)).toBe('cap_reached');

@@ -35,6 +35,14 @@ describe('config', () => {
     expect(fs.readFileSync(path.join(dir, 'jwt-secret'), 'utf8')).toBe(a.JWT_SECRET);
   });
 
+  it('refuses OUTBOUND_ALLOW_PRIVATE=true in production, with every other problem listed alongside', () => {
+    const secret = 'x'.repeat(32);
+    expect(() => parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret, OUTBOUND_ALLOW_PRIVATE: 'true' })).toThrow(/OUTBOUND_ALLOW_PRIVATE: must not be true when NODE_ENV=production/);
+    expect(() => parseConfig({ NODE_ENV: 'production', OUTBOUND_ALLOW_PRIVATE: 'yes' })).toThrow(/JWT_SECRET: required[\s\S]*OUTBOUND_ALLOW_PRIVATE/);
+    expect(parseConfig({ NODE_ENV: 'production', JWT_SECRET: secret, OUTBOUND_ALLOW_PRIVATE: 'false' }).OUTBOUND_ALLOW_PRIVATE).toBe(false);
+    expect(parseConfig({ NODE_ENV: 'test', OUTBOUND_ALLOW_PRIVATE: 'true' }).OUTBOUND_ALLOW_PRIVATE).toBe(true);
+  });
+
   it('needs both admin bootstrap variables or neither', () => {
     expect(() => parseConfig({ NODE_ENV: 'test', ADMIN_EMAIL: 'a@b.example' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
   });

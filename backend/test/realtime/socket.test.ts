@@ -2,7 +2,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
 import type { LiveUpdate } from '../../src/realtime/live-counters';
-import { register } from '../helpers/api';
+import { approvedAffiliate, login, register } from '../helpers/api';
 import { createTestContext, destroyTestContext } from '../helpers/context';
 import type { TestClient } from '../helpers/http-client';
 import { click, createOffer, startTrackingStack, type Offer, type TrackingStack } from '../helpers/tracking';
@@ -125,6 +125,23 @@ describe('Socket.IO live updates', () => {
     expect(got).toEqual([]);
   });
 
+  it('sends the affiliate room no revenue, while the campaign room has it', async () => {
+    const cpc = await createOffer(ctx, url, { payoutModel: 'CPC', revenueCents: 50, payoutCents: 30 }, { admin: offer.admin });
+    const aff = (await open(url, { cookie: cookieOf(cpc.affiliate.client) })).socket;
+    const adv = (await open(url, { cookie: cookieOf(cpc.advertiser.client) })).socket;
+    const affRoom = `affiliate:${cpc.affiliate.id}`;
+    const campaignRoom = `campaign:${cpc.campaign.id}`;
+    expect(await subscribe(aff, affRoom)).toEqual({ ok: true });
+    expect(await subscribe(adv, campaignRoom)).toEqual({ ok: true });
+    const affUpdate = nextLive(aff, affRoom);
+    const advUpdate = nextLive(adv, campaignRoom);
+    await click(url, `/c/${cpc.linkId}`);
+    const a = await affUpdate;
+    expect(a.delta).toEqual({ clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 0, payoutCents: 30 });
+    expect(a.delta).not.toHaveProperty('revenueCents');
+    expect((await advUpdate).delta).toMatchObject({ clicks: 1, revenueCents: 50, payoutCents: 30 });
+  });
+
   it('refuses connections without a valid session, with a revoked one, or from a foreign origin', async () => {
     expect((await open(url)).error).toBe('unauthenticated');
     expect((await open(url, { cookie: 'offerly_session=not-a-jwt' })).error).toBe('unauthenticated');
@@ -175,5 +192,66 @@ describe('Socket.IO live updates', () => {
     expect(h.status).toBe(200);
     const probe = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
     expect(probe.status).toBe(200);
+  });
+});
+
+describe('closing sockets at logout and suspension, on every API instance', () => {
+  let ctx2: AppContext;
+  let stack2: TrackingStack;
+  let url2: string;
+
+  beforeAll(async () => {
+    ctx2 = await createTestContext({ MONGO_DB: ctx.config.MONGO_DB, REDIS_PREFIX: ctx.keys.prefix, JWT_SECRET: ctx.config.JWT_SECRET });
+    stack2 = await startTrackingStack(ctx2, { worker: false });
+    url2 = stack2.api.url;
+  }, 60_000);
+  afterAll(async () => {
+    await stack2?.close();
+    await ctx2?.close();
+  });
+
+  const closedByServer = (s: Socket) => new Promise<string>((resolve) => s.once('disconnect', (reason) => resolve(reason)));
+
+  it('closes the sockets of the session that logged out, wherever they are connected, and no other session’s', async () => {
+    const adv = await register(url, 'advertiser');
+    const otherSession = await login(url, adv.email);
+    const here = await open(url, { cookie: cookieOf(adv.client) });
+    const there = await open(url2, { cookie: cookieOf(adv.client) });
+    const other = await open(url2, { cookie: cookieOf(otherSession) });
+    for (const s of [here, there, other]) expect(s.error).toBeNull();
+    const closed = [closedByServer(here.socket), closedByServer(there.socket)];
+    expect((await adv.client.post('/api/auth/logout')).status).toBe(200);
+    expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+    // The instance that closed `there` has handled the request: the other session's socket on it stayed open.
+    expect(other.socket.connected).toBe(true);
+    expect(await subscribe(other.socket, 'admin')).toEqual({ ok: false, error: 'forbidden' });
+  });
+
+  it('closes a suspended affiliate’s sockets on every instance, even one that tried to leave its private rooms', async () => {
+    const aff = await approvedAffiliate(url, offer.admin.client, 'suspended-later');
+    const cookie = cookieOf(aff.client);
+    const here = (await open(url, { cookie })).socket;
+    const there = (await open(url2, { cookie })).socket;
+    expect(await subscribe(here, `affiliate:${aff.id}`)).toEqual({ ok: true });
+    expect(await subscribe(there, `affiliate:${aff.id}`)).toEqual({ ok: true });
+    await there.timeout(5000).emitWithAck('unsubscribe', { room: `user:${aff.id}` });
+    const closed = [closedByServer(here), closedByServer(there)];
+    expect((await offer.admin.client.post(`/api/admin/affiliates/${aff.id}/suspend`, { note: 'fraud' })).status).toBe(200);
+    expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+    // It may connect again (the account exists) but no longer join its room.
+    const again = await open(url2, { cookie });
+    expect(again.error).toBeNull();
+    expect(await subscribe(again.socket, `affiliate:${aff.id}`)).toEqual({ ok: false, error: 'forbidden' });
+  });
+
+  it('leaves other users’ sockets alone when an affiliate is suspended', async () => {
+    const target = await approvedAffiliate(url, offer.admin.client, 'target');
+    const bystander = (await open(url2, { cookie: cookieOf(offer.affiliate.client) })).socket;
+    const victim = (await open(url2, { cookie: cookieOf(target.client) })).socket;
+    const closed = closedByServer(victim);
+    expect((await offer.admin.client.post(`/api/admin/affiliates/${target.id}/suspend`, { note: '' })).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect(bystander.connected).toBe(true);
+    expect(await subscribe(bystander, `affiliate:${offer.affiliate.id}`)).toEqual({ ok: true });
   });
 });

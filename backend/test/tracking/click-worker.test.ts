@@ -2,10 +2,12 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
 import { clickPartition, clicksCollectionName, findClick, forgetPartition } from '../../src/db/raw-events';
+import { statsHourly } from '../../src/db/models/stats';
 import { listDirtyHours } from '../../src/db/rollup-dirty';
 import { newClickId } from '../../src/domain/click-id';
 import { dayKey, hourStart } from '../../src/domain/time-buckets';
 import { readLive } from '../../src/realtime/live-counters';
+import { hoursToRoll, rollHours } from '../../src/rollups/hourly';
 import { clickJobId, CLICK_JOB_NAME, type ClickBatch, type ClickEvent } from '../../src/tracking/click-event';
 import { processClickBatch, startClickWorker, type ClickWorkerDeps } from '../../src/workers/click-worker';
 import { createTestContext, destroyTestContext } from '../helpers/context';
@@ -132,6 +134,41 @@ describe('click batches', () => {
     expect(again).toMatchObject({ stored: 1, duplicates: 1 });
     expect((await findClick(ctx.db, a.id))!.unique).toBe(1);
     expect((await findClick(ctx.db, b.id))!.unique).toBe(0);
+  });
+});
+
+describe('dirty-hour marks against a concurrent rollup', () => {
+  const dirtyHours = async () => (await listDirtyHours(ctx.db)).map((d) => d._id.getTime());
+
+  it('marks the hour again after the insert: a rollup that took the first mark before the clicks were stored does not lose them', async () => {
+    const campaignId = hex(12);
+    // A late click (a spool replay) for an hour far outside the rollup's lookback: only a dirty mark gets it rolled.
+    const ts = Date.UTC(2003, 2, 3, 10, 15);
+    const hour = hourStart(ts);
+    const c = fakeClick({ campaignId, ts });
+    let rolledBetween = false;
+    await processClickBatch(
+      {
+        ...deps(),
+        beforeStore: async () => {
+          // The rollup runs between the worker's first mark and its insert: it reads the mark, finds no click, clears the mark.
+          expect(await dirtyHours()).toContain(hour);
+          await rollHours(ctx, [hour]);
+          expect(await dirtyHours()).not.toContain(hour);
+          rolledBetween = true;
+        },
+      },
+      batchOf([c]),
+    );
+    expect(rolledBetween).toBe(true);
+    expect(await findClick(ctx.db, c.id)).not.toBeNull();
+    expect(await dirtyHours()).toContain(hour);
+    const due = await hoursToRoll(ctx, Date.now(), 0);
+    expect(due).toContain(hour);
+    await rollHours(ctx, [hour]);
+    const rows = await statsHourly(ctx.db).find({ hour: new Date(hour), campaignId }).toArray();
+    expect(rows.reduce((n, r) => n + r.clicks, 0)).toBe(1);
+    expect(await dirtyHours()).not.toContain(hour);
   });
 });
 

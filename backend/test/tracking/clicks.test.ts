@@ -82,16 +82,35 @@ describe('click redirect', () => {
     expect(live.today).toMatchObject({ clicks: 1, uniqueClicks: 1, invalidClicks: 0 });
   });
 
-  it('serves the long alias and HEAD the same way; HEAD has no body', async () => {
+  it('serves the long alias and HEAD the same way; HEAD has no body and is stored invalid (head_request)', async () => {
     const offer = await createOffer(ctx, url);
-    const head = await click(url, `/api/track/click/${offer.linkId}?sub1=h`, {}, 'HEAD');
+    const ip = { 'x-forwarded-for': '198.51.100.77' };
+    const head = await click(url, `/api/track/click/${offer.linkId}?sub1=h`, ip, 'HEAD');
     expect(head.status).toBe(302);
     expect(head.text).toBe('');
     expect(head.location).toMatch(/^https:\/\/shop\.example\.com\/landing\?cid=[0-9a-f]{32}&s1=h$/);
-    await storedClick(ctx, head.clickId!);
-    const get = await click(url, `/api/track/click/${offer.linkId}`);
+    expect(await storedClick(ctx, head.clickId!)).toMatchObject({ valid: 0, invalid: 1, unique: 0, reason: 'head_request', sub1: 'h', revenueCents: 0, payoutCents: 0 });
+    // The probe did not take the visitor's unique slot: the same visitor's GET is its first unique click.
+    const get = await click(url, `/api/track/click/${offer.linkId}`, ip);
     expect(get.status).toBe(302);
     expect(get.location).toMatch(/^https:\/\/shop\.example\.com\/landing\?cid=[0-9a-f]{32}&s1=$/);
+    expect(await storedClick(ctx, get.clickId!)).toMatchObject({ valid: 1, invalid: 0, unique: 1, reason: null });
+  });
+
+  it('never pays a HEAD request on a CPC campaign, and counts it as invalid live', async () => {
+    const offer = await createOffer(ctx, url, { payoutModel: 'CPC', revenueCents: 50, payoutCents: 30 });
+    const ip = { 'x-forwarded-for': '198.51.100.78' };
+    const head = await click(url, `/c/${offer.linkId}`, ip, 'HEAD');
+    const get = await click(url, `/c/${offer.linkId}`, ip);
+    expect(head.status).toBe(302);
+    expect(head.location).toBe(get.location!.replace(get.clickId!, head.clickId!));
+    expect(await storedClick(ctx, head.clickId!)).toMatchObject({ reason: 'head_request', unique: 0, revenueCents: 0, payoutCents: 0 });
+    expect(await storedClick(ctx, get.clickId!)).toMatchObject({ reason: null, unique: 1, revenueCents: 50, payoutCents: 30 });
+    const live = await eventually(async () => {
+      const l = await readLive(ctx.redis, ctx.keys, 'campaign', offer.campaign.id);
+      return l.today.clicks === 2 ? l : undefined;
+    }, 'both clicks counted live');
+    expect(live.today).toMatchObject({ clicks: 2, uniqueClicks: 1, invalidClicks: 1, money: { USD: { revenueCents: 50, payoutCents: 30 } } });
   });
 
   it('truncates over-long sub IDs and drops control characters instead of failing', async () => {

@@ -140,7 +140,8 @@ export interface LiveCounts {
   uniqueClicks: number;
   invalidClicks: number;
   conversions: number;
-  money: Record<string, { revenueCents: number; payoutCents: number }>;
+  /** No revenueCents in the affiliate scope: affiliates never see what the advertiser pays. */
+  money: Record<string, { revenueCents?: number; payoutCents: number }>;
 }
 
 export interface LiveMinute extends LiveCounts {
@@ -161,7 +162,8 @@ export interface LiveDelta {
   uniqueClicks: number;
   invalidClicks: number;
   conversions: number;
-  revenueCents: number;
+  /** Absent in the affiliate scope. */
+  revenueCents?: number;
   payoutCents: number;
 }
 

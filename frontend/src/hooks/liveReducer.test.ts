@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveMinute, LiveSnapshot, LiveUpdate } from '../api/types';
-import { initialLiveState, liveReducer, WINDOW_MINUTES, type LiveState } from './liveReducer';
+import { initialLiveState, liveReducer, moneyIn, WINDOW_MINUTES, type LiveState } from './liveReducer';
 
 const MIN = 60_000;
 const NOW = Date.UTC(2026, 10, 25, 12, 30, 20);
@@ -44,6 +44,18 @@ describe('live counter reducer', () => {
     expect(last).toMatchObject({ clicks: 3, uniqueClicks: 2, conversions: 2, money: { USD: { revenueCents: 1050, payoutCents: 725 }, EUR: { revenueCents: 900, payoutCents: 500 } } });
     expect(s.minutes).toHaveLength(WINDOW_MINUTES);
     expect(s.ticks).toBe(3);
+  });
+
+  it('keeps the affiliate scope without revenue: its snapshot and deltas have none, and none is made up', () => {
+    const affSnapshot: LiveSnapshot = { ...snapshot(), scope: 'affiliate', id: 'a1', today: { clicks: 1, uniqueClicks: 1, invalidClicks: 0, conversions: 1, money: { USD: { payoutCents: 700 } } } };
+    let s = liveReducer(initialLiveState(), { type: 'loaded', snapshot: affSnapshot, now: NOW });
+    const { revenueCents: _omitted, ...delta } = update(NOW, { conversions: 1, payoutCents: 300 }).delta;
+    const u: LiveUpdate = { ...update(NOW, {}), room: 'affiliate:a1', scope: 'affiliate', id: 'a1', delta };
+    s = liveReducer(s, { type: 'delta', update: u });
+    s = liveReducer(s, { type: 'delta', update: { ...u, currency: 'EUR' } });
+    expect(s.today.money).toEqual({ USD: { payoutCents: 1000 }, EUR: { payoutCents: 300 } });
+    expect(s.minutes.at(-1)!.money).toEqual({ USD: { payoutCents: 300 }, EUR: { payoutCents: 300 } });
+    expect(moneyIn(s.today, 'USD')).toEqual({ revenueCents: 0, payoutCents: 1000 });
   });
 
   it('puts a late delta into the older minute it belongs to', () => {

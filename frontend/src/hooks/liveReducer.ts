@@ -37,8 +37,11 @@ function addDelta(c: LiveCounts, u: LiveUpdate): LiveCounts {
   const d = u.delta;
   const money = { ...c.money };
   if (d.revenueCents || d.payoutCents) {
-    const prev = money[u.currency] ?? { revenueCents: 0, payoutCents: 0 };
-    money[u.currency] = { revenueCents: prev.revenueCents + (d.revenueCents || 0), payoutCents: prev.payoutCents + (d.payoutCents || 0) };
+    const prev = money[u.currency];
+    const payoutCents = (prev?.payoutCents ?? 0) + (d.payoutCents || 0);
+    // The affiliate scope carries no revenue at all; it stays absent rather than becoming a made-up 0.
+    money[u.currency] =
+      d.revenueCents === undefined && prev?.revenueCents === undefined ? { payoutCents } : { revenueCents: (prev?.revenueCents ?? 0) + (d.revenueCents ?? 0), payoutCents };
   }
   return {
     clicks: c.clicks + (d.clicks || 0),
@@ -103,7 +106,8 @@ export function liveReducer(state: LiveState, action: LiveAction): LiveState {
 
 /** Today's money in one currency (0 when none was earned yet). */
 export function moneyIn(c: LiveCounts, currency: string): { revenueCents: number; payoutCents: number } {
-  return c.money[currency] ?? { revenueCents: 0, payoutCents: 0 };
+  const m = c.money[currency];
+  return { revenueCents: m?.revenueCents ?? 0, payoutCents: m?.payoutCents ?? 0 };
 }
 
 export { addDelta as addLiveDelta };

@@ -7,6 +7,7 @@ import { publicUser } from '../../db/models/user';
 import { loginSchema, registerSchema } from '../../domain/account-rules';
 import { ApiError } from '../../domain/errors';
 import { clearSessionCookies, setSessionCookies } from '../cookies';
+import { disconnectSession } from '../../realtime/socket-control';
 import { revokedKey } from '../middleware/auth';
 import { parse } from '../middleware/validate';
 import { sessionOf } from '../request-context';
@@ -53,6 +54,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
       const s = sessionOf(req);
       const ttl = Math.max(1, s.exp - Math.floor(Date.now() / 1000));
       await ctx.redis.set(revokedKey(ctx, s.jti), '1', 'EX', ttl);
+      disconnectSession(ctx, s.jti);
       clearSessionCookies(res, ctx.config);
       res.json({ ok: true });
     }),

@@ -3,9 +3,11 @@ import { loadCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import { acceptPostback } from '../../conversions/postback-intake';
 import { sendTestPostback } from '../../conversions/test-postback';
+import { findPostback } from '../../conversions/postback-lookup';
 import { postbackView } from '../../conversions/views';
 import type { PostbackDoc } from '../../db/models/postback';
 import { ApiError, notFound } from '../../domain/errors';
+import { canSeePostback } from '../../domain/permissions';
 import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
 import { parse, zodDetails } from '../middleware/validate';
 import { principalOf } from '../request-context';
@@ -45,12 +47,11 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
     intake,
     { ...intake, method: 'post' },
 
-    route('get', '/api/track/postback/:id', 'postbacks.read', 'How an inbound postback was resolved', async (req, res) => {
+    route('get', '/api/track/postback/:id', 'postbacks.read', 'How an inbound postback was resolved (queued while it waits)', async (req, res) => {
       const { id } = parse(idParam, req.params, 'params');
-      const p = principalOf(req);
-      const pb = (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null;
-      // Postbacks of other advertisers' campaigns (or not yet tied to one) answer 404, like missing ones.
-      if (!pb || (p.role !== 'admin' && pb.advertiserId !== p.id)) throw notFound('Postback');
+      const pb = await findPostback(ctx, id);
+      // Postbacks of other advertisers' campaigns (or of none) answer 404, like missing ones.
+      if (!pb || !canSeePostback(principalOf(req), pb)) throw notFound('Postback');
       res.json({ postback: postbackView(pb) });
     }),
 

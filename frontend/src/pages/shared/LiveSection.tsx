@@ -25,7 +25,7 @@ export function LiveSection({ scope, id, title, currency, audience = 'owner' }: 
     if (currency) return formatMoney(moneyIn(live.today, currency)[kind], currency);
     const entries = Object.entries(live.today.money);
     if (entries.length === 0) return '—';
-    return entries.map(([cur, m]) => formatMoney(m[kind], cur)).join(' · ');
+    return entries.map(([cur, m]) => formatMoney(m[kind] ?? 0, cur)).join(' · ');
   };
 
   return (
