@@ -37,9 +37,31 @@ export interface OwnService {
   running(): boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * The server process this test started, or null when there is none to signal
+   * (stopped, or a server kept in a process of its own). Never a non-positive
+   * pid: process.kill(-1, sig) would signal every process of the user.
+   */
+  pid(): number | null;
+  /** Sends `sig` to that process; throws when there is none. */
+  signal(sig: NodeJS.Signals): void;
 }
 
-export async function ownRedis(dataDir: string): Promise<OwnService> {
+function signalOwn(what: string, pid: number | null, sig: NodeJS.Signals): void {
+  if (pid === null || !Number.isInteger(pid) || pid <= 0) throw new Error(`no ${what} process of this test to send ${sig} to (pid ${String(pid)})`);
+  process.kill(pid, sig);
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export async function ownRedis(dataDir: string): Promise<OwnService & { crash(): Promise<void> }> {
   let h: Awaited<ReturnType<typeof startRedis>> | null = await startRedis({ dataDir });
   const { port, url } = h;
   return {
@@ -47,13 +69,22 @@ export async function ownRedis(dataDir: string): Promise<OwnService> {
     port,
     dataDir,
     running: () => h !== null,
+    pid: () => h?.pid ?? null,
+    signal: (sig) => signalOwn('redis-server', h?.pid ?? null, sig),
     // SIGTERM: Redis writes its AOF out and exits, as on an orderly restart.
     async stop() { await h?.stop(); h = null; },
+    /** SIGKILL: the process dies at once, with only what it wrote to the AOF before that. */
+    async crash() {
+      const pid = h?.pid ?? null;
+      signalOwn('redis-server', pid, 'SIGKILL');
+      await until('the killed redis-server to be gone', () => processGone(pid!), 10_000, 20);
+      h = null;
+    },
     async start() { if (!h) h = await startRedis({ dataDir, port }); },
   };
 }
 
-export async function ownMongo(dataDir: string): Promise<OwnService & { pid(): number }> {
+export async function ownMongo(dataDir: string): Promise<OwnService> {
   let h: Awaited<ReturnType<typeof startMongo>> | null = await startMongo({ dataDir });
   const { port, url } = h;
   return {
@@ -61,7 +92,8 @@ export async function ownMongo(dataDir: string): Promise<OwnService & { pid(): n
     port,
     dataDir,
     running: () => h !== null,
-    pid: () => h?.pid ?? -1,
+    pid: () => h?.pid ?? null,
+    signal: (sig) => signalOwn('MongoDB-wire server', h?.pid ?? null, sig),
     async stop() { await h?.stop(); h = null; },
     async start() { if (!h) h = await startMongo({ dataDir, port }); },
   };
@@ -96,7 +128,8 @@ export async function faultContext(opts: { mongoUrl?: string; redisUrl?: string;
 /** A real process (`node --import tsx <entry>`) that the test can SIGKILL. */
 export interface Child {
   readonly proc: ChildProcess;
-  readonly pid: number;
+  /** Null when the process could not be spawned (never a non-positive pid). */
+  readonly pid: number | null;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   alive(): boolean;
@@ -130,7 +163,7 @@ export function spawnProcess(entry: string, fault: FaultEnv, extra: Record<strin
   );
   return {
     proc,
-    pid: proc.pid ?? -1,
+    pid: proc.pid !== undefined && proc.pid > 0 ? proc.pid : null,
     output: () => out,
     exited,
     alive: () => !done,
