@@ -16,6 +16,16 @@ export default tseslint.config(
     },
   },
   {
+    // Domain rules stay plain TypeScript: readable and testable without a server, a database or a queue.
+    files: ['backend/src/domain/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['express', 'mongoose', 'mongodb', 'ioredis', 'bullmq', 'socket.io', '@socket.io/*'], message: 'backend/src/domain must not depend on HTTP, database or queue libraries' },
+        { group: ['../*', '!../domain/*'], message: 'backend/src/domain imports only other domain modules' },
+      ] }],
+    },
+  },
+  {
     files: ['frontend/src/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['backend/test/**/*.test.ts', 'jobs/test/**/*.test.ts', 'seed/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+          include: ['backend/test/**/*.test.ts', 'jobs/test/**/*.test.ts', 'seed/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 30_000,

@@ -1,23 +1,37 @@
 import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 /**
- * Prints "N passed, N failed" from vitest's JSON report. A test file that
- * failed to load has no test results, so it is counted as one failure.
+ * Prints "N passed, N failed" from vitest's JSON report, the last line of CI.
  */
-interface Report {
+export interface VitestReport {
   numPassedTests: number;
   numFailedTests: number;
-  testResults: Array<{ name: string; status: string; message?: string; assertionResults: unknown[] }>;
+  testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string }> }>;
 }
 
-const file = process.argv[2] ?? 'reports/vitest.json';
-if (!fs.existsSync(file)) {
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+/**
+ * A test file that failed without a failed test (it did not load, or a
+ * beforeAll/afterAll hook threw, which marks its tests skipped) counts as one
+ * failure, so a broken file can never end in "0 failed".
+ */
+export function summarize(r: VitestReport): { passed: number; failed: number; brokenFiles: Array<{ name: string; message: string }> } {
+  const broken = r.testResults.filter((t) => t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed'));
+  return {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + broken.length,
+    brokenFiles: broken.map((b) => ({ name: b.name, message: b.message ?? '' })),
+  };
 }
-const r = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
-const brokenFiles = r.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0);
-for (const b of brokenFiles) console.error(`test file failed to run: ${b.name}\n${b.message ?? ''}`);
-const failed = r.numFailedTests + brokenFiles.length;
-console.log(`${r.numPassedTests} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const file = process.argv[2] ?? 'reports/vitest.json';
+  if (!fs.existsSync(file)) {
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  const s = summarize(JSON.parse(fs.readFileSync(file, 'utf8')) as VitestReport);
+  for (const b of s.brokenFiles) console.error(`test file failed outside its tests: ${b.name}\n${b.message}`);
+  console.log(`${s.passed} passed, ${s.failed} failed`);
+  process.exit(s.failed > 0 ? 1 : 0);
+}

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { TrustProxy } from './domain/client-address';
 import { DATA_DIR, REPO_ROOT } from './services/paths';
 
 const bool = z
@@ -12,8 +13,8 @@ const url = z.url({ protocol: /^https?$/ });
 const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression such as "*/5 * * * *"');
 
 /**
- * Every environment variable Offerly reads, with its default. The README's
- * configuration table is generated from the same names.
+ * Every environment variable Offerly reads, with its default. A test keeps
+ * the README's configuration table and .env.example naming every one of them.
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,7 +31,11 @@ export const envSchema = z.object({
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|yes|no|\d)$/, 'must be false, true (every proxy) or the number of proxies in front (0-9)')
+    .transform((v): TrustProxy => (v === 'true' || v === 'yes' ? true : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   DATA_DIR: z.string().default(DATA_DIR),
   SPOOL_DIR: z.string().optional(),
   CLICK_BATCH_MAX: int(1, 10_000).default(500),
@@ -66,6 +71,7 @@ export const envSchema = z.object({
   ANALYTICS_ROLLUP_SOURCE: z.enum(['stats', 'parts']).default('stats'),
   JOB_RUN_RETENTION_DAYS: int(1, 3650).default(30),
   SERVE_FRONTEND: bool.default(true),
+  DEMO_DATA: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -103,11 +109,20 @@ function devJwtSecret(dataDir: string): string {
   return secret;
 }
 
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
+
+/** A bad value as the start-up error shows it: secrets and URL passwords never reach the logs. */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_VARIABLES.has(name)) return `${value.length} characters`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@'));
+}
+
 export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const res = envSchema.safeParse(cleaned);
   if (!res.success) {
-    throw new ConfigError(res.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])] ?? null)})`));
+    throw new ConfigError(res.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${shownValue(String(i.path[0]), cleaned[String(i.path[0])])})`));
   }
   const e = res.data;
   const problems: string[] = [];

@@ -128,15 +128,42 @@ describe('campaign analytics', () => {
     ]);
   });
 
-  it('exports the series as CSV with money as decimals', async () => {
-    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}&format=csv`);
+  it('exports the whole report as CSV: series with local days, totals and breakdown, money in cents and decimals', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?${nyQuery}&groupBy=affiliate&format=csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="campaign-/);
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('t,clicks,uniqueClicks,invalidClicks,conversions,approvedConversions,pendingConversions,rejectedConversions,cr,epc,currency,revenue,payout,profit');
-    expect(lines[1]).toBe('2026-01-14T05:00:00.000Z,10,8,1,1,1,0,0,0.1,0.7000,USD,10.00,7.00,3.00');
-    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(
+      'section,key,label,start,end,localDay,clicks,uniqueClicks,invalidClicks,conversions,approvedConversions,pendingConversions,rejectedConversions,cr,epc,currency,revenueCents,payoutCents,profitCents,revenue,payout,profit',
+    );
+    expect(lines.slice(1)).toEqual([
+      'series,,2026-01-14,2026-01-14T05:00:00.000Z,2026-01-15T05:00:00.000Z,2026-01-14,10,8,1,1,1,0,0,0.1,0.7000,USD,1000,700,300,10.00,7.00,3.00',
+      'series,,2026-01-15,2026-01-15T05:00:00.000Z,2026-01-16T05:00:00.000Z,2026-01-15,30,30,0,2,1,1,1,0.0667,0.4000,USD,2000,1200,800,20.00,12.00,8.00',
+      'total,,Total,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,40,38,1,3,2,1,1,0.075,0.4750,USD,3000,1900,1100,30.00,19.00,11.00',
+      `breakdown,${aff2.id},Bob,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,30,30,0,2,1,1,1,0.0667,0.4000,USD,2000,1200,800,20.00,12.00,8.00`,
+      `breakdown,${aff1.id},Alice,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,10,8,1,1,1,0,0,0.1,0.7000,USD,1000,700,300,10.00,7.00,3.00`,
+    ]);
+    // Hourly buckets are labelled with the local time and its offset.
+    const hourly = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-01-15T03:00:00Z&to=2026-01-15T05:00:00Z&granularity=hour&tz=America/New_York&format=csv`);
+    expect(hourly.text.trim().split('\n').slice(1, 3).map((l) => l.split(',').slice(0, 7))).toEqual([
+      ['series', '', '2026-01-14 22:00 GMT-5', '2026-01-15T03:00:00.000Z', '2026-01-15T04:00:00.000Z', '2026-01-14', '10'],
+      ['series', '', '2026-01-14 23:00 GMT-5', '2026-01-15T04:00:00.000Z', '2026-01-15T05:00:00.000Z', '2026-01-14', '0'],
+    ]);
+  });
+
+  it('writes values taken from URLs (sub1) as text, never as spreadsheet formulas', async () => {
+    const at = Date.UTC(2025, 2, 10, 12);
+    const c = await b.campaign({ name: '@Formulas', advertiserId: adv.id, trackSub1: true });
+    await b.addClicks([{ at, campaign: c, affiliateId: aff1.id, sub1: '=cmd' }, { at, campaign: c, affiliateId: aff1.id, sub1: '-2+3' }]);
+    const res = await adv.client.get(`/api/analytics/campaign/${c._id}?from=2025-03-10T00:00:00Z&to=2025-03-11T00:00:00Z&groupBy=sub1&format=csv`);
+    const breakdown = res.text.trim().split('\n').filter((l) => l.startsWith('breakdown,'));
+    expect(breakdown.map((l) => l.split(',').slice(0, 3))).toEqual([
+      ['breakdown', "'-2+3", "'-2+3"],
+      ['breakdown', "'=cmd", "'=cmd"],
+    ]);
+    const overview = await admin.get(`/api/analytics/overview?from=2025-03-10T00:00:00Z&to=2025-03-11T00:00:00Z&format=csv`);
+    expect(overview.text).toContain(`top_campaigns,${c._id},'@Formulas,`);
   });
 
   it('shows a campaign only to its advertiser and admins; validates the range', async () => {
@@ -148,6 +175,41 @@ describe('campaign analytics', () => {
     expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?tz=Mars/Olympus`)).status).toBe(400);
     expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?from=yesterday`)).status).toBe(400);
     expect((await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2020-01-01&to=2026-01-01`)).status).toBe(400);
+  });
+});
+
+describe('report bounds', () => {
+  it('reads date-only from/to as midnight in tz, across a DST change (23-hour day in New York)', async () => {
+    const dst = await b.campaign({ name: 'Spring forward', advertiserId: adv.id });
+    await b.addClicks(
+      [
+        Date.UTC(2026, 2, 8, 4, 30), // 23:30 on March 7 in New York (EST): before the day
+        Date.UTC(2026, 2, 8, 5, 30), // 00:30 on March 8 (EST)
+        Date.UTC(2026, 2, 9, 3, 30), // 23:30 on March 8 (EDT, clocks went forward at 02:00)
+        Date.UTC(2026, 2, 9, 4, 30), // 00:30 on March 9 (EDT): after the day
+      ].map((at) => ({ at, campaign: dst, affiliateId: aff1.id })),
+    );
+    const q = `from=2026-03-08&to=2026-03-09&tz=America/New_York`;
+    const hourly = await adv.client.get(`/api/analytics/campaign/${dst._id}?${q}&granularity=hour`);
+    expect(hourly.status).toBe(200);
+    expect(hourly.body).toMatchObject({ from: '2026-03-08T05:00:00.000Z', to: '2026-03-09T04:00:00.000Z', totals: { clicks: 2 } });
+    expect(hourly.body.series).toHaveLength(23);
+    const daily = await adv.client.get(`/api/analytics/campaign/${dst._id}?${q}&granularity=day`);
+    expect(daily.body.series.map((p: any) => [p.t, p.clicks])).toEqual([['2026-03-08T05:00:00.000Z', 2]]);
+    // The same dates in UTC are UTC days.
+    const utc = await adv.client.get(`/api/analytics/campaign/${dst._id}?from=2026-03-08&to=2026-03-09&granularity=hour`);
+    expect(utc.body).toMatchObject({ from: '2026-03-08T00:00:00.000Z', to: '2026-03-09T00:00:00.000Z', totals: { clicks: 2 } });
+    // Instants (what the dashboard sends) are taken as they are, whatever tz.
+    const instants = await adv.client.get(`/api/analytics/campaign/${dst._id}?from=2026-03-08T00:00:00-05:00&to=2026-03-09T00:00:00-04:00&tz=America/New_York`);
+    expect(instants.body).toMatchObject({ from: '2026-03-08T05:00:00.000Z', to: '2026-03-09T04:00:00.000Z', totals: { clicks: 2 } });
+  });
+
+  it('refuses a date-time without its UTC offset, naming the fix', async () => {
+    const res = await adv.client.get(`/api/analytics/campaign/${camp._id}?from=2026-03-08T00:00:00&to=2026-03-09T00:00:00Z&tz=America/New_York`);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'from', message: expect.stringContaining('needs its UTC offset') }] });
+    expect((await admin.get(`/api/analytics/overview?to=2026-03-09 10:00`)).status).toBe(400);
+    expect((await admin.get(`/api/analytics/overview?from=2026-02-30`)).status).toBe(400);
   });
 });
 
@@ -190,6 +252,29 @@ describe('affiliate analytics', () => {
     ]);
     expect(overview.body.topAffiliates[0]).toMatchObject({ id: aff2.id, name: 'Bob', currency: null, conversions: 3, byCurrency: [{ currency: 'EUR', payoutCents: 600 }, { currency: 'USD', payoutCents: 1200 }] });
     expect((await adv.client.get(`/api/analytics/overview`)).status).toBe(403);
+
+    // The CSVs carry the same: no money where currencies mix, money per currency in its own rows.
+    const affCsv = (await aff2.client.get(`/api/analytics/affiliate?${nyQuery}&format=csv`)).text.trim().split('\n');
+    expect(affCsv.find((l) => l.startsWith('total,'))).toBe('total,,Total,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,31,31,0,3,2,1,1,0.0968,,,,,,,,');
+    expect(affCsv.filter((l) => l.startsWith('breakdown,'))).toEqual([
+      // An affiliate does not see the advertiser's revenue nor the margin.
+      `breakdown,${camp._id},Winter,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,30,30,0,2,1,1,1,0.0667,0.4000,USD,,1200,,,12.00,`,
+      `breakdown,${euroCamp._id},Euro,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,1,1,0,1,1,0,0,1,6.0000,EUR,,600,,,6.00,`,
+    ]);
+    const ovCsv = (await admin.get(`/api/analytics/overview?${nyQuery}&format=csv`)).text.trim().split('\n');
+    const window = '2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z';
+    expect(ovCsv.filter((l) => !l.startsWith('series,') && !l.startsWith('section,'))).toEqual([
+      `total,,Total,${window},,41,39,1,4,3,1,1,0.0976,,,,,,,,`,
+      `by_currency,EUR,EUR,${window},,,,,,,,,,,EUR,900,600,300,9.00,6.00,3.00`,
+      `by_currency,USD,USD,${window},,,,,,,,,,,USD,3000,1900,1100,30.00,19.00,11.00`,
+      `top_campaigns,${camp._id},Winter,${window},,40,38,1,3,2,1,1,0.075,0.4750,USD,3000,1900,1100,30.00,19.00,11.00`,
+      `top_campaigns,${euroCamp._id},Euro,${window},,1,1,0,1,1,0,0,1,6.0000,EUR,900,600,300,9.00,6.00,3.00`,
+      `top_affiliates,${aff2.id},Bob,${window},,31,31,0,3,2,1,1,0.0968,,,,,,,,`,
+      `top_affiliates,${aff1.id},Alice,${window},,10,8,1,1,1,0,0,0.1,0.7000,USD,1000,700,300,10.00,7.00,3.00`,
+      `top_affiliates_by_currency,${aff2.id},Bob,${window},,,,,,,,,,,EUR,900,600,300,9.00,6.00,3.00`,
+      `top_affiliates_by_currency,${aff2.id},Bob,${window},,,,,,,,,,,USD,2000,1200,800,20.00,12.00,8.00`,
+      `top_affiliates_by_currency,${aff1.id},Alice,${window},,,,,,,,,,,USD,1000,700,300,10.00,7.00,3.00`,
+    ]);
   });
 });
 

@@ -209,6 +209,19 @@ describe('bootstrap admin', () => {
     }
   });
 
+  it('never promotes an account registered with ADMIN_EMAIL', async () => {
+    const { ensureBootstrapAdmin } = await import('../src/accounts/accounts');
+    const email = uniqueEmail('squatter');
+    const c2 = await createTestContext({ ADMIN_EMAIL: email, ADMIN_PASSWORD: 'admin-password-1' });
+    try {
+      await c2.models.User.create({ email, passwordHash: 'x', role: 'affiliate', status: 'pending', name: 'Squatter' });
+      expect(await ensureBootstrapAdmin(c2)).toBe('not_admin');
+      expect((await c2.models.User.findOne({ email }).lean())?.role).toBe('affiliate');
+    } finally {
+      await destroyTestContext(c2);
+    }
+  });
+
   it('admins created by tests can sign in too', async () => {
     const admin = await createAdmin(ctx, api.url);
     expect((await admin.client.get('/api/auth/me')).body.user.role).toBe('admin');

@@ -10,6 +10,7 @@ import { reconcile } from '../src/reconcile/reconcile';
 import { rollHours } from '../src/rollups/hourly';
 import { applyRetention } from '../src/rollups/retention';
 import { createTestContext, destroyTestContext } from './helpers/context';
+import { campaignWithLink, insertClick, sendAndResolve, startPostbackEnv } from './helpers/postbacks';
 import { RawEventsBuilder } from './helpers/raw-events-builder';
 
 let ctx: AppContext;
@@ -86,4 +87,37 @@ describe('raw-event retention', () => {
     expect(report.differences).toEqual([]);
     expect((await applyRetention(ctx, now)).counts.dropped).toBe(0);
   });
+});
+
+describe('retention and attribution windows', () => {
+  it('keeps a partition while an open campaign may still convert its clicks, and drops it once the campaign is archived', async () => {
+    const e = await startPostbackEnv({ RAW_RETENTION_DAYS: '90' });
+    try {
+      const long = await campaignWithLink(e, { attributionWindowDays: 365 });
+      const at = Date.now() - 100 * DAY_MS;
+      const day = dayKey(at);
+      const click = await insertClick(e.ctx, long, { ts: at });
+      // An older day that no window covers any more, to show retention still drops what it may.
+      const ancient = dayKey(Date.now() - 400 * DAY_MS);
+      await insertClick(e.ctx, long, { ts: dayKeyToMs(ancient) + HOUR_MS });
+      const hoursOf = (d: string) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS);
+      await rollHours(e.ctx, [...hoursOf(day), ...hoursOf(ancient)]);
+
+      const res = await applyRetention(e.ctx);
+      expect(res.details.dropped.map((d) => d.day)).toEqual([ancient]);
+      expect(res.details.keptForAttribution).toEqual({ windowDays: 365, days: [day] });
+      expect(await listClickPartitions(e.ctx.db)).toContain(day);
+      // A postback for the 100-day-old click is attributed, not unknown_click.
+      const pb = await sendAndResolve(e, { click_id: click, txn_id: 'late-1', token: long.postbackSecret });
+      expect(pb).toMatchObject({ state: 'attributed' });
+
+      // Archived campaigns convert nothing: the window no longer holds the day.
+      expect((await e.adv.client.post(`/api/campaigns/${long.id}/archive`, {})).status).toBe(200);
+      const after = await applyRetention(e.ctx);
+      expect(after.details.keptForAttribution).toEqual({ windowDays: 0, days: [] });
+      expect(after.details.dropped.map((d) => d.day)).toEqual([day]);
+    } finally {
+      await e.close();
+    }
+  }, 60_000);
 });

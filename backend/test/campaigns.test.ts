@@ -146,6 +146,19 @@ describe('campaign lifecycle', () => {
     expect(ok.status).toBe(200);
   });
 
+  it('keeps every field an edit does not name, defaults included', async () => {
+    const made = {
+      currency: 'EUR', attributionWindowDays: 7, approvalMode: 'manual', description: 'Spring offer', allowDeepLink: true,
+      fallbackUrl: 'https://shop.example.com/closed', minClickToConversionSeconds: 20, oneConversionPerClick: false, trackSub1: true,
+    };
+    const c = (await adv.client.post('/api/campaigns', cpaCampaign(made))).body.campaign;
+    const res = await adv.client.patch(`/api/campaigns/${c.id}`, { name: 'Renamed' });
+    expect(res.status).toBe(200);
+    expect(res.body.campaign).toMatchObject({ ...made, name: 'Renamed' });
+    const stored = await ctx.models.Campaign.findById(c.id).lean();
+    expect(stored).toMatchObject({ ...made, name: 'Renamed' });
+  });
+
   it('rotates the postback secret and keeps the old one valid for a grace period', async () => {
     const c = (await adv.client.post('/api/campaigns', cpaCampaign())).body.campaign;
     const res = await adv.client.post(`/api/campaigns/${c.id}/rotate-secret`);
@@ -167,6 +180,23 @@ describe('campaign lifecycle', () => {
     expect((await adv.client.put(`/api/campaigns/${c.id}/overrides/${other.id}`, { payoutCents: 1 })).status).toBe(404);
     const del = await adv.client.delete(`/api/campaigns/${c.id}/overrides/${aff.id}`);
     expect(del.body.campaign.overrides).toEqual([]);
+  });
+
+  it('keeps overrides set at the same time for different affiliates', async () => {
+    const c = (await adv.client.post('/api/campaigns', cpaCampaign())).body.campaign;
+    const affiliates = [aff, ...(await Promise.all([1, 2, 3, 4, 5].map(() => approvedAffiliate(api.url, admin))))];
+    const answers = await Promise.all(affiliates.map((a, i) => adv.client.put(`/api/campaigns/${c.id}/overrides/${a.id}`, { payoutCents: 800 + i })));
+    expect(answers.map((r) => r.status)).toEqual(affiliates.map(() => 200));
+    const stored = await ctx.models.Campaign.findById(c.id).lean();
+    expect(stored!.overrides.map((o) => [o.affiliateId, o.payoutCents]).sort()).toEqual(affiliates.map((a, i) => [a.id, 800 + i]).sort());
+  });
+
+  it('refuses new secrets and payout overrides on archived campaigns', async () => {
+    const c = (await adv.client.post('/api/campaigns', cpaCampaign())).body.campaign;
+    await adv.client.post(`/api/campaigns/${c.id}/archive`);
+    expect((await adv.client.post(`/api/campaigns/${c.id}/rotate-secret`)).status).toBe(409);
+    expect((await adv.client.put(`/api/campaigns/${c.id}/overrides/${aff.id}`, { payoutCents: 900 })).status).toBe(409);
+    expect((await ctx.models.Campaign.findById(c.id).lean())!.postbackSecret).toBe(c.postbackSecret);
   });
 });
 

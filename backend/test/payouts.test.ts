@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import type { PayoutDoc } from '../src/db/models/payout';
@@ -130,6 +130,39 @@ describe('payout runs', () => {
   });
 });
 
+describe('payout runs that lose their lock', () => {
+  it('stop between payouts; the next run builds the rest', async () => {
+    const own = await createTestContext({ PAYOUT_HOLD_DAYS: '7', PAYOUT_MIN_CENTS: '1000' });
+    try {
+      const ob = new RawEventsBuilder(own);
+      const camp = await ob.campaign();
+      const affs = [newId(), newId(), newId()];
+      await ob.addConversions(affs.flatMap((a) => Array.from({ length: 3 }, (_, i) => ({ at: daysAgo(10) + i * 1000, campaign: camp, affiliateId: a, payoutCents: 500 }))));
+      const lock = new AbortController();
+      const create = own.models.Payout.create.bind(own.models.Payout);
+      // The lock is lost while the first payout is being built.
+      vi.spyOn(own.models.Payout, 'create').mockImplementation(async (...args: any[]) => {
+        const made = await (create as any)(...args);
+        lock.abort(new Error('lock payouts was lost'));
+        return made;
+      });
+      await expect(runPayouts(own, { runId: 'lost', nowMs: now, signal: lock.signal })).rejects.toThrow('lock payouts was lost');
+      vi.restoreAllMocks();
+      // The payout in progress was finished; no other was started.
+      const first = await own.models.Payout.find({}).lean();
+      expect(first).toHaveLength(1);
+      expect(first[0]).toMatchObject({ status: 'pending_approval', amountCents: 1500, conversionCount: 3 });
+      expect(await own.models.Conversion.countDocuments({ payoutId: null })).toBe(6);
+      const next = await runPayouts(own, { runId: 'next', nowMs: now });
+      expect(next).toMatchObject({ payouts: 2, conversions: 6 });
+      expect(new Set((await own.models.Payout.find({}).lean()).map((p) => p.affiliateId))).toEqual(new Set(affs));
+    } finally {
+      vi.restoreAllMocks();
+      await destroyTestContext(own);
+    }
+  });
+});
+
 describe('payout review API', () => {
   let aUsd: string;
   let bUsd: string;
@@ -193,6 +226,18 @@ describe('payout review API', () => {
     const old = await admin.client.get(`/api/payouts/${bUsd}`);
     expect(old.body.payout.history.at(-1)).toMatchObject({ from: 'pending_approval', to: 'rejected', note: 'fraud check' });
     expect(old.body.lines.total).toBe(8);
+  });
+
+  it('exports names and references chosen by others as text, never as spreadsheet formulas', async () => {
+    const evil = await approvedAffiliate(api.url, admin.client, '=1+1');
+    await b.addConversions(Array.from({ length: 8 }, (_, i) => ({ at: daysAgo(9) + i * 1000, campaign: usd, affiliateId: evil.id, payoutCents: 1000 })));
+    await runPayouts(ctx, { runId: 'csv', nowMs: now });
+    const p = (await ctx.models.Payout.findOne({ affiliateId: evil.id }).lean())!;
+    expect((await admin.client.post(`/api/payouts/approve/${p._id}`, {})).status).toBe(200);
+    expect((await admin.client.post(`/api/payouts/${p._id}/mark-paid`, { reference: '@SUM(1+1)' })).status).toBe(200);
+    const csv = await admin.client.get(`/api/payouts?format=csv&affiliateId=${evil.id}`);
+    const [, row] = csv.text.trim().split('\n');
+    expect(row).toBe(`${p._id},${evil.id},'=1+1,USD,80.00,8,paid,${p.cutoff.toISOString()},${p.periodStart!.toISOString()},${p.periodEnd!.toISOString()},${p.createdAt.toISOString()},'@SUM(1+1)`);
   });
 
   it('answers 409 when a payout run is already in progress', async () => {

@@ -1,74 +1,181 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
-import { PERMISSIONS, decide, type Role } from '../src/domain/permissions';
-import type { ApiServer } from '../src/http/server';
-import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { PERMISSIONS, type Role } from '../src/domain/permissions';
+import { approvedAffiliate, createAdmin, login, register } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { TestClient } from './helpers/http-client';
+import { createOffer, startTrackingStack, type TrackingStack } from './helpers/tracking';
 
 /**
  * Walks every registered route with every kind of caller and checks the
- * answer against the central permission map.
+ * answer against this table, written out by hand: a route wired to the wrong
+ * action, or a wrong entry in the permission map, fails here.
  */
+const ADMIN: Role[] = ['admin'];
+const ALL: Role[] = ['admin', 'advertiser', 'affiliate'];
+const ADV_ADMIN: Role[] = ['advertiser', 'admin'];
+const AFF_ADMIN: Role[] = ['affiliate', 'admin'];
+const AFFILIATE: Role[] = ['affiliate'];
+
+const EXPECTED: Record<string, Role[] | 'public'> = {
+  'GET /api/health': 'public',
+  'POST /api/auth/register': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': ALL,
+  'GET /api/auth/me': ALL,
+  'GET /api/campaigns': ALL,
+  'POST /api/campaigns': ['advertiser'],
+  'GET /api/campaigns/:id': ALL,
+  'PATCH /api/campaigns/:id': ADV_ADMIN,
+  'POST /api/campaigns/:id/pause': ADV_ADMIN,
+  'POST /api/campaigns/:id/resume': ADV_ADMIN,
+  'POST /api/campaigns/:id/archive': ADV_ADMIN,
+  'POST /api/campaigns/:id/rotate-secret': ADV_ADMIN,
+  'PUT /api/campaigns/:id/overrides/:affiliateId': ADV_ADMIN,
+  'DELETE /api/campaigns/:id/overrides/:affiliateId': ADV_ADMIN,
+  'GET /api/campaigns/:id/link': AFFILIATE,
+  'GET /api/links': AFFILIATE,
+  'GET /api/admin/affiliates': ADMIN,
+  'POST /api/admin/affiliates/:id/approve': ADMIN,
+  'POST /api/admin/affiliates/:id/reject': ADMIN,
+  'POST /api/admin/affiliates/:id/suspend': ADMIN,
+  'GET /api/admin/users': ADMIN,
+  'GET /api/track/postback': 'public',
+  'POST /api/track/postback': 'public',
+  'GET /api/track/postback/:id': ADV_ADMIN,
+  'GET /api/postbacks': ADV_ADMIN,
+  'POST /api/campaigns/:id/test-postback': ADV_ADMIN,
+  'GET /api/conversions': ALL,
+  'POST /api/conversions/:id/approve': ADV_ADMIN,
+  'POST /api/conversions/:id/reject': ADV_ADMIN,
+  'GET /api/affiliate/postback': AFFILIATE,
+  'PUT /api/affiliate/postback': AFFILIATE,
+  'POST /api/affiliate/postback/test': AFFILIATE,
+  'GET /api/affiliate/deliveries': AFFILIATE,
+  'GET /api/live': ALL,
+  'GET /api/admin/queues/summary': ADMIN,
+  'GET /api/admin/queues': ADMIN,
+  'GET /api/analytics/campaign/:id': ADV_ADMIN,
+  'GET /api/analytics/affiliate': AFF_ADMIN,
+  'GET /api/analytics/overview': ADMIN,
+  'GET /api/payouts': AFF_ADMIN,
+  'POST /api/payouts/run': ADMIN,
+  'GET /api/payouts/:id': AFF_ADMIN,
+  'POST /api/payouts/approve/:id': ADMIN,
+  'POST /api/payouts/:id/reject': ADMIN,
+  'POST /api/payouts/:id/mark-paid': ADMIN,
+  'GET /api/admin/job-runs': ADMIN,
+  'POST /api/admin/reconcile': ADMIN,
+};
+
+/** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account. */
+const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout']);
+
+interface Caller {
+  role: Role | null;
+  status: 'approved' | 'pending' | 'rejected' | 'suspended' | 'none';
+  email: string | null;
+  client: TestClient;
+}
+
 let ctx: AppContext;
-let api: ApiServer;
-const callers: Record<string, { client: TestClient; role: Role | null; status: string }> = {};
+let stack: TrackingStack;
+let api: TrackingStack['api'];
+const callers: Record<string, Caller> = {};
 
 beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_PER_IP: '100000' });
-  api = await startTestApi(ctx);
+  ctx = await createTestContext({ LOGIN_MAX_PER_IP: '100000', LOGIN_MAX_PER_ACCOUNT: '1000' });
+  stack = await startTrackingStack(ctx, { worker: false });
+  api = stack.api;
   const admin = await createAdmin(ctx, api.url);
-  callers.anonymous = { client: new TestClient(api.url), role: null, status: 'none' };
-  callers.admin = { client: admin.client, role: 'admin', status: 'approved' };
-  callers.advertiser = { client: (await register(api.url, 'advertiser')).client, role: 'advertiser', status: 'approved' };
-  callers.affiliate = { client: (await approvedAffiliate(api.url, admin.client)).client, role: 'affiliate', status: 'approved' };
-  callers.pendingAffiliate = { client: (await register(api.url, 'affiliate')).client, role: 'affiliate', status: 'pending' };
-}, 60_000);
+  const reviewed = async (action: 'reject' | 'suspend') => {
+    const aff = action === 'suspend' ? await approvedAffiliate(api.url, admin.client) : await register(api.url, 'affiliate');
+    const res = await admin.client.post(`/api/admin/affiliates/${aff.id}/${action}`, { note: 'matrix test' });
+    if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${res.text}`);
+    return aff;
+  };
+  const adv = await register(api.url, 'advertiser');
+  const aff = await approvedAffiliate(api.url, admin.client);
+  const pending = await register(api.url, 'affiliate');
+  const rejected = await reviewed('reject');
+  const suspended = await reviewed('suspend');
+  callers.anonymous = { role: null, status: 'none', email: null, client: new TestClient(api.url) };
+  callers.admin = { role: 'admin', status: 'approved', email: admin.email, client: admin.client };
+  callers.advertiser = { role: 'advertiser', status: 'approved', email: adv.email, client: adv.client };
+  callers.affiliate = { role: 'affiliate', status: 'approved', email: aff.email, client: aff.client };
+  callers.pendingAffiliate = { role: 'affiliate', status: 'pending', email: pending.email, client: pending.client };
+  callers.rejectedAffiliate = { role: 'affiliate', status: 'rejected', email: rejected.email, client: rejected.client };
+  callers.suspendedAffiliate = { role: 'affiliate', status: 'suspended', email: suspended.email, client: suspended.client };
+}, 90_000);
 
 afterAll(async () => {
-  await api?.close();
+  await stack?.close();
   await destroyTestContext(ctx);
 });
 
 const fakeId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const concretePath = (p: string) => p.replace(/:[A-Za-z]+/g, fakeId);
+const routeKey = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+
+type Expectation = 'allow' | 'unauthenticated' | 'forbidden' | 'affiliate_not_approved';
+
+function expectation(key: string, caller: Caller): Expectation | 'public' {
+  const rule = EXPECTED[key];
+  if (rule === 'public') return 'public';
+  if (!caller.role) return 'unauthenticated';
+  if (!rule?.includes(caller.role)) return 'forbidden';
+  if (caller.role === 'affiliate' && caller.status !== 'approved' && !OPEN_TO_UNAPPROVED.has(key)) return 'affiliate_not_approved';
+  return 'allow';
+}
 
 describe('route × role matrix', () => {
-  it('every route names an action from the permission map or is public', () => {
+  it('lists every route in the table, and every route names an action of the permission map or is public', () => {
+    const keys = api.api.routes.map(routeKey);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect([...keys].sort()).toEqual(Object.keys(EXPECTED).sort());
     for (const r of api.api.routes) {
-      expect(r.action === 'public' || r.action in PERMISSIONS, `${r.method} ${r.path}`).toBe(true);
+      expect(r.action === 'public' || r.action in PERMISSIONS, routeKey(r)).toBe(true);
+      expect(r.action === 'public', routeKey(r)).toBe(EXPECTED[routeKey(r)] === 'public');
     }
-    expect(api.api.routes.length).toBeGreaterThan(15);
+    // Every action of the map is used by some route: no rule without a route.
+    expect([...new Set(api.api.routes.map((r) => r.action).filter((a) => a !== 'public'))].sort()).toEqual(Object.keys(PERMISSIONS).sort());
   });
 
-  it('every route answers each role as the map says', async () => {
+  it('every route answers each kind of caller as the table says', async () => {
     const failures: string[] = [];
     for (const r of api.api.routes) {
-      // Logging out would end the caller's session for the rest of the walk; it is covered in auth.test.
-      if (r.path === '/api/auth/logout') continue;
+      const key = routeKey(r);
       for (const [name, caller] of Object.entries(callers)) {
-        const res = await caller.client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? undefined : {});
+        // Logging out ends a session: each caller logs out a session of its own, made for this call.
+        const client = key === 'POST /api/auth/logout' && caller.email ? await login(api.url, caller.email) : caller.client;
+        const res = await client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? undefined : {});
         const code = res.body?.error?.code as string | undefined;
-        if (r.action === 'public') {
-          if (res.status === 401 || (res.status === 403 && code !== 'csrf_failed')) failures.push(`${name} ${r.method} ${r.path}: ${res.status}`);
-          continue;
-        }
-        if (!caller.role) {
-          if (res.status !== 401) failures.push(`${name} ${r.method} ${r.path}: expected 401, got ${res.status}`);
-          continue;
-        }
-        const decision = decide({ role: caller.role, status: caller.status as 'approved' }, r.action);
-        if (decision === 'deny_role') {
-          if (res.status !== 403 || code !== 'forbidden') failures.push(`${name} ${r.method} ${r.path}: expected 403 forbidden, got ${res.status} ${code}`);
-        } else if (decision === 'deny_unapproved') {
-          if (res.status !== 403 || code !== 'affiliate_not_approved') failures.push(`${name} ${r.method} ${r.path}: expected 403 affiliate_not_approved, got ${res.status} ${code}`);
-        } else if (res.status === 401 || res.status === 403 || res.status >= 500) {
-          failures.push(`${name} ${r.method} ${r.path}: allowed by the map but got ${res.status} ${code}`);
+        const want = expectation(key, caller);
+        const got = `${res.status} ${code ?? ''}`.trim();
+        if (want === 'public') {
+          if (res.status === 401 || (res.status === 403 && code !== 'csrf_failed') || res.status >= 500) failures.push(`${name} ${key}: public, got ${got}`);
+        } else if (want === 'unauthenticated') {
+          if (res.status !== 401 || code !== 'unauthenticated') failures.push(`${name} ${key}: expected 401 unauthenticated, got ${got}`);
+        } else if (want === 'allow') {
+          if (res.status === 401 || res.status === 403 || res.status >= 500) failures.push(`${name} ${key}: allowed, got ${got}`);
+        } else if (res.status !== 403 || code !== want) {
+          failures.push(`${name} ${key}: expected 403 ${want}, got ${got}`);
         }
       }
     }
     expect(failures).toEqual([]);
-  }, 120_000);
+  }, 180_000);
+
+  it('tracking links are public: anyone is redirected, unknown links get the 404 page', async () => {
+    const offer = await createOffer(ctx, api.url);
+    for (const path of [`/c/${offer.linkId}`, `/api/track/click/${offer.linkId}`]) {
+      const res = await fetch(`${api.url}${path}`, { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (matrix test)' } });
+      expect(res.status, path).toBe(302);
+    }
+    const unknown = await fetch(`${api.url}/c/AbCdEf12XyZ`, { redirect: 'manual' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toMatch(/text\/html/);
+  });
 
   it('unknown API routes answer a JSON 404', async () => {
     const res = await callers.admin!.client.get('/api/nope');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
-import { statsDaily } from '../src/db/models/stats';
+import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { markHoursDirty } from '../src/db/rollup-dirty';
 import { DAY_MS, HOUR_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
@@ -59,8 +59,8 @@ describe('reconciliation', () => {
     expect(report.ok).toBe(false);
     expect(report.differences).toEqual(
       expect.arrayContaining([
-        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}`, field: 'clicks', expected: 1, actual: 0 },
-        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}`, field: 'uniqueClicks', expected: 1, actual: 0 },
+        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}|${affs[0]}|`, field: 'clicks', expected: 1, actual: 0 },
+        { kind: 'hourly', key: `${new Date(DAY0 + 7 * HOUR_MS).toISOString()}|${camps[0]!._id}|${affs[0]}|`, field: 'uniqueClicks', expected: 1, actual: 0 },
       ]),
     );
     // Marked dirty, the hour is waiting to be re-rolled: skipped, not a difference.
@@ -81,10 +81,63 @@ describe('reconciliation', () => {
     const row = (await statsDaily(ctx.db).findOne({ day: '20260502' }))!;
     await statsDaily(ctx.db).updateOne({ _id: row._id }, { $inc: { conversions: 2 } });
     const report = await reconcile(ctx, range);
-    expect(report.differences).toEqual([{ kind: 'daily', key: `20260502|${row.campaignId}`, field: 'conversions', expected: expect.any(Number), actual: expect.any(Number) }]);
+    expect(report.differences).toEqual([{ kind: 'daily', key: `20260502|${row.campaignId}|${row.affiliateId}|${row.sub1}`, field: 'conversions', expected: expect.any(Number), actual: expect.any(Number) }]);
     const [d] = report.differences;
     expect(d!.actual - d!.expected).toBe(2);
     await statsDaily(ctx.db).updateOne({ _id: row._id }, { $inc: { conversions: -2 } });
+  });
+
+  it('finds clicks moved between two affiliates, or two sub1 values, of one campaign-hour with equal totals', async () => {
+    const hour = new Date(DAY0 + 10 * HOUR_MS);
+    const iso = hour.toISOString();
+    // Campaign 1 does not track sub1: one row per affiliate, with different click counts.
+    const [x, y] = await Promise.all(affs.map((a) => statsHourly(ctx.db).findOne({ hour, campaignId: camps[1]!._id, affiliateId: a })));
+    expect(x!.clicks).not.toBe(y!.clicks);
+    await statsHourly(ctx.db).updateOne({ _id: x!._id }, { $set: { clicks: y!.clicks } });
+    await statsHourly(ctx.db).updateOne({ _id: y!._id }, { $set: { clicks: x!.clicks } });
+    const swapped = await reconcile(ctx, range);
+    expect(swapped.differences.filter((d) => d.kind === 'hourly')).toEqual([
+      { kind: 'hourly', key: `${iso}|${camps[1]!._id}|${affs[0]}|`, field: 'clicks', expected: x!.clicks, actual: y!.clicks },
+      { kind: 'hourly', key: `${iso}|${camps[1]!._id}|${affs[1]}|`, field: 'clicks', expected: y!.clicks, actual: x!.clicks },
+    ].sort((a, b) => a.key.localeCompare(b.key)));
+    expect(swapped.differences.filter((d) => d.kind === 'hourly_parts').map((d) => d.key).sort()).toEqual([`${iso}|${camps[1]!._id}|${affs[0]}|`, `${iso}|${camps[1]!._id}|${affs[1]}|`].sort());
+    await statsHourly(ctx.db).updateOne({ _id: x!._id }, { $set: { clicks: x!.clicks } });
+    await statsHourly(ctx.db).updateOne({ _id: y!._id }, { $set: { clicks: y!.clicks } });
+
+    // Campaign 0 tracks sub1: one click moved from sub1 p0 to p1 of the same affiliate.
+    const [p0, p1] = await Promise.all(['p0', 'p1'].map((sub1) => statsHourly(ctx.db).findOne({ hour, campaignId: camps[0]!._id, affiliateId: affs[0], sub1 })));
+    await statsHourly(ctx.db).updateOne({ _id: p0!._id }, { $inc: { clicks: -1 } });
+    await statsHourly(ctx.db).updateOne({ _id: p1!._id }, { $inc: { clicks: 1 } });
+    const moved = await reconcile(ctx, range);
+    expect(moved.differences.filter((d) => d.kind === 'hourly')).toEqual([
+      { kind: 'hourly', key: `${iso}|${camps[0]!._id}|${affs[0]}|p0`, field: 'clicks', expected: p0!.clicks, actual: p0!.clicks - 1 },
+      { kind: 'hourly', key: `${iso}|${camps[0]!._id}|${affs[0]}|p1`, field: 'clicks', expected: p1!.clicks, actual: p1!.clicks + 1 },
+    ]);
+    await statsHourly(ctx.db).updateOne({ _id: p0!._id }, { $inc: { clicks: 1 } });
+    await statsHourly(ctx.db).updateOne({ _id: p1!._id }, { $inc: { clicks: -1 } });
+    expect((await reconcile(ctx, range)).ok).toBe(true);
+  });
+
+  it('finds a payout line naming the wrong conversion, even with the same amount', async () => {
+    const [p, q] = await ctx.models.Payout.find({ status: 'pending_approval' }).sort({ _id: 1 }).lean();
+    const line = (await ctx.models.PayoutLine.findOne({ payoutId: p!._id }).lean())!;
+    // A conversion of the same amount that another payout holds.
+    const other = (await ctx.models.PayoutLine.findOne({ payoutId: q!._id, amountCents: line.amountCents }).lean())!;
+    await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $set: { conversionId: other.conversionId } });
+    const report = await reconcile(ctx, range);
+    expect(report.differences).toEqual([
+      { kind: 'payout_links', key: `${p!._id}|${line.conversionId}`, field: 'line', expected: 1, actual: 0 },
+      { kind: 'payout_links', key: `${p!._id}|${other.conversionId}`, field: 'conversion', expected: 1, actual: 0 },
+      { kind: 'payout_links', key: `${p!._id}|${other.conversionId}`, field: 'claim', expected: 1, actual: 0 },
+    ].sort((a, b) => a.key.localeCompare(b.key)));
+    await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $set: { conversionId: line.conversionId } });
+
+    // A claimed conversion whose line is gone (totals kept by hand).
+    await ctx.models.PayoutLine.deleteOne({ _id: line._id });
+    const noLine = await reconcile(ctx, range);
+    expect(noLine.differences.filter((d) => d.kind === 'payout_links')).toEqual([{ kind: 'payout_links', key: `${p!._id}|${line.conversionId}`, field: 'line', expected: 1, actual: 0 }]);
+    await ctx.models.PayoutLine.create(line);
+    expect((await reconcile(ctx, range)).ok).toBe(true);
   });
 
   it('finds a payout line tampered with and a conversion released from its payout', async () => {
@@ -98,6 +151,7 @@ describe('reconciliation', () => {
       { kind: 'payout_conversions', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents - line.amountCents },
       { kind: 'payout_conversions', key: payout._id, field: 'conversionCount', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
       { kind: 'payout_conversions', key: payout._id, field: 'approved', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
+      { kind: 'payout_links', key: `${payout._id}|${line.conversionId}`, field: 'conversion', expected: 1, actual: 0 },
     ]);
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: -100 } });
     await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: payout._id } });

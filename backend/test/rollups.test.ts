@@ -3,9 +3,10 @@ import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
-import { hourRowRecords, rolledHoursBetween } from '../src/db/rollup-state';
-import { HOUR_MS, dayKey, hourKey } from '../src/domain/time-buckets';
-import { rollDays } from '../src/rollups/daily';
+import { hourRowRecords, rolledDays, rolledHours, rolledHoursBetween } from '../src/db/rollup-state';
+import { HOUR_MS, dayKey, dayStart, hourKey, hourStart, hoursBetween } from '../src/domain/time-buckets';
+import { acquireLock } from '../src/job-runs/lock';
+import { DAILY_ROLL_LOCK, rollDays } from '../src/rollups/daily';
 import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
@@ -170,6 +171,45 @@ describe('hourly rollup', () => {
   });
 });
 
+describe('catch-up of hours never rolled', () => {
+  it('finds holes older than the lookback (10 days back), newest first, a bounded number per run', async () => {
+    const own = await createTestContext();
+    try {
+      const ob = new RawEventsBuilder(own);
+      const c = await ob.campaign();
+      const aff = newId();
+      const now = Date.now();
+      const current = hourStart(now);
+      const old = hourStart(now - 10 * 86_400_000);
+      // Five hours with clicks ten days back, never rolled (the jobs process was down, a roll failed).
+      const holes = [0, 1, 2, 5, 9].map((i) => old + i * HOUR_MS);
+      await ob.addClicks(holes.map((h) => ({ at: h + 60_000, campaign: c, affiliateId: aff })));
+      // One more hour rolled while it was still running (an early roll is not a complete one).
+      const early = old + 12 * HOUR_MS;
+      await ob.addClick({ at: early + 60_000, campaign: c, affiliateId: aff });
+      // Everything else, from the oldest partition's midnight to now, rolled after it ended.
+      await rollHours(own, hoursBetween(dayStart(old), current).filter((h) => !holes.includes(h)));
+      await rolledHours(own.db).updateOne({ _id: hourKey(early) }, { $set: { readAt: new Date(early + 30 * 60_000) } });
+
+      const lookback = [3, 2, 1, 0].map((i) => current - i * HOUR_MS);
+      const runs: number[][] = [];
+      for (let run = 0; run < 5; run++) {
+        const hours = await hoursToRoll(own, now, 3, { maxCatchUp: 2 });
+        const caughtUp = hours.filter((h) => !lookback.includes(h));
+        if (caughtUp.length === 0) break;
+        runs.push(caughtUp);
+        await rollHours(own, hours);
+      }
+      expect(runs).toEqual([[holes[4]!, early], [holes[2]!, holes[3]!], [holes[0]!, holes[1]!]]);
+      const rolled = await statsHourly(own.db).find({ hour: { $in: [...holes, early].map((h) => new Date(h)) } }).toArray();
+      expect(rolled.reduce((n, r) => n + r.clicks, 0)).toBe(6);
+      expect(await hoursToRoll(own, now, 3)).toEqual(lookback);
+    } finally {
+      await destroyTestContext(own);
+    }
+  });
+});
+
 describe('roll records', () => {
   it('are found by hour range: hours starting in [from, to)', async () => {
     const base = Date.UTC(2020, 0, 1, 0);
@@ -206,5 +246,25 @@ describe('daily rollup', () => {
     // Re-rolling an hour makes its day stale again.
     await rollHours(ctx, [HOURS[4]!]);
     expect(await daysToRoll(ctx)).toEqual([dayKey(HOURS[4]!)]);
+  });
+
+  it('runs one daily roll at a time, whoever calls it (the daily job, the backfill, the seed)', async () => {
+    const day = dayKey(HOURS[4]!);
+    const other = (await acquireLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), 10_000))!;
+    const before = await rolledDays(ctx.db).findOne({ _id: day });
+    let waiting: Promise<unknown>;
+    try {
+      await expect(rollDays(ctx, [day], { lockWaitMs: 0 })).rejects.toThrow(`another daily roll kept the ${DAILY_ROLL_LOCK} lock`);
+      expect(await rolledDays(ctx.db).findOne({ _id: day })).toEqual(before);
+      waiting = rollDays(ctx, [day]);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await other.release();
+    }
+    const releasedAt = Date.now();
+    await waiting;
+    // It read stats_hourly only once the other roll was done.
+    expect((await rolledDays(ctx.db).findOne({ _id: day }))!.readAt.getTime()).toBeGreaterThanOrEqual(releasedAt);
+    expect(await ctx.redis.get(ctx.keys.jobLock(DAILY_ROLL_LOCK))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { AppContext } from '@offerly/backend/context';
+import { parseTimeBound } from '@offerly/backend/domain/time-bounds';
 import { findJob, JOBS } from './registry';
 import { executeJob } from './run';
 
@@ -8,11 +9,18 @@ export function usage(): string {
   return ['usage: npm run jobs                      start the scheduler', '       npm run jobs -- <job> [--from ISO --to ISO]   run one job now', '', 'jobs:', ...lines].join('\n');
 }
 
+/**
+ * `--from`/`--to`: a date is that UTC day's midnight; a date-time needs its
+ * offset (`Z`, `+01:00`), since without one it would be read in this
+ * machine's zone.
+ */
 export function parseInstant(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) throw new Error(`--${name} must be an ISO date or date-time, e.g. 2026-11-01 or 2026-11-01T10:00:00Z`);
-  return ms;
+  const b = parseTimeBound(value);
+  if (b.kind === 'day') return Date.parse(`${b.day}T00:00:00Z`);
+  if (b.kind === 'instant') return b.ms;
+  if (b.kind === 'no_offset') throw new Error(`--${name} ${value}: a date-time needs its UTC offset, e.g. ${value}Z or ${value}+01:00 (a date alone is UTC midnight)`);
+  throw new Error(`--${name} must be an ISO date or date-time with its offset, e.g. 2026-11-01 (UTC midnight) or 2026-11-01T10:00:00Z`);
 }
 
 /** Runs one job from the command line; resolves to the process exit code. */

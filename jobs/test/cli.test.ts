@@ -5,7 +5,7 @@ import { statsDaily, statsHourly } from '@offerly/backend/db/models/stats';
 import { acquireLock } from '@offerly/backend/job-runs/lock';
 import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
 import { RawEventsBuilder } from '../../backend/test/helpers/raw-events-builder';
-import { runCli } from '../src/cli';
+import { parseInstant, runCli } from '../src/cli';
 import { reconcileCli } from '../src/reconcile-cli';
 import { processEnv, spawnTs } from './helpers';
 
@@ -47,6 +47,11 @@ describe('jobs command line', () => {
     expect(lines.join('\n')).toContain('rollup-hourly');
     await expect(runCli(ctx, ['rollup', '--from', '2026-07-01'], () => {})).rejects.toThrow('needs --from and --to');
     await expect(runCli(ctx, ['rollup', '--from', 'July', '--to', '2026-07-02'], () => {})).rejects.toThrow('ISO date');
+    // Without an offset a date-time would be read in this machine's zone.
+    await expect(runCli(ctx, ['rollup', '--from', '2026-07-01T10:00:00', '--to', '2026-07-02'], () => {})).rejects.toThrow('--from 2026-07-01T10:00:00: a date-time needs its UTC offset');
+    await expect(reconcileCli(ctx, ['--from', '2026-07-01', '--to', '2026-07-02 00:00'], () => {})).rejects.toThrow('needs its UTC offset');
+    expect(parseInstant('from', '2026-07-01')).toBe(DAY0);
+    expect(parseInstant('from', '2026-07-01T02:00:00+02:00')).toBe(DAY0);
     const lock = (await acquireLock(ctx.redis, ctx.keys.jobLock('rollup-hourly'), 10_000))!;
     try {
       const out: string[] = [];
@@ -69,7 +74,7 @@ describe('jobs command line', () => {
     const text = out.join('\n');
     expect(text).toMatch(/kind\s+key\s+field\s+expected\s+actual/);
     await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: -5 } });
-    const key = `${row.hour.toISOString()}|${row.campaignId}`;
+    const key = `${row.hour.toISOString()}|${row.campaignId}|${row.affiliateId}|${row.sub1}`;
     // Against the raw events, and against the per-hour roll record the rollup wrote.
     expect(text).toMatch(new RegExp(`hourly +${key.replace(/[|.]/g, '\\$&')} +clicks +1 +6\n`));
     expect(text).toMatch(new RegExp(`hourly_parts +${key.replace(/[|.]/g, '\\$&')} +clicks +6 +1`));

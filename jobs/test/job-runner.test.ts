@@ -98,6 +98,28 @@ describe('job runner', () => {
     }
   });
 
+  it('keeps a run that lost its lock marked abandoned, not succeeded, when it finishes late', async () => {
+    const calls = { n: 0 };
+    let takeover: Awaited<ReturnType<typeof executeJob>> | null = null;
+    const stalled: JobDef = {
+      name: 'stalled',
+      summary: 'loses its lock midway',
+      schedule: null,
+      async run() {
+        // The lock expires during a stall and another process takes the job over.
+        await ctx.redis.del(ctx.keys.jobLock('stalled'));
+        takeover = await executeJob(other, probe('stalled', 0, calls), { trigger: 'cli' });
+        return { counts: { late: 1 } };
+      },
+    };
+    const outcome = await executeJob(ctx, stalled, { trigger: 'cli' });
+    expect(takeover).toMatchObject({ status: 'succeeded', run: { status: 'succeeded', counts: { n: 1 } } });
+    expect(outcome).toMatchObject({ status: 'failed', run: { status: 'failed', error: 'abandoned: its process stopped or lost the lock', counts: {} } });
+    const runs = await ctx.models.JobRun.find({ job: 'stalled' }).sort({ startedAt: 1, _id: 1 }).lean();
+    expect(runs.map((r) => r.status).sort()).toEqual(['failed', 'succeeded']);
+    expect(runs.find((r) => r.status === 'failed')!._id).toBe(outcome.run!._id);
+  });
+
   it('two real job processes with the same schedule run each slot once', async () => {
     const never = '0 0 1 1 *';
     const env = processEnv(ctx, {

@@ -42,7 +42,7 @@ function seedCli(args: string[]): Promise<{ code: number | null; out: string }> 
 }
 
 /** What the seed leaves behind, counted: every collection it writes and the live counters of today. */
-async function snapshot() {
+async function snapshot(): Promise<{ clicks: number; clicksToday: number; liveToday: number } & Record<string, number>> {
   let clicks = 0;
   let clicksToday = 0;
   for (const day of await listClickPartitions(ctx.db)) {
@@ -52,18 +52,9 @@ async function snapshot() {
   }
   const count = (name: string) => ctx.db.collection(name).countDocuments();
   const live = await readLive(ctx.redis, ctx.keys, 'platform', PLATFORM_ID);
-  return {
-    clicks,
-    clicksToday,
-    liveToday: live.today.clicks,
-    ...Object.fromEntries(
-      await Promise.all(
-        ['users', 'campaigns', 'links', 'conversions', 'postbacks', 'payouts', 'payout_lines', 'job_runs', 'stats_hourly', 'stats_daily', 'campaign_counters'].map(
-          async (c) => [c, await count(c)] as const,
-        ),
-      ),
-    ),
-  };
+  const collections = ['users', 'campaigns', 'links', 'conversions', 'postbacks', 'payouts', 'payout_lines', 'job_runs', 'stats_hourly', 'stats_daily', 'campaign_counters'];
+  const counts: Record<string, number> = Object.fromEntries(await Promise.all(collections.map(async (c) => [c, await count(c)] as const)));
+  return { clicks, clicksToday, liveToday: live.today.clicks, ...counts };
 }
 
 describe('npm run seed', () => {

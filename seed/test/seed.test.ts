@@ -171,7 +171,7 @@ describe('seed wrap-up', () => {
 
 async function payoutsByStatus(on: AppContext): Promise<Record<string, number>> {
   return Object.fromEntries(
-    await Promise.all(['building', 'pending_approval', 'approved', 'paid', 'rejected'].map(async (s) => [s, await on.models.Payout.countDocuments({ status: s })])),
+    await Promise.all((['building', 'pending_approval', 'approved', 'paid', 'rejected'] as const).map(async (s) => [s, await on.models.Payout.countDocuments({ status: s })])),
   );
 }
 

@@ -26,11 +26,13 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
 }
 
 /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD if no such account exists yet. */
-export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' | 'exists' | 'skipped'> {
+export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' | 'exists' | 'not_admin' | 'skipped'> {
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = ctx.config;
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return 'skipped';
   const email = ADMIN_EMAIL.toLowerCase();
-  if (await ctx.models.User.exists({ email })) return 'exists';
+  const existing = await ctx.models.User.findOne({ email }, { role: 1 }).lean();
+  // An account someone registered with that address is never promoted: that would hand the platform to them.
+  if (existing) return existing.role === 'admin' ? 'exists' : 'not_admin';
   try {
     await ctx.models.User.create({
       email,

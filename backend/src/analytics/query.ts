@@ -1,24 +1,39 @@
 import { z } from 'zod';
 import { ApiError } from '../domain/errors';
 import { GRANULARITIES, type Granularity } from '../domain/report-buckets';
-import { DAY_MS, HOUR_MS, hourStart, isValidTimeZone, localDayStart } from '../domain/time-buckets';
+import { parseTimeBound } from '../domain/time-bounds';
+import { DAY_MS, HOUR_MS, hourStart, isValidTimeZone, localDayStart, localDayStartOf } from '../domain/time-buckets';
 
 export const MAX_RANGE_DAYS = 400;
 export const MAX_HOURLY_RANGE_DAYS = 31;
 const DEFAULT_RANGE_DAYS = 7;
 
 const id = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-const instant = z
-  .string()
-  .trim()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: 'must be an ISO 8601 date or date-time, e.g. 2026-11-25 or 2026-11-25T10:00:00Z',
-  })
-  .transform((s) => Date.parse(s));
+
+/**
+ * A window bound: an instant (UTC ms), or a calendar day read in the report's
+ * time zone once that is known (midnight there).
+ */
+export type TimeBound = number | { day: string };
+
+/** `2026-11-25` (a day in `tz`) or a date-time with its UTC offset; see parseTimeBound. */
+const timeBound = z.string().transform((s, c): TimeBound => {
+  const b = parseTimeBound(s);
+  if (b.kind === 'day') return { day: b.day };
+  if (b.kind === 'instant') return b.ms;
+  c.addIssue({
+    code: 'custom',
+    message:
+      b.kind === 'no_offset'
+        ? 'a date-time needs its UTC offset, e.g. 2026-11-25T10:00:00Z or 2026-11-25T10:00:00-05:00 (a date alone, 2026-11-25, means midnight in tz)'
+        : 'must be a date (2026-11-25, midnight in tz) or a date-time with its UTC offset (2026-11-25T10:00:00Z)',
+  });
+  return z.NEVER;
+});
 
 export const reportQueryFields = {
-  from: instant.optional(),
-  to: instant.optional(),
+  from: timeBound.optional(),
+  to: timeBound.optional(),
   granularity: z.enum(GRANULARITIES).default('day'),
   tz: z.string().trim().max(64).refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' }).default('UTC'),
   format: z.enum(['json', 'csv']).default('json'),
@@ -35,15 +50,22 @@ export interface ReportWindow {
   tz: string;
 }
 
+/** A bound in UTC ms: a day means its start in tz. */
+export function resolveBound(b: TimeBound, tz: string): number {
+  return typeof b === 'number' ? b : localDayStartOf(b.day, tz);
+}
+
 /**
- * The report window: whole hours, `to` exclusive (rounded up). Without `from`
- * the last 7 days, starting at a local midnight for day reports.
+ * The report window: whole hours, `to` exclusive (rounded up). A date-only
+ * `from` or `to` is the start of that day in tz, so `from=2026-03-08&to=2026-03-09`
+ * is all of March 8 there (23 hours in New York). Without `from` the last
+ * 7 days, starting at a local midnight for day reports.
  */
-export function reportWindow(q: { from?: number | undefined; to?: number | undefined; granularity: Granularity; tz: string }, nowMs: number): ReportWindow {
+export function reportWindow(q: { from?: TimeBound | undefined; to?: TimeBound | undefined; granularity: Granularity; tz: string }, nowMs: number): ReportWindow {
   const ceilHour = (ms: number) => (hourStart(ms) === ms ? ms : hourStart(ms) + HOUR_MS);
-  const toMs = ceilHour(q.to ?? nowMs);
+  const toMs = ceilHour(q.to !== undefined ? resolveBound(q.to, q.tz) : nowMs);
   let fromMs: number;
-  if (q.from !== undefined) fromMs = hourStart(q.from);
+  if (q.from !== undefined) fromMs = hourStart(resolveBound(q.from, q.tz));
   else {
     fromMs = toMs - DEFAULT_RANGE_DAYS * DAY_MS;
     if (q.granularity === 'day') fromMs = localDayStart(fromMs, q.tz);

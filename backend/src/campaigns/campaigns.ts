@@ -4,6 +4,7 @@ import { newSecret } from '../db/ids';
 import { canTransition, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
+import { postbackUrlTemplate as postbackUrl } from '../domain/tracking-urls';
 import { publishInvalidation } from '../tracking/cache-bus';
 
 /** After a rotation the old postback secret keeps working this long, so advertisers can switch over. */
@@ -25,8 +26,12 @@ export async function loadCampaign(ctx: AppContext, p: Principal, id: string, mo
   return c;
 }
 
+const refuseArchived = (c: CampaignDoc, what: string) => {
+  if (c.status === 'archived') throw new ApiError('conflict', `Archived campaigns cannot ${what}`);
+};
+
 export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput): Promise<CampaignDoc> {
-  if (c.status === 'archived') throw new ApiError('conflict', 'Archived campaigns cannot be edited');
+  refuseArchived(c, 'be edited');
   if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
     throw new ApiError('conflict', 'The currency cannot change once the campaign has conversions', [{ path: 'currency', message: 'fixed after the first conversion' }]);
   }
@@ -56,6 +61,7 @@ export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: 
 }
 
 export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Promise<CampaignDoc> {
+  refuseArchived(c, 'get a new postback secret');
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(
     c._id,
     { $set: { postbackSecret: newSecret(), previousPostbackSecret: c.postbackSecret, previousSecretValidUntil: new Date(Date.now() + SECRET_ROTATION_GRACE_MS) } },
@@ -67,21 +73,31 @@ export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Pro
 }
 
 export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: string, override: { payoutCents: number | null; payoutBps: number | null } | null) {
+  refuseArchived(c, 'change payouts');
   if (override) {
     const aff = await ctx.models.User.exists({ _id: affiliateId, role: 'affiliate' });
     if (!aff) throw notFound('Affiliate');
   }
-  const overrides = c.overrides.filter((o) => o.affiliateId !== affiliateId);
-  if (override) overrides.push({ affiliateId, ...override });
-  const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set: { overrides } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
-  if (!updated) throw notFound('Campaign');
-  await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
-  return updated;
+  // The list is rewritten whole, so the write is conditional on the version it was computed from:
+  // two overrides set at once for different affiliates must both stay.
+  let current: CampaignDoc | null = c;
+  for (let attempt = 0; current && attempt < 5; attempt++) {
+    const overrides = current.overrides.filter((o) => o.affiliateId !== affiliateId);
+    if (override) overrides.push({ affiliateId, ...override });
+    const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, updatedAt: current.updatedAt }, { $set: { overrides } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+    if (updated) {
+      await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+      return updated;
+    }
+    current = (await ctx.models.Campaign.findById(c._id).lean()) as CampaignDoc | null;
+    if (current) refuseArchived(current, 'change payouts');
+  }
+  if (!current) throw notFound('Campaign');
+  throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
 }
 
 export function postbackUrlTemplate(ctx: AppContext, c: Pick<CampaignDoc, 'postbackSecret' | 'payoutModel'>): string {
-  const base = `${ctx.config.PUBLIC_TRACKING_URL}/api/track/postback?click_id={click_id}&txn_id={txn_id}`;
-  return `${base}${c.payoutModel === 'CPS' ? '&amount={amount}&currency={currency}' : ''}&token=${c.postbackSecret}`;
+  return postbackUrl(ctx.config.PUBLIC_TRACKING_URL, c.payoutModel, c.postbackSecret);
 }
 
 /** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */

@@ -42,25 +42,52 @@ const capsPatchSchema = z
   .partial()
   .strict();
 
-const campaignFields = {
+const currency = z.string().toUpperCase().refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code such as USD' });
+const attributionWindowDays = z.number().int().min(1).max(365);
+
+/**
+ * Every campaign field without defaults: edits name only what they change,
+ * and zod's `.partial()` still fills in a field's default, which would reset
+ * an unnamed field (an EUR campaign back to USD) on every edit.
+ */
+const editableFields = {
   name: z.string().trim().min(1).max(120),
-  description: z.string().trim().max(2000).default(''),
+  description: z.string().trim().max(2000),
   destinationUrl: destination,
-  fallbackUrl: plainUrl.nullable().default(null),
-  allowDeepLink: z.boolean().default(false),
-  currency: z.string().toUpperCase().refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code such as USD' }).default('USD'),
+  fallbackUrl: plainUrl.nullable(),
+  allowDeepLink: z.boolean(),
+  currency,
   payoutModel: z.enum(PAYOUT_MODELS),
-  revenueCents: cents.nullable().default(null),
-  payoutCents: cents.nullable().default(null),
-  revenueBps: bps.nullable().default(null),
-  payoutBps: bps.nullable().default(null),
+  revenueCents: cents.nullable(),
+  payoutCents: cents.nullable(),
+  revenueBps: bps.nullable(),
+  payoutBps: bps.nullable(),
+  attributionWindowDays,
+  approvalMode: z.enum(APPROVAL_MODES),
+  autoApproveAfterDays: z.number().int().min(0).max(365).nullable(),
+  minClickToConversionSeconds: z.number().int().min(0).max(86_400),
+  oneConversionPerClick: z.boolean(),
+  trackSub1: z.boolean(),
+};
+
+/** A new campaign: what is not named takes its default. */
+const campaignFields = {
+  ...editableFields,
+  description: editableFields.description.default(''),
+  fallbackUrl: editableFields.fallbackUrl.default(null),
+  allowDeepLink: editableFields.allowDeepLink.default(false),
+  currency: currency.default('USD'),
+  revenueCents: editableFields.revenueCents.default(null),
+  payoutCents: editableFields.payoutCents.default(null),
+  revenueBps: editableFields.revenueBps.default(null),
+  payoutBps: editableFields.payoutBps.default(null),
   caps: capsSchema.default({ dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null }),
-  attributionWindowDays: z.number().int().min(1).max(365).default(30),
-  approvalMode: z.enum(APPROVAL_MODES).default('auto'),
-  autoApproveAfterDays: z.number().int().min(0).max(365).nullable().default(null),
-  minClickToConversionSeconds: z.number().int().min(0).max(86_400).default(0),
-  oneConversionPerClick: z.boolean().default(true),
-  trackSub1: z.boolean().default(false),
+  attributionWindowDays: attributionWindowDays.default(30),
+  approvalMode: editableFields.approvalMode.default('auto'),
+  autoApproveAfterDays: editableFields.autoApproveAfterDays.default(null),
+  minClickToConversionSeconds: editableFields.minClickToConversionSeconds.default(0),
+  oneConversionPerClick: editableFields.oneConversionPerClick.default(true),
+  trackSub1: editableFields.trackSub1.default(false),
 };
 
 type TermsLike = {
@@ -90,26 +117,7 @@ export type CampaignCreateInput = z.infer<typeof campaignCreateSchema>;
 
 /** Edits: every field optional, currency fixed once events exist (see the route). */
 export const campaignUpdateSchema = z
-  .object({
-    name: campaignFields.name,
-    description: z.string().trim().max(2000),
-    destinationUrl: destination,
-    fallbackUrl: plainUrl.nullable(),
-    allowDeepLink: z.boolean(),
-    currency: campaignFields.currency,
-    payoutModel: z.enum(PAYOUT_MODELS),
-    revenueCents: cents.nullable(),
-    payoutCents: cents.nullable(),
-    revenueBps: bps.nullable(),
-    payoutBps: bps.nullable(),
-    caps: capsPatchSchema,
-    attributionWindowDays: campaignFields.attributionWindowDays,
-    approvalMode: z.enum(APPROVAL_MODES),
-    autoApproveAfterDays: z.number().int().min(0).max(365).nullable(),
-    minClickToConversionSeconds: z.number().int().min(0).max(86_400),
-    oneConversionPerClick: z.boolean(),
-    trackSub1: z.boolean(),
-  })
+  .object({ ...editableFields, caps: capsPatchSchema })
   .partial()
   .strict();
 

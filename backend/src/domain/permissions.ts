@@ -42,7 +42,6 @@ export const PERMISSIONS = {
   'payouts.review': ADMIN,
   'payouts.run': ADMIN,
   'jobs.list': ADMIN,
-  'jobs.run': ADMIN,
   'reconcile.run': ADMIN,
   'queues.view': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;

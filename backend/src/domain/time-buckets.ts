@@ -69,3 +69,34 @@ export function localDayStart(ms: number, tz: string): number {
   while (localDay(h - HOUR_MS, tz) === day) h -= HOUR_MS;
   return h;
 }
+
+/**
+ * Start (UTC ms) of a calendar day ("2026-03-08") in tz: the first whole UTC
+ * hour whose start falls on that local day, the same rule day buckets use
+ * (so in zones with a half-hour offset it is the hour after local midnight).
+ * Zones lie within UTC−12…+14, so it is found within 15 hours of UTC midnight.
+ */
+export function localDayStartOf(day: string, tz: string): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  let h = utcMidnight - 15 * HOUR_MS;
+  // `>=`: a day skipped by its zone (Samoa, 2011-12-30) starts where the next one does.
+  while (localDay(h, tz) < day && h < utcMidnight + 15 * HOUR_MS) h += HOUR_MS;
+  return h;
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Local wall-clock time of an instant with its UTC offset ("2026-11-01 01:00 GMT-4"),
+ * for labels: the offset tells apart the two 01:00s of a day when clocks go back.
+ */
+export function localTimeLabel(ms: number, tz: string): string {
+  let f = timeFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', timeZoneName: 'shortOffset' });
+    timeFormatters.set(tz, f);
+  }
+  const parts = f.formatToParts(ms);
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${localDay(ms, tz)} ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+}

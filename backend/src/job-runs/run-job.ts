@@ -53,10 +53,11 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
       return { status: 'skipped', reason: 'slot_taken', run: null };
     }
     const startedAt = new Date();
-    // Holding the lock means no other run of this job is alive: older "running" records were abandoned.
+    // Holding the lock means no other run of this job may go on: older "running" records were abandoned
+    // (their process stopped, or lost the lock and will stop at its next check).
     await ctx.models.JobRun.updateMany(
       { job: opts.job, status: 'running' },
-      { $set: { status: 'failed', finishedAt: startedAt, error: 'abandoned: the process running it stopped' } },
+      { $set: { status: 'failed', finishedAt: startedAt, error: 'abandoned: its process stopped or lost the lock' } },
     );
     const run = await ctx.models.JobRun.create({
       _id: newId(),
@@ -86,7 +87,13 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
       ctx.log.error({ err, job: opts.job, runId: run._id }, 'job failed');
       update = { status: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date() };
     }
-    const done = (await ctx.models.JobRun.findOneAndUpdate({ _id: run._id }, { $set: update }, { returnDocument: 'after' }).lean()) as JobRunDoc;
+    // Only while still `running`: a run that lost its lock may have been marked abandoned by the
+    // run that took the lock over, and must not overwrite that with its own outcome.
+    let done = (await ctx.models.JobRun.findOneAndUpdate({ _id: run._id, status: 'running' }, { $set: update }, { returnDocument: 'after' }).lean()) as JobRunDoc | null;
+    if (!done) {
+      done = (await ctx.models.JobRun.findById(run._id).lean()) as JobRunDoc;
+      ctx.log.warn({ job: opts.job, runId: run._id, status: done.status, outcome: update.status }, 'job run finished after another run had taken its lock over; its record is kept');
+    }
     return { status: done.status === 'succeeded' ? 'succeeded' : 'failed', reason: null, run: done };
   } finally {
     await lock.release();

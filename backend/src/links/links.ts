@@ -3,6 +3,7 @@ import type { CampaignDoc } from '../db/models/campaign';
 import type { LinkDoc } from '../db/models/link';
 import { randomBase62 } from '../db/ids';
 import { ApiError } from '../domain/errors';
+import { trackingLinkUrls } from '../domain/tracking-urls';
 
 export const LINK_ID_LENGTH = 10;
 export const LINK_ID_RE = /^[0-9A-Za-z]{6,24}$/;
@@ -30,17 +31,5 @@ export async function getOrCreateLink(ctx: AppContext, campaign: CampaignDoc, af
 }
 
 export function linkView(ctx: AppContext, link: LinkDoc) {
-  const url = `${ctx.config.PUBLIC_TRACKING_URL}/c/${link._id}`;
-  return {
-    id: link._id,
-    campaignId: link.campaignId,
-    url,
-    clickUrl: `${ctx.config.PUBLIC_TRACKING_URL}/api/track/click/${link._id}`,
-    subIds: {
-      params: ['sub1', 'sub2', 'sub3', 'sub4', 'sub5'],
-      maxLength: 255,
-      example: `${url}?sub1=facebook&sub2=adset-42`,
-    },
-    createdAt: link.createdAt,
-  };
+  return { id: link._id, campaignId: link.campaignId, ...trackingLinkUrls(ctx.config.PUBLIC_TRACKING_URL, link._id), createdAt: link.createdAt };
 }

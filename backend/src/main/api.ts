@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const ctx = await createContext(config, { name: 'api', ...urls });
   const admin = await ensureBootstrapAdmin(ctx);
   if (admin === 'created') ctx.log.info({ email: config.ADMIN_EMAIL }, 'bootstrap admin created');
+  if (admin === 'not_admin') ctx.log.warn({ email: config.ADMIN_EMAIL }, 'ADMIN_EMAIL belongs to an account that is not an admin; no admin was created');
   const dist = path.join(REPO_ROOT, 'frontend', 'dist');
   const staticDir = config.SERVE_FRONTEND && fs.existsSync(path.join(dist, 'index.html')) ? dist : null;
   const server = await startApiStack(ctx, { port: config.PORT, host: config.HOST, staticDir });

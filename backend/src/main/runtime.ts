@@ -51,10 +51,14 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-/** Runs `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at once. */
+/**
+ * Runs `stop` once on SIGINT/SIGTERM, then exits; a second signal exits at
+ * once. A process started by `npm start` (with an IPC channel) also stops
+ * when `npm start` is gone, so it never outlives the stack.
+ */
 export function onShutdown(stop: () => Promise<void>): void {
   let stopping = false;
-  const handler = (sig: NodeJS.Signals) => {
+  const handler = (sig: NodeJS.Signals | 'disconnect') => {
     if (stopping) process.exit(1);
     stopping = true;
     stop()
@@ -66,6 +70,7 @@ export function onShutdown(stop: () => Promise<void>): void {
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  if (process.send) process.once('disconnect', () => { if (!stopping) handler('disconnect'); });
 }
 
 export function fatal(err: unknown): never {

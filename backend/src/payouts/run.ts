@@ -182,13 +182,16 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
  * the hold period that belong to no payout become one payout awaiting
  * approval; totals below the minimum wait for a later run. Re-running creates
  * nothing new. First it finishes what an interrupted run left behind.
+ * `signal` (the job's lock) is checked between payouts: a run that lost its
+ * lock stops there, and whatever it left `building` is finished by the next run.
  */
-export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?: number; by?: string | null }): Promise<PayoutRunCounts> {
+export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?: number; by?: string | null; signal?: AbortSignal }): Promise<PayoutRunCounts> {
   const { Payout, Conversion } = ctx.models;
   const by = opts.by ?? 'system';
   const note = `payout run ${opts.runId}`;
   const counts: PayoutRunCounts = { payouts: 0, conversions: 0, carriedOver: 0, carriedOverGroups: 0, resumed: 0, released: 0 };
 
+  opts.signal?.throwIfAborted();
   // A rejection that stopped before releasing its conversions.
   const rejected = (await Payout.find({ status: 'rejected' }, { _id: 1 }).lean()).map((r) => r._id);
   if (rejected.length) {
@@ -196,6 +199,7 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
     await payoutClaims(ctx.db).deleteMany({ payoutId: { $in: rejected } });
   }
   for (const p of (await Payout.find({ status: 'building' }).lean()) as PayoutDoc[]) {
+    opts.signal?.throwIfAborted();
     const r = await buildPayout(ctx, p, by, `${note} (resumed)`);
     counts.resumed += 1;
     if (r.built) {
@@ -212,6 +216,7 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
     counts.carriedOverGroups += 1;
   }
   for (const g of plan.build) {
+    opts.signal?.throwIfAborted();
     const id = newId();
     let payout: PayoutDoc;
     try {

@@ -1,5 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context';
+import { safeCsv } from '../csv/safe-csv';
 import type { PayoutDoc } from '../db/models/payout';
 import { formatDecimal } from '../domain/money';
 
@@ -39,7 +39,7 @@ export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promis
 
 export function payoutsCsv(items: PayoutView[]): string {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
-  return stringify([
+  return safeCsv([
     ['id', 'affiliateId', 'affiliateName', 'currency', 'amount', 'conversionCount', 'status', 'cutoff', 'periodStart', 'periodEnd', 'createdAt', 'paidReference'],
     ...items.map((p) => [p.id, p.affiliateId, p.affiliateName ?? '', p.currency, formatDecimal(p.amountCents, p.currency), String(p.conversionCount), p.status, iso(p.cutoff), iso(p.periodStart), iso(p.periodEnd), iso(p.createdAt), p.paidReference ?? '']),
   ]);

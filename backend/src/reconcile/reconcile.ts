@@ -18,7 +18,7 @@ export interface ReconcileReport {
   differences: Difference[];
 }
 
-/** Fields compared between raw events and `stats_hourly`, per hour × campaign. */
+/** Fields compared between raw events and `stats_hourly`, per stats row (hour × campaign × affiliate × sub1). */
 const HOURLY_FIELDS = [
   'clicks',
   'uniqueClicks',
@@ -39,12 +39,21 @@ const CLICK_FIELDS = new Set(['clicks', 'uniqueClicks', 'invalidClicks', 'cpcRev
 const SETTLE_MS = HOUR_MS;
 
 /**
+ * The key of a stats row, as in `stats_hourly`'s `_id`: hour (or day) ×
+ * campaign × affiliate × sub1 (empty unless the campaign tracks sub1). Sums
+ * per campaign alone would not see clicks or conversions moved between
+ * affiliates or sub IDs, and affiliates are paid by that split.
+ */
+const statKey = (bucket: string, campaignId: string, affiliateId: string, sub1: string) => `${bucket}|${campaignId}|${affiliateId}|${sub1}`;
+
+/**
  * Recounts [from, to) from the raw events with its own aggregations (not the
- * rollup's code) and compares, hour by hour and campaign by campaign, with
- * `stats_hourly`; compares `stats_daily` with `stats_hourly`; and each payout
- * touching the range with its lines, its claims and its conversions. Hours
- * waiting to be re-rolled (dirty or just ended) are listed as skipped, not
- * counted as differences.
+ * rollup's code) and compares, row by row (hour × campaign × affiliate × sub1),
+ * with `stats_hourly`; compares `stats_daily` with `stats_hourly`; and each payout
+ * touching the range with its lines, its claims and its conversions, in sums
+ * and one by one (each line's conversion and claim point back at its payout,
+ * each claimed conversion has a line). Hours waiting to be re-rolled (dirty or
+ * just ended) are listed as skipped, not counted as differences.
  */
 export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: number; nowMs?: number }): Promise<ReconcileReport> {
   const nowMs = opts.nowMs ?? Date.now();
@@ -73,7 +82,13 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     else compared.add(h);
   }
   report.checked.hours = compared.size;
-  const hourKey = (h: number, campaignId: string) => `${new Date(h).toISOString()}|${campaignId}`;
+  const trackSub1 = new Set((await ctx.models.Campaign.find({ trackSub1: true }, { _id: 1 }).lean()).map((c) => c._id));
+  const rawKey = (k: Record<string, unknown>) => {
+    const c = k.c as string;
+    return statKey(new Date(k.h as Date).toISOString(), c, k.a as string, trackSub1.has(c) ? ((k.s as string | null) ?? '') : '');
+  };
+  const rowKey = (hour: number, r: { campaignId: string; affiliateId: string; sub1?: string | null }) => statKey(new Date(hour).toISOString(), r.campaignId, r.affiliateId, r.sub1 ?? '');
+  const groupKeys = { h: 'hour', c: 'campaignId', a: 'affiliateId', s: 'sub1' };
 
   // Raw side.
   const raw: Tally = new Map();
@@ -85,26 +100,26 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
       continue;
     }
     if (!partitionSet.has(day)) continue;
-    const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, { h: 'hour', c: 'campaignId' }, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
+    const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
     for (const g of groups) {
       const h = new Date(g.key.h as Date).getTime();
       if (!compared.has(h)) continue;
       const { n, u, i, r, p } = g.sums;
-      tallyAdd(raw, hourKey(h, g.key.c as string), { clicks: n, uniqueClicks: u, invalidClicks: i, cpcRevenueCents: r, cpcPayoutCents: p, revenueCents: r, payoutCents: p });
+      tallyAdd(raw, rawKey(g.key), { clicks: n, uniqueClicks: u, invalidClicks: i, cpcRevenueCents: r, cpcPayoutCents: p, revenueCents: r, payoutCents: p });
     }
   }
   const convGroups = await groupSum(
     ctx.db,
     'conversions',
     { hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } },
-    { h: 'hour', c: 'campaignId' },
+    groupKeys,
     { ap: 'approved', pe: 'pending', rj: 'rejected', ra: 'revApprovedCents', rp: 'revPendingCents', pa: 'payApprovedCents', pp: 'payPendingCents' },
   );
   for (const g of convGroups) {
     const h = new Date(g.key.h as Date).getTime();
     if (!compared.has(h)) continue;
     const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
-    tallyAdd(raw, hourKey(h, g.key.c as string), {
+    tallyAdd(raw, rawKey(g.key), {
       approvedConversions: ap,
       pendingConversions: pe,
       rejectedConversions: rj,
@@ -121,8 +136,8 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   for await (const s of statsHourly(ctx.db).find({ hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } })) {
     const h = s.hour.getTime();
     const values = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0]));
-    tallyAdd(hourlyByDay, `${s.day}|${s.campaignId}`, values);
-    if (compared.has(h)) tallyAdd(rolledUp, hourKey(h, s.campaignId), values);
+    tallyAdd(hourlyByDay, statKey(s.day, s.campaignId, s.affiliateId, s.sub1 ?? ''), values);
+    if (compared.has(h)) tallyAdd(rolledUp, rowKey(h, s), values);
   }
   // Raw clicks of dropped days are gone: their click fields are trusted as rolled.
   for (const [key, row] of rolledUp) {
@@ -143,7 +158,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     for (const d of docs) {
       (d?.ids ?? []).forEach((id, k) => {
         const r = rowFromSignature(id, d?.sigs?.[k] ?? '');
-        tallyAdd(parts, hourKey(r.hour, r.campaignId), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, r[f]])));
+        tallyAdd(parts, rowKey(r.hour, r), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, r[f]])));
       });
     }
   }
@@ -166,7 +181,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     });
     const daily: Tally = new Map();
     for await (const s of statsDaily(ctx.db).find({ day: { $in: fresh } })) {
-      tallyAdd(daily, `${s.day}|${s.campaignId}`, Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0])));
+      tallyAdd(daily, statKey(s.day, s.campaignId, s.affiliateId, s.sub1 ?? ''), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0])));
     }
     const freshSet = new Set(fresh);
     const hourlyFresh: Tally = new Map([...hourlyByDay].filter(([k]) => freshSet.has(k.slice(0, 8))));
@@ -179,8 +194,8 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   if (payouts.length) {
     const ids = payouts.map((p) => p._id);
     const [lines, convs, claims] = await Promise.all([
-      ctx.models.PayoutLine.find({ payoutId: { $in: ids } }, { payoutId: 1, amountCents: 1 }).lean(),
-      ctx.models.Conversion.find({ payoutId: { $in: ids } }, { payoutId: 1, payoutCents: 1, status: 1 }).lean(),
+      ctx.models.PayoutLine.find({ payoutId: { $in: ids } }, { payoutId: 1, conversionId: 1, amountCents: 1 }).lean(),
+      ctx.models.Conversion.find({ payoutId: { $in: ids } }, { _id: 1, payoutId: 1, payoutCents: 1, status: 1 }).lean(),
       payoutClaims(ctx.db).find({ payoutId: { $in: ids } }).toArray(),
     ]);
     const byPayout = (rows: Array<{ payoutId: string | null; cents: number; approved?: boolean }>) => {
@@ -198,6 +213,17 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     const claimTally: Tally = new Map();
     for (const c of claims) tallyAdd(claimTally, c.payoutId, { conversionCount: 1 });
     report.differences.push(...diffTallies('payout_claims', expectedLive, claimTally, ['conversionCount']));
+    // One by one: equal sums do not show a line naming the wrong conversion of the same amount.
+    // Per payout|conversion, a line, the conversion's payoutId and the claim must all be there.
+    const links: Tally = new Map();
+    const link = (payoutId: string | null, conversionId: string, field: 'line' | 'conversion' | 'claim') => {
+      if (payoutId && live.has(payoutId)) tallyAdd(links, `${payoutId}|${conversionId}`, { [field]: 1 });
+    };
+    for (const l of lines) link(l.payoutId, l.conversionId, 'line');
+    for (const c of convs) link(c.payoutId, c._id, 'conversion');
+    for (const c of claims) link(c.payoutId, c._id, 'claim');
+    const complete: Tally = new Map([...links.keys()].map((k) => [k, { line: 1, conversion: 1, claim: 1 }]));
+    report.differences.push(...diffTallies('payout_links', complete, links, ['line', 'conversion', 'claim']));
     report.checked.payouts = payouts.length;
   }
 

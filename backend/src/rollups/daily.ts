@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { groupSum } from '../db/group-sum';
 import { STAT_VALUE_FIELDS, statsDaily, type DailyStatDoc, type StatValues } from '../db/models/stats';
 import { rolledDays } from '../db/rollup-state';
+import { acquireLock, type HeldLock } from '../job-runs/lock';
 import { WRITE_CHUNK } from './hourly';
 
 type StatField = (typeof STAT_VALUE_FIELDS)[number];
@@ -10,14 +11,54 @@ type StatField = (typeof STAT_VALUE_FIELDS)[number];
 export const dailyStatId = (day: string, campaignId: string, affiliateId: string, sub1: string) => `${day}|${campaignId}|${affiliateId}|${sub1}`;
 
 /**
+ * The lock every daily roll takes, whoever runs it (the daily job, the
+ * backfill, the seed): two rolls of the same day interleaving could leave one's
+ * older rows under the other's newer `rollup_days.readAt`, and that day would
+ * then never be rolled again. Hourly rolls need not wait for it: a day whose
+ * hours are written after its readAt is rolled again anyway.
+ */
+export const DAILY_ROLL_LOCK = 'rollup-days';
+const LOCK_TTL_MS = 60_000;
+const LOCK_POLL_MS = 250;
+/** How long a daily roll waits for another one to finish by default. */
+export const DAILY_ROLL_LOCK_WAIT_MS = 10 * 60_000;
+
+async function waitForDailyLock(ctx: AppContext, waitMs: number, signal: AbortSignal | undefined): Promise<HeldLock> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    signal?.throwIfAborted();
+    const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), LOCK_TTL_MS);
+    if (lock) return lock;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`another daily roll kept the ${DAILY_ROLL_LOCK} lock for ${Math.round(waitMs / 1000)} s; try again later`);
+    await new Promise((r) => setTimeout(r, Math.min(LOCK_POLL_MS, left)));
+  }
+}
+
+/**
  * Rebuilds `stats_daily` for the given UTC days from `stats_hourly`,
  * replacing each day's rows and deleting rows that no longer exist. All days
- * are grouped in one pass (one scan on FerretDB).
+ * are grouped in one pass (one scan on FerretDB). Runs one at a time across
+ * every process (DAILY_ROLL_LOCK), waiting up to `lockWaitMs` for its turn.
  */
-export async function rollDays(ctx: AppContext, days: string[], opts: { signal?: AbortSignal } = {}): Promise<{ days: number; rows: number; deleted: number }> {
+export async function rollDays(
+  ctx: AppContext,
+  days: string[],
+  opts: { signal?: AbortSignal; lockWaitMs?: number } = {},
+): Promise<{ days: number; rows: number; deleted: number }> {
   const counts = { days: 0, rows: 0, deleted: 0 };
   const wanted = [...new Set(days)].sort();
   if (wanted.length === 0) return counts;
+  const lock = await waitForDailyLock(ctx, opts.lockWaitMs ?? DAILY_ROLL_LOCK_WAIT_MS, opts.signal);
+  try {
+    const signal = opts.signal ? AbortSignal.any([opts.signal, lock.signal]) : lock.signal;
+    return await rollDaysLocked(ctx, wanted, signal, counts);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function rollDaysLocked(ctx: AppContext, wanted: string[], signal: AbortSignal, counts: { days: number; rows: number; deleted: number }) {
   const daily = statsDaily(ctx.db);
   const readAt = new Date();
   const sums = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, f])) as Record<StatField, StatField>;
@@ -31,7 +72,7 @@ export async function rollDays(ctx: AppContext, days: string[], opts: { signal?:
   }
   const existing = await daily.find({ day: { $in: wanted } }, { projection: { _id: 1, day: 1 } }).toArray();
   for (const day of wanted) {
-    opts.signal?.throwIfAborted();
+    signal.throwIfAborted();
     const docs = byDay.get(day) ?? [];
     const ids = new Set(docs.map((d) => d._id));
     const ops: AnyBulkWriteOperation<DailyStatDoc>[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));

@@ -2,9 +2,10 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
 import { insertNew } from '../db/insert-new';
+import { listClickPartitions } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type RolledHourDoc } from '../db/rollup-state';
-import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
+import { dayKey, dayKeyToMs, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, hourlyStatId, type StatRow } from './compute';
 
 export interface RollupCounts {
@@ -155,25 +156,37 @@ export async function rollHours(
   return counts;
 }
 
-/** Catch-up never reaches further back than this when the job process was down. */
-export const MAX_CATCH_UP_HOURS = 7 * 24;
+/** Past hours a scheduled run catches up at most (newest first); the rest are left to the next runs. */
+export const MAX_CATCH_UP_HOURS_PER_RUN = 7 * 24;
 
 /**
  * Hours the scheduled rollup rolls: the current hour, the last `lookback`
- * hours, every dirty hour, and, after downtime, every hour since the last
- * hour that was rolled complete (bounded by MAX_CATCH_UP_HOURS).
+ * hours, every dirty hour, and up to `maxCatchUp` of the newest hours that
+ * were never rolled after they ended (downtime, a crash, a roll that failed),
+ * from the start of the oldest raw click partition still stored on. That
+ * bound reaches every hole whose raw clicks exist, however old (retention
+ * keeps a partition until its day is rolled), and costs one read of the roll
+ * records by their string hour keys plus a listing of collection names.
  */
-export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours: number): Promise<number[]> {
+export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours: number, opts: { maxCatchUp?: number } = {}): Promise<number[]> {
   const current = hourStart(nowMs);
   const hours = new Set<number>();
   for (let i = 0; i <= lookbackHours; i++) hours.add(current - i * HOUR_MS);
-  const recent = await rolledHoursBetween(ctx.db, current - MAX_CATCH_UP_HOURS * HOUR_MS, null);
-  const complete = recent.filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime());
-  if (complete.length > 0) {
-    for (let h = Math.max(...complete) + HOUR_MS; h < current; h += HOUR_MS) hours.add(h);
-  }
   for (const d of await listDirtyHours(ctx.db)) {
     if (d._id.getTime() <= current) hours.add(d._id.getTime());
+  }
+  const [oldest] = await listClickPartitions(ctx.db);
+  if (oldest !== undefined) {
+    const from = dayKeyToMs(oldest);
+    const complete = new Set(
+      (await rolledHoursBetween(ctx.db, from, current)).filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()),
+    );
+    let left = opts.maxCatchUp ?? MAX_CATCH_UP_HOURS_PER_RUN;
+    for (let h = current - HOUR_MS; h >= from && left > 0; h -= HOUR_MS) {
+      if (complete.has(h) || hours.has(h)) continue;
+      hours.add(h);
+      left -= 1;
+    }
   }
   return [...hours].sort((a, b) => a - b);
 }

@@ -5,21 +5,53 @@ import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
 import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../domain/time-buckets';
 
 export interface RetentionResult {
-  counts: { dropped: number; skipped: number; clicksDropped: number; jobRunsDeleted: number };
-  details: { dropped: Array<{ day: string; clicks: number }>; skipped: Array<{ day: string; reason: string }> };
+  counts: { dropped: number; skipped: number; keptForAttribution: number; clicksDropped: number; jobRunsDeleted: number };
+  details: {
+    dropped: Array<{ day: string; clicks: number }>;
+    skipped: Array<{ day: string; reason: string }>;
+    /** Partitions past RAW_RETENTION_DAYS kept because a campaign may still convert their clicks. */
+    keptForAttribution: { windowDays: number; days: string[] };
+  };
 }
 
 /**
+ * The longest attribution window of the campaigns that can still convert
+ * (every one but archived ones, which is final; paused campaigns convert
+ * clicks they already sent), in days; 0 without campaigns.
+ */
+export async function longestAttributionWindowDays(ctx: AppContext): Promise<number> {
+  const open = await ctx.models.Campaign.find({ status: { $ne: 'archived' } }, { attributionWindowDays: 1 }).lean();
+  return open.reduce((m, c) => Math.max(m, c.attributionWindowDays ?? 0), 0);
+}
+
+/**
+ * A postback is attributed only while its click can be read from its day
+ * partition, so a partition is kept while any open campaign's window still
+ * covers a click of that day, plus a day for postbacks received but still
+ * queued (they are judged by when they were received).
+ */
+const ATTRIBUTION_MARGIN_DAYS = 1;
+
+/**
  * Drops raw click partitions older than RAW_RETENTION_DAYS, but only days
- * whose 24 hours were all rolled up after they ended and none is dirty: the
- * rollup is then the only copy needed. Dropped days are recorded so later
- * re-rolls (a conversion changing status) keep the days' click counts.
+ * whose 24 hours were all rolled up after they ended and none is dirty (the
+ * rollup is then the only copy needed), and never a day that an open
+ * campaign's attribution window still covers. Dropped days are recorded so
+ * later re-rolls (a conversion changing status) keep the days' click counts.
  * Also prunes old job-run records.
  */
 export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promise<RetentionResult> {
-  const oldestKept = dayKey(nowMs - ctx.config.RAW_RETENTION_DAYS * DAY_MS);
-  const old = (await listClickPartitions(ctx.db)).filter((d) => d < oldestKept);
-  const result: RetentionResult = { counts: { dropped: 0, skipped: 0, clicksDropped: 0, jobRunsDeleted: 0 }, details: { dropped: [], skipped: [] } };
+  const retainedFrom = dayKey(nowMs - ctx.config.RAW_RETENTION_DAYS * DAY_MS);
+  const windowDays = await longestAttributionWindowDays(ctx);
+  const attributableFrom = dayKey(nowMs - (windowDays + ATTRIBUTION_MARGIN_DAYS) * DAY_MS);
+  const oldestKept = attributableFrom < retainedFrom ? attributableFrom : retainedFrom;
+  const partitions = await listClickPartitions(ctx.db);
+  const old = partitions.filter((d) => d < oldestKept);
+  const result: RetentionResult = {
+    counts: { dropped: 0, skipped: 0, keptForAttribution: 0, clicksDropped: 0, jobRunsDeleted: 0 },
+    details: { dropped: [], skipped: [], keptForAttribution: { windowDays, days: partitions.filter((d) => d >= oldestKept && d < retainedFrom) } },
+  };
+  result.counts.keptForAttribution = result.details.keptForAttribution.days.length;
   if (old.length) {
     const [rolled, dirty] = await Promise.all([rolledHoursBetween(ctx.db, null, dayKeyToMs(oldestKept)), listDirtyHours(ctx.db)]);
     const complete = new Set(rolled.filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()));

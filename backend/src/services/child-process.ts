@@ -18,13 +18,16 @@ export function positivePid(pid: number | null | undefined): number | null {
 
 /**
  * Spawns a service process we own. Only this exact child is ever signalled:
- * never processes found by name.
+ * never processes found by name. It runs in its own process group, so a
+ * Ctrl-C in the terminal reaches only the process that started it, which stops
+ * its services in order (after the processes that use them).
  */
 export function spawnManaged(cmd: string, args: string[], opts: { logFile?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
   const child = spawn(cmd, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
     cwd: opts.cwd,
+    detached: true,
   });
   const lines: string[] = [];
   const log = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: 'a' }) : null;

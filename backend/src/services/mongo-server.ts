@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { positivePid, spawnManaged, which } from './child-process';
-import { ensureFerretDb } from './ferretdb-build';
+import { ensureFerretDb, ferretDbBinaryPath } from './ferretdb-build';
 import { freePort, waitForPort } from './free-port';
 import { MissingServiceError } from './errors';
 import type * as MemoryServer from 'mongodb-memory-server-core';
@@ -93,7 +93,8 @@ export async function startMongo(opts: { dataDir: string; port?: number; log?: (
   if ((forced === undefined || forced === 'mongod') && mongod) return startMongod(mongod, opts.dataDir, port);
   if (forced === 'mongod') throw new MissingServiceError('OFFERLY_MONGO=mongod but mongod is not on PATH.');
   if (forced === 'memory') return startMemoryServer(opts.dataDir, port);
-  if (forced === undefined && !which('go') && !process.env.FERRETDB_BIN) return startMemoryServer(opts.dataDir, port);
+  // Last resort, for a machine with neither mongod nor Go (nor a FerretDB built earlier): a mongod downloaded at run time.
+  if (forced === undefined && !which('go') && !process.env.FERRETDB_BIN && !fs.existsSync(ferretDbBinaryPath())) return startMemoryServer(opts.dataDir, port);
   const bin = ensureFerretDb(opts.log);
   return startFerretDb(bin, opts.dataDir, port);
 }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
-import net from 'node:net';
 import type { Config } from '../config';
 import { botVerdict } from '../domain/bots';
+import { clientAddress, type TrustProxy } from '../domain/client-address';
 import { newClickId } from '../domain/click-id';
 import {
   classifyClick,
@@ -62,19 +62,11 @@ function firstHeader(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function clientIp(req: http.IncomingMessage, trustProxy: boolean): string {
-  if (trustProxy) {
-    const xff = firstHeader(req.headers['x-forwarded-for']);
-    if (xff) {
-      const comma = xff.indexOf(',');
-      const first = (comma < 0 ? xff : xff.slice(0, comma)).trim();
-      if (net.isIP(first)) return first;
-    }
-  }
-  return req.socket.remoteAddress ?? '';
+function clientIp(req: http.IncomingMessage, trust: TrustProxy): string {
+  return clientAddress(req.socket.remoteAddress ?? '', firstHeader(req.headers['x-forwarded-for']), trust);
 }
 
-function country(req: http.IncomingMessage, trustProxy: boolean): string | null {
+function country(req: http.IncomingMessage, trustProxy: TrustProxy): string | null {
   if (!trustProxy) return null;
   const raw = firstHeader(req.headers['cf-ipcountry']) ?? firstHeader(req.headers['x-country-code']);
   if (!raw || raw.length !== 2) return null;

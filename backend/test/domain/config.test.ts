@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config';
+import { ConfigError, envSchema, parseConfig } from '../../src/config';
+import { REPO_ROOT } from '../../src/services/paths';
 
 describe('config', () => {
   it('applies defaults', () => {
@@ -36,5 +37,56 @@ describe('config', () => {
 
   it('needs both admin bootstrap variables or neither', () => {
     expect(() => parseConfig({ NODE_ENV: 'test', ADMIN_EMAIL: 'a@b.example' })).toThrow(/ADMIN_EMAIL and ADMIN_PASSWORD/);
+  });
+});
+
+describe('config values in errors and proxies', () => {
+  it('never shows secrets or URL passwords in the start-up error', () => {
+    const err = (() => {
+      try {
+        parseConfig({ NODE_ENV: 'test', JWT_SECRET: 'short-secret', ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'pw1', REDIS_URL: 'http://user:hunter22@redis:6379' });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toContain('JWT_SECRET: must be at least 32 characters (got 12 characters)');
+    expect(err!.message).toContain('ADMIN_PASSWORD: must be at least 8 characters (got 3 characters)');
+    expect(err!.message).toContain('"http://user:***@redis:6379"');
+    for (const secret of ['short-secret', 'pw1', 'hunter22']) expect(err!.message).not.toContain(secret);
+  });
+
+  it('reads TRUST_PROXY as off, every proxy, or a number of hops', () => {
+    const trust = (v?: string) => parseConfig({ NODE_ENV: 'test', ...(v === undefined ? {} : { TRUST_PROXY: v }) }).TRUST_PROXY;
+    expect(trust()).toBe(0);
+    expect(trust('false')).toBe(0);
+    expect(trust('true')).toBe(true);
+    expect(trust('1')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(() => trust('maybe')).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('configuration documents', () => {
+  const root = REPO_ROOT;
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+
+  it('the README table and .env.example name every variable, and nothing that is not one', () => {
+    const names = Object.keys(envSchema.shape);
+    const inTable = new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?: \/ `([A-Z][A-Z0-9_]+)`)*/gm)].flatMap((m) => [...m[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((x) => x[1])));
+    const inExample = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    for (const n of names) {
+      expect(inTable.has(n), `${n} in the README`).toBe(true);
+      expect(inExample.has(n), `${n} in .env.example`).toBe(true);
+    }
+    for (const n of inExample) expect(names, `${n} of .env.example is a setting`).toContain(n);
+  });
+
+  it('.env.example parses as a valid configuration', () => {
+    const env: Record<string, string> = {};
+    for (const m of example.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)) env[m[1]!] = m[2]!;
+    expect(() => parseConfig({ NODE_ENV: 'test', ...env })).not.toThrow();
   });
 });

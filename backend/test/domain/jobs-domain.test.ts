@@ -3,7 +3,8 @@ import { conversionRate, earningsPerClick, emptySums, withRatios } from '../../s
 import { canTransitionPayout, planPayouts, payoutCutoff } from '../../src/domain/payout-plan';
 import { diffTallies, formatDifferences } from '../../src/domain/reconcile-diff';
 import { assembleSeries, BucketIndex } from '../../src/domain/report-buckets';
-import { HOUR_MS } from '../../src/domain/time-buckets';
+import { parseTimeBound } from '../../src/domain/time-bounds';
+import { HOUR_MS, localDayStartOf, localTimeLabel } from '../../src/domain/time-buckets';
 
 describe('report metrics', () => {
   it('computes CR as a 4-decimal fraction and EPC as a decimal string with integer arithmetic', () => {
@@ -45,6 +46,35 @@ describe('time-zone day buckets from hourly buckets', () => {
     expect(idx.dayLabel(idx.buckets[1]!)).toBe('2026-01-16');
     const hourly = new BucketIndex(Date.UTC(2026, 0, 15, 12), Date.UTC(2026, 0, 15, 15), 'hour', 'Asia/Tokyo');
     expect(hourly.buckets).toEqual([0, 1, 2].map((i) => Date.UTC(2026, 0, 15, 12) + i * HOUR_MS));
+  });
+});
+
+describe('report bounds', () => {
+  it('tells dates, instants and date-times without an offset apart', () => {
+    expect(parseTimeBound('2026-03-08')).toEqual({ kind: 'day', day: '2026-03-08' });
+    expect(parseTimeBound(' 2026-03-08T05:00:00Z ')).toEqual({ kind: 'instant', ms: Date.UTC(2026, 2, 8, 5) });
+    expect(parseTimeBound('2026-03-08T00:00:00.000-05:00')).toEqual({ kind: 'instant', ms: Date.UTC(2026, 2, 8, 5) });
+    expect(parseTimeBound('2026-03-08 00:00+0100')).toEqual({ kind: 'instant', ms: Date.UTC(2026, 2, 7, 23) });
+    for (const s of ['2026-03-08T00:00:00', '2026-03-08 10:00', '2026-03-08T10:00:00.5']) expect(parseTimeBound(s)).toEqual({ kind: 'no_offset' });
+    for (const s of ['2026-02-30', 'yesterday', '2026-03-08T25:00:00Z', '20260308', '']) expect(parseTimeBound(s)).toEqual({ kind: 'invalid' });
+  });
+
+  it('finds where a local day starts: DST days, half-hour zones, a midnight that does not exist, a skipped day', () => {
+    const at = (day: string, tz: string) => new Date(localDayStartOf(day, tz)).toISOString();
+    expect(at('2026-03-08', 'America/New_York')).toBe('2026-03-08T05:00:00.000Z');
+    expect(at('2026-03-09', 'America/New_York')).toBe('2026-03-09T04:00:00.000Z');
+    expect(at('2026-01-15', 'UTC')).toBe('2026-01-15T00:00:00.000Z');
+    expect(at('2026-01-15', 'Pacific/Kiritimati')).toBe('2026-01-14T10:00:00.000Z');
+    // Local midnight is 18:30Z: the day's first hour bucket starts at 19:00Z (00:30 local).
+    expect(at('2026-01-15', 'Asia/Kolkata')).toBe('2026-01-14T19:00:00.000Z');
+    // Chile moves its clocks at midnight: September 6 starts at 01:00 local.
+    expect(at('2026-09-06', 'America/Santiago')).toBe('2026-09-06T04:00:00.000Z');
+    // Samoa skipped 2011-12-30: it starts where December 31 does.
+    expect(at('2011-12-30', 'Pacific/Apia')).toBe(at('2011-12-31', 'Pacific/Apia'));
+  });
+
+  it('labels hours with their local time and offset, telling apart the two 01:00s of a fall-back day', () => {
+    expect([5, 6].map((h) => localTimeLabel(Date.UTC(2026, 10, 1, h), 'America/New_York'))).toEqual(['2026-11-01 01:00 GMT-4', '2026-11-01 01:00 GMT-5']);
   });
 });
 

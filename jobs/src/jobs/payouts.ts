@@ -7,6 +7,6 @@ export const payoutsJob: JobDef = {
   summary: 'build payouts from approved conversions past the hold period',
   schedule: 'CRON_PAYOUTS',
   async run(ctx, ctl, args) {
-    return { counts: await runPayouts(ctx, { runId: ctl.runId, nowMs: args.nowMs, by: 'system' }) };
+    return { counts: await runPayouts(ctx, { runId: ctl.runId, nowMs: args.nowMs, by: 'system', signal: ctl.signal }) };
   },
 };

@@ -9,9 +9,30 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
+/** What the MongoDB driver and ioredis throw when their server cannot be reached. */
+const OUTAGE_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MaxRetriesPerRequestError',
+]);
+
+/** A database or Redis outage is not the caller's fault nor a bug: 503, retry later. */
+export function isServiceOutage(err: unknown): boolean {
+  const e = err as Error | undefined;
+  return !!e && (OUTAGE_ERRORS.has(e.name) || OUTAGE_ERRORS.has(e.constructor?.name) || e.message === 'Connection is closed.');
+}
+
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /** Maps anything thrown by a route to the `{ error: { code, message, details } }` shape. */
 export function toApiError(err: unknown): ApiError | null {
   if (err instanceof ApiError) return err;
+  if (isServiceOutage(err)) {
+    return new ApiError('service_unavailable', 'A storage service is unreachable right now; retry shortly', { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+  }
   if (err instanceof ZodError) return new ApiError('validation_failed', 'Invalid request', zodDetails(err));
   const e = err as BodyParserError & { code?: number; codeName?: string };
   switch (e?.type) {
@@ -41,9 +62,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const apiErr = toApiError(err);
     if (res.headersSent) return;
     if (apiErr) {
-      if (apiErr.code === 'rate_limited' && apiErr.details && 'retryAfterSeconds' in apiErr.details) {
+      if ((apiErr.code === 'rate_limited' || apiErr.code === 'service_unavailable') && apiErr.details && 'retryAfterSeconds' in apiErr.details) {
         res.setHeader('Retry-After', String(apiErr.details.retryAfterSeconds));
       }
+      if (apiErr.code === 'service_unavailable') log.warn({ err, method: req.method, url: req.originalUrl }, 'storage service unavailable');
       res.status(apiErr.status).json(apiErr.toJSON());
       return;
     }

@@ -1,4 +1,4 @@
-import { sendCsv, seriesCsv } from '../../analytics/csv';
+import { affiliateReportCsv, campaignReportCsv, overviewReportCsv, sendCsv } from '../../analytics/csv';
 import { affiliateReportQuery, campaignReportQuery, overviewReportQuery, reportWindow } from '../../analytics/query';
 import { affiliateReport, campaignReport, overviewReport } from '../../analytics/reports';
 import type { AppContext } from '../../context';
@@ -16,7 +16,7 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(campaignReportQuery, req.query, 'query');
       const w = reportWindow(q, Date.now());
       const report = await campaignReport(ctx, principalOf(req), id, w, q.groupBy);
-      if (q.format === 'csv') return sendCsv(res, `campaign-${id}-${day(report.from)}-${day(report.to)}.csv`, seriesCsv(report.series, report.currency));
+      if (q.format === 'csv') return sendCsv(res, `campaign-${id}-${day(report.from)}-${day(report.to)}.csv`, campaignReportCsv(report));
       res.json(report);
     }),
 
@@ -32,7 +32,7 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       }
       const w = reportWindow(q, Date.now());
       const report = await affiliateReport(ctx, p, affiliateId, q.campaignId, w);
-      if (q.format === 'csv') return sendCsv(res, `affiliate-${affiliateId}-${day(report.from)}-${day(report.to)}.csv`, seriesCsv(report.series, report.currency));
+      if (q.format === 'csv') return sendCsv(res, `affiliate-${affiliateId}-${day(report.from)}-${day(report.to)}.csv`, affiliateReportCsv(report));
       res.json(report);
     }),
 
@@ -40,7 +40,7 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(overviewReportQuery, req.query, 'query');
       const w = reportWindow(q, Date.now());
       const report = await overviewReport(ctx, w, q.limit);
-      if (q.format === 'csv') return sendCsv(res, `overview-${day(report.from)}-${day(report.to)}.csv`, seriesCsv(report.series, report.currency));
+      if (q.format === 'csv') return sendCsv(res, `overview-${day(report.from)}-${day(report.to)}.csv`, overviewReportCsv(report));
       res.json(report);
     }),
   ];

@@ -60,7 +60,7 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
 
     route('post', '/api/payouts/run', 'payouts.run', 'Run a payout now (same lock as the scheduled run)', async (req, res) => {
       const by = principalOf(req).id;
-      const outcome = await runJob(ctx, { job: 'payouts', trigger: 'manual' }, async (ctl) => ({ counts: await runPayouts(ctx, { runId: ctl.runId, by }) }));
+      const outcome = await runJob(ctx, { job: 'payouts', trigger: 'manual' }, async (ctl) => ({ counts: await runPayouts(ctx, { runId: ctl.runId, by, signal: ctl.signal }) }));
       if (outcome.status === 'skipped') throw new ApiError('conflict', 'A payout run is already in progress');
       res.json({ run: jobRunView(outcome.run) });
     }),
