@@ -71,7 +71,7 @@ async function main(opts: BenchOptions): Promise<number> {
 
     const report: Partial<BenchReport> = {};
     if (opts.only.includes('click')) report.click = await suite('click', () => runClickSuite(opts, base));
-    if (opts.only.includes('postback')) report.postbacks = await suite('postbacks', () => runPostbackSuite({ postbacks: opts.postbacks, connections: opts.connections }, base));
+    if (opts.only.includes('postback')) report.postbacks = await suite('postbacks', () => runPostbackSuite({ postbacks: opts.postbacks, connections: opts.connections, durationS: opts.durationS }, base));
     if (opts.only.includes('analytics')) report.analytics = await suite('analytics', () => runAnalyticsSuite(opts.analytics, base));
 
     const machine: MachineInfo = {

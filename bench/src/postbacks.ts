@@ -13,11 +13,19 @@ import { getOrCreateLink } from '@offerly/backend/links/links';
 import { newTarget, progress, spawnEntry, startOfferlyApi, targetEnv } from './processes';
 import { percentile, round, summarizeLoad, type LoadSummary } from './stats';
 
+export interface IntakeResult extends LoadSummary {
+  /** Postback jobs in the queue after the run (no worker takes them): at least the 2xx answers. */
+  queued: number;
+  /** Every answer a 2xx, and the queue holds each answered postback (plus at most one per connection left unanswered when the run stopped). */
+  consistent: boolean;
+  method: string;
+}
+
 export interface PostbackResult {
   postbacks: number;
-  /** Validation + enqueue only: the API process answers while no worker runs. */
-  intake: LoadSummary;
-  /** The conversion worker (its own process) attributing the queued postbacks. */
+  /** Validation + enqueue only, as a rate: the API process answers for a fixed duration while no worker runs. */
+  intake: IntakeResult;
+  /** The conversion worker (its own process) attributing `postbacks` queued postbacks. */
   drain: {
     workerConcurrency: number;
     ms: number;
@@ -30,17 +38,30 @@ export interface PostbackResult {
   tokenLookupMs: { campaigns: number; coldMedian: number | null; warmMedian: number | null };
 }
 
+/**
+ * Whether an intake run is what it claims: only 2xx answers, no errors, and
+ * the queue holds every answered postback. autocannon stops counting at the
+ * end of its duration with up to one request per connection in flight, which
+ * the API may still have queued.
+ */
+export function intakeConsistent(s: Pick<LoadSummary, 'requests' | 'responses' | 'errors' | 'timeouts' | 'connections'>, queued: number): boolean {
+  const ok = s.responses['2xx'];
+  return s.errors === 0 && s.timeouts === 0 && ok === s.requests && ok > 0 && queued >= ok && queued <= ok + s.connections;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Postback pipeline: (1) intake — autocannon against GET /api/track/postback
- * on the API process with no worker running, so only validation + enqueue is
- * measured; (2) drain — a worker process attributes the N queued postbacks
- * (distinct clicks, one campaign with a daily cap of N/2); (3) token lookup —
- * finding a campaign by postback token among 1000 campaigns, cold (a scan) and
- * warm (cached id + read by _id).
+ * on the API process with no worker running, for a fixed duration, every
+ * request a distinct transaction, so only validation + enqueue is measured,
+ * as a rate; those postbacks are then dropped from the queue; (2) drain — N
+ * postbacks (distinct clicks, one campaign with a daily cap of N/2) are
+ * queued through the API and a worker process attributes them; (3) token
+ * lookup — finding a campaign by postback token among 1000 campaigns, cold (a
+ * scan) and warm (cached id + read by _id).
  */
-export async function runPostbackSuite(opts: { postbacks: number; connections: number; concurrency?: number }, base: { mongoUrl: string; redisUrl: string; dataDir: string }): Promise<PostbackResult> {
+export async function runPostbackSuite(opts: { postbacks: number; connections: number; durationS: number; concurrency?: number }, base: { mongoUrl: string; redisUrl: string; dataDir: string }): Promise<PostbackResult> {
   const N = opts.postbacks;
   const concurrency = opts.concurrency ?? 16;
   const cap = Math.floor(N / 2);
@@ -66,22 +87,68 @@ export async function runPostbackSuite(opts: { postbacks: number; connections: n
     for (let i = 0; i < clicks.length; i += 5000) await col.insertMany(clicks.slice(i, i + 5000));
 
     const api = await startOfferlyApi(t);
-    let intake: LoadSummary;
+    let intake: IntakeResult;
     try {
-      progress(`postbacks: intake of ${N} postbacks, ${opts.connections} connections (no worker running)`);
-      let i = 0;
-      intake = summarizeLoad(await autocannon({
+      // Warm-up (token lookup cached, code paths compiled), as the click suite does; a fixed amount, so that no
+      // request is still in flight when its postbacks are dropped from the queue.
+      let w = 0;
+      await autocannon({
+        url: api.url,
+        connections: 10,
+        amount: 500,
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/track/postback?click_id=${clicks[w % N]!._id}&txn_id=warm-${w++}&token=${campaign.postbackSecret}` }) }],
+      });
+      await ctx.queues.conversions.drain(true);
+
+      progress(`postbacks: intake for ${opts.durationS} s, ${opts.connections} connections (no worker running)`);
+      // A fixed duration, not a fixed amount: autocannon reports once per one-second tick, so N requests
+      // answered in under a second would read as N per second whatever the server's rate.
+      let k = 0;
+      const run = summarizeLoad(await autocannon({
         url: api.url,
         connections: opts.connections,
+        duration: opts.durationS,
+        requests: [{
+          method: 'GET',
+          setupRequest: (req) => {
+            const i = k++;
+            return { ...req, path: `/api/track/postback?click_id=${clicks[i % N]!._id}&txn_id=rate-${i}&token=${campaign.postbackSecret}` };
+          },
+        }],
+      }));
+      // Requests in flight when autocannon stopped may still be enqueued by the API: read the queue once it is still.
+      let queued = await ctx.queues.conversions.count();
+      for (let still = 0, tries = 0; still < 3 && tries < 50; tries++) {
+        await sleep(100);
+        const now = await ctx.queues.conversions.count();
+        still = now === queued ? still + 1 : 0;
+        queued = now;
+      }
+      intake = {
+        ...run,
+        queued,
+        consistent: intakeConsistent(run, queued),
+        method: 'answered requests over the wall time of a --duration run after a 500-request warm-up, each a distinct transaction; validation and enqueue only, no worker running',
+      };
+      // Those postbacks only measured the intake (an answered request was queued: `consistent`); the drain
+      // below works on exactly N.
+      await ctx.queues.conversions.drain(true);
+
+      progress(`postbacks: queueing ${N} postbacks for the drain`);
+      let j = 0;
+      const queuedForDrain = summarizeLoad(await autocannon({
+        url: api.url,
+        connections: Math.min(opts.connections, N),
         amount: N,
         requests: [{
           method: 'GET',
           setupRequest: (req) => {
-            const k = i++;
-            return { ...req, path: `/api/track/postback?click_id=${clicks[k % N]!._id}&txn_id=t${k}&token=${campaign.postbackSecret}` };
+            const i = j++;
+            return { ...req, path: `/api/track/postback?click_id=${clicks[i % N]!._id}&txn_id=t${i}&token=${campaign.postbackSecret}` };
           },
         }],
       }));
+      if (queuedForDrain.responses['2xx'] !== N) throw new Error(`queueing ${N} postbacks for the drain: ${JSON.stringify(queuedForDrain.responses)}, ${queuedForDrain.errors} errors`);
     } finally {
       await api.stop();
     }

@@ -50,7 +50,8 @@ export function targetEnv(t: Target, extra: Record<string, string> = {}): NodeJS
 export interface ChildServer {
   name: string;
   url: string;
-  pid: number;
+  /** Null when the process could not be spawned. */
+  pid: number | null;
   /** Whether the process has ended (a worker that died would otherwise leave a drain waiting). */
   exited(): boolean;
   tail(): string;

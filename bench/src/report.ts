@@ -74,11 +74,23 @@ export function missingFigures(report: Pick<BenchReport, 'click' | 'postbacks' |
   return out;
 }
 
-/** Checks that say a run is trustworthy beyond its figures (stored = redirected, raw = rolled up). */
-export function failedChecks(report: Pick<BenchReport, 'click' | 'analytics'>): string[] {
+/**
+ * Checks that say a run is trustworthy beyond its figures: stored = redirected,
+ * every postback answered was queued, the drain's daily cap split the
+ * postbacks into approved and cap-reached halves, raw = rolled up.
+ */
+export function failedChecks(report: Pick<BenchReport, 'click' | 'postbacks' | 'analytics'>): string[] {
   const out: string[] = [];
   for (const s of ['offerly', 'naive']) {
     if (valueAt(report, `click.${s}.stored.consistent`) === false) out.push(`click.${s}.stored.consistent`);
+  }
+  if (valueAt(report, 'postbacks.intake.consistent') === false) out.push('postbacks.intake.consistent');
+  const n = valueAt(report, 'postbacks.postbacks');
+  const cap = valueAt(report, 'postbacks.drain.dailyCap');
+  if (typeof n === 'number' && typeof cap === 'number') {
+    // The cap admits `cap` postbacks of the day; every other one is refused as cap_reached.
+    if (valueAt(report, 'postbacks.drain.approved') !== cap) out.push('postbacks.drain.approved');
+    if (valueAt(report, 'postbacks.drain.capReached') !== n - cap) out.push('postbacks.drain.capReached');
   }
   for (const r of ['campaignReport', 'overviewReport']) {
     if (valueAt(report, `analytics.${r}.equalTotals`) === false) out.push(`analytics.${r}.equalTotals`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clickRatios, storedCheck, type ScenarioResult } from '../src/click';
 import { parseBenchArgs, SUITES } from '../src/options';
+import { intakeConsistent } from '../src/postbacks';
 import { failedChecks, missingFigures, REQUIRED_FIGURES, valueAt } from '../src/report';
 import { clickIdFromLocation, latencySummary, percentile, ratio, round, summarizeLoad, type LoadResultLike } from '../src/stats';
 import { generateTraffic } from '../src/traffic';
@@ -113,6 +114,24 @@ describe('click ratios and the stored check', () => {
   });
 });
 
+describe('postback intake check', () => {
+  const summary = (over: Partial<LoadResultLike> = {}) => summarizeLoad(loadResult({ requests: { total: 5000, average: 2500 }, '2xx': 5000, '3xx': 0, duration: 2, ...over }));
+
+  it('holds when every answer was a 2xx and the queue has each answered postback, plus at most one per connection', () => {
+    expect(summary().requestsPerSec).toBe(2500);
+    expect(intakeConsistent(summary(), 5000)).toBe(true);
+    expect(intakeConsistent(summary(), 5050)).toBe(true);
+  });
+
+  it('fails on answers that were not queued, more queued than could be in flight, refusals, errors or no requests', () => {
+    expect(intakeConsistent(summary(), 4999)).toBe(false);
+    expect(intakeConsistent(summary(), 5051)).toBe(false);
+    expect(intakeConsistent(summary({ '2xx': 4990, '4xx': 10 }), 4990)).toBe(false);
+    expect(intakeConsistent(summary({ errors: 1 }), 5000)).toBe(false);
+    expect(intakeConsistent(summary({ requests: { total: 0, average: 0 }, '2xx': 0 }), 0)).toBe(false);
+  });
+});
+
 describe('options', () => {
   it('defaults to every suite at full volume (90 days × 1,000 affiliates)', () => {
     const o = parseBenchArgs([], new Date('2026-11-25T10:00:00Z'));
@@ -146,7 +165,7 @@ describe('report shape', () => {
       ratios: { offerlyToCeiling: 0.4, offerlyToNaive: 20, offerlyToCeilingP99AtFixedRate: 2, offerlyToNaiveP99AtFixedRate: 0.01 },
       lag: { storedP50Ms: 10, storedP99Ms: 50, storedMaxMs: 60, liveP50Ms: 11, liveP99Ms: 51, liveMaxMs: 61, samples: 300, missing: 0, rate: 50, pollIntervalMs: 5 },
     },
-    postbacks: { intake: { requestsPerSec: 3000 }, drain: { processedPerSec: 400 } },
+    postbacks: { postbacks: 2000, intake: { requestsPerSec: 3000, consistent: true }, drain: { processedPerSec: 400, approved: 1000, capReached: 1000, dailyCap: 1000 } },
     analytics: {
       volume: { clicks: 180_000 },
       campaignReport: { rawMs: 9000, rollupMs: 300, rawToRollup: 30, equalTotals: true, equalSeries: true },
@@ -172,6 +191,20 @@ describe('report shape', () => {
       analytics: { ...complete.analytics, campaignReport: { ...complete.analytics.campaignReport, equalTotals: false } },
     };
     expect(failedChecks(bad as never)).toEqual(['click.naive.stored.consistent', 'analytics.campaignReport.equalTotals']);
+  });
+
+  it('flags postbacks answered but not queued, and a drain whose cap did not split them in halves', () => {
+    const intake = { ...complete, postbacks: { ...complete.postbacks, intake: { requestsPerSec: 3000, consistent: false } } };
+    expect(failedChecks(intake as never)).toEqual(['postbacks.intake.consistent']);
+    const overCap = { ...complete, postbacks: { ...complete.postbacks, drain: { ...complete.postbacks.drain, approved: 1001, capReached: 999 } } };
+    expect(failedChecks(overCap as never)).toEqual(['postbacks.drain.approved', 'postbacks.drain.capReached']);
+    const lost = { ...complete, postbacks: { ...complete.postbacks, drain: { ...complete.postbacks.drain, capReached: 990 } } };
+    expect(failedChecks(lost as never)).toEqual(['postbacks.drain.capReached']);
+    // An odd count: the cap admits the smaller half.
+    const odd = { ...complete, postbacks: { postbacks: 201, intake: { consistent: true }, drain: { approved: 100, capReached: 101, dailyCap: 100 } } };
+    expect(failedChecks(odd as never)).toEqual([]);
+    // A suite that failed has no figures to check (its error is reported as missing figures instead).
+    expect(failedChecks({ ...complete, postbacks: { error: 'worker died' } } as never)).toEqual([]);
   });
 
   it('reads dotted paths without throwing on missing parts', () => {

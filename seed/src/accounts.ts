@@ -73,6 +73,13 @@ export async function seedNetwork(ctx: AppContext, windowStart: Date): Promise<S
       { $push: { overrides: { affiliateId: earners[1].id, payoutCents: 3000, payoutBps: null } } },
     );
   }
+  // The history prices clicks and conversions from these docs: they must be the campaigns as stored,
+  // with the override just written, not the copies read before it.
+  for (const c of campaigns) {
+    const stored = (await ctx.models.Campaign.findById(c.doc._id).lean()) as CampaignDoc | null;
+    if (!stored) throw new Error(`campaign ${c.doc._id} vanished while seeding`);
+    c.doc = stored;
+  }
   return { adminEmail, adminPassword, advertisers, affiliates, campaigns };
 }
 

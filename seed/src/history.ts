@@ -9,6 +9,7 @@ import { groupSum } from '../../backend/src/db/group-sum';
 import { WRITE_CHUNK } from '../../backend/src/rollups/hourly';
 import type { SeededNetwork } from './accounts';
 import { BOT_UAS, BROWSER_UAS, COUNTRIES } from './catalog';
+import type { LiveTally } from './live';
 import { Prng, cumulative, paretoWeights } from './prng';
 
 export interface HistoryOptions {
@@ -20,12 +21,16 @@ export interface HistoryOptions {
   done: Set<string>;
   onProgress(clicks: number): void;
   onDayDone(day: string): Promise<void>;
+  /** Collects the events the live counters show (today, the last hour), also of days written before. */
+  live?: LiveTally;
 }
 
 export interface HistoryCounts {
   clicks: number;
   conversions: number;
   postbacks: number;
+  /** Days written by this call (the others were written by an earlier run). */
+  daysWritten: number;
 }
 
 const WEEKDAY = [0.8, 1.05, 1.1, 1.1, 1.05, 0.95, 0.8];
@@ -61,7 +66,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
   const campaignCum = cumulative(paretoWeights(net.campaigns.length, 0.8));
   const linkCums = net.campaigns.map((c) => cumulative(paretoWeights(c.links.length, 1.1)));
   const affiliateById = new Map(net.affiliates.map((a) => [a.id, a]));
-  const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0 };
+  const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0, daysWritten: 0 };
   // Cap state per campaign: conversions and spend per UTC day and in total.
   const capState = new Map<string, { day: Map<string, { n: number; spend: number }>; total: { n: number; spend: number } }>();
 
@@ -108,6 +113,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
         revenueCents: cpc.revenueCents, payoutCents: cpc.payoutCents, currency: c.currency,
       };
       clicks.push(click);
+      o.live?.click(click);
 
       if (!valid || !rng.chance(camp.demo.cr * (unique ? 1 : 0.4))) continue;
       const fraud = c.minClickToConversionSeconds > 0 && rng.chance(0.01);
@@ -173,6 +179,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
         history: [{ at: new Date(convertedAt), by: null, from: null, to: status, reason: why, note: 'postback' }],
         createdAt: new Date(convertedAt), updatedAt: new Date(convertedAt),
       });
+      o.live?.conversion({ convertedAt: new Date(convertedAt), campaignId: c._id, affiliateId: aff.id, currency: c.currency, status, revenueCents: value.revenueCents, payoutCents: value.payoutCents });
       const rejectedAtIntake = why === 'cap_reached' || why === 'budget_exhausted';
       postbacks.push({
         _id: id, receivedAt: new Date(convertedAt), method: 'GET', ip: null, test: false,
@@ -219,6 +226,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
       await insertIgnoringDuplicates(ctx.db.collection('conversions') as never, conversions);
       await insertIgnoringDuplicates(ctx.db.collection('postbacks') as never, postbacks);
       await o.onDayDone(day);
+      counts.daysWritten += 1;
     } else {
       o.onProgress(clicks.length);
     }

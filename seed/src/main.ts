@@ -7,6 +7,7 @@ import { DAY_MS, HOUR_MS, hourStart } from '../../backend/src/domain/time-bucket
 import { applyFinalStatuses, seedNetwork } from './accounts';
 import { ADVERTISERS, AFFILIATES, DEMO_PASSWORD } from './catalog';
 import { rebuildCampaignCounters, writeHistory } from './history';
+import { LiveTally, rebuildLiveCounters } from './live';
 import { rollUpHistory, runHistoricalPayouts } from './wrap-up';
 
 interface SeedState {
@@ -120,10 +121,12 @@ async function main(): Promise<void> {
     );
     bar.start(opts.clicks, 0);
     const done = new Set(state.completedDays);
+    const live = new LiveTally(Date.now());
     const counts = await writeHistory(ctx, net, {
       ...opts,
       windowEnd,
       done,
+      live,
       onProgress: (n) => bar.increment(n),
       onDayDone: async (day) => {
         await stateCol.updateOne({ _id: 'history' }, { $addToSet: { completedDays: day } });
@@ -132,19 +135,30 @@ async function main(): Promise<void> {
     bar.stop();
     await rebuildCampaignCounters(ctx);
     await applyFinalStatuses(ctx, net);
+    const counted = await rebuildLiveCounters(ctx, live.events());
+    console.log(
+      `[seed] live counters: ${counted.clicks} clicks and ${counted.conversions} conversions of today and the last hour counted` +
+        (counted.alreadyCounted ? ` (${counted.alreadyCounted} hours were counted by an earlier run)` : ''),
+    );
 
+    const waitLog = { onWait: (m: string) => console.log(`[seed] ${m}`) };
     const rollBar = new cliProgress.SingleBar(
       { format: '[seed] rollups |{bar}| {percentage}% | {value}/{total} hours | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 },
       cliProgress.Presets.shades_classic,
     );
-    rollBar.start(opts.days * 24, 0);
-    const rolled = await rollUpHistory(ctx, windowStart, windowEnd, (p) => rollBar.update(p.doneHours));
-    rollBar.stop();
-    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows`);
+    // A re-run that wrote no history keeps the rollup an earlier run made of this window.
+    const reuseDone = counts.daysWritten === 0;
+    if (!reuseDone) rollBar.start(opts.days * 24, 0);
+    const rolled = await rollUpHistory(ctx, windowStart, windowEnd, { ...waitLog, reuseDone, onProgress: (p) => rollBar.update(p.doneHours) });
+    if (!reuseDone) rollBar.stop();
+    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''}`);
     const admin = await ctx.models.User.findOne({ email: net.adminEmail }, { _id: 1 }).lean();
     if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
-    const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd);
-    console.log(`[seed] payouts: ${payouts.runs} weekly runs, ${payouts.payouts} new payouts covering ${payouts.conversions} conversions (older ones approved and paid)`);
+    const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd, waitLog);
+    console.log(
+      `[seed] payouts: ${payouts.runs} weekly runs (${payouts.newRuns} made now), ${payouts.payouts} new payouts covering ${payouts.conversions} conversions, ` +
+        `${payouts.reviewed} review steps (older ones approved and paid)`,
+    );
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`[seed] history: ${counts.clicks} clicks, ${counts.conversions} conversions, ${counts.postbacks} postbacks over ${opts.days} days (${secs} s)`);

@@ -2,12 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 export interface ManagedProcess {
-  readonly pid: number;
+  /** The child's pid; null when it could not be spawned (never a non-positive number: kill(-1) signals every process). */
+  readonly pid: number | null;
   readonly child: ChildProcess;
   /** Last lines of output, for error messages when the process dies early. */
   tail(): string;
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
   exited(): boolean;
+}
+
+/** A pid that is safe to signal, else null (0 and negative pids address process groups or every process). */
+export function positivePid(pid: number | null | undefined): number | null {
+  return typeof pid === 'number' && Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 /**
@@ -36,7 +42,7 @@ export function spawnManaged(cmd: string, args: string[], opts: { logFile?: stri
   const exitP = new Promise<void>((resolve) => child.once('exit', () => { done = true; log?.end(); resolve(); }));
   child.once('error', (err) => { lines.push(String(err)); });
   return {
-    get pid() { return child.pid ?? -1; },
+    get pid() { return positivePid(child.pid); },
     child,
     tail: () => lines.join('\n'),
     exited: () => done,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnManaged, which } from './child-process';
+import { positivePid, spawnManaged, which } from './child-process';
 import { ensureFerretDb, ferretDbBinaryPath } from './ferretdb-build';
 import { freePort, waitForPort } from './free-port';
 import { MissingServiceError } from './errors';
@@ -15,8 +15,11 @@ export interface MongoHandle {
   port: number;
   kind: MongoKind;
   dataDir: string;
-  /** The server process (-1 for the memory server), for tests that inject faults into it. */
-  pid: number;
+  /**
+   * The server process, for tests that inject faults into it; null when there is
+   * no process of ours to signal (never a non-positive pid: kill(-1) signals every process of the user).
+   */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -71,7 +74,8 @@ async function startMemoryServer(dataDir: string, port: number): Promise<MongoHa
     port,
     kind: 'memory-server',
     dataDir,
-    pid: -1,
+    // The mongod that the memory server spawned as our child.
+    pid: positivePid(server.instanceInfo?.instance.mongodProcess?.pid),
     stop: async () => { await server.stop({ doCleanup: false }); },
   };
 }

@@ -9,8 +9,8 @@ export interface RedisHandle {
   url: string;
   port: number;
   dataDir: string;
-  /** The redis-server process, for tests that inject faults into it. */
-  pid: number;
+  /** The redis-server process, for tests that inject faults into it (null if it has none: never a non-positive pid). */
+  pid: number | null;
   stop(): Promise<void>;
 }
 

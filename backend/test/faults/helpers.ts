@@ -7,8 +7,8 @@ import { expect, inject } from 'vitest';
 import { parseConfig, type Env } from '../../src/config';
 import { createContext, type AppContext } from '../../src/context';
 import { clicksCollectionName, listClickPartitions, type ClickDoc } from '../../src/db/raw-events';
-import { HOUR_MS, hourStart } from '../../src/domain/time-buckets';
-import { readLive } from '../../src/realtime/live-counters';
+import { dayStart, HOUR_MS, hourStart, minuteStart } from '../../src/domain/time-buckets';
+import { PLATFORM_ID, readLive } from '../../src/realtime/live-counters';
 import { reconcile, type ReconcileReport } from '../../src/reconcile/reconcile';
 import { rollHours } from '../../src/rollups/hourly';
 import { startMongo, startRedis } from '../../src/services';
@@ -37,9 +37,31 @@ export interface OwnService {
   running(): boolean;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /**
+   * The server process this test started, or null when there is none to signal
+   * (stopped, or a server kept in a process of its own). Never a non-positive
+   * pid: process.kill(-1, sig) would signal every process of the user.
+   */
+  pid(): number | null;
+  /** Sends `sig` to that process; throws when there is none. */
+  signal(sig: NodeJS.Signals): void;
 }
 
-export async function ownRedis(dataDir: string): Promise<OwnService> {
+function signalOwn(what: string, pid: number | null, sig: NodeJS.Signals): void {
+  if (pid === null || !Number.isInteger(pid) || pid <= 0) throw new Error(`no ${what} process of this test to send ${sig} to (pid ${String(pid)})`);
+  process.kill(pid, sig);
+}
+
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export async function ownRedis(dataDir: string): Promise<OwnService & { crash(): Promise<void> }> {
   let h: Awaited<ReturnType<typeof startRedis>> | null = await startRedis({ dataDir });
   const { port, url } = h;
   return {
@@ -47,13 +69,22 @@ export async function ownRedis(dataDir: string): Promise<OwnService> {
     port,
     dataDir,
     running: () => h !== null,
+    pid: () => h?.pid ?? null,
+    signal: (sig) => signalOwn('redis-server', h?.pid ?? null, sig),
     // SIGTERM: Redis writes its AOF out and exits, as on an orderly restart.
     async stop() { await h?.stop(); h = null; },
+    /** SIGKILL: the process dies at once, with only what it wrote to the AOF before that. */
+    async crash() {
+      const pid = h?.pid ?? null;
+      signalOwn('redis-server', pid, 'SIGKILL');
+      await until('the killed redis-server to be gone', () => processGone(pid!), 10_000, 20);
+      h = null;
+    },
     async start() { if (!h) h = await startRedis({ dataDir, port }); },
   };
 }
 
-export async function ownMongo(dataDir: string): Promise<OwnService & { pid(): number }> {
+export async function ownMongo(dataDir: string): Promise<OwnService> {
   let h: Awaited<ReturnType<typeof startMongo>> | null = await startMongo({ dataDir });
   const { port, url } = h;
   return {
@@ -61,7 +92,8 @@ export async function ownMongo(dataDir: string): Promise<OwnService & { pid(): n
     port,
     dataDir,
     running: () => h !== null,
-    pid: () => h?.pid ?? -1,
+    pid: () => h?.pid ?? null,
+    signal: (sig) => signalOwn('MongoDB-wire server', h?.pid ?? null, sig),
     async stop() { await h?.stop(); h = null; },
     async start() { if (!h) h = await startMongo({ dataDir, port }); },
   };
@@ -96,7 +128,8 @@ export async function faultContext(opts: { mongoUrl?: string; redisUrl?: string;
 /** A real process (`node --import tsx <entry>`) that the test can SIGKILL. */
 export interface Child {
   readonly proc: ChildProcess;
-  readonly pid: number;
+  /** Null when the process could not be spawned (never a non-positive pid). */
+  readonly pid: number | null;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   alive(): boolean;
@@ -130,7 +163,7 @@ export function spawnProcess(entry: string, fault: FaultEnv, extra: Record<strin
   );
   return {
     proc,
-    pid: proc.pid ?? -1,
+    pid: proc.pid !== undefined && proc.pid > 0 ? proc.pid : null,
     output: () => out,
     exited,
     alive: () => !done,
@@ -257,11 +290,29 @@ export async function waitDrained(ctx: AppContext, storedTotal: number, timeoutM
 }
 
 /**
+ * The platform's live click counters from `startedAt` to now, read two ways:
+ * the sum of the per-minute counters of those minutes, and the sum of the
+ * per-day counters of the UTC day(s) they span, so a test that runs across
+ * midnight compares with both days instead of only the new "today". Fault
+ * tests are short (minute counters are kept 2 h) and their contexts hold only
+ * clicks made after `startedAt`.
+ */
+export async function liveClicksSince(ctx: AppContext, startedAt: number, now = Date.now()): Promise<{ byMinute: number; byDay: number }> {
+  const minutes = Math.round((minuteStart(now) - minuteStart(startedAt)) / 60_000) + 1;
+  const atEnd = await readLive(ctx.redis, ctx.keys, 'platform', PLATFORM_ID, now, minutes);
+  let byDay = atEnd.today.clicks;
+  for (let day = dayStart(startedAt); day < dayStart(now); day += 86_400_000) {
+    byDay += (await readLive(ctx.redis, ctx.keys, 'platform', PLATFORM_ID, day, 1)).today.clicks;
+  }
+  return { byMinute: atEnd.minutes.reduce((n, m) => n + m.clicks, 0), byDay };
+}
+
+/**
  * The checks every click fault test ends with: the stored click ids are exactly
  * the redirected ones, each stored once; no click batch failed for good; the
- * live counters (platform, today) count each once; after rolling the hours of
- * the load, the rollup holds as many clicks as are stored and reconciliation
- * finds no difference.
+ * live counters (platform, per minute and per day since `startedAt`) count
+ * each once; after rolling the hours of the load, the rollup holds as many
+ * clicks as are stored and reconciliation finds no difference.
  */
 export async function assertExactlyOnce(ctx: AppContext, redirected: string[], startedAt: number): Promise<ReconcileReport> {
   const unique = new Set(redirected);
@@ -274,8 +325,9 @@ export async function assertExactlyOnce(ctx: AppContext, redirected: string[], s
   expect(extra, 'stored but never redirected').toEqual([]);
   expect(await ctx.queues.clicks.getJobCounts('failed')).toEqual({ failed: 0 });
 
-  const live = await readLive(ctx.redis, ctx.keys, 'platform', 'all');
-  expect(live.today.clicks, 'live counter of today').toBe(stored.length);
+  const live = await liveClicksSince(ctx, startedAt);
+  expect(live.byMinute, 'live counters of the minutes since the test started').toBe(stored.length);
+  expect(live.byDay, 'live counters of the UTC days since the test started').toBe(stored.length);
 
   return assertReconciled(ctx, startedAt, { clicks: stored.length });
 }

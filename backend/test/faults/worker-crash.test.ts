@@ -61,7 +61,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const w of workers) await w.kill('SIGKILL');
-  if (mongo?.running() && mongo.pid() > 0) process.kill(mongo.pid(), 'SIGCONT');
+  // A frozen server would never stop; signalled only if this file started a process for it.
+  if (mongo?.pid()) mongo.signal('SIGCONT');
   await stack?.close();
   await ctx?.db.dropDatabase().catch(() => {});
   await ctx?.close();
@@ -103,12 +104,15 @@ describe('worker killed with SIGKILL', () => {
     console.log(JSON.stringify({ test: 'worker-crash/load', clicks: load.redirected.length, kills, stalledJobs: stalled.length, ms: Date.now() - startedAt }));
   }, 90_000);
 
-  it('a batch taken back after a crash and then crashed on again is still stored, once', async () => {
+  it('a batch taken back after a crash and then crashed on again is still stored, once', async (t) => {
+    // Freezing the database needs the server process this file started; pid() is null when there is no
+    // such process to signal, and then the fault cannot be injected (nothing else may be signalled).
+    if (mongo.pid() === null) t.skip('no MongoDB-wire server process of this test to SIGSTOP');
     const startedAt = Date.now();
     const before = await storedCount(ctx);
     const url = `http://127.0.0.1:${stack.api.port}/c/${offer.linkId}`;
     // The database hangs (SIGSTOP): the worker takes the batch and waits inside it, before the insert.
-    process.kill(mongo.pid(), 'SIGSTOP');
+    mongo.signal('SIGSTOP');
     const load = await fireClicks(url, 20, { concurrency: 20 });
     expect(load.statuses).toEqual({ 302: 20 });
     const [job] = await until('the batch to be in a worker’s hands', async () => {
@@ -121,9 +125,9 @@ describe('worker killed with SIGKILL', () => {
       await workers.at(-1)!.kill('SIGKILL');
       // Hold the dead worker's lock until its successor is up (it needs the database to start).
       await ctx.redis.persist(lockKey(jobId));
-      process.kill(mongo.pid(), 'SIGCONT');
+      mongo.signal('SIGCONT');
       await startWorker();
-      if (round === 1) process.kill(mongo.pid(), 'SIGSTOP');
+      if (round === 1) mongo.signal('SIGSTOP');
       // Now the lock expires, as it would a few seconds after the crash.
       await ctx.redis.pexpire(lockKey(jobId), 1);
       if (round === 1) {
