@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
 import { statsHourly } from '../src/db/models/stats';
-import { clicksCollectionName, listClickPartitions } from '../src/db/raw-events';
+import { clicksCollectionName, listClickPartitions, testClicks } from '../src/db/raw-events';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
 import { autoApprove } from '../src/auto-approve/auto-approve';
 import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../src/domain/time-buckets';
@@ -66,9 +66,15 @@ describe('raw-event retention', () => {
     const hoursOf = (d: string) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS);
     await rollHours(ctx, [...hoursOf(oldRolled), ...hoursOf(oldDirty), ...hoursOf(recent)]);
     await markHoursDirty(ctx.db, [dayKeyToMs(oldDirty) + 5 * HOUR_MS]);
+    // Test clicks ("send test postback") go with the retention window too.
+    const oldTest = b.clickDoc({ at: dayKeyToMs(oldRolled) + HOUR_MS, campaign: camp, affiliateId: aff });
+    const recentTest = b.clickDoc({ at: dayKeyToMs(recent) + HOUR_MS, campaign: camp, affiliateId: aff });
+    await testClicks(ctx.db).insertMany([oldTest, recentTest]);
 
     const res = await applyRetention(ctx, now);
     expect(res.details.dropped).toEqual([{ day: oldRolled, clicks: 2 }]);
+    expect(res.counts.testClicksDeleted).toBe(1);
+    expect((await testClicks(ctx.db).find({}).toArray()).map((c) => c._id)).toEqual([recentTest._id]);
     expect(res.details.skipped).toEqual([
       { day: oldDirty, reason: '1 hour(s) waiting to be re-rolled' },
       { day: oldUnrolled, reason: '24 hour(s) not rolled up' },

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findClick } from '../src/db/raw-events';
-import { listDirtyHours } from '../src/db/rollup-dirty';
+import { clicksCollectionName, findClick, listClickPartitions, testClicks } from '../src/db/raw-events';
 import { newClickId } from '../src/domain/click-id';
 import { hourStart } from '../src/domain/time-buckets';
+import { computeRawRows } from '../src/rollups/compute';
 import { register } from './helpers/api';
 import { campaignWithLink, insertClick, postback, resolved, sendAndResolve, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
 
@@ -271,12 +271,19 @@ describe('test postback', () => {
     expect((await e.admin.client.post(`/api/campaigns/${cpa.id}/test-postback`)).status).toBe(200);
   });
 
-  it('marks the test click’s hour dirty, so the rollup counts it even when it is dated past the lookback', async () => {
+  it('keeps test clicks out of the traffic: no day partition holds them and no stats count them', async () => {
     const slow = await campaignWithLink(e, { name: 'Slow converter', minClickToConversionSeconds: 86_400 });
     const res = await e.adv.client.post(`/api/campaigns/${slow.id}/test-postback`);
     expect(res.status).toBe(200);
     const click = (await findClick(e.ctx.db, res.body.clickId))!;
     expect(Date.now() - click.ts.getTime()).toBeGreaterThan(86_400_000);
-    expect((await listDirtyHours(e.ctx.db)).map((d) => d._id.getTime())).toContain(hourStart(click.ts.getTime()));
+    expect(await testClicks(e.ctx.db).countDocuments({ _id: res.body.clickId })).toBe(1);
+    for (const day of await listClickPartitions(e.ctx.db)) {
+      expect(await e.ctx.db.collection(clicksCollectionName(day)).countDocuments({ campaignId: slow.id })).toBe(0);
+    }
+    const hour = hourStart(click.ts.getTime());
+    const rows = await computeRawRows(e.ctx, [hour], { scope: { campaignId: slow.id } });
+    expect([...rows.values()].reduce((n, r) => n + r.clicks, 0)).toBe(0);
+    expect(await resolved(e, res.body.postbackId)).toMatchObject({ state: 'attributed', conversionId: null });
   });
 });

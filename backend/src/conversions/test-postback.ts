@@ -1,11 +1,10 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { LinkDoc } from '../db/models/link';
-import { clickPartition, type ClickDoc } from '../db/raw-events';
-import { markHoursDirty } from '../db/rollup-dirty';
+import { testClicks, type ClickDoc } from '../db/raw-events';
 import { newClickId } from '../domain/click-id';
 import { conflict } from '../domain/errors';
-import { hourStart, dayKey } from '../domain/time-buckets';
+import { hourStart } from '../domain/time-buckets';
 import { storedParams } from '../domain/postback-params';
 import { acceptPostback } from './postback-intake';
 
@@ -19,10 +18,10 @@ export const TEST_CLICK_REASON = 'test';
 
 /**
  * Stores a test click on the campaign's oldest affiliate link (the campaign
- * needs one: clicks always belong to an affiliate) and sends a postback for
- * it through the real intake. The click is dated just past the campaign's
- * minimum click-to-conversion time so the test is not flagged as fraud; it is
- * not unique, so it earns no CPC money.
+ * needs one: clicks always belong to an affiliate) among the test clicks,
+ * outside the traffic partitions, and sends a postback for it through the
+ * real intake. The click is dated just past the campaign's minimum
+ * click-to-conversion time so the test is not flagged as fraud.
  */
 export async function sendTestPostback(ctx: AppContext, campaign: CampaignDoc, ip: string | null): Promise<{ postbackId: string; clickId: string }> {
   const link = (await ctx.models.Link.findOne({ campaignId: campaign._id }).sort({ createdAt: 1 }).lean()) as LinkDoc | null;
@@ -55,11 +54,7 @@ export async function sendTestPostback(ctx: AppContext, campaign: CampaignDoc, i
     payoutCents: 0,
     currency: campaign.currency,
   };
-  // The hour is marked around the insert like the click worker does: the click counts in the hour's stats, and the hour
-  // may be past the rollup's lookback (a long minimum click-to-conversion time dates it back).
-  await markHoursDirty(ctx.db, [ts]);
-  await (await clickPartition(ctx.db, dayKey(ts))).insertOne(click);
-  await markHoursDirty(ctx.db, [ts]);
+  await testClicks(ctx.db).insertOne(click);
   const params = storedParams({
     click_id: clickId,
     txn_id: `test-${clickId}`,

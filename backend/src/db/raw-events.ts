@@ -63,11 +63,18 @@ export function forgetPartition(db: Db, day: string): void {
   ensured.get(db)?.delete(day);
 }
 
-/** Looks a click up by id in the partition its id names. */
+/**
+ * Clicks made by "send test postback". They live apart from the day
+ * partitions, so no rollup, report or reconciliation ever counts them as
+ * traffic; postbacks still find them by id.
+ */
+export const testClicks = (db: Db) => db.collection<ClickDoc>('test_clicks');
+
+/** Looks a click up by id in the partition its id names (then among test clicks: only for ids not found, a rare path). */
 export async function findClick(db: Db, clickId: string): Promise<ClickDoc | null> {
   const t = clickIdTime(clickId);
   if (t === null) return null;
-  return db.collection<ClickDoc>(clicksCollectionName(dayKey(t))).findOne({ _id: clickId });
+  return (await db.collection<ClickDoc>(clicksCollectionName(dayKey(t))).findOne({ _id: clickId })) ?? (await testClicks(db).findOne({ _id: clickId }));
 }
 
 /** Day keys of the existing click partitions, oldest first. */

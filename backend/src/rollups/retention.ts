@@ -1,11 +1,11 @@
 import type { AppContext } from '../context';
-import { clicksCollectionName, forgetPartition, listClickPartitions } from '../db/raw-events';
+import { clicksCollectionName, forgetPartition, listClickPartitions, testClicks } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
 import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../domain/time-buckets';
 
 export interface RetentionResult {
-  counts: { dropped: number; skipped: number; keptForAttribution: number; clicksDropped: number; jobRunsDeleted: number };
+  counts: { dropped: number; skipped: number; keptForAttribution: number; clicksDropped: number; testClicksDeleted: number; jobRunsDeleted: number };
   details: {
     dropped: Array<{ day: string; clicks: number }>;
     skipped: Array<{ day: string; reason: string }>;
@@ -48,7 +48,7 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   const partitions = await listClickPartitions(ctx.db);
   const old = partitions.filter((d) => d < oldestKept);
   const result: RetentionResult = {
-    counts: { dropped: 0, skipped: 0, keptForAttribution: 0, clicksDropped: 0, jobRunsDeleted: 0 },
+    counts: { dropped: 0, skipped: 0, keptForAttribution: 0, clicksDropped: 0, testClicksDeleted: 0, jobRunsDeleted: 0 },
     details: { dropped: [], skipped: [], keptForAttribution: { windowDays, days: partitions.filter((d) => d >= oldestKept && d < retainedFrom) } },
   };
   result.counts.keptForAttribution = result.details.keptForAttribution.days.length;
@@ -79,6 +79,8 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
       result.details.dropped.push({ day, clicks });
     }
   }
+  const tests = await testClicks(ctx.db).deleteMany({ ts: { $lt: new Date(dayKeyToMs(oldestKept)) } });
+  result.counts.testClicksDeleted = tests.deletedCount;
   const runs = await ctx.models.JobRun.deleteMany({ startedAt: { $lt: new Date(nowMs - ctx.config.JOB_RUN_RETENTION_DAYS * DAY_MS) }, status: { $ne: 'running' } });
   result.counts.jobRunsDeleted = runs.deletedCount;
   return result;
