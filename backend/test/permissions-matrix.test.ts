@@ -166,6 +166,24 @@ describe('route × role matrix', () => {
     expect(failures).toEqual([]);
   }, 180_000);
 
+  it('every route refuses parameters it does not know, before anything else', async () => {
+    // The inbound postback takes whatever the advertiser's platform sends (unknown parameters are ignored);
+    // health checks and the queue dashboard's own pages are not API input.
+    const lenient = new Set(['GET /api/track/postback', 'POST /api/track/postback', 'GET /api/health', 'GET /api/admin/queues']);
+    const failures: string[] = [];
+    for (const r of api.api.routes) {
+      const key = routeKey(r);
+      const rule = EXPECTED[key];
+      if (lenient.has(key) || !rule) continue;
+      const caller = rule === 'public' ? callers.anonymous! : Object.values(callers).find((c) => c.role === rule[0] && c.status === 'approved')!;
+      const client = key === 'POST /api/auth/logout' ? await login(api.url, caller.email!) : caller.client;
+      const path = concretePath(r.path);
+      const res = r.method === 'get' ? await client.get(`${path}?bogus=1`) : await client.request(r.method.toUpperCase(), path, { bogus: 1 });
+      if (res.status !== 400 || res.body?.error?.code !== 'validation_failed') failures.push(`${key}: ${res.status} ${res.body?.error?.code ?? ''}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('tracking links are public: anyone is redirected, unknown links get the 404 page', async () => {
     const offer = await createOffer(ctx, api.url);
     for (const path of [`/c/${offer.linkId}`, `/api/track/click/${offer.linkId}`]) {

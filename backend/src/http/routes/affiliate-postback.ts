@@ -7,7 +7,7 @@ import { deliverTest, deliveryView } from '../../outbound/deliver';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
-import { paged, pageQuery, route, type RouteSpec } from './types';
+import { noInput, paged, pageQuery, route, type RouteSpec } from './types';
 
 // Indexed as { affiliateId, at, _id }.
 const deliverySort = listSort({ fields: { at: 'at' }, default: { sort: 'at', order: 'desc' } });
@@ -16,6 +16,7 @@ const deliveriesQuery = z.object({ ...pageQuery, ...sortParams(deliverySort) }).
 export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
   return [
     route('get', '/api/affiliate/postback', 'affiliate.settings', 'The affiliate’s outbound postback settings', async (req, res) => {
+      parse(noInput, req.query, 'query');
       res.json(settingsView(await getPostbackSettings(ctx, principalOf(req).id)));
     }),
 
@@ -25,6 +26,7 @@ export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('post', '/api/affiliate/postback/test', 'affiliate.settings', 'Call the outbound postback URL once now with sample values', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const p = principalOf(req);
       const s = await getPostbackSettings(ctx, p.id);
       if (!s.postbackUrl || !s.postbackSecret) throw conflict('Save a postback URL first');

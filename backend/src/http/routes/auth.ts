@@ -11,7 +11,7 @@ import { disconnectSession } from '../../realtime/socket-control';
 import { revokedKey } from '../middleware/auth';
 import { parse } from '../middleware/validate';
 import { sessionOf } from '../request-context';
-import { route, type RouteSpec } from './types';
+import { noInput, route, type RouteSpec } from './types';
 
 export function authRoutes(ctx: AppContext): RouteSpec[] {
   const limiter = new LoginLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
@@ -51,6 +51,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('post', '/api/auth/logout', 'auth.logout', 'Sign out this session', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const s = sessionOf(req);
       const ttl = Math.max(1, s.exp - Math.floor(Date.now() / 1000));
       await ctx.redis.set(revokedKey(ctx, s.jti), '1', 'EX', ttl);
@@ -60,6 +61,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('get', '/api/auth/me', 'auth.me', 'The signed-in account', (req, res) => {
+      parse(noInput, req.query, 'query');
       const s = sessionOf(req);
       res.json({ user: publicUser(s.user), csrfToken: csrfTokenFor(ctx.config.JWT_SECRET, s.jti) });
     }),

@@ -8,7 +8,7 @@ import { getOrCreateLink, linkView } from '../../links/links';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
 
 const campaignSort = listSort({
   fields: { createdAt: 'createdAt', name: 'name', status: 'status', payoutModel: 'payoutModel', attributionWindowDays: 'attributionWindowDays' },
@@ -34,6 +34,7 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function campaignRoutes(ctx: AppContext): RouteSpec[] {
   const statusRoute = (verb: 'pause' | 'resume' | 'archive', to: CampaignStatus) =>
     route('post', `/api/campaigns/:id/${verb}`, 'campaigns.changeStatus', `${verb[0]?.toUpperCase()}${verb.slice(1)} a campaign`, async (req, res) => {
+      parse(noInput, req.body, 'body');
       const { id } = parse(idParam, req.params, 'params');
       const p = principalOf(req);
       const c = await loadCampaign(ctx, p, id, 'manage');
@@ -67,6 +68,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('get', '/api/campaigns/:id', 'campaigns.read', 'One campaign', async (req, res) => {
+      parse(noInput, req.query, 'query');
       const { id } = parse(idParam, req.params, 'params');
       const p = principalOf(req);
       res.json({ campaign: campaignView(ctx, await loadCampaign(ctx, p, id, 'see'), p) });
@@ -85,6 +87,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     statusRoute('archive', 'archived'),
 
     route('post', '/api/campaigns/:id/rotate-secret', 'campaigns.rotateSecret', 'New postback secret; the old one works for 24 h more', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const { id } = parse(idParam, req.params, 'params');
       const p = principalOf(req);
       const c = await loadCampaign(ctx, p, id, 'manage');
@@ -105,6 +108,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('delete', '/api/campaigns/:id/overrides/:affiliateId', 'campaigns.overrides', 'Remove a per-affiliate payout', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const { id, affiliateId } = parse(overrideParams, req.params, 'params');
       const p = principalOf(req);
       const c = await loadCampaign(ctx, p, id, 'manage');
@@ -112,6 +116,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('get', '/api/campaigns/:id/link', 'links.get', 'The affiliate’s tracking link for a campaign (created once)', async (req, res) => {
+      parse(noInput, req.query, 'query');
       const { id } = parse(idParam, req.params, 'params');
       const p = principalOf(req);
       const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;

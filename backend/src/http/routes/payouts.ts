@@ -12,7 +12,7 @@ import { payoutsCsv, payoutViews } from '../../payouts/views';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
 
 const VISIBLE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected'] as const;
 const CSV_MAX_ROWS = 50_000;
@@ -65,6 +65,7 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('post', '/api/payouts/run', 'payouts.run', 'Run a payout now (same lock as the scheduled run)', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const by = principalOf(req).id;
       const outcome = await runJob(ctx, { job: 'payouts', trigger: 'manual' }, async (ctl) => ({ counts: await runPayouts(ctx, { runId: ctl.runId, by, signal: ctl.signal }) }));
       if (outcome.status === 'skipped') throw new ApiError('conflict', 'A payout run is already in progress');

@@ -12,7 +12,7 @@ import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../d
 import { parse, zodDetails } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
 
 const hexId = idParam.shape.id;
 /** Every inbound postback is kept: only receivedAt, indexed after each filter (advertiser, campaign, none). */
@@ -48,6 +48,7 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
     { ...intake, method: 'post' },
 
     route('get', '/api/track/postback/:id', 'postbacks.read', 'How an inbound postback was resolved (queued while it waits)', async (req, res) => {
+      parse(noInput, req.query, 'query');
       const { id } = parse(idParam, req.params, 'params');
       const pb = await findPostback(ctx, id);
       // Postbacks of other advertisers' campaigns (or of none) answer 404, like missing ones.
@@ -70,6 +71,7 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     route('post', '/api/campaigns/:id/test-postback', 'postbacks.test', 'Record a test click and send a postback for it through the pipeline', async (req, res) => {
+      parse(noInput, req.body, 'body');
       const { id } = parse(idParam, req.params, 'params');
       const campaign = await loadCampaign(ctx, principalOf(req), id, 'manage');
       res.json(await sendTestPostback(ctx, campaign, req.ip ?? null));

@@ -3,7 +3,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
-import { route, type RouteSpec } from './types';
+import { parse } from '../middleware/validate';
+import { noInput, route, type RouteSpec } from './types';
 
 export const QUEUE_BOARD_PATH = '/api/admin/queues';
 
@@ -24,7 +25,8 @@ export function queueRoutes(ctx: AppContext): RouteSpec[] {
   const boardRouter = board.getRouter();
 
   return [
-    route('get', `${QUEUE_BOARD_PATH}/summary`, 'queues.view', 'Depth and failures of every BullMQ queue', async (_req, res) => {
+    route('get', `${QUEUE_BOARD_PATH}/summary`, 'queues.view', 'Depth and failures of every BullMQ queue', async (req, res) => {
+      parse(noInput, req.query, 'query');
       try {
         const queues = await Promise.all(
           Object.values(ctx.queues).map(async (q) => {

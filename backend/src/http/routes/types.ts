@@ -41,3 +41,6 @@ export const pageQuery = {
 export function paged<T>(items: T[], total: number, page: number, limit: number) {
   return { items, total, page, limit, pages: Math.max(1, Math.ceil(total / limit)) };
 }
+
+/** What a route that takes no query (or no body) accepts: nothing, so a misspelt parameter is a 400, not silently ignored. */
+export const noInput = z.object({}).strict();
