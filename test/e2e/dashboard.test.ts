@@ -25,6 +25,7 @@ import {
   sendTestPostbackFromSetup,
   signIn,
   signOut,
+  socketRoomAnswers,
   tagDocument,
   waitForKpiAtLeast,
   waitForLiveStream,
@@ -231,6 +232,19 @@ describe('dashboard in a real browser', () => {
     // The affiliate's own dashboard ticks too.
     await waitForKpiAtLeast(affiliate, 'live-clicks', 1);
     await screenshots(advertiser, 'advertiser-campaign-live');
+  });
+
+  it('in the browser, the Socket.IO server lets each session into its own rooms only', async () => {
+    const affiliateId = (await stack.ctx.models.User.findOne({ email: people.affiliate.email }).lean())!._id;
+    expect(await socketRoomAnswers(affiliate, [`affiliate:${affiliateId}`, `campaign:${campaignId}`, 'admin'])).toEqual({
+      [`affiliate:${affiliateId}`]: { ok: true },
+      [`campaign:${campaignId}`]: { ok: false, error: 'not_found' },
+      admin: { ok: false, error: 'forbidden' },
+    });
+    expect(await socketRoomAnswers(advertiser, [`campaign:${campaignId}`, `affiliate:${affiliateId}`])).toEqual({
+      [`campaign:${campaignId}`]: { ok: true },
+      [`affiliate:${affiliateId}`]: { ok: false, error: 'forbidden' },
+    });
   });
 
   it('a postback for that click shows up as a conversion: the live count rises, the advertiser approves it in the conversions table', async () => {

@@ -201,3 +201,30 @@ export async function downloadCsv(page: Page): Promise<{ filename: string; text:
   const file = await download.path();
   return { filename: download.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
 }
+
+/**
+ * Asks the Socket.IO server, from inside the page (a WebSocket the browser
+ * opens with the session cookie, speaking the Socket.IO wire protocol), to
+ * join each room, and returns the server's answer per room.
+ */
+export async function socketRoomAnswers(page: Page, rooms: string[]): Promise<Record<string, { ok: boolean; error?: string }>> {
+  return (await page.evaluate(`new Promise((resolve, reject) => {
+    const rooms = ${JSON.stringify(rooms)};
+    const answers = {};
+    const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/socket.io/?EIO=4&transport=websocket');
+    const timer = setTimeout(() => { ws.close(); reject(new Error('no answer from the socket server: ' + JSON.stringify(answers))); }, 15000);
+    ws.onerror = () => reject(new Error('socket error'));
+    ws.onmessage = (ev) => {
+      const msg = String(ev.data);
+      if (msg[0] === '0') ws.send('40');
+      else if (msg === '2') ws.send('3');
+      else if (msg.startsWith('44')) reject(new Error('connection refused: ' + msg));
+      else if (msg.startsWith('40')) rooms.forEach((room, i) => ws.send('42' + i + JSON.stringify(['subscribe', { room }])));
+      else if (msg.startsWith('43')) {
+        const m = /^43(\\d+)(.*)$/.exec(msg);
+        answers[rooms[Number(m[1])]] = JSON.parse(m[2])[0];
+        if (Object.keys(answers).length === rooms.length) { clearTimeout(timer); ws.close(); resolve(answers); }
+      }
+    };
+  })`)) as Record<string, { ok: boolean; error?: string }>;
+}
