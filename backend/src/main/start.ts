@@ -14,8 +14,8 @@ export const STACK_PROCESSES: Array<{ name: string; entry: string }> = [
   { name: 'jobs', entry: 'jobs/src/main.ts' },
 ];
 
-/** A week of traffic: enough to fill the dashboard's default 7-day charts in about a minute on 2 cores. */
-export const DEMO_SEED_ARGS = ['--days', '7', '--clicks', '40000'];
+/** Ten days of traffic: fills the dashboard's default 7-day charts and leaves payouts to review; about 40 s on 2 cores. */
+export const DEMO_SEED_ARGS = ['--days', '10', '--clicks', '50000'];
 
 async function databaseIsEmpty(mongoUrl: string, dbName: string): Promise<boolean> {
   const client = new MongoClient(mongoUrl, { serverSelectionTimeoutMS: 10_000 });
