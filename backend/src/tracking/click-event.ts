@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { CLICK_ID_RE } from '../domain/click-id';
-import { INVALID_REASONS } from '../domain/click-rules';
 
 /**
  * One click as the API hands it to the queue (and, when Redis is down, to the
@@ -15,7 +14,12 @@ export const clickEventSchema = z.object({
   affiliateId: z.string().min(1).max(64),
   advertiserId: z.string().min(1).max(64),
   currency: z.string().regex(/^[A-Z]{3}$/),
-  reason: z.enum(INVALID_REASONS).nullable(),
+  /**
+   * Why the click is invalid (null: valid). Any short reason is stored as
+   * given, so a worker older than the API that sends a new reason still
+   * stores the click: it was redirected, and the reason is the API's call.
+   */
+  reason: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/).nullable(),
   sub1: z.string().nullable(),
   sub2: z.string().nullable(),
   sub3: z.string().nullable(),

@@ -202,6 +202,18 @@ describe('click worker (BullMQ)', () => {
     }
   });
 
+  it('stores a click whose invalid reason it does not know (an API newer than the worker) as invalid, with that reason', async () => {
+    const stop = await startClickWorker(ctx);
+    try {
+      const c = fakeClick({ reason: 'reason_from_a_newer_api' });
+      await ctx.queues.clicks.add(CLICK_JOB_NAME, batchOf([c]), { jobId: clickJobId(c.id) });
+      const stored = await eventually(() => findClick(ctx.db, c.id).then((d) => d ?? undefined), 'the click to be stored');
+      expect(stored).toMatchObject({ valid: 0, invalid: 1, unique: 0, reason: 'reason_from_a_newer_api' });
+    } finally {
+      await stop();
+    }
+  });
+
   it('fails a malformed job at once and keeps it for inspection', async () => {
     const stop = await startClickWorker(ctx);
     try {
