@@ -71,6 +71,7 @@ export const envSchema = z.object({
   ANALYTICS_ROLLUP_SOURCE: z.enum(['stats', 'parts']).default('stats'),
   JOB_RUN_RETENTION_DAYS: int(1, 3650).default(30),
   SERVE_FRONTEND: bool.default(true),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO_DATA: bool.default(true),
 });
 
@@ -109,7 +110,7 @@ function devJwtSecret(dataDir: string): string {
   return secret;
 }
 
-const SECRET_VARIABLES = new Set(['JWT_SECRET', 'ADMIN_PASSWORD']);
+const SECRET_VARIABLES = new Set(['JWT_SECRET', 'ADMIN_PASSWORD', 'METRICS_TOKEN']);
 
 /** A bad value as the start-up error shows it: secrets and URL passwords never reach the logs. */
 function shownValue(name: string, value: string | undefined): string {

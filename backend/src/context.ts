@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { connectMongo, createModels, ensureIndexes, type Models } from './db/connection';
 import { createLogger, type Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics/metrics';
 import { createQueues, type Queues } from './queues';
 import { createRedis, redisKeys, waitReady, type RedisKeys } from './redis';
 
@@ -23,6 +24,8 @@ export interface AppContext {
   producer: Redis;
   keys: RedisKeys;
   queues: Queues;
+  /** This process's Prometheus metrics (served by the API at /metrics). */
+  metrics: Metrics;
   /** Extra cleanup registered by subsystems (workers, sockets, subscribers). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -58,6 +61,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     producer,
     keys,
     queues,
+    metrics: createMetrics(),
     onClose: (fn) => { closers.push(fn); },
     async close() {
       if (closed) return;

@@ -66,6 +66,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/payouts/:id/mark-paid': ADMIN,
   'GET /api/admin/job-runs': ADMIN,
   'POST /api/admin/reconcile': ADMIN,
+  // Guarded by METRICS_TOKEN or a loopback peer instead of a session (metrics.test.ts).
+  'GET /metrics': 'public',
 };
 
 /** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account. */

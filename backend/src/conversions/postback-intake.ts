@@ -43,6 +43,7 @@ export async function acceptPostback(ctx: AppContext, input: IntakeInput): Promi
   if (input.owner) await ctx.models.Postback.create(postbackDocFor(job, input.owner));
   try {
     await withTimeout(ctx.queues.conversions.add(POSTBACK_JOB, job, { jobId: job.id }), ctx.config.POSTBACK_ENQUEUE_TIMEOUT_MS);
+    ctx.metrics.postbacks.inc({ via: 'queue' });
     return job.id;
   } catch (err) {
     ctx.log.warn({ err, postbackId: job.id }, 'could not enqueue postback; storing it for replay');
@@ -56,6 +57,7 @@ export async function acceptPostback(ctx: AppContext, input: IntakeInput): Promi
     }
     const mark: PostbackSpoolDoc = { _id: job.id, at: new Date() };
     await ctx.db.collection<PostbackSpoolDoc>(POSTBACK_SPOOL).insertOne(mark);
+    ctx.metrics.postbacks.inc({ via: 'mongo' });
     return job.id;
   } catch (err) {
     ctx.log.error({ err, postbackId: job.id }, 'could not store postback in MongoDB either');

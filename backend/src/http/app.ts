@@ -44,6 +44,12 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
       }),
     );
   }
+  app.use('/api', (req, res, next) => {
+    const done = ctx.metrics.http.startTimer({ method: req.method });
+    // The route pattern, not the URL, so ids do not make a series each.
+    res.once('finish', () => done({ route: req.route?.path ?? (res.statusCode === 404 ? 'unknown' : 'other'), status: `${Math.floor(res.statusCode / 100)}xx` }));
+    next();
+  });
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(cookieParser());

@@ -18,6 +18,7 @@ import { visitorHash } from '../domain/visitor';
 import type { FastPath } from '../http/server';
 import { LINK_ID_RE } from '../links/links';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
 import type { ClickBatcher } from './click-batcher';
 import type { ClickEvent } from './click-event';
 import type { LinkCache, LinkTarget } from './link-cache';
@@ -54,8 +55,9 @@ export interface ClickHandlerDeps {
   cache: LinkCache;
   /** Takes the click before the redirect (the micro-batcher; the naive benchmark server stores it directly). */
   batcher: Pick<ClickBatcher, 'push'>;
-  /** Called after a click was handed over (queued or spooled), for tests and metrics. */
+  /** Called after a click was handed over (queued or spooled), for tests. */
   onClick?: (ev: ClickEvent) => void;
+  metrics?: Pick<Metrics, 'clicks' | 'clickRequests'>;
 }
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
@@ -190,6 +192,7 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
       deps.log.error({ err, linkId }, 'click could not be queued or spooled');
       return sendPage(req, res, 503, PAGES.busy, { 'retry-after': '5' });
     }
+    deps.metrics?.clicks.inc({ reason: ev.reason ?? 'valid' });
     deps.onClick?.(ev);
     if (location) redirect(res, location);
     else sendPage(req, res, 200, PAGES.unavailable);
@@ -206,6 +209,8 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
         }
       }
       if (rest === null) return false;
+      const timer = deps.metrics?.clickRequests.startTimer();
+      if (timer) res.once('finish', () => timer({ status: String(res.statusCode) }));
       serve(req, res, rest).catch((err: unknown) => {
         deps.log.error({ err, url: url.slice(0, 200) }, 'click handler failed');
         try {

@@ -35,7 +35,14 @@ export async function startClickTracking(ctx: AppContext, opts: { onClick?: (ev:
     enqueueTimeoutMs: config.CLICK_ENQUEUE_TIMEOUT_MS,
   });
   const stopReplay = spool.startReplayLoop(ctx.queues.clicks, () => ctx.producer.status === 'ready', opts.replayIntervalMs);
-  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick });
+  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick, metrics: ctx.metrics });
+  ctx.metrics.gaugeOf('offerly_click_batches', 'Click micro-batches of this process since start, by where they went', ['to'], (set) => {
+    set({ to: 'queue' }, batcher.stats.queued);
+    set({ to: 'spool' }, batcher.stats.spooled);
+  });
+  ctx.metrics.gaugeOf('offerly_link_cache_events', 'Link cache activity of this process since start', ['event'], (set) => {
+    for (const [event, n] of Object.entries(cache.stats)) set({ event }, n);
+  });
   let closing: Promise<void> | null = null;
   return {
     cache,

@@ -1,3 +1,4 @@
+import { MetricsTime } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { AppContext } from '../context';
@@ -26,6 +27,8 @@ export function stallOptions(config: Pick<Config, 'WORKER_LOCK_MS' | 'WORKER_STA
   return {
     lockDuration: config.WORKER_LOCK_MS,
     stalledInterval: config.WORKER_STALLED_CHECK_MS,
+    // BullMQ's own per-minute counts of completed and failed jobs, which the API's /metrics reports.
+    metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
     ...(idempotent ? { maxStalledCount: IDEMPOTENT_MAX_STALLED } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { campaignRoutes } from './campaigns';
 import { conversionRoutes } from './conversions';
 import { healthRoutes } from './health';
 import { liveRoutes } from './live';
+import { metricsRoutes } from './metrics';
 import { operationsRoutes } from './operations';
 import { payoutRoutes } from './payouts';
 import { postbackRoutes } from './postbacks';
@@ -28,5 +29,6 @@ export function allRoutes(ctx: AppContext): RouteSpec[] {
     ...analyticsRoutes(ctx),
     ...payoutRoutes(ctx),
     ...operationsRoutes(ctx),
+    ...metricsRoutes(ctx),
   ];
 }
