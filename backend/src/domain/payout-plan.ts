@@ -88,17 +88,6 @@ export function settleableDays(pending: number[], cleanHours: ReadonlySet<number
   return { settle, waiting };
 }
 
-/** Contiguous runs of day starts, each as [first day start, end): one read of the rollup rows per run. */
-export function dayRanges(days: number[]): Array<{ fromMs: number; toMs: number }> {
-  const out: Array<{ fromMs: number; toMs: number }> = [];
-  for (const d of [...days].sort((a, b) => a - b)) {
-    const last = out.at(-1);
-    if (last && last.toMs === d) last.toMs = d + DAY_MS;
-    else out.push({ fromMs: d, toMs: d + DAY_MS });
-  }
-  return out;
-}
-
 /**
  * A settled click earning's id: day × campaign × affiliate, and the currency,
  * because money is never added across currencies (a CPC campaign without

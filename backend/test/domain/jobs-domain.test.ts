@@ -4,7 +4,6 @@ import {
   canTransitionPayout,
   clickClaimId,
   clickEarningsOf,
-  dayRanges,
   earningIdOfClaim,
   isClickClaim,
   lastPayableDayStart,
@@ -115,10 +114,6 @@ describe('payout planning', () => {
     const clean = new Set(Array.from({ length: 48 }, (_, i) => d - DAY_MS + i * HOUR_MS));
     clean.delete(d + 23 * HOUR_MS);
     expect(settleableDays([d - DAY_MS, d], clean)).toEqual({ settle: [d - DAY_MS], waiting: [d] });
-    expect(dayRanges([d + 3 * DAY_MS, d, d + DAY_MS])).toEqual([
-      { fromMs: d, toMs: d + 2 * DAY_MS },
-      { fromMs: d + 3 * DAY_MS, toMs: d + 4 * DAY_MS },
-    ]);
   });
 
   it('sums hourly rows with CPC payout into click earnings per day × campaign × affiliate × currency', () => {
