@@ -187,7 +187,7 @@ describe('payout review API', () => {
     const csv = await admin.client.get(`/api/payouts?format=csv&affiliateId=${affA.id}`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = csv.text.trim().split('\n');
-    expect(rows[0]).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference');
+    expect(rows[0]).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference,clickCount,clickAmount');
     expect(rows.some((r) => r.startsWith(`${aUsd},${affA.id},Alice,USD,70.00,10,pending_approval`))).toBe(true);
   });
 
@@ -237,7 +237,7 @@ describe('payout review API', () => {
     expect((await admin.client.post(`/api/payouts/${p._id}/mark-paid`, { reference: '@SUM(1+1)' })).status).toBe(200);
     const csv = await admin.client.get(`/api/payouts?format=csv&affiliateId=${evil.id}`);
     const [, row] = csv.text.trim().split('\n');
-    expect(row).toBe(`${p._id},${evil.id},'=1+1,USD,80.00,8,paid,${p.cutoff.toISOString()},${p.periodStart!.toISOString()},${p.periodEnd!.toISOString()},${p.createdAt.toISOString()},'@SUM(1+1)`);
+    expect(row).toBe(`${p._id},${evil.id},'=1+1,USD,80.00,8,paid,${p.cutoff.toISOString()},${p.periodStart!.toISOString()},${p.periodEnd!.toISOString()},${p.createdAt.toISOString()},'@SUM(1+1),0,0.00`);
   });
 
   it('answers 409 when a payout run is already in progress', async () => {

@@ -50,7 +50,7 @@ describe('reconciliation', () => {
     const report = await reconcile(ctx, range);
     expect(report.differences).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.checked).toEqual({ hours: 48, days: 2, payouts: 4 });
+    expect(report.checked).toEqual({ hours: 48, days: 2, clickDays: 2, payouts: 4 });
   });
 
   it('finds a raw click stored after the rollup without a dirty mark, and clears once re-rolled', async () => {
@@ -120,9 +120,9 @@ describe('reconciliation', () => {
 
   it('finds a payout line naming the wrong conversion, even with the same amount', async () => {
     const [p, q] = await ctx.models.Payout.find({ status: 'pending_approval' }).sort({ _id: 1 }).lean();
-    const line = (await ctx.models.PayoutLine.findOne({ payoutId: p!._id }).lean())!;
+    const line = (await ctx.models.PayoutLine.findOne({ payoutId: p!._id, kind: 'conversion' }).lean())!;
     // A conversion of the same amount that another payout holds.
-    const other = (await ctx.models.PayoutLine.findOne({ payoutId: q!._id, amountCents: line.amountCents }).lean())!;
+    const other = (await ctx.models.PayoutLine.findOne({ payoutId: q!._id, kind: 'conversion', amountCents: line.amountCents }).lean())!;
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $set: { conversionId: other.conversionId } });
     const report = await reconcile(ctx, range);
     expect(report.differences).toEqual([
@@ -142,13 +142,15 @@ describe('reconciliation', () => {
 
   it('finds a payout line tampered with and a conversion released from its payout', async () => {
     const payout = (await ctx.models.Payout.findOne({ status: 'pending_approval' }).lean())!;
-    const line = (await ctx.models.PayoutLine.findOne({ payoutId: payout._id }).lean())!;
+    // The part of the payout that conversions pay (CPC payouts also hold click earnings).
+    const conversionCents = payout.amountCents - payout.clickAmountCents;
+    const line = (await ctx.models.PayoutLine.findOne({ payoutId: payout._id, kind: 'conversion' }).lean())!;
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: 100 } });
     await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: null } });
     const report = await reconcile(ctx, range);
     expect(report.differences).toEqual([
       { kind: 'payout_lines', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents + 100 },
-      { kind: 'payout_conversions', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents - line.amountCents },
+      { kind: 'payout_conversions', key: payout._id, field: 'amountCents', expected: conversionCents, actual: conversionCents - line.amountCents },
       { kind: 'payout_conversions', key: payout._id, field: 'conversionCount', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
       { kind: 'payout_conversions', key: payout._id, field: 'approved', expected: payout.conversionCount, actual: payout.conversionCount - 1 },
       { kind: 'payout_links', key: `${payout._id}|${line.conversionId}`, field: 'conversion', expected: 1, actual: 0 },

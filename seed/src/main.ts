@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
     const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd, waitLog);
     console.log(
-      `[seed] payouts: ${payouts.runs} weekly runs (${payouts.newRuns} made now), ${payouts.payouts} new payouts covering ${payouts.conversions} conversions, ` +
+      `[seed] payouts: ${payouts.runs} weekly runs (${payouts.newRuns} made now), ${payouts.payouts} new payouts covering ${payouts.conversions} conversions and ${payouts.clickEarnings} daily CPC click earnings, ` +
         `${payouts.reviewed} review steps (older ones approved and paid)`,
     );
 

@@ -95,6 +95,8 @@ export interface PayoutTotals {
   newRuns: number;
   payouts: number;
   conversions: number;
+  /** Days of a CPC campaign's paid clicks (per affiliate) in those payouts. */
+  clickEarnings: number;
   /** Review steps (approve, mark paid) applied by this call. */
   reviewed: number;
 }
@@ -110,7 +112,7 @@ export interface PayoutTotals {
  */
 export async function runHistoricalPayouts(ctx: AppContext, adminId: string, windowStartMs: number, windowEndMs: number, w: LockWait = {}): Promise<PayoutTotals> {
   const dates = payoutRunDates(windowStartMs, windowEndMs, ctx.config.PAYOUT_HOLD_DAYS);
-  const totals: PayoutTotals = { runs: dates.length, newRuns: 0, payouts: 0, conversions: 0, reviewed: 0 };
+  const totals: PayoutTotals = { runs: dates.length, newRuns: 0, payouts: 0, conversions: 0, clickEarnings: 0, reviewed: 0 };
   const seedRuns = { job: 'payouts', trigger: 'cli' as const, windowTo: { $in: dates.map((d) => new Date(d)) } };
   const succeeded = new Set(
     (await ctx.models.JobRun.find({ ...seedRuns, status: 'succeeded' }, { windowTo: 1 }).lean()).map((r) => r.windowTo!.getTime()),
@@ -124,6 +126,7 @@ export async function runHistoricalPayouts(ctx: AppContext, adminId: string, win
     totals.newRuns += 1;
     totals.payouts += outcome.run.counts.payouts ?? 0;
     totals.conversions += outcome.run.counts.conversions ?? 0;
+    totals.clickEarnings += outcome.run.counts.clickEarnings ?? 0;
   }
 
   // A payout keeps the id of the run that created it (also when a later run finished building it).

@@ -143,6 +143,10 @@ describe('seed wrap-up', () => {
     const report = await reconcile(wctx, { fromMs: windowStart, toMs: windowEnd });
     expect(report.differences).toEqual([]);
     expect(report.checked.payouts).toBe(first.payouts.payouts);
+    // CPC clicks are settled by whole rolled-up UTC days: the window's 14 whole days (15 when it starts at midnight).
+    expect(report.checked.clickDays).toBe(windowStart === dayStart(windowStart) ? 15 : 14);
+    expect(first.payouts.clickEarnings).toBeGreaterThan(0);
+    expect(first.payouts.clickEarnings).toBe(await wctx.models.ClickEarning.countDocuments({ payoutId: { $ne: null } }));
 
     const statuses = await payoutsByStatus(wctx);
     expect(statuses.pending_approval).toBeGreaterThan(0);
@@ -157,7 +161,7 @@ describe('seed wrap-up', () => {
 
     // A re-run (the rollup re-rolled, as when history was written) makes no payout run again and reviews nothing twice.
     const second = await wrapUp();
-    expect(second.payouts).toEqual({ runs: 3, newRuns: 0, payouts: 0, conversions: 0, reviewed: 0 });
+    expect(second.payouts).toEqual({ runs: 3, newRuns: 0, payouts: 0, conversions: 0, clickEarnings: 0, reviewed: 0 });
     expect(await payoutsByStatus(wctx)).toEqual(statuses);
     expect((await statsHourly(wctx.db).find({}).toArray()).reduce((n, r) => n + r.clicks, 0)).toBe(counts.clicks);
     expect(await wctx.models.JobRun.countDocuments()).toBe(jobRuns + 1);
@@ -217,7 +221,7 @@ describe('seed payout runs', () => {
     expect(statuses).toMatchObject({ building: 0, rejected: 0 });
     expect(statuses.pending_approval).toBeGreaterThan(0);
     expect(statuses.approved).toBeGreaterThan(0);
-    expect(await runHistoricalPayouts(pctx, admin._id, windowStart, windowEnd)).toEqual({ runs: 3, newRuns: 0, payouts: 0, conversions: 0, reviewed: 0 });
+    expect(await runHistoricalPayouts(pctx, admin._id, windowStart, windowEnd)).toEqual({ runs: 3, newRuns: 0, payouts: 0, conversions: 0, clickEarnings: 0, reviewed: 0 });
     expect(await pctx.models.JobRun.countDocuments({ job: 'payouts' })).toBe(3);
   }, 120_000);
 

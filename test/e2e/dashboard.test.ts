@@ -417,10 +417,10 @@ describe('dashboard in a real browser', () => {
     const csv = await downloadCsv(admin);
     expect(csv.filename).toMatch(/^payouts-\d{4}-\d{2}-\d{2}\.csv$/);
     const [header, ...rows] = csv.text.trim().split(/\r?\n/);
-    expect(header).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference');
+    expect(header).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference,clickCount,clickAmount');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toContain(`,${people.affiliate.name},USD,8.00,1,paid,`);
-    expect(rows[0]).toMatch(/,WIRE-0042$/);
+    expect(rows[0]).toMatch(/,WIRE-0042,0,0\.00$/);
   });
 
   it('each role signs out and back in through the sign-in form and lands on its home page', async () => {

@@ -2,15 +2,15 @@ import type { AppContext } from '../context';
 import type { PayoutDoc } from '../db/models/payout';
 import { conflict, notFound } from '../domain/errors';
 import { acquireLock } from '../job-runs/lock';
-import { releasePayoutConversions } from './run';
+import { releasePayout } from './run';
 import { canTransitionPayout, PAYOUT_TRANSITIONS, type PayoutAction } from '../domain/payout-plan';
 
 /**
  * Moves a payout along pending_approval → approved → paid, or to rejected.
  * Changes are serialised per payout by a Redis lock and conditional on the
  * status they were read in (409 otherwise);
- * every transition is kept in the history, and a rejection releases the
- * payout's conversions so a later run can pay them.
+ * every transition is kept in the history, and a rejection releases what the
+ * payout holds (conversions, click earnings) so a later run can pay them.
  */
 export async function transitionPayout(
   ctx: AppContext,
@@ -43,7 +43,7 @@ async function applyTransition(ctx: AppContext, id: string, action: PayoutAction
   ).lean()) as PayoutDoc | null;
   if (!updated) throw conflict('The payout changed meanwhile; reload and retry');
   if (action === 'reject') {
-    await releasePayoutConversions(ctx, id);
+    await releasePayout(ctx, id);
   }
   return updated;
 }

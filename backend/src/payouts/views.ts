@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { safeCsv } from '../csv/safe-csv';
-import type { PayoutDoc } from '../db/models/payout';
+import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
 import { formatDecimal } from '../domain/money';
 
 export function payoutView(p: PayoutDoc, affiliateName: string | null) {
@@ -12,6 +12,9 @@ export function payoutView(p: PayoutDoc, affiliateName: string | null) {
     currency: p.currency,
     amountCents: p.amountCents,
     conversionCount: p.conversionCount,
+    clickEarningCount: p.clickEarningCount ?? 0,
+    clickCount: p.clickCount ?? 0,
+    clickAmountCents: p.clickAmountCents ?? 0,
     status: p.status,
     cutoff: p.cutoff,
     periodStart: p.periodStart,
@@ -37,10 +40,46 @@ export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promis
   return payouts.map((p) => payoutView(p, names.get(p.affiliateId) ?? null));
 }
 
+/**
+ * A payout line: a conversion, or a click earning (a UTC day's paid clicks on
+ * one campaign). Lines stored before click earnings existed have no kind.
+ */
+export function payoutLineView(l: PayoutLineDoc, campaignName: string | null) {
+  const clicks = l.kind === 'clicks';
+  return {
+    id: l._id,
+    kind: clicks ? ('clicks' as const) : ('conversion' as const),
+    conversionId: clicks ? null : l.conversionId,
+    clickEarningId: clicks ? (l.clickEarningId ?? null) : null,
+    day: clicks ? (l.day ?? null) : null,
+    clicks: clicks ? (l.clicks ?? 0) : null,
+    campaignId: l.campaignId,
+    campaignName,
+    amountCents: l.amountCents,
+    convertedAt: l.convertedAt,
+  };
+}
+
+/** Click columns come last, so readers of the earlier columns by position are unaffected. */
 export function payoutsCsv(items: PayoutView[]): string {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
   return safeCsv([
-    ['id', 'affiliateId', 'affiliateName', 'currency', 'amount', 'conversionCount', 'status', 'cutoff', 'periodStart', 'periodEnd', 'createdAt', 'paidReference'],
-    ...items.map((p) => [p.id, p.affiliateId, p.affiliateName ?? '', p.currency, formatDecimal(p.amountCents, p.currency), String(p.conversionCount), p.status, iso(p.cutoff), iso(p.periodStart), iso(p.periodEnd), iso(p.createdAt), p.paidReference ?? '']),
+    ['id', 'affiliateId', 'affiliateName', 'currency', 'amount', 'conversionCount', 'status', 'cutoff', 'periodStart', 'periodEnd', 'createdAt', 'paidReference', 'clickCount', 'clickAmount'],
+    ...items.map((p) => [
+      p.id,
+      p.affiliateId,
+      p.affiliateName ?? '',
+      p.currency,
+      formatDecimal(p.amountCents, p.currency),
+      String(p.conversionCount),
+      p.status,
+      iso(p.cutoff),
+      iso(p.periodStart),
+      iso(p.periodEnd),
+      iso(p.createdAt),
+      p.paidReference ?? '',
+      String(p.clickCount),
+      formatDecimal(p.clickAmountCents, p.currency),
+    ]),
   ]);
 }

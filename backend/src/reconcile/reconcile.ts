@@ -1,19 +1,22 @@
 import type { AppContext } from '../context';
+import { clickSettledDays } from '../db/models/click-earning';
 import { STAT_VALUE_FIELDS, statsDaily, statsHourly } from '../db/models/stats';
 import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from '../db/rollup-state';
+import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/payout-plan';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/hourly';
-import { DAY_MS, dayKey, dayKeyToMs, daysBetween, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
+import { DAY_MS, dayKey, dayKeyToMs, daysBetween, dayStart, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 
 export interface ReconcileReport {
   ok: boolean;
   from: string;
   to: string;
-  checked: { hours: number; days: number; payouts: number };
+  /** `clickDays`: settled days whose click earnings were compared with the rollup. */
+  checked: { hours: number; days: number; clickDays: number; payouts: number };
   skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
   differences: Difference[];
 }
@@ -49,11 +52,14 @@ const statKey = (bucket: string, campaignId: string, affiliateId: string, sub1: 
 /**
  * Recounts [from, to) from the raw events with its own aggregations (not the
  * rollup's code) and compares, row by row (hour × campaign × affiliate × sub1),
- * with `stats_hourly`; compares `stats_daily` with `stats_hourly`; and each payout
- * touching the range with its lines, its claims and its conversions, in sums
- * and one by one (each line's conversion and claim point back at its payout,
- * each claimed conversion has a line). Hours waiting to be re-rolled (dirty or
- * just ended) are listed as skipped, not counted as differences.
+ * with `stats_hourly`; compares `stats_daily` with `stats_hourly`; each settled
+ * day's click earnings with the CPC value rolled up for it (day × campaign ×
+ * affiliate); and each payout touching the range with its lines, its claims,
+ * its conversions and its click earnings, in sums and one by one (each line's
+ * conversion or click earning and claim point back at its payout, each claimed
+ * one has a line, a clicks line carries its earning's clicks and amount).
+ * Hours waiting to be re-rolled (dirty or just ended) are listed as skipped,
+ * not counted as differences.
  */
 export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: number; nowMs?: number }): Promise<ReconcileReport> {
   const nowMs = opts.nowMs ?? Date.now();
@@ -63,7 +69,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     ok: true,
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    checked: { hours: 0, days: 0, payouts: 0 },
+    checked: { hours: 0, days: 0, clickDays: 0, payouts: 0 },
     skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
     differences: [],
   };
@@ -133,11 +139,16 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   // Rollup side.
   const rolledUp: Tally = new Map();
   const hourlyByDay: Tally = new Map();
+  // CPC value per UTC day × campaign × affiliate × currency, keyed as click earnings are.
+  const cpcByDay: Tally = new Map();
   for await (const s of statsHourly(ctx.db).find({ hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } })) {
     const h = s.hour.getTime();
     const values = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0]));
     tallyAdd(hourlyByDay, statKey(s.day, s.campaignId, s.affiliateId, s.sub1 ?? ''), values);
     if (compared.has(h)) tallyAdd(rolledUp, rowKey(h, s), values);
+    if ((s.cpcPayoutCents ?? 0) > 0) {
+      tallyAdd(cpcByDay, clickEarningId(isoDay(h), s.campaignId, s.affiliateId, s.currency), { clicks: s.uniqueClicks ?? 0, payoutCents: s.cpcPayoutCents, revenueCents: s.cpcRevenueCents ?? 0 });
+    }
   }
   // Raw clicks of dropped days are gone: their click fields are trusted as rolled.
   for (const [key, row] of rolledUp) {
@@ -189,41 +200,103 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     report.checked.days = fresh.length;
   }
 
-  // Payouts holding conversions from the range.
-  const payouts = await ctx.models.Payout.find({ status: { $ne: 'building' }, periodStart: { $lt: new Date(toMs) }, periodEnd: { $gte: new Date(fromMs) } }).lean();
+  // Settled click earnings against the CPC value rolled up for their day, for whole days all of whose hours were compared.
+  const earningsInRange = await ctx.models.ClickEarning.find({ dayStart: { $gte: new Date(dayStart(fromMs)), $lt: new Date(toMs) } }).lean();
+  const comparedDays = days
+    .map(dayKeyToMs)
+    .filter((d) => {
+      for (let h = d; h < d + DAY_MS; h += HOUR_MS) if (!compared.has(h)) return false;
+      return true;
+    })
+    .map(isoDay);
+  if (comparedDays.length) {
+    const settledDays = new Set((await clickSettledDays(ctx.db).find({ _id: { $in: comparedDays } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const inSettled = (key: string) => settledDays.has(key.slice(0, key.indexOf('|')));
+    const settled: Tally = new Map();
+    for (const e of earningsInRange) if (settledDays.has(e.day)) tallyAdd(settled, e._id, { clicks: e.clicks, payoutCents: e.payoutCents, revenueCents: e.revenueCents });
+    const expectedCpc: Tally = new Map([...cpcByDay].filter(([k]) => inSettled(k)));
+    report.differences.push(...diffTallies('click_earnings', expectedCpc, settled, ['clicks', 'payoutCents', 'revenueCents']));
+    report.checked.clickDays = settledDays.size;
+  }
+
+  // Payouts holding conversions or click earnings from the range.
+  const byPeriod = await ctx.models.Payout.find({ status: { $ne: 'building' }, periodStart: { $lt: new Date(toMs) }, periodEnd: { $gte: new Date(fromMs) } }).lean();
+  const periodIds = new Set(byPeriod.map((p) => p._id));
+  const heldByOthers = [...new Set(earningsInRange.map((e) => e.payoutId).filter((id): id is string => id !== null && !periodIds.has(id)))];
+  const payouts = heldByOthers.length
+    ? [...byPeriod, ...(await ctx.models.Payout.find({ _id: { $in: heldByOthers }, status: { $ne: 'building' } }).lean())]
+    : byPeriod;
   if (payouts.length) {
     const ids = payouts.map((p) => p._id);
-    const [lines, convs, claims] = await Promise.all([
-      ctx.models.PayoutLine.find({ payoutId: { $in: ids } }, { payoutId: 1, conversionId: 1, amountCents: 1 }).lean(),
+    const [lines, convs, earnings, claims] = await Promise.all([
+      ctx.models.PayoutLine.find({ payoutId: { $in: ids } }, { payoutId: 1, kind: 1, conversionId: 1, clickEarningId: 1, clicks: 1, amountCents: 1 }).lean(),
       ctx.models.Conversion.find({ payoutId: { $in: ids } }, { _id: 1, payoutId: 1, payoutCents: 1, status: 1 }).lean(),
+      ctx.models.ClickEarning.find({ payoutId: { $in: ids } }, { _id: 1, payoutId: 1, payoutCents: 1, clicks: 1 }).lean(),
       payoutClaims(ctx.db).find({ payoutId: { $in: ids } }).toArray(),
     ]);
+    const isClicksLine = (l: { kind?: string | null }) => l.kind === 'clicks';
     const byPayout = (rows: Array<{ payoutId: string | null; cents: number; approved?: boolean }>) => {
       const t: Tally = new Map();
       for (const r of rows) if (r.payoutId) tallyAdd(t, r.payoutId, { amountCents: r.cents, conversionCount: 1, approved: r.approved === false ? 0 : 1 });
       return t;
     };
-    const expected: Tally = new Map(payouts.map((p) => [p._id, { amountCents: p.amountCents, conversionCount: p.conversionCount, approved: p.conversionCount }]));
-    report.differences.push(...diffTallies('payout_lines', expected, byPayout(lines.map((l) => ({ payoutId: l.payoutId, cents: l.amountCents }))), ['amountCents', 'conversionCount']));
-    // A rejected payout has released its conversions: only its lines remain, as a record.
+    const expected: Tally = new Map(
+      payouts.map((p) => [
+        p._id,
+        { amountCents: p.amountCents, conversionCount: p.conversionCount, clickEarningCount: p.clickEarningCount ?? 0, clickCount: p.clickCount ?? 0 },
+      ]),
+    );
+    const lineTally: Tally = new Map();
+    for (const l of lines) {
+      tallyAdd(lineTally, l.payoutId, isClicksLine(l) ? { amountCents: l.amountCents, clickEarningCount: 1, clickCount: l.clicks ?? 0 } : { amountCents: l.amountCents, conversionCount: 1 });
+    }
+    report.differences.push(...diffTallies('payout_lines', expected, lineTally, ['amountCents', 'conversionCount', 'clickEarningCount', 'clickCount']));
+    // A rejected payout has released its conversions and click earnings: only its lines remain, as a record.
     const live = new Set(payouts.filter((p) => p.status !== 'rejected').map((p) => p._id));
-    const expectedLive: Tally = new Map([...expected].filter(([k]) => live.has(k)));
+    const liveOrKnown = (t: Tally) => new Map([...t].filter(([k]) => live.has(k) || expected.has(k)));
+    const expectedConvs: Tally = new Map(
+      payouts.filter((p) => live.has(p._id)).map((p) => [p._id, { amountCents: p.amountCents - (p.clickAmountCents ?? 0), conversionCount: p.conversionCount, approved: p.conversionCount }]),
+    );
     const convTally = byPayout(convs.map((c) => ({ payoutId: c.payoutId, cents: c.payoutCents, approved: c.status === 'approved' })));
-    report.differences.push(...diffTallies('payout_conversions', expectedLive, new Map([...convTally].filter(([k]) => live.has(k) || expected.has(k))), ['amountCents', 'conversionCount', 'approved']));
+    report.differences.push(...diffTallies('payout_conversions', expectedConvs, liveOrKnown(convTally), ['amountCents', 'conversionCount', 'approved']));
+    const expectedEarnings: Tally = new Map(
+      payouts.filter((p) => live.has(p._id)).map((p) => [p._id, { amountCents: p.clickAmountCents ?? 0, clickEarningCount: p.clickEarningCount ?? 0, clickCount: p.clickCount ?? 0 }]),
+    );
+    const earningTally: Tally = new Map();
+    for (const e of earnings) if (e.payoutId) tallyAdd(earningTally, e.payoutId, { amountCents: e.payoutCents, clickEarningCount: 1, clickCount: e.clicks });
+    report.differences.push(...diffTallies('payout_click_earnings', expectedEarnings, liveOrKnown(earningTally), ['amountCents', 'clickEarningCount', 'clickCount']));
     const claimTally: Tally = new Map();
-    for (const c of claims) tallyAdd(claimTally, c.payoutId, { conversionCount: 1 });
-    report.differences.push(...diffTallies('payout_claims', expectedLive, claimTally, ['conversionCount']));
-    // One by one: equal sums do not show a line naming the wrong conversion of the same amount.
-    // Per payout|conversion, a line, the conversion's payoutId and the claim must all be there.
+    for (const c of claims) tallyAdd(claimTally, c.payoutId, isClickClaim(c._id) ? { clickEarningCount: 1 } : { conversionCount: 1 });
+    const expectedLive: Tally = new Map([...expected].filter(([k]) => live.has(k)));
+    report.differences.push(...diffTallies('payout_claims', expectedLive, claimTally, ['conversionCount', 'clickEarningCount']));
+    // One by one: equal sums do not show a line naming the wrong conversion or click earning of the same amount.
+    // Per payout|claim id, a line, the conversion's (or click earning's) payoutId and the claim must all be there,
+    // and a clicks line must carry its click earning's clicks and amount.
     const links: Tally = new Map();
-    const link = (payoutId: string | null, conversionId: string, field: 'line' | 'conversion' | 'claim') => {
-      if (payoutId && live.has(payoutId)) tallyAdd(links, `${payoutId}|${conversionId}`, { [field]: 1 });
+    const link = (payoutId: string | null, claimId: string, field: 'line' | 'conversion' | 'earning' | 'claim') => {
+      if (payoutId && live.has(payoutId)) tallyAdd(links, `${payoutId}|${claimId}`, { [field]: 1 });
     };
-    for (const l of lines) link(l.payoutId, l.conversionId, 'line');
+    const clickLines: Tally = new Map();
+    const clickDocs: Tally = new Map();
+    for (const l of lines) {
+      if (isClicksLine(l)) {
+        const claimId = clickClaimId(l.clickEarningId ?? '');
+        link(l.payoutId, claimId, 'line');
+        if (live.has(l.payoutId)) tallyAdd(clickLines, `${l.payoutId}|${claimId}`, { amountCents: l.amountCents, clicks: l.clicks ?? 0 });
+      } else link(l.payoutId, l.conversionId ?? '', 'line');
+    }
     for (const c of convs) link(c.payoutId, c._id, 'conversion');
+    for (const e of earnings) {
+      link(e.payoutId, clickClaimId(e._id), 'earning');
+      if (e.payoutId && live.has(e.payoutId)) tallyAdd(clickDocs, `${e.payoutId}|${clickClaimId(e._id)}`, { amountCents: e.payoutCents, clicks: e.clicks });
+    }
     for (const c of claims) link(c.payoutId, c._id, 'claim');
-    const complete: Tally = new Map([...links.keys()].map((k) => [k, { line: 1, conversion: 1, claim: 1 }]));
-    report.differences.push(...diffTallies('payout_links', complete, links, ['line', 'conversion', 'claim']));
+    const complete: Tally = new Map(
+      [...links.keys()].map((k): [string, Record<string, number>] => [k, isClickClaim(k.slice(k.indexOf('|') + 1)) ? { line: 1, earning: 1, claim: 1 } : { line: 1, conversion: 1, claim: 1 }]),
+    );
+    report.differences.push(...diffTallies('payout_links', complete, links, ['line', 'conversion', 'earning', 'claim']));
+    const bothSides = (t: Tally) => new Map([...t].filter(([k]) => clickLines.has(k) && clickDocs.has(k)));
+    report.differences.push(...diffTallies('payout_click_lines', bothSides(clickDocs), bothSides(clickLines), ['amountCents', 'clicks']));
     report.checked.payouts = payouts.length;
   }
 

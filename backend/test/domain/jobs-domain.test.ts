@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { conversionRate, earningsPerClick, emptySums, withRatios } from '../../src/domain/metrics';
-import { canTransitionPayout, planPayouts, payoutCutoff } from '../../src/domain/payout-plan';
+import {
+  canTransitionPayout,
+  clickClaimId,
+  clickEarningsOf,
+  earningIdOfClaim,
+  isClickClaim,
+  lastPayableDayStart,
+  payoutTotals,
+  planPayouts,
+  payoutCutoff,
+  settleableDays,
+} from '../../src/domain/payout-plan';
 import { diffTallies, formatDifferences } from '../../src/domain/reconcile-diff';
 import { assembleSeries, BucketIndex } from '../../src/domain/report-buckets';
 import { parseTimeBound } from '../../src/domain/time-bounds';
-import { HOUR_MS, localDayStartOf, localTimeLabel } from '../../src/domain/time-buckets';
+import { DAY_MS, HOUR_MS, localDayStartOf, localTimeLabel } from '../../src/domain/time-buckets';
 
 describe('report metrics', () => {
   it('computes CR as a 4-decimal fraction and EPC as a decimal string with integer arithmetic', () => {
@@ -91,6 +102,50 @@ describe('payout planning', () => {
     expect(plan.build.map((g) => `${g.affiliateId}${g.currency}`)).toEqual(['aUSD', 'bUSD']);
     expect(plan.carryOver.map((g) => `${g.affiliateId}${g.currency}`)).toEqual(['aEUR']);
     expect(payoutCutoff(Date.UTC(2026, 0, 10), 7).toISOString()).toBe('2026-01-03T00:00:00.000Z');
+    // A group of click earnings only is paid like one of conversions.
+    expect(planPayouts([{ affiliateId: 'c', currency: 'USD', amountCents: 6000, count: 0, clickEarnings: 3 }], 5000).build).toHaveLength(1);
+    expect(planPayouts([{ affiliateId: 'c', currency: 'USD', amountCents: 6000, count: 0 }], 5000).build).toHaveLength(0);
+  });
+
+  it('pays CPC clicks by whole UTC days that ended by the cutoff and are rolled up clean', () => {
+    const d = Date.UTC(2026, 10, 20);
+    expect(lastPayableDayStart(new Date(d + DAY_MS))).toBe(d);
+    expect(lastPayableDayStart(new Date(d + DAY_MS - 1))).toBe(d - DAY_MS);
+    const clean = new Set(Array.from({ length: 48 }, (_, i) => d - DAY_MS + i * HOUR_MS));
+    clean.delete(d + 23 * HOUR_MS);
+    expect(settleableDays([d - DAY_MS, d], clean)).toEqual({ settle: [d - DAY_MS], waiting: [d] });
+  });
+
+  it('sums hourly rows with CPC payout into click earnings per day × campaign × affiliate × currency', () => {
+    const d = Date.UTC(2026, 10, 20);
+    const row = (hour: number, over: Record<string, unknown> = {}) => ({ hour, campaignId: 'k', affiliateId: 'a', advertiserId: 'v', currency: 'USD', uniqueClicks: 10, cpcPayoutCents: 250, cpcRevenueCents: 400, ...over });
+    const earnings = clickEarningsOf([
+      row(d + HOUR_MS),
+      row(d + 23 * HOUR_MS),
+      row(d + DAY_MS),
+      row(d + 2 * HOUR_MS, { uniqueClicks: 7, cpcPayoutCents: 0, cpcRevenueCents: 0 }), // a CPA campaign's unique clicks
+      row(d + 2 * HOUR_MS, { currency: 'EUR', uniqueClicks: 1, cpcPayoutCents: 20, cpcRevenueCents: 30 }),
+    ]);
+    expect(earnings.map((e) => [e._id, e.clicks, e.payoutCents, e.revenueCents, e.dayStart.getTime()])).toEqual([
+      ['2026-11-20|k|a|EUR', 1, 20, 30, d],
+      ['2026-11-20|k|a|USD', 20, 500, 800, d],
+      ['2026-11-21|k|a|USD', 10, 250, 400, d + DAY_MS],
+    ]);
+    // Claim ids of click earnings never look like conversion ids (24 hex digits).
+    expect(clickClaimId('2026-11-20|k|a|USD')).toBe('clicks|2026-11-20|k|a|USD');
+    expect(isClickClaim('6b0ee27846b3ec743c7a4b5a')).toBe(false);
+    expect(earningIdOfClaim(clickClaimId('x|y'))).toBe('x|y');
+  });
+
+  it('totals a payout of conversions and clicks lines', () => {
+    const at = (ms: number) => new Date(ms);
+    expect(
+      payoutTotals([
+        { kind: 'conversion', claimId: 'c1', campaignId: 'k', amountCents: 700, at: at(5000) },
+        { kind: 'clicks', claimId: 'clicks|x', campaignId: 'k', amountCents: 2500, at: at(1000), day: '1970-01-01', clicks: 100 },
+        { kind: 'clicks', claimId: 'clicks|y', campaignId: 'k', amountCents: 25, at: at(9000), day: '1970-01-01', clicks: 1 },
+      ]),
+    ).toEqual({ amountCents: 3225, conversionCount: 1, clickEarningCount: 2, clickCount: 101, clickAmountCents: 2525, periodStart: at(1000), periodEnd: at(9000) });
   });
 
   it('allows pending_approval → approved → paid, and rejection before payment', () => {

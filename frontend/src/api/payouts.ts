@@ -10,7 +10,22 @@ export interface PayoutQuery extends ListQuery {
 export interface PayoutRun {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
-  counts: Partial<Record<'payouts' | 'conversions' | 'carriedOver' | 'carriedOverGroups' | 'resumed' | 'released', number>>;
+  counts: Partial<
+    Record<
+      | 'payouts'
+      | 'conversions'
+      | 'clickEarnings'
+      | 'carriedOver'
+      | 'carriedOverClickEarnings'
+      | 'carriedOverGroups'
+      | 'resumed'
+      | 'released'
+      | 'settledDays'
+      | 'settledClickEarnings'
+      | 'unsettledDays',
+      number
+    >
+  >;
   error: string | null;
 }
 

@@ -315,6 +315,10 @@ export interface Payout {
   currency: string;
   amountCents: number;
   conversionCount: number;
+  /** CPC click earnings (one per UTC day × campaign) in the payout, the clicks they pay and their part of `amountCents`. */
+  clickEarningCount: number;
+  clickCount: number;
+  clickAmountCents: number;
   status: PayoutStatus;
   cutoff: string;
   periodStart: string | null;
@@ -326,12 +330,23 @@ export interface Payout {
   history: Array<{ at: string; by: string | null; from: string | null; to: string; note: string }>;
 }
 
+/**
+ * A payout line: one approved conversion (`kind: 'conversion'`), or one CPC
+ * click earning (`kind: 'clicks'`): a UTC `day`'s paid `clicks` on a campaign.
+ */
 export interface PayoutLine {
   id: string;
-  conversionId: string;
+  kind: 'conversion' | 'clicks';
+  /** Conversion lines only. */
+  conversionId: string | null;
+  /** Clicks lines only. */
+  clickEarningId: string | null;
+  day: string | null;
+  clicks: number | null;
   campaignId: string;
   campaignName: string | null;
   amountCents: number;
+  /** When the conversion converted; for a clicks line the start of its UTC day. */
   convertedAt: string;
 }
 

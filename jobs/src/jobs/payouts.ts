@@ -4,7 +4,7 @@ import type { JobDef } from '../job-def';
 /** Same job name (and so the same lock) as POST /api/payouts/run. */
 export const payoutsJob: JobDef = {
   name: 'payouts',
-  summary: 'build payouts from approved conversions past the hold period',
+  summary: 'build payouts from approved conversions and CPC click days past the hold period',
   schedule: 'CRON_PAYOUTS',
   async run(ctx, ctl, args) {
     return { counts: await runPayouts(ctx, { runId: ctl.runId, nowMs: args.nowMs, by: 'system', signal: ctl.signal }) };

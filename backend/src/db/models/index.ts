@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { campaignModel } from './campaign';
+import { clickEarningModel } from './click-earning';
 import { campaignCounterModel } from './campaign-counter';
 import { conversionModel } from './conversion';
 import { deliveryModel } from './delivery';
@@ -22,6 +23,7 @@ export function createModels(conn: Connection) {
     Delivery: deliveryModel(conn),
     Payout: payoutModel(conn),
     PayoutLine: payoutLineModel(conn),
+    ClickEarning: clickEarningModel(conn),
     JobRun: jobRunModel(conn),
     HourlyStat: hourlyStatModel(conn),
     DailyStat: dailyStatModel(conn),

@@ -11,7 +11,7 @@ export interface PayoutTransition {
   note: string;
 }
 
-/** Money owed to one affiliate in one currency, built by a payout run from approved conversions. */
+/** Money owed to one affiliate in one currency, built by a payout run from approved conversions and settled CPC click earnings. */
 export interface PayoutDoc {
   _id: string;
   runId: string;
@@ -20,7 +20,11 @@ export interface PayoutDoc {
   status: PayoutStatus;
   amountCents: number;
   conversionCount: number;
-  /** Conversions up to this instant (convertedAt) were eligible. */
+  /** Click earnings (day × campaign) held, the clicks they pay and their part of amountCents. */
+  clickEarningCount: number;
+  clickCount: number;
+  clickAmountCents: number;
+  /** Conversions up to this instant (convertedAt), and click earnings of days ending by it, were eligible. */
   cutoff: Date;
   periodStart: Date | null;
   periodEnd: Date | null;
@@ -36,13 +40,27 @@ export interface PayoutDoc {
   updatedAt: Date;
 }
 
-/** A payout line is one conversion in one payout. */
+export const PAYOUT_LINE_KINDS = ['conversion', 'clicks'] as const;
+export type PayoutLineKind = (typeof PAYOUT_LINE_KINDS)[number];
+
+/**
+ * A payout line is one conversion, or one click earning (a day's paid clicks
+ * on one campaign), in one payout; `_id` is `<payoutId>:<claim id>`. Lines
+ * written before click earnings existed have no `kind`: they are conversions.
+ */
 export interface PayoutLineDoc {
   _id: string;
   payoutId: string;
-  conversionId: string;
+  kind?: PayoutLineKind;
+  /** The conversion (conversion lines), else null. */
+  conversionId: string | null;
+  /** The click earning, its UTC day and paid clicks (clicks lines), else null. */
+  clickEarningId?: string | null;
+  day?: string | null;
+  clicks?: number | null;
   campaignId: string;
   amountCents: number;
+  /** When the conversion converted; for a clicks line the start of its day (lines are listed in this order). */
   convertedAt: Date;
 }
 
@@ -60,6 +78,9 @@ const payoutSchema = new Schema<PayoutDoc>(
     status: { type: String, enum: PAYOUT_STATUSES, required: true },
     amountCents: { type: Number, default: 0 },
     conversionCount: { type: Number, default: 0 },
+    clickEarningCount: { type: Number, default: 0 },
+    clickCount: { type: Number, default: 0 },
+    clickAmountCents: { type: Number, default: 0 },
     cutoff: { type: Date, required: true },
     periodStart: { type: Date, default: null },
     periodEnd: { type: Date, default: null },
@@ -77,7 +98,11 @@ const lineSchema = new Schema<PayoutLineDoc>(
   {
     _id: { type: String, required: true },
     payoutId: { type: String, required: true },
-    conversionId: { type: String, required: true },
+    kind: { type: String, enum: PAYOUT_LINE_KINDS, default: 'conversion' },
+    conversionId: { type: String, default: null },
+    clickEarningId: { type: String, default: null },
+    day: { type: String, default: null },
+    clicks: { type: Number, default: null },
     campaignId: { type: String, required: true },
     amountCents: { type: Number, required: true },
     convertedAt: { type: Date, required: true },

@@ -8,7 +8,7 @@ import { canSeeAffiliateRecord } from '../../domain/permissions';
 import { jobRunView, runJob } from '../../job-runs/run-job';
 import { runPayouts } from '../../payouts/run';
 import { transitionPayout } from '../../payouts/transitions';
-import { payoutsCsv, payoutViews } from '../../payouts/views';
+import { payoutLineView, payoutsCsv, payoutViews } from '../../payouts/views';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
@@ -19,7 +19,7 @@ const CSV_MAX_ROWS = 50_000;
 
 /** At most one payout per affiliate and currency per run: a small collection, sorted in memory. */
 const payoutSort = listSort({ fields: { createdAt: 'createdAt', amountCents: 'amountCents', conversionCount: 'conversionCount' }, default: { sort: 'createdAt', order: 'desc' } });
-/** A payout's lines can be many (one per conversion): only convertedAt, indexed as { payoutId, convertedAt, _id }. */
+/** A payout's lines can be many (one per conversion or click day): only convertedAt (a clicks line's day start), indexed as { payoutId, convertedAt, _id }. */
 const lineSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'asc' } });
 const listQuery = z
   .object({
@@ -88,7 +88,7 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
       res.json({
         payout: view,
         lines: paged(
-          lines.map((l) => ({ id: l._id, conversionId: l.conversionId, campaignId: l.campaignId, campaignName: names.get(l.campaignId) ?? null, amountCents: l.amountCents, convertedAt: l.convertedAt })),
+          lines.map((l) => payoutLineView(l, names.get(l.campaignId) ?? null)),
           total,
           q.page,
           q.limit,
@@ -97,7 +97,7 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
     }),
 
     transition('/api/payouts/approve/:id', 'approve', 'Approve a payout'),
-    transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions are released)'),
+    transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions and click earnings are released)'),
     transition('/api/payouts/:id/mark-paid', 'markPaid', 'Mark an approved payout paid, with an optional reference'),
   ];
 }

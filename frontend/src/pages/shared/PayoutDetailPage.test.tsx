@@ -16,6 +16,9 @@ const payout = (over: Record<string, unknown> = {}) => ({
   currency: 'USD',
   amountCents: 800,
   conversionCount: 1,
+  clickEarningCount: 0,
+  clickCount: 0,
+  clickAmountCents: 0,
   status: 'approved',
   cutoff: '2026-11-25T10:00:00.000Z',
   periodStart: null,
@@ -30,7 +33,9 @@ const payout = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const account = (role: string) => ({ id: 'u1', email: 'root@example.test', role, status: 'approved', name: 'Root', company: '', createdAt: '2026-11-01T00:00:00Z' });
-const lines = { items: [{ id: 'l1', conversionId: 'c1', campaignId: 'k1', campaignName: 'Summer Sale', amountCents: 800, convertedAt: '2026-11-24T10:00:00.000Z' }], total: 1, page: 1, limit: 50, pages: 1 };
+const conversionLine = { id: 'l1', kind: 'conversion', conversionId: 'c1', clickEarningId: null, day: null, clicks: null, campaignId: 'k1', campaignName: 'Summer Sale', amountCents: 800, convertedAt: '2026-11-24T10:00:00.000Z' };
+const paged = (items: unknown[]) => ({ items, total: items.length, page: 1, limit: 50, pages: 1 });
+let lines: ReturnType<typeof paged>;
 
 let me: ReturnType<typeof account>;
 let current: ReturnType<typeof payout>;
@@ -38,6 +43,7 @@ let posts: Array<{ url: string; body: unknown }>;
 
 beforeEach(() => {
   posts = [];
+  lines = paged([conversionLine]);
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
@@ -123,5 +129,33 @@ describe('payout detail', () => {
     renderPage();
     await screen.findByRole('heading', { name: 'Payout to Finn Affiliate' });
     expect(screen.queryByRole('button', { name: /Reject|Approve|Mark paid/ })).toBeNull();
+  });
+
+  it('shows a CPC clicks line with its day and clicks next to a conversion line', async () => {
+    me = account('affiliate');
+    current = payout({ amountCents: 30_900, clickEarningCount: 1, clickCount: 1204, clickAmountCents: 30_100 });
+    lines = paged([
+      { id: 'l2', kind: 'clicks', conversionId: null, clickEarningId: '2026-11-20|k2|a1|USD', day: '2026-11-20', clicks: 1204, campaignId: 'k2', campaignName: 'Click Bonanza', amountCents: 30_100, convertedAt: '2026-11-20T00:00:00.000Z' },
+      conversionLine,
+    ]);
+    renderPage();
+    const table = await screen.findByRole('table', { name: 'Payout lines' });
+    const clicksRow = within(table).getByText('Clicks on 2026-11-20 · 1,204 clicks').closest('tr')!;
+    expect(clicksRow).toHaveTextContent('Click Bonanza');
+    expect(clicksRow).toHaveTextContent('$301.00');
+    expect(clicksRow).not.toHaveTextContent('2026-11-20|k2');
+    const conversionRow = within(table).getByText('Summer Sale').closest('tr')!;
+    expect(conversionRow).toHaveTextContent(/^Conversion · /);
+    expect(conversionRow).toHaveTextContent('c1');
+    expect(screen.getByTestId('payout-clicks')).toHaveTextContent('1,204');
+    expect(screen.getByTestId('payout-amount')).toHaveTextContent('$309.00');
+  });
+
+  it('shows no paid clicks figure for a payout of conversions only', async () => {
+    me = account('affiliate');
+    current = payout();
+    renderPage();
+    await screen.findByRole('table', { name: 'Payout lines' });
+    expect(screen.queryByTestId('payout-clicks')).toBeNull();
   });
 });

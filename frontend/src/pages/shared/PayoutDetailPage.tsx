@@ -15,8 +15,17 @@ import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
 import { useServerTable } from '../../hooks/useServerTable';
-import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
+import { formatCount, formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
+
+/**
+ * What a line pays for: a conversion (when it converted), or a CPC campaign's
+ * paid clicks of one UTC day (the day as stored, so no time zone moves it).
+ */
+function lineLabel(l: PayoutLine) {
+  if (l.kind === 'clicks') return `Clicks on ${l.day ?? '—'} · ${formatCount(l.clicks ?? 0, 'click', 'clicks')}`;
+  return `Conversion · ${formatDateTime(l.convertedAt)}`;
+}
 
 /** One payout: lines, history and (for admins) approve / reject / mark paid. */
 export function PayoutDetailPage() {
@@ -36,7 +45,7 @@ export function PayoutDetailPage() {
         title: 'Reject payout',
         label: 'Reject',
         variant: 'danger' as const,
-        msg: `Reject ${amount} to ${affiliateLabel(p)}${p.status === 'approved' ? ', although it was approved' : ''}? Its conversions return to the next run.`,
+        msg: `Reject ${amount} to ${affiliateLabel(p)}${p.status === 'approved' ? ', although it was approved' : ''}? Its ${p.clickEarningCount ? 'conversions and clicks' : 'conversions'} return to the next run.`,
       },
       markPaid: { title: 'Mark as paid', label: 'Mark paid', variant: 'primary' as const, msg: `Record that ${amount} was paid to ${affiliateLabel(p)}.` },
     }[action];
@@ -59,9 +68,9 @@ export function PayoutDetailPage() {
     <Async state={state} loadingLabel="Loading payout…">
       {({ payout: p, lines }) => {
         const columns: Column<PayoutLine>[] = [
-          { id: 'at', header: 'Converted', cell: (l) => formatDateTime(l.convertedAt), sortKey: 'convertedAt' },
+          { id: 'at', header: 'Paid for', cell: lineLabel, sortKey: 'convertedAt' },
           { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName ?? '—' },
-          { id: 'conv', header: 'Conversion', cell: (l) => <span className="font-mono text-xs">{l.conversionId}</span>, hideOnMobile: true },
+          { id: 'conv', header: 'Conversion', cell: (l) => (l.conversionId ? <span className="font-mono text-xs">{l.conversionId}</span> : '—'), hideOnMobile: true },
           { id: 'amount', header: 'Amount', align: 'right', cell: (l) => <Money cents={l.amountCents} currency={p.currency} /> },
         ];
         return (
@@ -104,11 +113,12 @@ export function PayoutDetailPage() {
               <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
                 <KpiCard label="Amount" value={<Money cents={p.amountCents} currency={p.currency} />} testId="payout-amount" />
                 <KpiCard label="Conversions" value={formatNumber(p.conversionCount)} />
+                {p.clickCount > 0 && <KpiCard label="Paid clicks" value={formatNumber(p.clickCount)} testId="payout-clicks" />}
                 <KpiCard label="Conversions up to" value={formatDate(p.cutoff)} />
                 <KpiCard label="Created" value={formatDate(p.createdAt)} />
               </div>
               <Card>
-                <CardHeader title="Lines" description="The conversions this payout pays for." />
+                <CardHeader title="Lines" description="The conversions, and the days of CPC clicks, this payout pays for." />
                 <DataTable
                   caption="Payout lines"
                   columns={columns}

@@ -10,6 +10,12 @@ describe('payout run summary', () => {
     expect(payoutRunSummary({ id: 'r', status: 'succeeded', error: null, counts: {} })).toBe('Payout run succeeded: 0 payouts, 0 conversions');
   });
 
+  it('mentions the days of CPC clicks paid and carried over', () => {
+    expect(payoutRunSummary({ id: 'r', status: 'succeeded', error: null, counts: { payouts: 1, conversions: 0, clickEarnings: 1, carriedOverClickEarnings: 3 } })).toBe(
+      'Payout run succeeded: 1 payout, 0 conversions, 1 day of CPC clicks, 3 days of CPC clicks below the minimum carried over',
+    );
+  });
+
   it('names a payout by its affiliate, or by id when the account is gone', () => {
     expect(affiliateLabel({ affiliateName: 'Finn', affiliateId: 'a1' })).toBe('Finn');
     expect(affiliateLabel({ affiliateName: null, affiliateId: 'a1' })).toBe('affiliate a1');
