@@ -10,6 +10,9 @@ import { publishInvalidation } from '../tracking/cache-bus';
 /** After a rotation the old postback secret keeps working this long, so advertisers can switch over. */
 export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 
+/** Enough for every editor of one campaign's overrides at once to get through. */
+const OVERRIDE_ATTEMPTS = 25;
+
 export async function createCampaign(ctx: AppContext, advertiserId: string, input: CampaignCreateInput): Promise<CampaignDoc> {
   const doc = await ctx.models.Campaign.create({ ...input, advertiserId, status: 'active', postbackSecret: newSecret() });
   return doc.toObject() as CampaignDoc;
@@ -81,14 +84,20 @@ export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: 
   // The list is rewritten whole, so the write is conditional on the version it was computed from:
   // two overrides set at once for different affiliates must both stay.
   let current: CampaignDoc | null = c;
-  for (let attempt = 0; current && attempt < 5; attempt++) {
+  for (let attempt = 0; current && attempt < OVERRIDE_ATTEMPTS; attempt++) {
     const overrides = current.overrides.filter((o) => o.affiliateId !== affiliateId);
     if (override) overrides.push({ affiliateId, ...override });
-    const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, updatedAt: current.updatedAt }, { $set: { overrides } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+    const version = current.overridesVersion ?? 0;
+    const updated = (await ctx.models.Campaign.findOneAndUpdate(
+      { _id: c._id, overridesVersion: version === 0 ? { $in: [0, null] } : version },
+      { $set: { overrides, overridesVersion: version + 1 } },
+      { returnDocument: 'after' },
+    ).lean()) as CampaignDoc | null;
     if (updated) {
       await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
       return updated;
     }
+    await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     current = (await ctx.models.Campaign.findById(c._id).lean()) as CampaignDoc | null;
     if (current) refuseArchived(current, 'change payouts');
   }

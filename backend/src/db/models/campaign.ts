@@ -36,6 +36,8 @@ export interface CampaignDoc {
   previousPostbackSecret: string | null;
   previousSecretValidUntil: Date | null;
   overrides: PayoutOverrideDoc[];
+  /** Bumped by every change of `overrides`: the list is rewritten whole, conditionally on the version it was read at. */
+  overridesVersion?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -82,6 +84,7 @@ const campaignSchema = new Schema<CampaignDoc>(
     previousPostbackSecret: { type: String, default: null },
     previousSecretValidUntil: { type: Date, default: null },
     overrides: { type: [overrideSchema], default: [] },
+    overridesVersion: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false, collection: 'campaigns' },
 );
