@@ -6,6 +6,7 @@ import { markHoursDirty } from '../src/db/rollup-dirty';
 import { DAY_MS, HOUR_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { runPayouts } from '../src/payouts/run';
+import { rebuildCampaignCounters } from '../src/reconcile/campaign-counters';
 import { reconcile } from '../src/reconcile/reconcile';
 import { rollDays } from '../src/rollups/daily';
 import { rollHours } from '../src/rollups/hourly';
@@ -50,7 +51,7 @@ describe('reconciliation', () => {
     const report = await reconcile(ctx, range);
     expect(report.differences).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.checked).toEqual({ hours: 48, days: 2, clickDays: 2, payouts: 4 });
+    expect(report.checked).toEqual({ hours: 48, days: 2, clickDays: 2, counterDays: 2, payouts: 4 });
   });
 
   it('finds a raw click stored after the rollup without a dirty mark, and clears once re-rolled', async () => {
@@ -158,6 +159,20 @@ describe('reconciliation', () => {
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: -100 } });
     await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: payout._id } });
     expect((await reconcile(ctx, range)).ok).toBe(true);
+  });
+
+  it('finds a cap place counted twice and CPC spend left out of a budget, and is clean once the counters are rebuilt', async () => {
+    const counters = ctx.db.collection<{ _id: string }>('campaign_counters');
+    await counters.updateOne({ _id: `${camps[0]!._id}|20260501` }, { $inc: { conversions: 1 } });
+    await counters.updateOne({ _id: `${camps[1]!._id}|20260502` }, { $inc: { spendCents: -20 } });
+    const before = (await counters.find({ _id: { $in: [`${camps[0]!._id}|20260501`, `${camps[1]!._id}|20260502`] } }).toArray()) as unknown as Array<{ _id: string; conversions: number; spendCents: number }>;
+    const report = await reconcile(ctx, range);
+    expect(report.differences.filter((d) => d.kind === 'campaign_counters')).toEqual([
+      { kind: 'campaign_counters', key: `${camps[0]!._id}|20260501`, field: 'conversions', expected: before.find((c) => c._id.endsWith('0501'))!.conversions - 1, actual: before.find((c) => c._id.endsWith('0501'))!.conversions },
+      { kind: 'campaign_counters', key: `${camps[1]!._id}|20260502`, field: 'spendCents', expected: before.find((c) => c._id.endsWith('0502'))!.spendCents + 20, actual: before.find((c) => c._id.endsWith('0502'))!.spendCents },
+    ].sort((a, b) => a.key.localeCompare(b.key)));
+    await rebuildCampaignCounters(ctx);
+    expect((await reconcile(ctx, range)).differences).toEqual([]);
   });
 
   it('is available to admins over the API', async () => {

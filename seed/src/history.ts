@@ -5,8 +5,6 @@ import { clickPartition, type ClickDoc } from '../../backend/src/db/raw-events';
 import { statusFlags, type ConversionStatus } from '../../backend/src/domain/attribution';
 import { clickValue, conversionValue } from '../../backend/src/domain/payout-models';
 import { DAY_MS, dayKey, hourStart } from '../../backend/src/domain/time-buckets';
-import { groupSum } from '../../backend/src/db/group-sum';
-import { WRITE_CHUNK } from '../../backend/src/rollups/hourly';
 import type { SeededNetwork } from './accounts';
 import { BOT_UAS, BROWSER_UAS, COUNTRIES } from './catalog';
 import type { LiveTally } from './live';
@@ -237,22 +235,3 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
   return counts;
 }
 
-/** Rebuilds the cap/budget counters from the conversions that hold a place, so caps apply to new traffic. */
-export async function rebuildCampaignCounters(ctx: AppContext): Promise<void> {
-  const rows = await groupSum(ctx.db, 'conversions', { capHeld: true }, { c: 'campaignId', d: 'capDay' }, { n: 1, spend: 'revenueCents' });
-  const totals = new Map<string, { n: number; spend: number }>();
-  const ops = rows.map(({ key, sums }) => {
-    const c = key.c as string;
-    const t = totals.get(c) ?? { n: 0, spend: 0 };
-    t.n += sums.n;
-    t.spend += sums.spend;
-    totals.set(c, t);
-    return { updateOne: { filter: { _id: `${c}|${key.d as string}` }, update: { $set: { campaignId: c, day: key.d as string, conversions: sums.n, spendCents: sums.spend } }, upsert: true } };
-  });
-  for (const [c, t] of totals) {
-    ops.push({ updateOne: { filter: { _id: `${c}|total` }, update: { $set: { campaignId: c, day: 'total', conversions: t.n, spendCents: t.spend } }, upsert: true } });
-  }
-  for (let i = 0; i < ops.length; i += WRITE_CHUNK) {
-    await ctx.db.collection<{ _id: string }>('campaign_counters').bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
-  }
-}

@@ -6,7 +6,8 @@ import { startLocalServices, type LocalServices } from '../../backend/src/servic
 import { DAY_MS, HOUR_MS, hourStart } from '../../backend/src/domain/time-buckets';
 import { applyFinalStatuses, seedNetwork } from './accounts';
 import { ADVERTISERS, AFFILIATES, DEMO_PASSWORD } from './catalog';
-import { rebuildCampaignCounters, writeHistory } from './history';
+import { rebuildCampaignCounters } from '../../backend/src/reconcile/campaign-counters';
+import { writeHistory } from './history';
 import { LiveTally, rebuildLiveCounters } from './live';
 import { rollUpHistory, runHistoricalPayouts } from './wrap-up';
 

@@ -4,7 +4,8 @@ import { listClickPartitions, clickPartition } from '../../backend/src/db/raw-ev
 import { dayStart, hourStart, minuteStart } from '../../backend/src/domain/time-buckets';
 import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
 import { applyFinalStatuses, seedNetwork } from '../src/accounts';
-import { rebuildCampaignCounters, writeHistory } from '../src/history';
+import { rebuildCampaignCounters } from '../../backend/src/reconcile/campaign-counters';
+import { writeHistory } from '../src/history';
 import { LiveTally, rebuildLiveCounters } from '../src/live';
 import { payoutRunDates, rollUpHistory, runHistoricalPayouts } from '../src/wrap-up';
 import { statsHourly } from '../../backend/src/db/models/stats';
@@ -106,13 +107,18 @@ describe('seed', () => {
     // No conversion before its click, none after the window.
     const bad = await ctx.models.Conversion.countDocuments({ convertedAt: { $gte: new Date(windowEnd) } });
     expect(bad).toBe(0);
-    // Cap counters match the conversions that hold a place.
+    // Cap counters match the conversions that hold a place; budgets also count the CPC clicks' spend.
     const held = await ctx.models.Conversion.countDocuments({ capHeld: true });
     const totals = await ctx.models.CampaignCounter.find({ day: 'total' }).lean();
     expect(totals.reduce((n, t) => n + t.conversions, 0)).toBe(held);
     const heldSpend = (await ctx.models.Conversion.find({ capHeld: true }, { revenueCents: 1 }).lean()).reduce((n, c) => n + c.revenueCents, 0);
     expect(heldSpend).toBeGreaterThan(0);
-    expect(totals.reduce((n, t) => n + t.spendCents, 0)).toBe(heldSpend);
+    let clickSpend = 0;
+    for (const d of await listClickPartitions(ctx.db)) {
+      for (const c of await (await clickPartition(ctx.db, d)).find({ revenueCents: { $gt: 0 } }, { projection: { revenueCents: 1 } }).toArray()) clickSpend += c.revenueCents;
+    }
+    expect(clickSpend).toBeGreaterThan(0);
+    expect(totals.reduce((n, t) => n + t.spendCents, 0)).toBe(heldSpend + clickSpend);
   }, 120_000);
 });
 

@@ -9,6 +9,7 @@ import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from 
 import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/payout-plan';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/hourly';
+import { counterDifferences } from './campaign-counters';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, dayStart, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 
 export interface ReconcileReport {
@@ -16,7 +17,7 @@ export interface ReconcileReport {
   from: string;
   to: string;
   /** `clickDays`: settled days whose click earnings were compared with the rollup. */
-  checked: { hours: number; days: number; clickDays: number; payouts: number };
+  checked: { hours: number; days: number; clickDays: number; counterDays: number; payouts: number };
   skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
   differences: Difference[];
 }
@@ -57,7 +58,9 @@ const statKey = (bucket: string, campaignId: string, affiliateId: string, sub1: 
  * affiliate); and each payout touching the range with its lines, its claims,
  * its conversions and its click earnings, in sums and one by one (each line's
  * conversion or click earning and claim point back at its payout, each claimed
- * one has a line, a clicks line carries its earning's clicks and amount).
+ * one has a line, a clicks line carries its earning's clicks and amount);
+ * and the cap and budget counters of past days with the conversions and
+ * clicks they count.
  * Hours waiting to be re-rolled (dirty or just ended) are listed as skipped,
  * not counted as differences.
  */
@@ -69,7 +72,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     ok: true,
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    checked: { hours: 0, days: 0, clickDays: 0, payouts: 0 },
+    checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0 },
     skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
     differences: [],
   };
@@ -98,6 +101,8 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
 
   // Raw side.
   const raw: Tally = new Map();
+  /** CPC spend of the stored clicks per campaign|day, for the cap and budget counters. */
+  const clickSpend = new Map<string, number>();
   const days = daysBetween(fromMs, toMs);
   const partitionSet = new Set(partitions);
   for (const day of days) {
@@ -109,6 +114,8 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
     for (const g of groups) {
       const h = new Date(g.key.h as Date).getTime();
+      const spendKey = `${g.key.c as string}|${day}`;
+      if (g.sums.r) clickSpend.set(spendKey, (clickSpend.get(spendKey) ?? 0) + g.sums.r);
       if (!compared.has(h)) continue;
       const { n, u, i, r, p } = g.sums;
       tallyAdd(raw, rawKey(g.key), { clicks: n, uniqueClicks: u, invalidClicks: i, cpcRevenueCents: r, cpcPayoutCents: p, revenueCents: r, payoutCents: p });
@@ -218,6 +225,12 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     report.differences.push(...diffTallies('click_earnings', expectedCpc, settled, ['clicks', 'payoutCents', 'revenueCents']));
     report.checked.clickDays = settledDays.size;
   }
+
+  // Cap and budget counters of whole days in range that ended a while ago (postbacks and click batches of the
+  // current day may still be in flight), except days whose raw clicks were dropped.
+  const counterDays = wholeDays.filter((d) => !dropped.has(d) && dayKeyToMs(d) + DAY_MS + SETTLE_MS <= nowMs);
+  report.differences.push(...(await counterDifferences(ctx, counterDays, clickSpend)));
+  report.checked.counterDays = counterDays.length;
 
   // Payouts holding conversions or click earnings from the range.
   const byPeriod = await ctx.models.Payout.find({ status: { $ne: 'building' }, periodStart: { $lt: new Date(toMs) }, periodEnd: { $gte: new Date(fromMs) } }).lean();

@@ -102,9 +102,21 @@ export class RawEventsBuilder {
     for (const [day, list] of byDay) {
       const col = await clickPartition(this.ctx.db, day);
       for (let i = 0; i < list.length; i += 5000) await col.insertMany(list.slice(i, i + 5000), { ordered: false });
+      // CPC spend counts against the campaign's budget, as the click worker adds it.
+      const spend = new Map<string, number>();
+      for (const d of list) if (d.revenueCents) spend.set(d.campaignId, (spend.get(d.campaignId) ?? 0) + d.revenueCents);
+      for (const [campaignId, cents] of spend) await this.bumpCounters(campaignId, day, 0, cents);
     }
     this.clicks.push(...docs);
     return docs;
+  }
+
+  /** The cap and budget counters (daily and lifetime), kept as the click worker and the cap gate keep them. */
+  private async bumpCounters(campaignId: string, day: string, conversions: number, spendCents: number): Promise<void> {
+    const counters = this.ctx.db.collection<{ _id: string }>(this.ctx.models.CampaignCounter.collection.collectionName);
+    for (const d of [day, 'total']) {
+      await counters.updateOne({ _id: `${campaignId}|${d}` }, { $inc: { conversions, spendCents }, $setOnInsert: { campaignId, day: d } }, { upsert: true });
+    }
   }
 
   async addClick(s: ClickSpec): Promise<ClickDoc> {
@@ -140,7 +152,7 @@ export class RawEventsBuilder {
       payApprovedCents: flags.approved ? payoutCents : 0,
       payPendingCents: flags.pending ? payoutCents : 0,
       capHeld: status !== 'rejected',
-      capDay: dayKey(s.at),
+      capDay: status !== 'rejected' ? dayKey(s.at) : null,
       clickedAt: new Date(s.clickAt ?? s.at - 60_000),
       convertedAt: new Date(s.at),
       hour: new Date(hourStart(s.at)),
@@ -160,6 +172,7 @@ export class RawEventsBuilder {
   async addConversions(specs: ConversionSpec[]): Promise<ConversionDoc[]> {
     const docs = specs.map((s) => this.conversionDoc(s));
     if (docs.length) await this.ctx.models.Conversion.collection.insertMany(docs as never[], { ordered: false });
+    for (const d of docs) if (d.capHeld && d.capDay) await this.bumpCounters(d.campaignId, d.capDay, 1, d.revenueCents);
     this.conversions.push(...docs);
     return docs;
   }
@@ -173,6 +186,13 @@ export class RawEventsBuilder {
     const c = this.conversions.find((x) => x._id === conversionId);
     if (!c) throw new Error(`unknown conversion ${conversionId}`);
     const flags = statusFlags(status);
+    // Like the review API: a rejection gives the cap place back, a later approval takes one again.
+    const holds = status !== 'rejected';
+    if (holds !== c.capHeld) {
+      const day = c.capDay ?? dayKey(c.convertedAt.getTime());
+      await this.bumpCounters(c.campaignId, day, holds ? 1 : -1, holds ? c.revenueCents : -c.revenueCents);
+      Object.assign(c, { capHeld: holds, capDay: holds ? day : null });
+    }
     Object.assign(c, {
       status,
       ...flags,
@@ -181,10 +201,10 @@ export class RawEventsBuilder {
       payApprovedCents: flags.approved ? c.payoutCents : 0,
       payPendingCents: flags.pending ? c.payoutCents : 0,
     });
-    const { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents } = c;
+    const { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents, capHeld, capDay } = c;
     await this.ctx.models.Conversion.collection.updateOne(
       { _id: conversionId } as never,
-      { $set: { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents } },
+      { $set: { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents, capHeld, capDay } },
     );
   }
 

@@ -1,0 +1,71 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AppContext } from '../context';
+import type { CampaignCounterDoc } from '../db/models/campaign-counter';
+import { groupSum } from '../db/group-sum';
+import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
+import { TOTAL_DAY } from '../conversions/cap-gate';
+import { WRITE_CHUNK } from '../rollups/hourly';
+
+/**
+ * What the daily cap and budget counters should hold, per `campaignId|day`:
+ * the conversions holding a place that day (`capHeld`, by `capDay`) and their
+ * revenue, plus the CPC spend of the day's stored clicks (`clickSpend`, by
+ * `campaignId|day`). `days` null: every day.
+ */
+async function expectedCounters(ctx: AppContext, days: string[] | null, clickSpend: ReadonlyMap<string, number>): Promise<Tally> {
+  const expected: Tally = new Map();
+  const held = await groupSum(ctx.db, 'conversions', { capHeld: true, ...(days ? { capDay: { $in: days } } : {}) }, { c: 'campaignId', d: 'capDay' }, { n: 1, spend: 'revenueCents' });
+  for (const g of held) tallyAdd(expected, `${g.key.c as string}|${g.key.d as string}`, { conversions: g.sums.n, spendCents: g.sums.spend });
+  const daySet = days ? new Set(days) : null;
+  for (const [key, cents] of clickSpend) if (!daySet || daySet.has(key.slice(key.lastIndexOf('|') + 1))) tallyAdd(expected, key, { spendCents: cents });
+  return expected;
+}
+
+const counterCollection = (ctx: AppContext) => ctx.db.collection<CampaignCounterDoc>(ctx.models.CampaignCounter.collection.collectionName);
+
+/**
+ * The daily counters of `days` against what they count. A place taken twice
+ * (a crash between the counter and the conversion) or never given back shows
+ * up here: caps err on the safe side, but the advertiser would get fewer
+ * conversions than it allowed.
+ */
+export async function counterDifferences(ctx: AppContext, days: string[], clickSpend: ReadonlyMap<string, number>): Promise<Difference[]> {
+  if (days.length === 0) return [];
+  const expected = await expectedCounters(ctx, days, clickSpend);
+  const actual: Tally = new Map();
+  for await (const c of counterCollection(ctx).find({ day: { $in: days } })) tallyAdd(actual, c._id, { conversions: c.conversions, spendCents: c.spendCents });
+  return diffTallies('campaign_counters', expected, actual, ['conversions', 'spendCents']);
+}
+
+/** CPC spend of every stored click, per `campaignId|day`: one scan of each day partition. */
+async function allClickSpend(ctx: AppContext): Promise<Map<string, number>> {
+  const spend = new Map<string, number>();
+  for (const day of await listClickPartitions(ctx.db)) {
+    for (const g of await groupSum(ctx.db, clicksCollectionName(day), {}, { c: 'campaignId' }, { r: 'revenueCents' })) {
+      if (g.sums.r) spend.set(`${g.key.c as string}|${day}`, g.sums.r);
+    }
+  }
+  return spend;
+}
+
+/**
+ * Rewrites every cap and budget counter (daily and lifetime) from what it
+ * counts: after loading history in bulk (the seed), or to repair a drift
+ * reconciliation found. Counters of campaigns with nothing left are zeroed.
+ */
+export async function rebuildCampaignCounters(ctx: AppContext): Promise<{ counters: number }> {
+  const expected = await expectedCounters(ctx, null, await allClickSpend(ctx));
+  const totals: Tally = new Map();
+  for (const [key, v] of expected) tallyAdd(totals, `${key.slice(0, key.lastIndexOf('|'))}|${TOTAL_DAY}`, v);
+  const col = counterCollection(ctx);
+  const existing = (await col.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id);
+  const ops: AnyBulkWriteOperation<CampaignCounterDoc>[] = [...expected, ...totals].map(([_id, v]) => {
+    const campaignId = _id.slice(0, _id.lastIndexOf('|'));
+    const day = _id.slice(_id.lastIndexOf('|') + 1);
+    return { updateOne: { filter: { _id }, update: { $set: { campaignId, day, conversions: v.conversions ?? 0, spendCents: v.spendCents ?? 0 } }, upsert: true } };
+  });
+  for (const _id of existing) if (!expected.has(_id) && !totals.has(_id)) ops.push({ updateOne: { filter: { _id }, update: { $set: { conversions: 0, spendCents: 0 } } } });
+  for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+  return { counters: ops.length };
+}
