@@ -6,7 +6,7 @@ import { markHoursDirty } from '../src/db/rollup-dirty';
 import { DAY_MS, HOUR_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { runPayouts } from '../src/payouts/run';
-import { rebuildCampaignCounters } from '../src/reconcile/campaign-counters';
+import { repairCampaignCounters } from '../src/reconcile/campaign-counters';
 import { reconcile } from '../src/reconcile/reconcile';
 import { rollDays } from '../src/rollups/daily';
 import { rollHours } from '../src/rollups/hourly';
@@ -161,18 +161,22 @@ describe('reconciliation', () => {
     expect((await reconcile(ctx, range)).ok).toBe(true);
   });
 
-  it('finds a cap place counted twice and CPC spend left out of a budget, and is clean once the counters are rebuilt', async () => {
-    const counters = ctx.db.collection<{ _id: string }>('campaign_counters');
-    await counters.updateOne({ _id: `${camps[0]!._id}|20260501` }, { $inc: { conversions: 1 } });
-    await counters.updateOne({ _id: `${camps[1]!._id}|20260502` }, { $inc: { spendCents: -20 } });
-    const before = (await counters.find({ _id: { $in: [`${camps[0]!._id}|20260501`, `${camps[1]!._id}|20260502`] } }).toArray()) as unknown as Array<{ _id: string; conversions: number; spendCents: number }>;
+  it('finds a cap place counted twice and CPC spend left out of a budget, and is clean once the counters are repaired', async () => {
+    // As a crash would leave them: a place taken twice (day and lifetime), a batch's CPC spend never added.
+    const counters = ctx.db.collection<{ _id: string; conversions: number; spendCents: number }>('campaign_counters');
+    const totalsBefore = new Map((await counters.find({ day: 'total' }).toArray()).map((c) => [c._id, c]));
+    for (const d of ['20260501', 'total']) await counters.updateOne({ _id: `${camps[0]!._id}|${d}` }, { $inc: { conversions: 1 } });
+    for (const d of ['20260502', 'total']) await counters.updateOne({ _id: `${camps[1]!._id}|${d}` }, { $inc: { spendCents: -20 } });
+    const before = await counters.find({ _id: { $in: [`${camps[0]!._id}|20260501`, `${camps[1]!._id}|20260502`] } }).toArray();
     const report = await reconcile(ctx, range);
     expect(report.differences.filter((d) => d.kind === 'campaign_counters')).toEqual([
       { kind: 'campaign_counters', key: `${camps[0]!._id}|20260501`, field: 'conversions', expected: before.find((c) => c._id.endsWith('0501'))!.conversions - 1, actual: before.find((c) => c._id.endsWith('0501'))!.conversions },
       { kind: 'campaign_counters', key: `${camps[1]!._id}|20260502`, field: 'spendCents', expected: before.find((c) => c._id.endsWith('0502'))!.spendCents + 20, actual: before.find((c) => c._id.endsWith('0502'))!.spendCents },
     ].sort((a, b) => a.key.localeCompare(b.key)));
-    await rebuildCampaignCounters(ctx);
+    expect((await repairCampaignCounters(ctx, ['20260501', '20260502'])).repaired).toBe(2);
     expect((await reconcile(ctx, range)).differences).toEqual([]);
+    expect(new Map((await counters.find({ day: 'total' }).toArray()).map((c) => [c._id, c]))).toEqual(totalsBefore);
+    expect((await repairCampaignCounters(ctx, ['20260501', '20260502'])).repaired).toBe(0);
   });
 
   it('is available to admins over the API', async () => {

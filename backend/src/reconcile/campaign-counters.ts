@@ -38,10 +38,12 @@ export async function counterDifferences(ctx: AppContext, days: string[], clickS
   return diffTallies('campaign_counters', expected, actual, ['conversions', 'spendCents']);
 }
 
-/** CPC spend of every stored click, per `campaignId|day`: one scan of each day partition. */
-async function allClickSpend(ctx: AppContext): Promise<Map<string, number>> {
+/** CPC spend of the stored clicks of `days` (all days: null), per `campaignId|day`: one scan of each day partition. */
+async function clickSpendOf(ctx: AppContext, days: string[] | null): Promise<Map<string, number>> {
   const spend = new Map<string, number>();
+  const wanted = days ? new Set(days) : null;
   for (const day of await listClickPartitions(ctx.db)) {
+    if (wanted && !wanted.has(day)) continue;
     for (const g of await groupSum(ctx.db, clicksCollectionName(day), {}, { c: 'campaignId' }, { r: 'revenueCents' })) {
       if (g.sums.r) spend.set(`${g.key.c as string}|${day}`, g.sums.r);
     }
@@ -55,7 +57,7 @@ async function allClickSpend(ctx: AppContext): Promise<Map<string, number>> {
  * reconciliation found. Counters of campaigns with nothing left are zeroed.
  */
 export async function rebuildCampaignCounters(ctx: AppContext): Promise<{ counters: number }> {
-  const expected = await expectedCounters(ctx, null, await allClickSpend(ctx));
+  const expected = await expectedCounters(ctx, null, await clickSpendOf(ctx, null));
   const totals: Tally = new Map();
   for (const [key, v] of expected) tallyAdd(totals, `${key.slice(0, key.lastIndexOf('|'))}|${TOTAL_DAY}`, v);
   const col = counterCollection(ctx);
@@ -68,4 +70,25 @@ export async function rebuildCampaignCounters(ctx: AppContext): Promise<{ counte
   for (const _id of existing) if (!expected.has(_id) && !totals.has(_id)) ops.push({ updateOne: { filter: { _id }, update: { $set: { conversions: 0, spendCents: 0 } } } });
   for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
   return { counters: ops.length };
+}
+
+/**
+ * Corrects the counters of past `days` that differ from what they count, with
+ * `$inc`s of the difference on the day and the lifetime counter, so traffic
+ * taking places meanwhile (always on the current day) is never overwritten.
+ * Running it again changes nothing.
+ */
+export async function repairCampaignCounters(ctx: AppContext, days: string[]): Promise<{ repaired: number; differences: Difference[] }> {
+  const differences = await counterDifferences(ctx, days, await clickSpendOf(ctx, days));
+  const deltas: Tally = new Map();
+  for (const d of differences) tallyAdd(deltas, d.key, { [d.field]: d.expected - d.actual });
+  for (const [key, delta] of deltas) {
+    const campaignId = key.slice(0, key.lastIndexOf('|'));
+    const day = key.slice(key.lastIndexOf('|') + 1);
+    const inc = { conversions: delta.conversions ?? 0, spendCents: delta.spendCents ?? 0 };
+    for (const [_id, d] of [[key, day], [`${campaignId}|${TOTAL_DAY}`, TOTAL_DAY]]) {
+      await counterCollection(ctx).updateOne({ _id }, { $inc: inc, $setOnInsert: { campaignId, day: d } }, { upsert: true });
+    }
+  }
+  return { repaired: deltas.size, differences };
 }
