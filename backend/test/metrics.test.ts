@@ -47,8 +47,8 @@ describe('metrics', () => {
     expect(m.type).toContain('text/plain');
     expect(sample(m.text, 'offerly_clicks_total{reason="valid"}')).toBe(1);
     expect(sample(m.text, 'offerly_clicks_total{reason="bot"}')).toBe(1);
-    expect(sample(m.text, 'offerly_click_request_duration_seconds_count{status="302"}')).toBe(2);
-    expect(sample(m.text, 'offerly_click_request_duration_seconds_count{status="404"}')).toBe(1);
+    expect(sample(m.text, 'offerly_click_answers_total{status="302"}')).toBe(2);
+    expect(sample(m.text, 'offerly_click_answers_total{status="404"}')).toBe(1);
     expect(sample(m.text, 'offerly_http_request_duration_seconds_count{method="GET",route="/api/campaigns",status="2xx"}')).toBe(1);
     expect(sample(m.text, 'offerly_queue_jobs{queue="clicks",state="failed"}')).toBe(0);
     expect(sample(m.text, 'offerly_click_batches{to="queue"}')).toBeGreaterThanOrEqual(1);

@@ -18,7 +18,6 @@ import { visitorHash } from '../domain/visitor';
 import type { FastPath } from '../http/server';
 import { LINK_ID_RE } from '../links/links';
 import type { Logger } from '../logger';
-import type { Metrics } from '../metrics/metrics';
 import type { ClickBatcher } from './click-batcher';
 import type { ClickEvent } from './click-event';
 import type { LinkCache, LinkTarget } from './link-cache';
@@ -57,7 +56,6 @@ export interface ClickHandlerDeps {
   batcher: Pick<ClickBatcher, 'push'>;
   /** Called after a click was handed over (queued or spooled), for tests. */
   onClick?: (ev: ClickEvent) => void;
-  metrics?: Pick<Metrics, 'clicks' | 'clickRequests'>;
 }
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
@@ -77,22 +75,36 @@ function country(req: http.IncomingMessage, trustProxy: TrustProxy): string | nu
   return /^[A-Z]{2}$/.test(c) && c !== 'XX' ? c : null;
 }
 
+/** What the click path answered and took, counted as plain numbers for the metrics. */
+export interface ClickCounts {
+  /** Answers by HTTP status. */
+  answers: Map<string, number>;
+  /** Clicks handed over (queued or spooled): `valid` or the invalid reason. */
+  clicks: Map<string, number>;
+}
+
+const STATUS_NAMES: Record<number, string> = { 200: '200', 400: '400', 404: '404', 405: '405', 503: '503' };
+const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
+
 /**
  * The click redirect on the raw node:http server, ahead of Express: it is the
  * one route where the framework's per-request cost matters. It never throws:
  * malformed requests get a small HTML 4xx page.
  */
-export function createClickHandler(deps: ClickHandlerDeps): FastPath {
+export function createClickHandler(deps: ClickHandlerDeps): FastPath & { counts: ClickCounts } {
   const salt = visitorSalt(deps.config.JWT_SECRET);
+  const counts: ClickCounts = { answers: new Map(), clicks: new Map() };
   const trustProxy = deps.config.TRUST_PROXY;
 
   function sendPage(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+    bump(counts.answers, STATUS_NAMES[status] ?? String(status));
     const buf = Buffer.from(body);
     res.writeHead(status, { ...PAGE_HEADERS, 'content-length': String(buf.length), ...extra });
     res.end(req.method === 'HEAD' ? undefined : buf);
   }
 
   function redirect(res: http.ServerResponse, location: string): void {
+    bump(counts.answers, '302');
     res.writeHead(302, { location, 'cache-control': 'no-store', 'content-length': '0' });
     res.end();
   }
@@ -192,13 +204,14 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
       deps.log.error({ err, linkId }, 'click could not be queued or spooled');
       return sendPage(req, res, 503, PAGES.busy, { 'retry-after': '5' });
     }
-    deps.metrics?.clicks.inc({ reason: ev.reason ?? 'valid' });
+    bump(counts.clicks, ev.reason ?? 'valid');
     deps.onClick?.(ev);
     if (location) redirect(res, location);
     else sendPage(req, res, 200, PAGES.unavailable);
   }
 
   return {
+    counts,
     handle(req, res) {
       const url = req.url ?? '';
       let rest: string | null = null;
@@ -209,8 +222,6 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath {
         }
       }
       if (rest === null) return false;
-      const timer = deps.metrics?.clickRequests.startTimer();
-      if (timer) res.once('finish', () => timer({ status: String(res.statusCode) }));
       serve(req, res, rest).catch((err: unknown) => {
         deps.log.error({ err, url: url.slice(0, 200) }, 'click handler failed');
         try {

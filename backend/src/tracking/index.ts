@@ -35,7 +35,9 @@ export async function startClickTracking(ctx: AppContext, opts: { onClick?: (ev:
     enqueueTimeoutMs: config.CLICK_ENQUEUE_TIMEOUT_MS,
   });
   const stopReplay = spool.startReplayLoop(ctx.queues.clicks, () => ctx.producer.status === 'ready', opts.replayIntervalMs);
-  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick, metrics: ctx.metrics });
+  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick });
+  ctx.metrics.counterOf('offerly_click_answers_total', 'Tracking-link answers by HTTP status (302: redirected)', 'status', handler.counts.answers);
+  ctx.metrics.counterOf('offerly_clicks_total', 'Clicks handed over to the queue or the spool, by validity (valid, or the invalid reason)', 'reason', handler.counts.clicks);
   ctx.metrics.gaugeOf('offerly_click_batches', 'Click micro-batches of this process since start, by where they went', ['to'], (set) => {
     set({ to: 'queue' }, batcher.stats.queued);
     set({ to: 'spool' }, batcher.stats.spooled);
