@@ -7,7 +7,7 @@ import { hourRowRecords, rolledDays, rolledHours, rolledHoursBetween } from '../
 import { HOUR_MS, dayKey, dayStart, hourKey, hourStart, hoursBetween } from '../src/domain/time-buckets';
 import { acquireLock } from '../src/job-runs/lock';
 import { DAILY_ROLL_LOCK, rollDays } from '../src/rollups/daily';
-import { daysToRoll, hoursToRoll, rollHours } from '../src/rollups/hourly';
+import { daySpans, daysToRoll, hoursToRoll, rollHours, ROLL_SPAN_DAYS, type RollProgress } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
 
@@ -204,6 +204,46 @@ describe('catch-up of hours never rolled', () => {
       const rolled = await statsHourly(own.db).find({ hour: { $in: [...holes, early].map((h) => new Date(h)) } }).toArray();
       expect(rolled.reduce((n, r) => n + r.clicks, 0)).toBe(6);
       expect(await hoursToRoll(own, now, 3)).toEqual(lookback);
+    } finally {
+      await destroyTestContext(own);
+    }
+  });
+});
+
+describe('rolling many days', () => {
+  it('groups sorted hours by UTC day and cuts the days into spans of at most N', () => {
+    const d0 = Date.UTC(2026, 0, 1);
+    const hours = [0, 1, 23, 24, 50, 72, 73, 120].map((i) => d0 + i * HOUR_MS);
+    const day = (k: number, ...idx: number[]) => ({ day: dayKey(d0 + k * 86_400_000), hours: idx.map((i) => hours[i]) });
+    expect(daySpans(hours, 2)).toEqual([[day(0, 0, 1, 2), day(1, 3)], [day(2, 4), day(3, 5, 6)], [day(5, 7)]]);
+    expect(daySpans(hours, 10)).toEqual([[day(0, 0, 1, 2), day(1, 3), day(2, 4), day(3, 5, 6), day(5, 7)]]);
+    expect(daySpans([], 7)).toEqual([]);
+  });
+
+  it('rolls more days than one span holds, equal to the raw counts, with progress after each day', async () => {
+    const own = await createTestContext();
+    try {
+      const ob = new RawEventsBuilder(own);
+      const c = await ob.campaign();
+      const aff = newId();
+      const start = Date.UTC(2026, 4, 1);
+      const days = ROLL_SPAN_DAYS + 2;
+      // One click a day at 10:00 and a conversion on the last day of the first span and the first of the next.
+      await ob.addClicks(Array.from({ length: days }, (_, i) => ({ at: start + i * 86_400_000 + 10 * HOUR_MS, campaign: c, affiliateId: aff })));
+      await ob.addConversions([ROLL_SPAN_DAYS - 1, ROLL_SPAN_DAYS].map((i) => ({ at: start + i * 86_400_000 + 11 * HOUR_MS, campaign: c, affiliateId: aff, status: 'approved' as const, revenueCents: 500, payoutCents: 300 })));
+      const progress: RollProgress[] = [];
+      const counts = await rollHours(own, hoursBetween(start, start + days * 86_400_000), { onProgress: (p) => progress.push(p) });
+      expect(counts).toMatchObject({ hours: days * 24, clicks: days, conversions: 2 });
+      expect(progress.map((p) => [p.day, p.doneHours])).toEqual(Array.from({ length: days }, (_, i) => [dayKey(start + i * 86_400_000), (i + 1) * 24]));
+      const rows = await statsHourly(own.db).find({}).toArray();
+      expect(rows.map((r) => [dayKey(r.hour.getTime()), r.clicks, r.approvedConversions]).sort()).toEqual(
+        Array.from({ length: days }, (_, i) => {
+          const day = dayKey(start + i * 86_400_000);
+          const conv = i === ROLL_SPAN_DAYS - 1 || i === ROLL_SPAN_DAYS ? [[day, 0, 1]] : [];
+          return [[day, 1, 0], ...conv];
+        }).flat().sort(),
+      );
+      expect(await rollHours(own, hoursBetween(start, start + days * 86_400_000))).toMatchObject({ written: 0, deleted: 0 });
     } finally {
       await destroyTestContext(own);
     }

@@ -29,6 +29,8 @@ export interface HistoryCounts {
   postbacks: number;
   /** Days written by this call (the others were written by an earlier run). */
   daysWritten: number;
+  /** CPC spend of every click of the window (earlier runs' days too), per `campaignId|UTC day`, as the cap counters hold it. */
+  clickSpend: Map<string, number>;
 }
 
 const WEEKDAY = [0.8, 1.05, 1.1, 1.1, 1.05, 0.95, 0.8];
@@ -64,7 +66,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
   const campaignCum = cumulative(paretoWeights(net.campaigns.length, 0.8));
   const linkCums = net.campaigns.map((c) => cumulative(paretoWeights(c.links.length, 1.1)));
   const affiliateById = new Map(net.affiliates.map((a) => [a.id, a]));
-  const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0, daysWritten: 0 };
+  const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0, daysWritten: 0, clickSpend: new Map() };
   // Cap state per campaign: conversions and spend per UTC day and in total.
   const capState = new Map<string, { day: Map<string, { n: number; spend: number }>; total: { n: number; spend: number } }>();
 
@@ -112,6 +114,10 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
       };
       clicks.push(click);
       o.live?.click(click);
+      if (cpc.revenueCents) {
+        const key = `${c._id}|${dayKey(ts)}`;
+        counts.clickSpend.set(key, (counts.clickSpend.get(key) ?? 0) + cpc.revenueCents);
+      }
 
       if (!valid || !rng.chance(camp.demo.cr * (unique ? 1 : 0.4))) continue;
       const fraud = c.minClickToConversionSeconds > 0 && rng.chance(0.01);

@@ -86,6 +86,14 @@ async function main(): Promise<void> {
     urls = { mongoUrl: services.mongoUrl, redisUrl: services.redisUrl };
   }
   const started = Date.now();
+  let phaseStart = started;
+  /** Seconds since the previous call: each phase line tells how long it took. */
+  const phaseSecs = () => {
+    const now = Date.now();
+    const secs = ((now - phaseStart) / 1000).toFixed(0);
+    phaseStart = now;
+    return `${secs} s`;
+  };
   let ctx = await createContext({ ...config, LOG_LEVEL: 'warn' }, { name: 'seed', ...urls });
   try {
     if (opts.reset) {
@@ -134,12 +142,14 @@ async function main(): Promise<void> {
       },
     });
     bar.stop();
-    await rebuildCampaignCounters(ctx);
+    console.log(`[seed] history written (${phaseSecs()})`);
+    await rebuildCampaignCounters(ctx, { clickSpend: counts.clickSpend });
     await applyFinalStatuses(ctx, net);
     const counted = await rebuildLiveCounters(ctx, live.events());
     console.log(
       `[seed] live counters: ${counted.clicks} clicks and ${counted.conversions} conversions of today and the last hour counted` +
-        (counted.alreadyCounted ? ` (${counted.alreadyCounted} hours were counted by an earlier run)` : ''),
+        (counted.alreadyCounted ? ` (${counted.alreadyCounted} hours were counted by an earlier run)` : '') +
+        `, cap counters rebuilt (${phaseSecs()})`,
     );
 
     const waitLog = { onWait: (m: string) => console.log(`[seed] ${m}`) };
@@ -152,13 +162,13 @@ async function main(): Promise<void> {
     if (!reuseDone) rollBar.start(opts.days * 24, 0);
     const rolled = await rollUpHistory(ctx, windowStart, windowEnd, { ...waitLog, reuseDone, onProgress: (p) => rollBar.update(p.doneHours) });
     if (!reuseDone) rollBar.stop();
-    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''}`);
+    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''} (${phaseSecs()})`);
     const admin = await ctx.models.User.findOne({ email: net.adminEmail }, { _id: 1 }).lean();
     if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
     const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd, waitLog);
     console.log(
       `[seed] payouts: ${payouts.runs} weekly runs (${payouts.newRuns} made now), ${payouts.payouts} new payouts covering ${payouts.conversions} conversions and ${payouts.clickEarnings} daily CPC click earnings, ` +
-        `${payouts.reviewed} review steps (older ones approved and paid)`,
+        `${payouts.reviewed} review steps (older ones approved and paid) (${phaseSecs()})`,
     );
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);

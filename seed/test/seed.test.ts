@@ -36,7 +36,7 @@ describe('seed', () => {
       const net = await seedNetwork(ctx, new Date(windowEnd - 4 * DAY));
       const live = new LiveTally(now);
       const counts = await writeHistory(ctx, net, { clicks: 6000, days: 3, windowEnd, seed: 7, done: new Set(), live, onProgress: () => {}, onDayDone: async () => {} });
-      await rebuildCampaignCounters(ctx);
+      await rebuildCampaignCounters(ctx, { clickSpend: counts.clickSpend });
       await applyFinalStatuses(ctx, net);
       const counted = await rebuildLiveCounters(ctx, live.events());
       return { net, counts, counted };
@@ -132,7 +132,7 @@ describe('seed wrap-up', () => {
     const windowStart = windowEnd - 15 * 86_400_000;
     const net = await seedNetwork(wctx, new Date(windowStart - 3_600_000));
     const counts = await writeHistory(wctx, net, { clicks: 3000, days: 15, windowEnd, seed: 11, done: new Set(), onProgress: () => {}, onDayDone: async () => {} });
-    await rebuildCampaignCounters(wctx);
+    await rebuildCampaignCounters(wctx, { clickSpend: counts.clickSpend });
     await applyFinalStatuses(wctx, net);
     const admin = (await wctx.models.User.findOne({ role: 'admin' }).lean())!;
 

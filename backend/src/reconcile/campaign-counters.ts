@@ -55,9 +55,11 @@ async function clickSpendOf(ctx: AppContext, days: string[] | null): Promise<Map
  * Rewrites every cap and budget counter (daily and lifetime) from what it
  * counts: after loading history in bulk (the seed), or to repair a drift
  * reconciliation found. Counters of campaigns with nothing left are zeroed.
+ * `clickSpend`, when the caller wrote the clicks and knows their CPC spend
+ * (per `campaignId|day`), spares a scan of every raw click partition.
  */
-export async function rebuildCampaignCounters(ctx: AppContext): Promise<{ counters: number }> {
-  const expected = await expectedCounters(ctx, null, await clickSpendOf(ctx, null));
+export async function rebuildCampaignCounters(ctx: AppContext, known: { clickSpend?: ReadonlyMap<string, number> } = {}): Promise<{ counters: number }> {
+  const expected = await expectedCounters(ctx, null, known.clickSpend ?? (await clickSpendOf(ctx, null)));
   const totals: Tally = new Map();
   for (const [key, v] of expected) tallyAdd(totals, `${key.slice(0, key.lastIndexOf('|'))}|${TOTAL_DAY}`, v);
   const col = counterCollection(ctx);

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
-import { groupSum } from '../db/group-sum';
+import { groupSum, type Group } from '../db/group-sum';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { dayKey } from '../domain/time-buckets';
 
@@ -32,6 +32,38 @@ function scopeMatch(scope: RawScope | undefined): Record<string, string> {
   return m;
 }
 
+async function trackSub1Campaigns(ctx: AppContext): Promise<Set<string>> {
+  return new Set((await ctx.models.Campaign.find({ trackSub1: true }, { _id: 1 }).lean()).map((c) => c._id));
+}
+
+function statGroupKeys(trackSub1: ReadonlySet<string>): Record<string, string> {
+  return { h: 'hour', c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', ...(trackSub1.size > 0 ? { s: 'sub1' } : {}) };
+}
+
+const CONVERSION_SUMS = {
+  ap: 'approved',
+  pe: 'pending',
+  rj: 'rejected',
+  ra: 'revApprovedCents',
+  rp: 'revPendingCents',
+  pa: 'payApprovedCents',
+  pp: 'payPendingCents',
+} as const;
+
+/** Conversions of some hours grouped by stats key, ready for `computeRawRows`. */
+export type ConversionGroups = Array<Group<string, keyof typeof CONVERSION_SUMS>>;
+
+/**
+ * Groups the conversions of `hours` by stats key in one query. On FerretDB any
+ * conversions query reads the whole collection, so a caller rolling many days
+ * groups them once and hands the groups to `computeRawRows` day by day.
+ */
+export async function groupConversions(ctx: AppContext, hours: number[], scope?: RawScope): Promise<ConversionGroups> {
+  if (hours.length === 0) return [];
+  const keys = statGroupKeys(await trackSub1Campaigns(ctx));
+  return groupSum(ctx.db, 'conversions', { hour: { $in: hours.map((h) => new Date(h)) }, ...scopeMatch(scope) }, keys, CONVERSION_SUMS);
+}
+
 /**
  * Computes the stats rows of the given hours straight from the raw events:
  * one grouping per day partition of clicks (FerretDB scans a whole
@@ -43,15 +75,13 @@ function scopeMatch(scope: RawScope | undefined): Record<string, string> {
 export async function computeRawRows(
   ctx: AppContext,
   hours: number[],
-  opts: { scope?: RawScope; droppedDays?: ReadonlySet<string> } = {},
+  opts: { scope?: RawScope; droppedDays?: ReadonlySet<string>; conversions?: ConversionGroups } = {},
 ): Promise<Map<string, StatRow>> {
   const rows = new Map<string, StatRow>();
   if (hours.length === 0) return rows;
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
-  const trackSub1 = new Set(
-    (await ctx.models.Campaign.find({ trackSub1: true }, { _id: 1 }).lean()).map((c) => c._id),
-  );
-  const withSub1 = trackSub1.size > 0;
+  const trackSub1 = await trackSub1Campaigns(ctx);
+  const groupKeys = statGroupKeys(trackSub1);
   const scope = scopeMatch(opts.scope);
 
   const rowFor = (hourMs: number, k: GroupKey): StatRow => {
@@ -64,7 +94,6 @@ export async function computeRawRows(
     }
     return row;
   };
-  const groupKeys: Record<string, string> = { h: 'hour', c: 'campaignId', a: 'affiliateId', adv: 'advertiserId', cur: 'currency', ...(withSub1 ? { s: 'sub1' } : {}) };
   const keyOf = (k: Record<string, unknown>) => ({ hour: new Date(k.h as Date).getTime(), key: k as unknown as GroupKey });
 
   const byDay = new Map<string, number[]>();
@@ -103,16 +132,10 @@ export async function computeRawRows(
     }
   }
 
-  const convGroups = await groupSum(ctx.db, 'conversions', { hour: { $in: sorted.map((h) => new Date(h)) }, ...scope }, groupKeys, {
-    ap: 'approved',
-    pe: 'pending',
-    rj: 'rejected',
-    ra: 'revApprovedCents',
-    rp: 'revPendingCents',
-    pa: 'payApprovedCents',
-    pp: 'payPendingCents',
-  });
+  const wanted = new Set(sorted);
+  const convGroups = opts.conversions ?? (await groupConversions(ctx, sorted, opts.scope));
   for (const g of convGroups) {
+    if (!wanted.has(new Date(g.key.h as Date).getTime())) continue;
     const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
     if (ap + pe + rj === 0) continue; // conversions still being processed
     const { hour, key } = keyOf(g.key);

@@ -4,9 +4,9 @@ import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type
 import { insertNew } from '../db/insert-new';
 import { listClickPartitions } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type RolledHourDoc } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type HourRowsDoc, type RolledHourDoc } from '../db/rollup-state';
 import { dayKey, dayKeyToMs, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
-import { computeRawRows, hourlyStatId, type StatRow } from './compute';
+import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 
 export interface RollupCounts {
   hours: number;
@@ -57,13 +57,32 @@ function toDoc(id: string, r: StatRow): HourlyStatDoc {
   return doc;
 }
 
+/** UTC days whose conversions are read together (one conversions scan); bounds what is held in memory. */
+export const ROLL_SPAN_DAYS = 7;
+
+/** Sorted hours grouped by UTC day, the days cut into runs of at most `maxDays`. */
+export function daySpans(sortedHours: number[], maxDays: number): Array<Array<{ day: string; hours: number[] }>> {
+  const days: Array<{ day: string; hours: number[] }> = [];
+  for (const h of sortedHours) {
+    const day = dayKey(h);
+    const last = days[days.length - 1];
+    if (last?.day === day) last.hours.push(h);
+    else days.push({ day, hours: [h] });
+  }
+  const spans: Array<Array<{ day: string; hours: number[] }>> = [];
+  for (let i = 0; i < days.length; i += maxDays) spans.push(days.slice(i, i + maxDays));
+  return spans;
+}
+
 /**
  * Re-aggregates the given hours from raw events into `stats_hourly`. Each
  * hour's rows are replaced (never incremented) and rows that no longer exist
  * are deleted, so rolling an hour twice, or late, changes nothing that was
  * right; rows whose values did not change are not rewritten (`force`
  * rewrites every row and also removes rows the roll records do not know). Dirty marks read before the roll are cleared only if unchanged.
- * Hours are processed one UTC day (one raw partition scan) at a time.
+ * Hours are rolled one UTC day (one raw partition scan) at a time; the
+ * conversions of up to `ROLL_SPAN_DAYS` days are read in one query (on
+ * FerretDB every conversions query reads the whole collection).
  */
 export async function rollHours(
   ctx: AppContext,
@@ -72,86 +91,84 @@ export async function rollHours(
 ): Promise<RollupCounts> {
   const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0 };
   const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
-  const byDay = new Map<string, number[]>();
-  for (const h of sorted) {
-    const list = byDay.get(dayKey(h)) ?? [];
-    list.push(h);
-    byDay.set(dayKey(h), list);
-  }
   const dropped = await loadDroppedDays(ctx.db);
   const col = statsHourly(ctx.db);
 
-  for (const [day, dayHours] of byDay) {
+  for (const span of daySpans(sorted, ROLL_SPAN_DAYS)) {
     opts.signal?.throwIfAborted();
+    // Read before the events, for the whole span: what changes after this shows up as a dirty mark or a later roll.
     const readAt = new Date();
-    const wanted = new Set(dayHours);
-    const dirty = (await listDirtyHours(ctx.db)).filter((d) => wanted.has(d._id.getTime()));
-    const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped });
-    const hourDates = dayHours.map((h) => new Date(h));
-    // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
-    // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
-    const previous = new Map<string, string>();
-    if (opts.force) {
-      for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
-    } else {
-      // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
-      const parts = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
-      for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
-    }
-
-    const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
-    // Rows the roll records do not know are new: inserted, which costs a fraction of an upsert on FerretDB.
-    const fresh: HourlyStatDoc[] = [];
-    const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
-    for (const [id, r] of rows) {
-      const sig = signature(r);
-      const list = perHour.get(r.hour);
-      list?.ids.push(id);
-      list?.sigs.push(sig);
-      if (!opts.force && !previous.has(id)) fresh.push(toDoc(id, r));
-      else if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
-      counts.clicks += r.clicks;
-      counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
-    }
-    let inserted = 0;
-    for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-      const chunk = fresh.slice(i, i + INSERT_CHUNK);
-      const res = await insertNew(col, chunk);
-      inserted += res.stored;
-      // Present after all (a roll that stopped before writing its records): replaced instead.
-      for (const k of res.existing) {
-        const doc = chunk[k];
-        if (doc) ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+    const dirtyMarks = await listDirtyHours(ctx.db);
+    const conversions = await groupConversions(ctx, span.flatMap((d) => d.hours));
+    for (const { day, hours: dayHours } of span) {
+      opts.signal?.throwIfAborted();
+      const wanted = new Set(dayHours);
+      const dirty = dirtyMarks.filter((d) => wanted.has(d._id.getTime()));
+      const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions });
+      const hourDates = dayHours.map((h) => new Date(h));
+      // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
+      // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
+      const previous = new Map<string, string>();
+      if (opts.force) {
+        for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
+      } else {
+        // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
+        const parts = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
+        for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
       }
-    }
-    for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
-    counts.written += ops.length + inserted;
-    const stale = [...previous.keys()].filter((id) => !rows.has(id));
-    for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
-      const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
-      counts.deleted += res.deletedCount;
-    }
 
-    await hourRowRecords(ctx.db).bulkWrite(
-      dayHours.map((h) => ({ replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
-      { ordered: false },
-    );
-    const writtenAt = new Date();
-    await rolledHours(ctx.db).bulkWrite(
-      dayHours.map((h) => ({
+      const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
+      // Rows the roll records do not know are new: inserted, which costs a fraction of an upsert on FerretDB.
+      const fresh: HourlyStatDoc[] = [];
+      const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
+      for (const [id, r] of rows) {
+        const sig = signature(r);
+        const list = perHour.get(r.hour);
+        list?.ids.push(id);
+        list?.sigs.push(sig);
+        if (!opts.force && !previous.has(id)) fresh.push(toDoc(id, r));
+        else if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
+        counts.clicks += r.clicks;
+        counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
+      }
+      let inserted = 0;
+      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+        const chunk = fresh.slice(i, i + INSERT_CHUNK);
+        const res = await insertNew(col, chunk);
+        inserted += res.stored;
+        // Present after all (a roll that stopped before writing its records): replaced instead.
+        for (const k of res.existing) {
+          const doc = chunk[k];
+          if (doc) ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+        }
+      }
+      for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+      counts.written += ops.length + inserted;
+      const stale = [...previous.keys()].filter((id) => !rows.has(id));
+      for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
+        const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
+        counts.deleted += res.deletedCount;
+      }
+
+      const records: AnyBulkWriteOperation<HourRowsDoc>[] = dayHours.map((h) => ({
+        replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true },
+      }));
+      for (let i = 0; i < records.length; i += WRITE_CHUNK) await hourRowRecords(ctx.db).bulkWrite(records.slice(i, i + WRITE_CHUNK), { ordered: false });
+      const writtenAt = new Date();
+      const rolled: AnyBulkWriteOperation<RolledHourDoc>[] = dayHours.map((h) => ({
         replaceOne: {
           filter: { _id: hourKey(h) },
-          replacement: { hour: new Date(h), readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 } as Omit<RolledHourDoc, '_id'>,
+          replacement: { hour: new Date(h), readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 },
           upsert: true,
         },
-      })),
-      { ordered: false },
-    );
-    for (const d of dirty) await clearDirtyHour(ctx.db, d._id, d.v);
+      }));
+      for (let i = 0; i < rolled.length; i += WRITE_CHUNK) await rolledHours(ctx.db).bulkWrite(rolled.slice(i, i + WRITE_CHUNK), { ordered: false });
+      for (const d of dirty) await clearDirtyHour(ctx.db, d._id, d.v);
 
-    counts.hours += dayHours.length;
-    counts.rows += rows.size;
-    opts.onProgress?.({ day, doneHours: counts.hours, totalHours: sorted.length, rows: counts.rows });
+      counts.hours += dayHours.length;
+      counts.rows += rows.size;
+      opts.onProgress?.({ day, doneHours: counts.hours, totalHours: sorted.length, rows: counts.rows });
+    }
   }
   return counts;
 }
