@@ -76,8 +76,20 @@ describe('worker killed with SIGKILL', () => {
     const kills: Array<{ at: number; active: number; stored: number }> = [];
     const killAndRestart = async (at: number) => {
       const w = workers.at(-1)!;
-      const active = (await ctx.queues.clicks.getJobCounts('active')).active ?? 0;
-      await w.kill('SIGKILL');
+      // A batch is stored within milliseconds, so a worker seen idle between two is the usual case. With the
+      // database frozen, a batch the worker takes stays in its hands: the kill lands inside it whenever there is
+      // a backlog (a few seconds at most to see one taken; none may be left by the second kill).
+      const freeze = mongo.pid() !== null;
+      if (freeze) mongo.signal('SIGSTOP');
+      const activeJobs = async () => (await ctx.queues.clicks.getJobCounts('active')).active ?? 0;
+      let active: number;
+      try {
+        const deadline = Date.now() + 5_000;
+        while ((active = await activeJobs()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+        await w.kill('SIGKILL');
+      } finally {
+        if (freeze) mongo.signal('SIGCONT');
+      }
       kills.push({ at, active, stored: await storedCount(ctx) });
       await startWorker();
     };
