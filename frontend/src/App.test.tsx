@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from './App';
@@ -130,7 +130,8 @@ describe('app shell: errors, titles, focus and account changes', () => {
     window.history.pushState({}, '', '/jobs');
     render(<App />);
     expect(await screen.findByRole('heading', { name: 'Job runs' })).toBeInTheDocument();
-    expect(document.title).toBe('Job runs · Offerly');
+    // Title and focus are set by effects, which may run a tick after the heading is in the DOM.
+    await waitFor(() => expect(document.title).toBe('Job runs · Offerly'));
     // The first page of a visit keeps focus where the browser put it.
     expect(document.activeElement).not.toBe(screen.getByRole('main'));
 
@@ -138,8 +139,8 @@ describe('app shell: errors, titles, focus and account changes', () => {
     const link = within(screen.getAllByRole('navigation', { name: 'Main' })[0]!).getByRole('link', { name: 'Queues' });
     await u.click(link);
     expect(await screen.findByRole('heading', { name: 'Queue health' })).toBeInTheDocument();
-    expect(document.title).toBe('Queue health · Offerly');
-    expect(document.activeElement).toBe(screen.getByRole('main'));
+    await waitFor(() => expect(document.title).toBe('Queue health · Offerly'));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('main')));
   });
 
   it('shows an error panel with a reload button when a page throws, and the other pages still open', async () => {
@@ -175,7 +176,7 @@ describe('app shell: errors, titles, focus and account changes', () => {
     window.history.pushState({}, '', '/links');
     render(<App />);
     expect(await screen.findByRole('heading', { name: 'Your account is suspended' })).toBeInTheDocument();
-    expect(document.title).toBe('Your account is suspended · Offerly');
+    await waitFor(() => expect(document.title).toBe('Your account is suspended · Offerly'));
     expect(calls.filter((c) => c === 'GET /api/auth/me')).toHaveLength(2);
   });
 });
