@@ -214,15 +214,21 @@ describe('click worker (BullMQ)', () => {
     }
   });
 
-  it('fails a malformed job at once and keeps it for inspection', async () => {
+  it('fails a malformed job at once and keeps it for inspection; a stored batch leaves no job behind', async () => {
     const stop = await startClickWorker(ctx);
     try {
+      const click = fakeClick({ campaignId: hex(12) });
+      const good = await ctx.queues.clicks.add(CLICK_JOB_NAME, batchOf([click]), { jobId: `good-${hex(4)}` });
       const job = await ctx.queues.clicks.add(CLICK_JOB_NAME, { id: 'nope', clicks: [] } as never, { jobId: `bad-${hex(4)}` });
       const failed = await eventually(async () => ((await job.isFailed()) ? true : undefined), 'the job to fail');
       expect(failed).toBe(true);
       const kept = await ctx.queues.clicks.getJob(job.id!);
       expect(kept?.attemptsMade).toBe(1);
       expect(kept?.failedReason).toContain('malformed click batch');
+      // Completed jobs are removed (the clicks live in MongoDB), so Redis does not grow with traffic.
+      await eventually(async () => ((await storedCount([click])) === 1 ? true : undefined), 'the good batch to be stored');
+      await eventually(async () => ((await ctx.queues.clicks.getJob(good.id!)) ? undefined : true), 'the completed job to be removed');
+      expect((await ctx.queues.clicks.getJobCounts('completed')).completed).toBe(0);
     } finally {
       await stop();
     }
