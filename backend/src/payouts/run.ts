@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { WRITE_CHUNK } from '../rollups/hourly';
+import { bulkWriteInChunks } from '../db/bulk-write';
 import { newId } from '../db/ids';
 import { clickEarnings, type ClickEarningDoc } from '../db/models/click-earning';
 import { payoutClaims } from '../db/payout-claims';
@@ -240,12 +240,7 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
   }
   const lines = sortPayable(items).map((i) => lineOf(p._id, i));
   const lineCol = ctx.db.collection<PayoutLineDoc>('payout_lines');
-  for (let i = 0; i < lines.length; i += WRITE_CHUNK) {
-    await lineCol.bulkWrite(
-      lines.slice(i, i + WRITE_CHUNK).map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })),
-      { ordered: false },
-    );
-  }
+  await bulkWriteInChunks(lineCol, lines.map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })));
   const res = await Payout.updateOne(
     { _id: p._id, status: 'building' },
     {

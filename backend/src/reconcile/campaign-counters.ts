@@ -5,7 +5,7 @@ import { groupSum } from '../db/group-sum';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { TOTAL_DAY } from '../conversions/cap-gate';
-import { WRITE_CHUNK } from '../rollups/hourly';
+import { bulkWriteInChunks } from '../db/bulk-write';
 
 /**
  * What the daily cap and budget counters should hold, per `campaignId|day`:
@@ -70,7 +70,7 @@ export async function rebuildCampaignCounters(ctx: AppContext, known: { clickSpe
     return { updateOne: { filter: { _id }, update: { $set: { campaignId, day, conversions: v.conversions ?? 0, spendCents: v.spendCents ?? 0 } }, upsert: true } };
   });
   for (const _id of existing) if (!expected.has(_id) && !totals.has(_id)) ops.push({ updateOne: { filter: { _id }, update: { $set: { conversions: 0, spendCents: 0 } } } });
-  for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+  await bulkWriteInChunks(col, ops);
   return { counters: ops.length };
 }
 

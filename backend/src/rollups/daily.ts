@@ -4,7 +4,7 @@ import { groupSum } from '../db/group-sum';
 import { STAT_VALUE_FIELDS, statsDaily, type DailyStatDoc, type StatValues } from '../db/models/stats';
 import { rolledDays } from '../db/rollup-state';
 import { acquireLock, type HeldLock } from '../job-runs/lock';
-import { WRITE_CHUNK } from './hourly';
+import { bulkWriteInChunks } from '../db/bulk-write';
 
 type StatField = (typeof STAT_VALUE_FIELDS)[number];
 
@@ -76,7 +76,7 @@ async function rollDaysLocked(ctx: AppContext, wanted: string[], signal: AbortSi
     const docs = byDay.get(day) ?? [];
     const ids = new Set(docs.map((d) => d._id));
     const ops: AnyBulkWriteOperation<DailyStatDoc>[] = docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }));
-    for (let i = 0; i < ops.length; i += WRITE_CHUNK) await daily.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+    await bulkWriteInChunks(daily, ops);
     const stale = existing.filter((d) => d.day === day && !ids.has(d._id)).map((d) => d._id);
     if (stale.length) counts.deleted += (await daily.deleteMany({ _id: { $in: stale } })).deletedCount;
     await rolledDays(ctx.db).replaceOne({ _id: day }, { readAt, writtenAt: new Date(), rows: ops.length }, { upsert: true });

@@ -1,10 +1,11 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
+import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
 import { listClickPartitions } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween, type HourRowsDoc, type RolledHourDoc } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
 import { dayKey, dayKeyToMs, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 
@@ -25,11 +26,6 @@ export interface RollProgress {
   rows: number;
 }
 
-/**
- * Write ops per bulkWrite: FerretDB 1.24 stalls on update/delete batches of
- * 100 statements or more (inserts are not affected), so batches stay below.
- */
-export const WRITE_CHUNK = 50;
 const DELETE_CHUNK = 1000;
 const INSERT_CHUNK = 1000;
 
@@ -75,6 +71,75 @@ export function daySpans(sortedHours: number[], maxDays: number): Array<Array<{ 
 }
 
 /**
+ * Replaces what `stats_hourly` holds for one UTC day's `hours` with `rows`
+ * and records, per hour, the rows written and when the events were read.
+ */
+async function writeDayRows(
+  ctx: AppContext,
+  hours: number[],
+  rows: Map<string, StatRow>,
+  o: { readAt: Date; force: boolean },
+  counts: RollupCounts,
+): Promise<void> {
+  const col = statsHourly(ctx.db);
+  // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
+  // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
+  const previous = new Map<string, string>();
+  if (o.force) {
+    for (const d of await col.find({ hour: { $in: hours.map((h) => new Date(h)) } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
+  } else {
+    // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
+    const parts = await Promise.all(hours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
+    for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
+  }
+
+  const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
+  // Rows the roll records do not know are new: inserted, which costs a fraction of an upsert on FerretDB.
+  const fresh: HourlyStatDoc[] = [];
+  const perHour = new Map<number, { ids: string[]; sigs: string[] }>(hours.map((h) => [h, { ids: [], sigs: [] }]));
+  for (const [id, r] of rows) {
+    const sig = signature(r);
+    const list = perHour.get(r.hour);
+    list?.ids.push(id);
+    list?.sigs.push(sig);
+    if (!o.force && !previous.has(id)) fresh.push(toDoc(id, r));
+    else if (o.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
+    counts.clicks += r.clicks;
+    counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
+  }
+  let inserted = 0;
+  for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
+    const chunk = fresh.slice(i, i + INSERT_CHUNK);
+    const res = await insertNew(col, chunk);
+    inserted += res.stored;
+    // Present after all (a roll that stopped before writing its records): replaced instead.
+    for (const k of res.existing) {
+      const doc = chunk[k];
+      if (doc) ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+    }
+  }
+  await bulkWriteInChunks(col, ops);
+  counts.written += ops.length + inserted;
+  const stale = [...previous.keys()].filter((id) => !rows.has(id));
+  for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
+    const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
+    counts.deleted += res.deletedCount;
+  }
+
+  await bulkWriteInChunks(
+    hourRowRecords(ctx.db),
+    hours.map((h) => ({ replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
+  );
+  const writtenAt = new Date();
+  await bulkWriteInChunks(
+    rolledHours(ctx.db),
+    hours.map((h) => ({
+      replaceOne: { filter: { _id: hourKey(h) }, replacement: { hour: new Date(h), readAt: o.readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 }, upsert: true },
+    })),
+  );
+}
+
+/**
  * Re-aggregates the given hours from raw events into `stats_hourly`. Each
  * hour's rows are replaced (never incremented) and rows that no longer exist
  * are deleted, so rolling an hour twice, or late, changes nothing that was
@@ -92,7 +157,6 @@ export async function rollHours(
   const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0 };
   const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
   const dropped = await loadDroppedDays(ctx.db);
-  const col = statsHourly(ctx.db);
 
   for (const span of daySpans(sorted, ROLL_SPAN_DAYS)) {
     opts.signal?.throwIfAborted();
@@ -103,68 +167,9 @@ export async function rollHours(
     for (const { day, hours: dayHours } of span) {
       opts.signal?.throwIfAborted();
       const wanted = new Set(dayHours);
-      const dirty = dirtyMarks.filter((d) => wanted.has(d._id.getTime()));
       const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions });
-      const hourDates = dayHours.map((h) => new Date(h));
-      // What each hour holds now, from the roll records (read by hour, not by scanning stats_hourly);
-      // a forced roll (backfill, repair) instead lists the rows actually stored and rewrites all of them.
-      const previous = new Map<string, string>();
-      if (opts.force) {
-        for (const d of await col.find({ hour: { $in: hourDates } }, { projection: { _id: 1 } }).toArray()) previous.set(d._id, '');
-      } else {
-        // One lookup per hour by _id: the only kind of query FerretDB answers from an index.
-        const parts = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
-        for (const r of parts) (r?.ids ?? []).forEach((id, i) => previous.set(id, r?.sigs?.[i] ?? ''));
-      }
-
-      const ops: AnyBulkWriteOperation<HourlyStatDoc>[] = [];
-      // Rows the roll records do not know are new: inserted, which costs a fraction of an upsert on FerretDB.
-      const fresh: HourlyStatDoc[] = [];
-      const perHour = new Map<number, { ids: string[]; sigs: string[] }>(dayHours.map((h) => [h, { ids: [], sigs: [] }]));
-      for (const [id, r] of rows) {
-        const sig = signature(r);
-        const list = perHour.get(r.hour);
-        list?.ids.push(id);
-        list?.sigs.push(sig);
-        if (!opts.force && !previous.has(id)) fresh.push(toDoc(id, r));
-        else if (opts.force || previous.get(id) !== sig) ops.push({ replaceOne: { filter: { _id: id }, replacement: toDoc(id, r), upsert: true } });
-        counts.clicks += r.clicks;
-        counts.conversions += r.approvedConversions + r.pendingConversions + r.rejectedConversions;
-      }
-      let inserted = 0;
-      for (let i = 0; i < fresh.length; i += INSERT_CHUNK) {
-        const chunk = fresh.slice(i, i + INSERT_CHUNK);
-        const res = await insertNew(col, chunk);
-        inserted += res.stored;
-        // Present after all (a roll that stopped before writing its records): replaced instead.
-        for (const k of res.existing) {
-          const doc = chunk[k];
-          if (doc) ops.push({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
-        }
-      }
-      for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
-      counts.written += ops.length + inserted;
-      const stale = [...previous.keys()].filter((id) => !rows.has(id));
-      for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
-        const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
-        counts.deleted += res.deletedCount;
-      }
-
-      const records: AnyBulkWriteOperation<HourRowsDoc>[] = dayHours.map((h) => ({
-        replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true },
-      }));
-      for (let i = 0; i < records.length; i += WRITE_CHUNK) await hourRowRecords(ctx.db).bulkWrite(records.slice(i, i + WRITE_CHUNK), { ordered: false });
-      const writtenAt = new Date();
-      const rolled: AnyBulkWriteOperation<RolledHourDoc>[] = dayHours.map((h) => ({
-        replaceOne: {
-          filter: { _id: hourKey(h) },
-          replacement: { hour: new Date(h), readAt, writtenAt, rows: perHour.get(h)?.ids.length ?? 0 },
-          upsert: true,
-        },
-      }));
-      for (let i = 0; i < rolled.length; i += WRITE_CHUNK) await rolledHours(ctx.db).bulkWrite(rolled.slice(i, i + WRITE_CHUNK), { ordered: false });
-      for (const d of dirty) await clearDirtyHour(ctx.db, d._id, d.v);
-
+      await writeDayRows(ctx, dayHours, rows, { readAt, force: opts.force ?? false }, counts);
+      for (const d of dirtyMarks) if (wanted.has(d._id.getTime())) await clearDirtyHour(ctx.db, d._id, d.v);
       counts.hours += dayHours.length;
       counts.rows += rows.size;
       opts.onProgress?.({ day, doneHours: counts.hours, totalHours: sorted.length, rows: counts.rows });
