@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { connectMongo, createModels, ensureIndexes, type Models } from './db/connection';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type DestinationStream, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { createQueues, type Queues } from './queues';
 import { createRedis, redisKeys, waitReady, type RedisKeys } from './redis';
@@ -35,10 +35,12 @@ export interface ContextOptions {
   name: string;
   mongoUrl: string;
   redisUrl: string;
+  /** Where log lines go (stdout when unset); tests capture them here. */
+  logDestination?: DestinationStream;
 }
 
 export async function createContext(config: Config, opts: ContextOptions): Promise<AppContext> {
-  const log = createLogger(config.LOG_LEVEL, opts.name);
+  const log = createLogger(config.LOG_LEVEL, opts.name, opts.logDestination);
   const conn = await connectMongo(opts.mongoUrl, config.MONGO_DB);
   const models = createModels(conn);
   await ensureIndexes(models);

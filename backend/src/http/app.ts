@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context';
+import { redactUrl } from '../logger';
 import { authenticate, authorize, csrfProtection, originCheck } from './middleware/auth';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { allRoutes } from './routes';
@@ -40,7 +41,7 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
       pinoHttp({
         logger: ctx.log,
         autoLogging: { ignore: (req) => req.url === '/api/health' },
-        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
+        serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }), res: (res: { statusCode: number }) => ({ status: res.statusCode }) },
       }),
     );
   }

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { parseConfig, type Env } from '../../src/config';
-import { createContext, type AppContext } from '../../src/context';
+import { createContext, type AppContext, type ContextOptions } from '../../src/context';
 
 /** A context on the shared test services with its own database and Redis prefix. */
-export async function createTestContext(env: Partial<Record<keyof Env, string>> = {}, name = 'test'): Promise<AppContext> {
+export async function createTestContext(env: Partial<Record<keyof Env, string>> = {}, name = 'test', opts: Pick<ContextOptions, 'logDestination'> = {}): Promise<AppContext> {
   const id = crypto.randomBytes(5).toString('hex');
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -19,7 +19,7 @@ export async function createTestContext(env: Partial<Record<keyof Env, string>> 
     CLIENT_URL: 'http://localhost:5173',
     ...env,
   });
-  return createContext(config, { name, mongoUrl: inject('mongoUrl'), redisUrl: inject('redisUrl') });
+  return createContext(config, { name, mongoUrl: inject('mongoUrl'), redisUrl: inject('redisUrl'), ...opts });
 }
 
 /** Drops the test database and the prefix's Redis keys, then closes everything. */
