@@ -85,6 +85,24 @@ describe('campaign validation', () => {
     const res = await adv.client.post('/api/campaigns', cpaCampaign({ destinationUrl: 'https://x.example.com/{sub1}/go?c={click_id}&a={aff_id}' }));
     expect(res.status).toBe(201);
   });
+
+  it.each([
+    'https://{sub1}/landing',
+    'https://shop{sub1}.example.com/landing',
+    'https://shop.example.com:{sub2}/landing',
+    'https://{sub1}@shop.example.com/landing',
+    'https://shop.example.com{sub1}?c={click_id}',
+    'https:{sub1}/landing',
+    'https:/\t/{sub1}/landing',
+  ])('refuses a macro in the scheme, user info, host or port of %j, on create and on edit', async (destinationUrl) => {
+    const created = await adv.client.post('/api/campaigns', cpaCampaign({ destinationUrl }));
+    expect(created.status).toBe(400);
+    expect(created.body.error.details).toContainEqual(expect.objectContaining({ path: 'destinationUrl', message: expect.stringMatching(/only in the path, query or fragment/) }));
+    const ok = await adv.client.post('/api/campaigns', cpaCampaign());
+    const edited = await adv.client.patch(`/api/campaigns/${ok.body.campaign.id}`, { destinationUrl });
+    expect(edited.status).toBe(400);
+    expect(errorPaths(edited.body)).toEqual(['destinationUrl']);
+  });
 });
 
 describe('campaign ownership and visibility', () => {

@@ -75,7 +75,7 @@ describe('affiliate outbound postback settings', () => {
     const start = await e.aff.client.get('/api/affiliate/postback');
     expect(start.status).toBe(200);
     expect(start.body).toEqual({ url: null, enabled: false, secret: null });
-    for (const url of ['ftp://x.example.com/pb', 'not a url', '/relative?x={click_id}', 'javascript:alert(1)']) {
+    for (const url of ['ftp://x.example.com/pb', 'not a url', '/relative?x={click_id}', 'javascript:alert(1)', 'https://{sub1}/pb?c={click_id}', 'https://pb.example.com:{payout_cents}/']) {
       const bad = await e.aff.client.put('/api/affiliate/postback', { url, enabled: true });
       expect(bad.status, url).toBe(400);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DESTINATION_MACROS, isValidUrlTemplate } from './macros';
+import { DESTINATION_MACROS, hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH } from './macros';
 import { isCurrencyCode, MAX_AMOUNT_CENTS, MAX_BPS } from './money';
 import { PAYOUT_MODELS, requiredTermFields } from './payout-models';
 
@@ -16,6 +16,7 @@ const destination = z
   .string()
   .trim()
   .max(2048)
+  .refine((s) => !hasMacroInOrigin(s), { message: MACROS_ONLY_IN_PATH, abort: true })
   .refine((s) => isValidUrlTemplate(s, DESTINATION_MACROS), {
     message: 'must be an absolute http(s) URL; macros such as {click_id} and {sub1} are allowed',
   });

@@ -22,6 +22,44 @@ export function fillMacros(template: string, values: MacroValues): string {
   });
 }
 
+/**
+ * Scheme, slashes, user info, host and port: the part of a URL a macro must
+ * never reach, or a visitor's `sub1` would choose where the redirect (or an
+ * outbound postback) goes. It ends at the first `/`, `\\`, `?` or `#` after
+ * the scheme, as the WHATWG parser ends it for http(s).
+ */
+const ORIGIN_PART_RE = /^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i;
+
+/**
+ * The template as a URL parser reads it (leading and trailing controls and
+ * spaces trimmed, tabs and newlines removed anywhere), split into the origin
+ * part and the rest. Without a scheme the whole template is the origin part.
+ */
+function splitOrigin(template: string): { origin: string; rest: string } {
+  // eslint-disable-next-line no-control-regex -- the parser drops exactly these, so a split must too
+  const t = template.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  const m = ORIGIN_PART_RE.exec(t);
+  if (!m) return { origin: t, rest: '' };
+  return { origin: m[0], rest: t.slice(m[0].length) };
+}
+
+export const MACROS_ONLY_IN_PATH = 'macros may be used only in the path, query or fragment, never in the scheme, user info, host or port';
+
+/** Whether a template has a macro (known or not) in its scheme, user info, host or port. */
+export function hasMacroInOrigin(template: string): boolean {
+  return /\{[a-z0-9_]+\}/i.test(splitOrigin(template).origin);
+}
+
+/**
+ * Fills macros in the path, query and fragment only. A macro in the origin
+ * part (refused on save, but possibly stored before that rule) stays as
+ * written, so no value can pick the host.
+ */
+export function fillUrlMacros(template: string, values: MacroValues): string {
+  const { origin, rest } = splitOrigin(template);
+  return origin + fillMacros(rest, values);
+}
+
 /** Macro names used in a template, lower-cased. */
 export function macrosIn(template: string): string[] {
   return [...template.matchAll(MACRO_RE)].map((m) => (m[1] ?? '').toLowerCase());
@@ -31,7 +69,7 @@ export function macrosIn(template: string): string[] {
 export function isValidUrlTemplate(template: string, known: readonly string[]): boolean {
   const sample = Object.fromEntries(known.map((k) => [k, 'x']));
   try {
-    const u = new URL(fillMacros(template, sample));
+    const u = new URL(fillUrlMacros(template, sample));
     return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
   } catch {
     return false;
@@ -47,7 +85,7 @@ export function isAllowedDeepLink(deepLink: string, destinationTemplate: string)
   let dest: URL;
   try {
     target = new URL(deepLink);
-    dest = new URL(fillMacros(destinationTemplate, Object.fromEntries(DESTINATION_MACROS.map((k) => [k, 'x']))));
+    dest = new URL(fillUrlMacros(destinationTemplate, Object.fromEntries(DESTINATION_MACROS.map((k) => [k, 'x']))));
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { newSecret } from '../db/ids';
 import type { UserDoc } from '../db/models/user';
 import { ApiError, notFound } from '../domain/errors';
-import { isValidUrlTemplate, POSTBACK_MACROS } from '../domain/macros';
+import { hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH, POSTBACK_MACROS } from '../domain/macros';
 import { hostOf, obviouslyPrivateHost } from './address-guard';
 import { filledUrl, testMacros } from './deliver';
 
@@ -13,6 +13,7 @@ export const postbackSettingsSchema = z
       .string()
       .trim()
       .max(2048)
+      .refine((s) => !hasMacroInOrigin(s), { message: MACROS_ONLY_IN_PATH, abort: true })
       .refine((s) => isValidUrlTemplate(s, POSTBACK_MACROS), {
         message: `must be an absolute http(s) URL; macros: ${POSTBACK_MACROS.map((m) => `{${m}}`).join(' ')}`,
       })

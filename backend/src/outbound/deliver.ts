@@ -3,7 +3,7 @@ import { newId } from '../db/ids';
 import type { ConversionDoc } from '../db/models/conversion';
 import type { DeliveryDoc } from '../db/models/delivery';
 import type { UserDoc } from '../db/models/user';
-import { fillMacros, type MacroValues } from '../domain/macros';
+import { fillUrlMacros, type MacroValues } from '../domain/macros';
 import { formatDecimal } from '../domain/money';
 import { callSigned, type CallResult } from './signed-call';
 
@@ -36,7 +36,7 @@ export function testMacros(affiliateId: string): MacroValues {
 
 /** The URL a template becomes, normalized the way it is called and signed. */
 export function filledUrl(template: string, values: MacroValues): string {
-  const filled = fillMacros(template, values);
+  const filled = fillUrlMacros(template, values);
   try {
     return new URL(filled).href;
   } catch {

@@ -13,7 +13,7 @@ import {
   SUB_MAX_LENGTH,
   USER_AGENT_MAX_LENGTH,
 } from '../domain/click-rules';
-import { fillMacros, isAllowedDeepLink } from '../domain/macros';
+import { fillUrlMacros, isAllowedDeepLink } from '../domain/macros';
 import { visitorHash } from '../domain/visitor';
 import type { FastPath } from '../http/server';
 import { LINK_ID_RE } from '../links/links';
@@ -111,7 +111,7 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath & { counts:
 
   /** Destination with macros filled; null only if the stored template cannot form a URL. */
   function destinationFor(t: LinkTarget, ev: ClickEvent, deepLinkParam: string | null): { location: string | null; deepLink: string | null } {
-    const filled = fillMacros(t.destination, {
+    const filled = fillUrlMacros(t.destination, {
       click_id: ev.id,
       aff_id: t.affiliateId,
       campaign_id: t.campaignId,

@@ -23,6 +23,17 @@ afterAll(async () => {
 const countOf = async (linkId: string) => (await clicksOfLink(ctx, linkId)).length;
 
 describe('click redirect', () => {
+  it('never lets a sub ID choose the host, even for a destination stored before macros were refused there', async () => {
+    const offer = await createOffer(ctx, url);
+    // Written directly: the API refuses this template now, older data may still hold one.
+    await ctx.models.Campaign.updateOne({ _id: offer.campaign.id }, { $set: { destinationUrl: 'https://{sub1}/landing?c={click_id}&s={sub1}' } });
+    const r = await click(url, `/c/${offer.linkId}?sub1=evil.example`);
+    expect(r.status).toBe(302);
+    expect(r.location).not.toMatch(/^https?:\/\/evil\.example/);
+    expect(new URL(r.location!).hostname).not.toBe('evil.example');
+    expect(new URL(r.location!).searchParams.get('s')).toBe('evil.example');
+  });
+
   it('answers 302 with every macro filled and URL-encoded, then stores the click exactly once with its fields', async () => {
     const offer = await createOffer(ctx, url, {
       destinationUrl: 'https://shop.example.com/landing?cid={click_id}&aff={aff_id}&camp={campaign_id}&s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}&keep={unknown}',

@@ -19,6 +19,19 @@ export function isUrlTemplate(template: string, macros: readonly string[]): bool
   return isHttpUrl(filled);
 }
 
+/**
+ * Mirrors the API: macros may fill the path, query and fragment, never the
+ * scheme, user info, host or port (a visitor's sub ID would pick the site).
+ */
+export function macroInOrigin(template: string): boolean {
+  // eslint-disable-next-line no-control-regex -- URL parsers drop these, so the check must too
+  const t = template.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  const origin = /^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i.exec(t)?.[0] ?? t;
+  return /\{[a-z0-9_]+\}/i.test(origin);
+}
+
+export const MACRO_IN_ORIGIN_MESSAGE = 'Macros work only in the path and query, never in the host (https://shop.example.com/{sub1} is fine; https://{sub1}/ is not)';
+
 export function unknownMacros(template: string, macros: readonly string[]): string[] {
   return [...template.matchAll(/\{([a-z0-9_]+)\}/gi)].map((m) => (m[1] ?? '').toLowerCase()).filter((n) => !macros.includes(n));
 }

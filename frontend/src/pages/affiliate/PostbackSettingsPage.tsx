@@ -13,7 +13,7 @@ import { useToast } from '../../context/ToastContext';
 import { asApiError, useApi } from '../../hooks/useApi';
 import { useServerTable } from '../../hooks/useServerTable';
 import { formatDateTime } from '../../lib/format';
-import { isUrlTemplate, POSTBACK_MACROS, unknownMacros } from '../../lib/validation';
+import { isUrlTemplate, MACRO_IN_ORIGIN_MESSAGE, macroInOrigin, POSTBACK_MACROS, unknownMacros } from '../../lib/validation';
 
 /** The affiliate's outbound postback: URL with macros, a test call, and the delivery log. */
 export function PostbackSettingsPage() {
@@ -55,6 +55,7 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
     if (u.length > 2048) return 'At most 2048 characters';
     const unknown = unknownMacros(u, POSTBACK_MACROS);
     if (unknown.length) return `Unknown macro {${unknown[0]}}`;
+    if (macroInOrigin(u)) return MACRO_IN_ORIGIN_MESSAGE;
     if (!isUrlTemplate(u, POSTBACK_MACROS)) return 'Must be an absolute http(s) URL';
     return undefined;
   };

@@ -152,6 +152,15 @@ describe('campaign form', () => {
     expect(built.ok && built.input).toMatchObject({ revenueCents: 1500, payoutCents: 1000, currency: 'JPY' });
   });
 
+  it('refuses a macro in the destination’s host, as the API does, and keeps macros in the path and query', () => {
+    const form = { ...emptyCampaignForm(), name: 'Hosts', revenue: '10', payout: '7' };
+    for (const destinationUrl of ['https://{sub1}/landing', 'https://shop.example.com:{sub1}/', 'https://{sub1}@shop.example.com/']) {
+      const built = buildCampaignInput({ ...form, destinationUrl });
+      expect(built.ok ? null : built.errors.destinationUrl, destinationUrl).toMatch(/never in the host/);
+    }
+    expect(buildCampaignInput({ ...form, destinationUrl: 'https://shop.example.com/{sub1}?c={click_id}' }).ok).toBe(true);
+  });
+
   it('shows the server’s field errors next to the fields and the rest above the form', async () => {
     replies.push({
       status: 400,

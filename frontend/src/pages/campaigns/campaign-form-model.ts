@@ -1,6 +1,6 @@
 import type { ApprovalMode, Campaign, CampaignInput, PayoutModel } from '../../api/types';
 import { bpsToPercent, centsToDecimal, parseMoney, parsePercentToBps } from '../../lib/money';
-import { DESTINATION_MACROS, isHttpUrl, isUrlTemplate, unknownMacros, type Errors } from '../../lib/validation';
+import { DESTINATION_MACROS, isHttpUrl, isUrlTemplate, MACRO_IN_ORIGIN_MESSAGE, macroInOrigin, unknownMacros, type Errors } from '../../lib/validation';
 
 /** What the form edits: every number as the text the user typed. */
 export interface CampaignFormValues {
@@ -116,6 +116,7 @@ export function buildCampaignInput(v: CampaignFormValues): BuildResult {
   if (!dest) errors.destinationUrl = 'Enter the landing page URL';
   else if (dest.length > 2048) errors.destinationUrl = 'At most 2048 characters';
   else if (unknownMacros(dest, DESTINATION_MACROS).length) errors.destinationUrl = `Unknown macro {${unknownMacros(dest, DESTINATION_MACROS)[0]}}; use the ones listed below`;
+  else if (macroInOrigin(dest)) errors.destinationUrl = MACRO_IN_ORIGIN_MESSAGE;
   else if (!isUrlTemplate(dest, DESTINATION_MACROS)) errors.destinationUrl = 'Must be an absolute http(s) URL, e.g. https://shop.example.com/?click={click_id}';
 
   const fallback = v.fallbackUrl.trim();
