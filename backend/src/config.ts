@@ -68,7 +68,6 @@ export const envSchema = z.object({
   CRON_PAYOUTS: cron.default('30 2 * * *'),
   CRON_RETENTION: cron.default('45 3 * * *'),
   ANALYTICS_RAW_CACHE_MS: int(0, 600_000).default(5000),
-  ANALYTICS_ROLLUP_SOURCE: z.enum(['stats', 'parts']).default('stats'),
   JOB_RUN_RETENTION_DAYS: int(1, 3650).default(30),
   SERVE_FRONTEND: bool.default(true),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

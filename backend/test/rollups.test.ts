@@ -294,7 +294,7 @@ describe('daily rollup', () => {
     const before = await rolledDays(ctx.db).findOne({ _id: day });
     let waiting: Promise<unknown>;
     try {
-      await expect(rollDays(ctx, [day], { lockWaitMs: 0 })).rejects.toThrow(`another daily roll kept the ${DAILY_ROLL_LOCK} lock`);
+      await expect(rollDays(ctx, [day], { lockWaitMs: 0 })).rejects.toThrow(`the lock ${ctx.keys.jobLock(DAILY_ROLL_LOCK)} stayed taken`);
       expect(await rolledDays(ctx.db).findOne({ _id: day })).toEqual(before);
       waiting = rollDays(ctx, [day]);
       await new Promise((r) => setTimeout(r, 300));

@@ -4,8 +4,12 @@ import { notFound } from '../domain/errors';
 import { addSums, emptySums, withoutMoney, withRatios, type MetricSums, type Metrics } from '../domain/metrics';
 import { canManageCampaign, type Principal } from '../domain/permissions';
 import { assembleSeries, BucketIndex } from '../domain/report-buckets';
-import { loadHourRows, type HourRow } from './hour-rows';
+import type { Dim, ReportScope } from '../domain/report-scopes';
+import { readCleanState } from '../rollups/clean-frontier';
 import type { ReportWindow } from './query';
+import { loadRawRows } from './raw-rows';
+import { planRead } from './read-plan';
+import { readScope, type ReportRow, type ScopeRows } from './scope-reads';
 
 /** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin). */
 export type ReportMetrics = Omit<Metrics, 'revenueCents' | 'profitCents'> & { revenueCents: number | null; profitCents: number | null };
@@ -30,7 +34,7 @@ function metrics(s: MetricSums, currency: string | null, hideRevenue: boolean): 
   return hideRevenue ? { ...m, revenueCents: null, profitCents: null } : m;
 }
 
-function sumBy<K>(rows: HourRow[], key: (r: HourRow) => K): Map<K, MetricSums & { currencies: Set<string> }> {
+function sumBy<K>(rows: ReportRow[], key: (r: ReportRow) => K): Map<K, MetricSums & { currencies: Set<string> }> {
   const out = new Map<K, MetricSums & { currencies: Set<string> }>();
   for (const r of rows) {
     const k = key(r);
@@ -46,7 +50,7 @@ const onlyCurrency = (set: Set<string>): string | null => (set.size === 1 ? ([..
 
 const byActivity = (a: MetricSums, b: MetricSums) => b.conversions - a.conversions || b.clicks - a.clicks;
 
-function seriesAndTotals(w: ReportWindow, rows: HourRow[], currency: string | null, hideRevenue: boolean) {
+function seriesAndTotals(w: ReportWindow, rows: ReportRow[], currency: string | null, hideRevenue: boolean) {
   const index = new BucketIndex(w.fromMs, w.toMs, w.granularity, w.tz);
   const buckets = assembleSeries(index, rows);
   const series: SeriesPoint[] = [];
@@ -60,6 +64,19 @@ function seriesAndTotals(w: ReportWindow, rows: HourRow[], currency: string | nu
 
 function base(w: ReportWindow, rawHours: number[]): Pick<ReportBase, 'from' | 'to' | 'granularity' | 'tz' | 'freshHours'> {
   return { from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString(), granularity: w.granularity, tz: w.tz, freshHours: rawHours.length };
+}
+
+/**
+ * A scope's report rows over the window, each read by `_id` from report
+ * documents, with hours not rolled yet computed from raw events. Whole months
+ * answer the series only where its buckets hold whole UTC days.
+ */
+async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scopes: Array<{ scope: ReportScope; dim?: Dim }>): Promise<{ parts: ScopeRows[]; rawHours: number[] }> {
+  const plan = planRead(w.fromMs, w.toMs, nowMs, await readCleanState(ctx));
+  const raw = await loadRawRows(ctx, plan.rawHours, ctx.config.ANALYTICS_RAW_CACHE_MS);
+  const monthsForSeries = w.granularity === 'day' && w.tz === 'UTC';
+  const parts = await Promise.all(scopes.map((s) => readScope(ctx, s.scope, plan, raw, { dim: s.dim, monthsForSeries })));
+  return { parts, rawHours: plan.rawHours };
 }
 
 async function userNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
@@ -77,11 +94,13 @@ async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string
 export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()) {
   const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
   if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
-  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, scope: { campaignId }, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
-  const { series, totals } = seriesAndTotals(w, rows, c.currency, false);
+  const dim = groupBy === 'affiliate' ? 'a' : groupBy === 'sub1' ? 's' : undefined;
+  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [{ scope: { kind: 'c', campaignId }, dim }]);
+  const rows = parts[0] as ScopeRows;
+  const { series, totals } = seriesAndTotals(w, rows.series, c.currency, false);
   let breakdown: Array<{ key: string; label: string } & ReportMetrics> = [];
   if (groupBy) {
-    const groups = sumBy(rows, (r) => (groupBy === 'affiliate' ? r.affiliateId : r.sub1));
+    const groups = sumBy(rows.breakdown, (r) => r.key);
     const names = groupBy === 'affiliate' ? await userNames(ctx, [...groups.keys()]) : new Map<string, string>();
     breakdown = [...groups]
       .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
@@ -92,11 +111,12 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
 
 export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()) {
   const hideRevenue = p.role !== 'admin';
-  const scope = campaignId ? { affiliateId, campaignId } : { affiliateId };
-  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, scope, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
-  const currency = onlyCurrency(new Set(rows.map((r) => r.currency)));
-  const { series, totals } = seriesAndTotals(w, rows, currency, hideRevenue);
-  const groups = sumBy(rows, (r) => r.campaignId);
+  const scope: ReportScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
+  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [{ scope, dim: campaignId ? undefined : 'c' }]);
+  const rows = parts[0] as ScopeRows;
+  const currency = onlyCurrency(new Set(rows.series.map((r) => r.currency)));
+  const { series, totals } = seriesAndTotals(w, rows.series, currency, hideRevenue);
+  const groups = campaignId ? sumBy(rows.series, () => campaignId) : sumBy(rows.breakdown, (r) => r.key);
   const names = await campaignNames(ctx, [...groups.keys()]);
   const breakdown = [...groups]
     .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
@@ -108,19 +128,24 @@ export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId
 }
 
 export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()) {
-  const { rows, rawHours } = await loadHourRows(ctx, { fromMs: w.fromMs, toMs: w.toMs, nowMs, rawCacheMs: ctx.config.ANALYTICS_RAW_CACHE_MS });
+  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [
+    { scope: { kind: 'p' }, dim: 'c' },
+    { scope: { kind: 'p' }, dim: 'a' },
+  ]);
+  const [byCampaign, byAffiliate] = parts as [ScopeRows, ScopeRows];
+  const rows = byCampaign.series;
   const currency = onlyCurrency(new Set(rows.map((r) => r.currency)));
   const { series, totals } = seriesAndTotals(w, rows, currency, false);
   const perCurrency = sumBy(rows, (r) => r.currency);
   const byCurrency = [...perCurrency]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([cur, s]) => ({ currency: cur, revenueCents: s.revenueCents, payoutCents: s.payoutCents, profitCents: s.revenueCents - s.payoutCents }));
-  const camps = [...sumBy(rows, (r) => r.campaignId)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
-  const affs = [...sumBy(rows, (r) => r.affiliateId)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const camps = [...sumBy(byCampaign.breakdown, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const affs = [...sumBy(byAffiliate.breakdown, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
   const [cNames, aNames] = await Promise.all([campaignNames(ctx, camps.map(([k]) => k)), userNames(ctx, affs.map(([k]) => k))]);
   const affCurrencies = sumBy(
-    rows.filter((r) => affs.some(([k]) => k === r.affiliateId)),
-    (r) => `${r.affiliateId}|${r.currency}`,
+    byAffiliate.breakdown.filter((r) => affs.some(([k]) => k === r.key)),
+    (r) => `${r.key}|${r.currency}`,
   );
   return {
     ...base(w, rawHours),

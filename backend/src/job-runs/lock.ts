@@ -57,3 +57,18 @@ export async function acquireLock(redis: Redis, key: string, ttlMs: number): Pro
 export async function claimOnce(redis: Redis, key: string, ttlMs: number): Promise<boolean> {
   return (await redis.set(key, '1', 'PX', ttlMs, 'NX')) === 'OK';
 }
+
+const LOCK_POLL_MS = 250;
+
+/** Takes the lock, polling until it is free or `waitMs` has passed (then throws). */
+export async function waitForLock(redis: Redis, key: string, o: { ttlMs: number; waitMs: number; signal?: AbortSignal | undefined }): Promise<HeldLock> {
+  const deadline = Date.now() + o.waitMs;
+  for (;;) {
+    o.signal?.throwIfAborted();
+    const lock = await acquireLock(redis, key, o.ttlMs);
+    if (lock) return lock;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the lock ${key} stayed taken for ${Math.round(o.waitMs / 1000)} s; try again later`);
+    await new Promise((r) => setTimeout(r, Math.min(LOCK_POLL_MS, left)));
+  }
+}

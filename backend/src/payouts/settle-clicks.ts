@@ -5,7 +5,7 @@ import { listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadRolledHours, rolledHours } from '../db/rollup-state';
 import { clickEarningsOf, dayStartsThrough, isoDay, lastPayableDayStart, settleableDays, type CpcHourRow } from '../domain/payout-plan';
 import { DAY_MS, HOUR_MS, hourKey } from '../domain/time-buckets';
-import { rowFromSignature } from '../rollups/hourly';
+import { rowFromSignature } from '../rollups/row-signature';
 
 export interface SettleCounts {
   /** Days settled by this run (with or without CPC value). */

@@ -8,7 +8,7 @@ import { listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from '../db/rollup-state';
 import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/payout-plan';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
-import { rowFromSignature } from '../rollups/hourly';
+import { rowFromSignature } from '../rollups/row-signature';
 import { counterDifferences } from './campaign-counters';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, dayStart, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { groupSum } from '../db/group-sum';
 import { STAT_VALUE_FIELDS, statsDaily, type DailyStatDoc, type StatValues } from '../db/models/stats';
 import { rolledDays } from '../db/rollup-state';
-import { acquireLock, type HeldLock } from '../job-runs/lock';
+import { waitForLock } from '../job-runs/lock';
 import { bulkWriteInChunks } from '../db/bulk-write';
 
 type StatField = (typeof STAT_VALUE_FIELDS)[number];
@@ -19,21 +19,8 @@ export const dailyStatId = (day: string, campaignId: string, affiliateId: string
  */
 export const DAILY_ROLL_LOCK = 'rollup-days';
 const LOCK_TTL_MS = 60_000;
-const LOCK_POLL_MS = 250;
 /** How long a daily roll waits for another one to finish by default. */
 export const DAILY_ROLL_LOCK_WAIT_MS = 10 * 60_000;
-
-async function waitForDailyLock(ctx: AppContext, waitMs: number, signal: AbortSignal | undefined): Promise<HeldLock> {
-  const deadline = Date.now() + waitMs;
-  for (;;) {
-    signal?.throwIfAborted();
-    const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), LOCK_TTL_MS);
-    if (lock) return lock;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`another daily roll kept the ${DAILY_ROLL_LOCK} lock for ${Math.round(waitMs / 1000)} s; try again later`);
-    await new Promise((r) => setTimeout(r, Math.min(LOCK_POLL_MS, left)));
-  }
-}
 
 /**
  * Rebuilds `stats_daily` for the given UTC days from `stats_hourly`,
@@ -49,7 +36,7 @@ export async function rollDays(
   const counts = { days: 0, rows: 0, deleted: 0 };
   const wanted = [...new Set(days)].sort();
   if (wanted.length === 0) return counts;
-  const lock = await waitForDailyLock(ctx, opts.lockWaitMs ?? DAILY_ROLL_LOCK_WAIT_MS, opts.signal);
+  const lock = await waitForLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), { ttlMs: LOCK_TTL_MS, waitMs: opts.lockWaitMs ?? DAILY_ROLL_LOCK_WAIT_MS, signal: opts.signal });
   try {
     const signal = opts.signal ? AbortSignal.any([opts.signal, lock.signal]) : lock.signal;
     return await rollDaysLocked(ctx, wanted, signal, counts);

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
-import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc, type StatKeys, type StatValues } from '../db/models/stats';
+import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc } from '../db/models/stats';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
 import { listClickPartitions } from '../db/raw-events';
@@ -8,6 +8,9 @@ import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
 import { dayKey, dayKeyToMs, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
+import { signature } from './row-signature';
+import { writeReportDay } from './report-days';
+import { advanceCleanFrontier } from './clean-frontier';
 
 export interface RollupCounts {
   hours: number;
@@ -16,6 +19,8 @@ export interface RollupCounts {
   deleted: number;
   clicks: number;
   conversions: number;
+  /** Report documents (scope × day) rewritten. */
+  reportDocs: number;
   [k: string]: number;
 }
 
@@ -28,24 +33,6 @@ export interface RollProgress {
 
 const DELETE_CHUNK = 1000;
 const INSERT_CHUNK = 1000;
-
-/**
- * A row's values as a string (`advertiserId|currency|v1,v2,…` in STAT_VALUE_FIELDS
- * order): rows whose signature did not change are not rewritten.
- */
-export function signature(r: StatKeys & StatValues): string {
-  return `${r.advertiserId}|${r.currency}|${STAT_VALUE_FIELDS.map((f) => r[f]).join(',')}`;
-}
-
-/** The row an id and signature stand for (inverse of `hourlyStatId` + `signature`). */
-export function rowFromSignature(id: string, sig: string): StatRow {
-  const [hourIso = '', campaignId = '', affiliateId = '', ...sub] = id.split('|');
-  const [advertiserId = '', currency = '', values = ''] = sig.split('|');
-  const nums = values.split(',').map(Number);
-  const row = { hour: Date.parse(hourIso), campaignId, affiliateId, sub1: sub.join('|'), advertiserId, currency } as StatRow;
-  STAT_VALUE_FIELDS.forEach((f, i) => { row[f] = nums[i] ?? 0; });
-  return row;
-}
 
 function toDoc(id: string, r: StatRow): HourlyStatDoc {
   const doc = { _id: id, hour: new Date(r.hour), day: dayKey(r.hour), campaignId: r.campaignId, affiliateId: r.affiliateId, advertiserId: r.advertiserId, currency: r.currency, sub1: r.sub1 } as HourlyStatDoc;
@@ -154,7 +141,7 @@ export async function rollHours(
   hours: number[],
   opts: { onProgress?: (p: RollProgress) => void; signal?: AbortSignal; force?: boolean } = {},
 ): Promise<RollupCounts> {
-  const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0 };
+  const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0, reportDocs: 0 };
   const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
   const dropped = await loadDroppedDays(ctx.db);
 
@@ -169,12 +156,15 @@ export async function rollHours(
       const wanted = new Set(dayHours);
       const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions });
       await writeDayRows(ctx, dayHours, rows, { readAt, force: opts.force ?? false }, counts);
+      // Before the dirty marks are cleared: until then readers compute these hours from raw events.
+      counts.reportDocs += (await writeReportDay(ctx, day, opts.signal)).written;
       for (const d of dirtyMarks) if (wanted.has(d._id.getTime())) await clearDirtyHour(ctx.db, d._id, d.v);
       counts.hours += dayHours.length;
       counts.rows += rows.size;
       opts.onProgress?.({ day, doneHours: counts.hours, totalHours: sorted.length, rows: counts.rows });
     }
   }
+  await advanceCleanFrontier(ctx);
   return counts;
 }
 

@@ -1,0 +1,43 @@
+import type { AppContext } from '../context';
+import { loadDroppedDays } from '../db/rollup-state';
+import { dayKey } from '../domain/time-buckets';
+import { computeRawRows, type StatRow } from '../rollups/compute';
+
+interface CacheEntry {
+  at: number;
+  rows: Promise<Map<string, StatRow>>;
+}
+const rawCaches = new WeakMap<AppContext, Map<string, CacheEntry>>();
+
+/**
+ * Raw rows of some hours of one UTC day, shared by every report for a few
+ * seconds: FerretDB scans a whole day partition for any query, so concurrent
+ * dashboards asking about the current hour cost one scan, not one each.
+ */
+function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedDays: ReadonlySet<string>): Promise<Map<string, StatRow>> {
+  let cache = rawCaches.get(ctx);
+  if (!cache) rawCaches.set(ctx, (cache = new Map()));
+  const now = Date.now();
+  for (const [k, e] of cache) if (now - e.at > ttlMs) cache.delete(k);
+  const key = hours.join(',');
+  const hit = cache.get(key);
+  if (hit) return hit.rows;
+  const rows = computeRawRows(ctx, hours, { droppedDays });
+  if (ttlMs > 0) cache.set(key, { at: now, rows });
+  rows.catch(() => cache.delete(key));
+  return rows;
+}
+
+/**
+ * The granular rows (hour × campaign × affiliate × sub1) of hours that report
+ * documents do not answer yet: the current hour, hours not rolled since they
+ * ended, hours marked dirty. Computed from raw events one UTC day at a time.
+ */
+export async function loadRawRows(ctx: AppContext, hours: number[], cacheMs: number): Promise<StatRow[]> {
+  if (hours.length === 0) return [];
+  const dropped = await loadDroppedDays(ctx.db);
+  const byDay = new Map<string, number[]>();
+  for (const h of hours) byDay.set(dayKey(h), [...(byDay.get(dayKey(h)) ?? []), h]);
+  const parts = await Promise.all([...byDay.values()].map((hs) => rawRowsCached(ctx, hs, cacheMs, dropped)));
+  return parts.flatMap((p) => [...p.values()]);
+}

@@ -1,0 +1,100 @@
+import type { AppContext } from '../context';
+import { reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot, type ReportDayDoc, type ReportMonthDoc } from '../db/report-docs';
+import { pickSums, type MetricSums } from '../domain/metrics';
+import { decodeVec, fromVec, hourField, memberKey, memberScope, rowInScope, scopeKey, type Dim, type GranularRow, type MemberEntry, type ReportScope } from '../domain/report-scopes';
+import { HOUR_MS } from '../domain/time-buckets';
+import type { ReadPlan } from './read-plan';
+
+/** A report row: scope-level (key '') for series and totals, or one breakdown member's. */
+export interface ReportRow extends MetricSums {
+  /** An hour start, or a UTC day start where a whole day is read at once (only when buckets hold whole UTC days). */
+  hour: number;
+  currency: string;
+  key: string;
+}
+
+export interface ScopeRows {
+  series: ReportRow[];
+  breakdown: ReportRow[];
+}
+
+const row = (hour: number, currency: string, key: string, v: string): ReportRow => ({ hour, currency, key, ...fromVec(decodeVec(v)) });
+
+const readDay = (ctx: AppContext, scope: ReportScope, day: string) => reportDays(ctx.db).findOne({ _id: reportDayId(scopeKey(scope), day) });
+const readMonth = (ctx: AppContext, scope: ReportScope, month: string) => reportMonths(ctx.db).findOne({ _id: reportMonthId(scopeKey(scope), `${month}01`) });
+
+function hourRows(doc: ReportDayDoc | null, dayStartMs: number, hours: number[], key: string): ReportRow[] {
+  const out: ReportRow[] = [];
+  for (const [cur, d] of Object.entries(doc?.cur ?? {})) {
+    for (const h of hours) {
+      const v = d.h[hourField((h - dayStartMs) / HOUR_MS)];
+      if (v) out.push(row(h, cur, key, v));
+    }
+  }
+  return out;
+}
+
+function memberRows(entries: Record<string, { b: MemberEntry[] }>, dim: Dim, at: number): ReportRow[] {
+  const out: ReportRow[] = [];
+  for (const [cur, d] of Object.entries(entries)) for (const m of d.b) if (m.d === dim) out.push(row(at, cur, m.k, m.v));
+  return out;
+}
+
+function monthRows(doc: ReportMonthDoc | null, monthStart: number, dim: Dim | undefined): ScopeRows {
+  const out: ScopeRows = { series: [], breakdown: [] };
+  for (const [field, slot] of Object.entries(doc ?? {})) {
+    if (!/^d\d\d$/.test(field) || !slot || typeof slot !== 'object') continue;
+    const at = monthStart + (Number(field.slice(1)) - 1) * 24 * HOUR_MS;
+    const cur = slot as Record<string, MonthDaySlot>;
+    for (const [c, s] of Object.entries(cur)) out.series.push(row(at, c, '', s.t));
+    if (dim) out.breakdown.push(...memberRows(cur, dim, at));
+  }
+  return out;
+}
+
+/** Members of a partly read day: their clean hours from their own day documents. */
+async function partialDayMembers(ctx: AppContext, scope: ReportScope, dim: Dim, doc: ReportDayDoc | null, d: ReadPlan['days'][number]): Promise<ReportRow[]> {
+  const keys = new Set(memberRows(doc?.cur ?? {}, dim, d.start).map((r) => r.key));
+  const docs = await Promise.all([...keys].map(async (k) => ({ k, doc: await readDay(ctx, memberScope(scope, dim, k), d.day) })));
+  return docs.flatMap(({ k, doc: m }) => hourRows(m, d.start, d.cleanHours, k));
+}
+
+/**
+ * A scope's rows over a read plan: series rows (scope level) and, with `dim`,
+ * breakdown rows per member. Every document is read by `_id`, in parallel:
+ * one per day (or per whole month when `monthsForSeries`), plus, for days
+ * read in part, one per member active that day. Hours the plan leaves to raw
+ * events come from `raw` (granular rows of those hours).
+ */
+export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadPlan, raw: GranularRow[], o: { dim?: Dim | undefined; monthsForSeries: boolean }): Promise<ScopeRows> {
+  const months = o.monthsForSeries ? plan.months : [];
+  const inMonth = new Set(months.flatMap((m) => m.days));
+  const days = plan.days.filter((d) => !inMonth.has(d.day));
+  const [monthDocs, dayDocs] = await Promise.all([
+    Promise.all(months.map((m) => readMonth(ctx, scope, m.month))),
+    Promise.all(days.map((d) => readDay(ctx, scope, d.day))),
+  ]);
+  const out: ScopeRows = { series: [], breakdown: [] };
+  months.forEach((m, i) => {
+    const start = plan.days.find((d) => d.day === m.days[0])?.start ?? 0;
+    const part = monthRows(monthDocs[i] ?? null, start, o.dim);
+    out.series.push(...part.series);
+    out.breakdown.push(...part.breakdown);
+  });
+  const partial: Array<Promise<ReportRow[]>> = [];
+  days.forEach((d, i) => {
+    const doc = dayDocs[i] ?? null;
+    out.series.push(...hourRows(doc, d.start, d.cleanHours, ''));
+    if (!o.dim) return;
+    if (d.whole) out.breakdown.push(...memberRows(doc?.cur ?? {}, o.dim, d.start));
+    else partial.push(partialDayMembers(ctx, scope, o.dim, doc, d));
+  });
+  for (const rows of await Promise.all(partial)) out.breakdown.push(...rows);
+  for (const r of raw) {
+    if (!rowInScope(scope, r)) continue;
+    const v = { hour: r.hour, currency: r.currency };
+    out.series.push({ ...pickSums(r), ...v, key: '' });
+    if (o.dim) out.breakdown.push({ ...pickSums(r), ...v, key: memberKey(o.dim, r) });
+  }
+  return out;
+}

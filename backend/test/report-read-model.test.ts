@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { affiliateReport, campaignReport, overviewReport } from '../src/analytics/reports';
+import { reportWindow } from '../src/analytics/query';
+import type { AppContext } from '../src/context';
+import { newId } from '../src/db/ids';
+import { reportDays, reportManifests } from '../src/db/report-docs';
+import { markHoursDirty } from '../src/db/rollup-dirty';
+import { BucketIndex, type Granularity } from '../src/domain/report-buckets';
+import type { Principal } from '../src/domain/permissions';
+import { HOUR_MS, hoursBetween, hourStart } from '../src/domain/time-buckets';
+import { rollHours } from '../src/rollups/hourly';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
+
+/**
+ * Reports read from the report documents equal the raw events they stand
+ * for, for every scope, granularity, breakdown and time zone (a DST change
+ * and a whole month inside the range), whether hours come from whole months,
+ * whole days, parts of days, or raw events (dirty and fresh hours).
+ */
+let ctx: AppContext;
+let b: RawEventsBuilder;
+let usd: BuiltCampaign;
+let eur: BuiltCampaign;
+const affiliates = [newId(), newId(), newId()];
+const admin: Principal = { id: newId(), role: 'admin', status: 'approved' };
+const START = Date.UTC(2026, 1, 25, 7);
+const END = Date.UTC(2026, 3, 3, 5);
+const NOW = END + 3 * HOUR_MS;
+
+/** A deterministic pseudo-random sequence, so a failure names a reproducible data set. */
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+}
+
+beforeAll(async () => {
+  ctx = await createTestContext({ ANALYTICS_RAW_CACHE_MS: '0' });
+  b = new RawEventsBuilder(ctx);
+  usd = await b.campaign({ name: 'Dollars', trackSub1: true });
+  eur = await b.campaign({ name: 'Euros', currency: 'EUR' });
+  const r = rng(7);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T;
+  const clicks = Array.from({ length: 900 }, () => ({
+    at: START + Math.floor(r() * (END - START)),
+    campaign: pick([usd, usd, eur]),
+    affiliateId: pick(affiliates),
+    unique: (r() < 0.8 ? 1 : 0) as 0 | 1,
+    invalid: r() < 0.05,
+    sub1: pick(['mail', 'social', null]),
+  }));
+  await b.addClicks(clicks);
+  await b.addConversions(
+    clicks.filter(() => r() < 0.08).map((c) => ({ ...c, at: c.at + 60_000, status: pick(['approved', 'pending', 'rejected'] as const), revenueCents: 500 + Math.floor(r() * 900), payoutCents: 300 })),
+  );
+}, 120_000);
+
+afterAll(async () => destroyTestContext(ctx));
+
+type Key = { hour: number; campaignId: string; affiliateId: string; sub1: string | null };
+
+/** The expected series of a report, straight from the events kept in memory. */
+function expectedSeries(q: { from: string; to: string; granularity: Granularity; tz: string }, filter: (e: Key) => boolean) {
+  const w = reportWindow({ from: Date.parse(q.from), to: Date.parse(q.to), granularity: q.granularity, tz: q.tz }, NOW);
+  const index = new BucketIndex(w.fromMs, w.toMs, w.granularity, w.tz);
+  const got = b.expected((e) => {
+    const bucket = index.bucketOf(e.hour);
+    return filter(e) && bucket !== undefined ? new Date(bucket).toISOString() : null;
+  });
+  return { w, got };
+}
+
+type Point = { t: string; clicks: number; conversions: number; rejectedConversions: number };
+
+function seriesOf(body: { series: Point[] }) {
+  return new Map(body.series.filter((p) => p.clicks !== 0 || p.conversions !== 0 || p.rejectedConversions !== 0).map((p) => [p.t, p as unknown as Record<string, number>]));
+}
+
+function expectSeries(body: { series: Point[] }, want: Map<string, Record<string, number>>, fields: string[]) {
+  const got = seriesOf(body);
+  expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+  for (const [t, v] of want) for (const f of fields) expect({ t, f, n: got.get(t)?.[f] }).toEqual({ t, f, n: v[f] ?? 0 });
+}
+
+const COUNTS = ['clicks', 'uniqueClicks', 'invalidClicks', 'conversions', 'approvedConversions', 'pendingConversions', 'rejectedConversions'];
+const MONEY = [...COUNTS, 'revenueCents', 'payoutCents'];
+
+const WINDOWS = [
+  { from: '2026-02-25T00:00:00Z', to: '2026-04-04T00:00:00Z', granularity: 'day', tz: 'UTC' },
+  { from: '2026-02-25T00:00:00Z', to: '2026-04-04T00:00:00Z', granularity: 'day', tz: 'America/New_York' },
+  { from: '2026-03-07T10:00:00Z', to: '2026-03-10T13:00:00Z', granularity: 'hour', tz: 'UTC' },
+  { from: '2026-03-01T05:00:00Z', to: '2026-03-12T04:00:00Z', granularity: 'day', tz: 'America/New_York' },
+  { from: '2026-03-31T17:00:00Z', to: '2026-04-03T08:00:00Z', granularity: 'day', tz: 'Asia/Tokyo' },
+] as const;
+
+async function checkAll(label: string) {
+  for (const q of WINDOWS) {
+    const usdOnly = expectedSeries(q, (e) => e.campaignId === usd._id);
+    const rep = await campaignReport(ctx, admin, usd._id, usdOnly.w, 'affiliate', NOW);
+    expectSeries(rep, usdOnly.got, MONEY);
+    for (const a of affiliates) {
+      const want = b.expected((e) => (e.campaignId === usd._id && e.affiliateId === a && usdOnly.w.fromMs <= e.hour && e.hour < usdOnly.w.toMs ? 'x' : null)).get('x');
+      expect({ label, q, a, clicks: rep.breakdown.find((r) => r.key === a)?.clicks ?? 0 }).toEqual({ label, q, a, clicks: want?.clicks ?? 0 });
+    }
+    const bySub1 = await campaignReport(ctx, admin, usd._id, usdOnly.w, 'sub1', NOW);
+    for (const s of ['mail', 'social', '']) {
+      const want = b.expected((e) => (e.campaignId === usd._id && (e.sub1 ?? '') === s && usdOnly.w.fromMs <= e.hour && e.hour < usdOnly.w.toMs ? 'x' : null)).get('x');
+      expect({ label, q, s, conv: bySub1.breakdown.find((r) => r.key === s)?.conversions ?? 0 }).toEqual({ label, q, s, conv: want?.conversions ?? 0 });
+    }
+
+    const a0 = affiliates[0] as string;
+    const affWant = expectedSeries(q, (e) => e.affiliateId === a0);
+    const aff = await affiliateReport(ctx, admin, a0, undefined, affWant.w, NOW);
+    expectSeries(aff, affWant.got, COUNTS);
+    const eurWant = b.expected((e) => (e.affiliateId === a0 && e.campaignId === eur._id && affWant.w.fromMs <= e.hour && e.hour < affWant.w.toMs ? 'x' : null)).get('x');
+    expect(aff.breakdown.find((r) => r.key === eur._id)?.payoutCents ?? 0).toBe(eurWant?.payoutCents ?? 0);
+    const affEur = await affiliateReport(ctx, admin, a0, eur._id, affWant.w, NOW);
+    expectSeries(affEur, expectedSeries(q, (e) => e.affiliateId === a0 && e.campaignId === eur._id).got, MONEY);
+
+    const all = expectedSeries(q, () => true);
+    const over = await overviewReport(ctx, all.w, 10, NOW);
+    expectSeries(over, all.got, COUNTS);
+    const eurMoney = b.expected((e) => (e.campaignId === eur._id && all.w.fromMs <= e.hour && e.hour < all.w.toMs ? 'x' : null)).get('x');
+    expect(over.byCurrency.find((c) => c.currency === 'EUR')?.revenueCents ?? 0).toBe(eurMoney?.revenueCents ?? 0);
+    expect(over.topCampaigns.find((c) => c.id === usd._id)?.clicks ?? 0).toBe(b.expected((e) => (e.campaignId === usd._id && all.w.fromMs <= e.hour && e.hour < all.w.toMs ? 'x' : null)).get('x')?.clicks ?? 0);
+  }
+}
+
+describe('report read model', () => {
+  it('answers every report from raw events before any rollup', async () => {
+    await checkAll('raw');
+  }, 120_000);
+
+  it('answers the same from report documents after the rollup, with no hour left to raw events', async () => {
+    await rollHours(ctx, hoursBetween(Date.UTC(2026, 1, 24), Date.UTC(2026, 3, 5)));
+    const rep = await campaignReport(ctx, admin, usd._id, reportWindow({ from: Date.UTC(2026, 1, 25), to: Date.UTC(2026, 3, 4), granularity: 'day', tz: 'UTC' }, NOW), undefined, NOW);
+    expect(rep.freshHours).toBe(0);
+    await checkAll('rolled');
+  }, 180_000);
+
+  it('mixes report documents and raw events for late events in dirty hours, and agrees again once they are rolled', async () => {
+    const late = Date.UTC(2026, 2, 15, 9, 30);
+    await b.addClicks([{ at: late, campaign: usd, affiliateId: affiliates[1] as string, sub1: 'late' }]);
+    await markHoursDirty(ctx.db, [late]);
+    await checkAll('dirty');
+    await rollHours(ctx, [hourStart(late)]);
+    await checkAll('re-rolled');
+  }, 180_000);
+
+  it('re-rolling a day rewrites no report document', async () => {
+    const day = '20260315';
+    const before = await reportManifests(ctx.db).findOne({ _id: day });
+    const counts = await rollHours(ctx, hoursBetween(Date.UTC(2026, 2, 15), Date.UTC(2026, 2, 16)));
+    expect(counts.reportDocs).toBe(0);
+    expect(await reportManifests(ctx.db).findOne({ _id: day })).toEqual(before);
+    expect(await reportDays(ctx.db).findOne({ _id: `c:${usd._id}|${day}` })).not.toBeNull();
+  });
+});
