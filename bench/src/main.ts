@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench [-- --quick | --only click,postback,analytics | --help]`.
+ * The benchmark suite: `npm run bench [-- --quick | --only click,postback,analytics,reads | --help]`.
  * Starts its own throwaway Redis and MongoDB-wire server (unless
  * BENCH_MONGO_URL / BENCH_REDIS_URL are set), runs every server under test in
  * its own child process, prints progress to stderr and one JSON report to
@@ -17,6 +17,7 @@ import { runAnalyticsSuite } from './analytics';
 import { runClickSuite } from './click';
 import { parseBenchArgs, USAGE, type BenchOptions } from './options';
 import { runPostbackSuite } from './postbacks';
+import { runReadsSuite } from './reads';
 import { progress, stopAllChildren } from './processes';
 import { failedChecks, missingFigures, type BenchReport, type MachineInfo } from './report';
 
@@ -73,6 +74,7 @@ async function main(opts: BenchOptions): Promise<number> {
     if (opts.only.includes('click')) report.click = await suite('click', () => runClickSuite(opts, base));
     if (opts.only.includes('postback')) report.postbacks = await suite('postbacks', () => runPostbackSuite({ postbacks: opts.postbacks, connections: opts.connections, durationS: opts.durationS }, base));
     if (opts.only.includes('analytics')) report.analytics = await suite('analytics', () => runAnalyticsSuite(opts.analytics, base));
+    if (opts.only.includes('reads')) report.reads = await suite('reads', () => runReadsSuite(opts.reads, base));
 
     const machine: MachineInfo = {
       cores: os.cpus().length,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const SUITES = ['click', 'postback', 'analytics'] as const;
+export const SUITES = ['click', 'postback', 'analytics', 'reads'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface AnalyticsVolume {
@@ -12,6 +12,18 @@ export interface AnalyticsVolume {
   /** Affiliates sending traffic on a given day; each sends its day's clicks in `hoursPerAffiliate` hours of one campaign. */
   activeAffiliatesPerDay: number;
   hoursPerAffiliate: number;
+}
+
+/** The reads suite: the seed's demo history, then every dashboard read of each role. */
+export interface ReadsOptions {
+  days: number;
+  clicks: number;
+  /** Ten times the seed's conversion rate (same clicks, ~10× the conversions and postbacks). */
+  tenX: boolean;
+  /** Calls of each read (the first is the cold one). */
+  repeats: number;
+  /** Per request; a call that takes longer is recorded as timed out and not repeated. */
+  timeoutMs: number;
 }
 
 export interface BenchOptions {
@@ -28,10 +40,12 @@ export interface BenchOptions {
   lagRate: number;
   postbacks: number;
   analytics: AnalyticsVolume;
+  reads: ReadsOptions;
 }
 
 export const USAGE = `npm run bench [-- options]
-  --only click,postback,analytics   suites to run (default all; repeatable)
+  --only click,postback,analytics,reads
+                                    suites to run (default all; repeatable)
   --quick                           smoke run with small volumes (~1 minute)
   --duration S                      seconds per load run (default 10, quick 2)
   --connections N                   autocannon connections at saturation (default 50)
@@ -41,6 +55,11 @@ export const USAGE = `npm run bench [-- options]
   --days D --affiliates A --campaigns C --clicks-per-day N --active-per-day N --hours-per-affiliate H
                                     analytics volume (default 90 days, 1000 affiliates, 20 campaigns,
                                     500 clicks/day from 50 active affiliates, 2 hours each)
+  --reads-days D --reads-clicks N   reads suite: the seed's history (default the seed's own: 30 days,
+                                    1,000,000 clicks; quick 3 days, 20,000 clicks)
+  --reads-10x                       reads suite: 10× the seed's conversion rate (same clicks)
+  --reads-repeats N                 reads suite: calls of each read (default 5; the first is the cold one)
+  --reads-timeout S                 reads suite: seconds per request before it counts as timed out (default 120)
   --out FILE                        JSON file (default reports/bench-<timestamp>.json)`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
@@ -71,6 +90,11 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
       'clicks-per-day': { type: 'string' },
       'active-per-day': { type: 'string' },
       'hours-per-affiliate': { type: 'string' },
+      'reads-days': { type: 'string' },
+      'reads-clicks': { type: 'string' },
+      'reads-10x': { type: 'boolean', default: false },
+      'reads-repeats': { type: 'string' },
+      'reads-timeout': { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -98,5 +122,12 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
     lagRate: positiveInt('lag-rate', values['lag-rate'], 50),
     postbacks: positiveInt('postbacks', values.postbacks, quick ? 200 : 2000),
     analytics,
+    reads: {
+      days: positiveInt('reads-days', values['reads-days'], quick ? 3 : 30),
+      clicks: positiveInt('reads-clicks', values['reads-clicks'], quick ? 20_000 : 1_000_000),
+      tenX: values['reads-10x'] ?? false,
+      repeats: positiveInt('reads-repeats', values['reads-repeats'], 5),
+      timeoutMs: positiveInt('reads-timeout', values['reads-timeout'], 120) * 1000,
+    },
   };
 }

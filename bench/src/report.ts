@@ -2,6 +2,7 @@ import type { AnalyticsResult } from './analytics';
 import type { ClickResult } from './click';
 import type { BenchOptions, Suite } from './options';
 import type { PostbackResult } from './postbacks';
+import type { ReadsResult } from './reads';
 
 export interface MachineInfo {
   cores: number;
@@ -25,6 +26,7 @@ export interface BenchReport {
   click?: SuiteOutcome<ClickResult>;
   postbacks?: SuiteOutcome<PostbackResult>;
   analytics?: SuiteOutcome<AnalyticsResult>;
+  reads?: SuiteOutcome<ReadsResult>;
   /** Figures the brief asks for that this run could not produce (empty when complete). */
   missing: string[];
 }
@@ -51,6 +53,7 @@ export const REQUIRED_FIGURES: Record<Suite, string[]> = {
     'analytics.overviewReport.rawToRollup',
     'analytics.volume.clicks',
   ],
+  reads: ['reads.maxP95Ms', 'reads.volume.clicks', 'reads.volume.conversions', 'reads.campaignReport90d.admin.p95Ms', 'reads.campaignReport90d.advertiser.p95Ms'],
 };
 
 export function valueAt(obj: unknown, dotted: string): unknown {
@@ -63,7 +66,7 @@ export function valueAt(obj: unknown, dotted: string): unknown {
 }
 
 /** Required figures of the suites that ran which are absent or not a finite number. */
-export function missingFigures(report: Pick<BenchReport, 'click' | 'postbacks' | 'analytics'>, suites: readonly Suite[]): string[] {
+export function missingFigures(report: Pick<BenchReport, 'click' | 'postbacks' | 'analytics' | 'reads'>, suites: readonly Suite[]): string[] {
   const out: string[] = [];
   for (const s of suites) {
     for (const path of REQUIRED_FIGURES[s]) {
@@ -77,9 +80,10 @@ export function missingFigures(report: Pick<BenchReport, 'click' | 'postbacks' |
 /**
  * Checks that say a run is trustworthy beyond its figures: stored = redirected,
  * every postback answered was queued, the drain's daily cap split the
- * postbacks into approved and cap-reached halves, raw = rolled up.
+ * postbacks into approved and cap-reached halves, raw = rolled up, every
+ * dashboard read answered 2xx within its timeout.
  */
-export function failedChecks(report: Pick<BenchReport, 'click' | 'postbacks' | 'analytics'>): string[] {
+export function failedChecks(report: Pick<BenchReport, 'click' | 'postbacks' | 'analytics' | 'reads'>): string[] {
   const out: string[] = [];
   for (const s of ['offerly', 'naive']) {
     if (valueAt(report, `click.${s}.stored.consistent`) === false) out.push(`click.${s}.stored.consistent`);
@@ -96,5 +100,7 @@ export function failedChecks(report: Pick<BenchReport, 'click' | 'postbacks' | '
     if (valueAt(report, `analytics.${r}.equalTotals`) === false) out.push(`analytics.${r}.equalTotals`);
     if (valueAt(report, `analytics.${r}.equalSeries`) === false) out.push(`analytics.${r}.equalSeries`);
   }
+  // A read that timed out or answered an error was not measured.
+  if (valueAt(report, 'reads.allOk') === false) out.push('reads.allOk');
   return out;
 }

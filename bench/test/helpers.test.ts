@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { clickRatios, storedCheck, type ScenarioResult } from '../src/click';
 import { parseBenchArgs, SUITES } from '../src/options';
 import { intakeConsistent } from '../src/postbacks';
+import { readsSummary, summarizeReads } from '../src/reads';
+import { firstItemId, lastDaysQuery, presetQuery, READ_ROLES, readPlan } from '../src/reads-plan';
 import { failedChecks, missingFigures, REQUIRED_FIGURES, valueAt } from '../src/report';
 import { clickIdFromLocation, latencySummary, percentile, ratio, round, summarizeLoad, type LoadResultLike } from '../src/stats';
 import { generateTraffic } from '../src/traffic';
@@ -138,6 +140,16 @@ describe('options', () => {
     expect(o.only).toEqual([...SUITES]);
     expect(o).toMatchObject({ quick: false, durationS: 10, connections: 50, fixedRate: 2000, out: 'reports/bench-2026-11-25T10-00-00-000Z.json' });
     expect(o.analytics).toMatchObject({ days: 90, affiliates: 1000 });
+    expect(o.reads).toEqual({ days: 30, clicks: 1_000_000, tenX: false, repeats: 5, timeoutMs: 120_000 });
+  });
+
+  it('scales the reads suite’s seeded history, 10× its conversions, and shrinks it in quick mode', () => {
+    const o = parseBenchArgs(['--only', 'reads', '--reads-days', '10', '--reads-clicks', '200000', '--reads-10x', '--reads-repeats', '3', '--reads-timeout', '30']);
+    expect(o.only).toEqual(['reads']);
+    expect(o.reads).toEqual({ days: 10, clicks: 200_000, tenX: true, repeats: 3, timeoutMs: 30_000 });
+    expect(parseBenchArgs(['--quick']).reads).toMatchObject({ days: 3, clicks: 20_000, tenX: false });
+    expect(() => parseBenchArgs(['--reads-clicks', '0'])).toThrow(/--reads-clicks/);
+    expect(() => parseBenchArgs(['--reads-days', 'x'])).toThrow(/--reads-days/);
   });
 
   it('has a quick mode and takes suites comma-separated or repeated', () => {
@@ -170,6 +182,12 @@ describe('report shape', () => {
       volume: { clicks: 180_000 },
       campaignReport: { rawMs: 9000, rollupMs: 300, rawToRollup: 30, equalTotals: true, equalSeries: true },
       overviewReport: { rawToRollup: 10, equalTotals: true, equalSeries: true },
+    },
+    reads: {
+      volume: { clicks: 1_000_000, conversions: 30_000 },
+      campaignReport90d: { admin: { p95Ms: 80 }, advertiser: { p95Ms: 90 } },
+      maxP95Ms: 250,
+      allOk: true,
     },
   };
 
@@ -205,6 +223,10 @@ describe('report shape', () => {
     expect(failedChecks(odd as never)).toEqual([]);
     // A suite that failed has no figures to check (its error is reported as missing figures instead).
     expect(failedChecks({ ...complete, postbacks: { error: 'worker died' } } as never)).toEqual([]);
+  });
+
+  it('flags dashboard reads that timed out or answered an error', () => {
+    expect(failedChecks({ ...complete, reads: { ...complete.reads, allOk: false } } as never)).toEqual(['reads.allOk']);
   });
 
   it('reads dotted paths without throwing on missing parts', () => {
@@ -247,5 +269,51 @@ describe('analytics traffic', () => {
     // Same seed, same traffic shape.
     const again = generateTraffic(v, endMs, campaigns, affiliates, newId);
     expect(again.clicks.map((c) => c.affiliateId)).toEqual(clicks.map((c) => c.affiliateId));
+  });
+});
+
+describe('reads suite', () => {
+  const answer = (ms: number, status: number | null = 200) => ({ ms, status, bytes: 10, body: null, ...(status === null ? { error: 'timed out after 120000 ms' } : {}) });
+
+  it('reports the cold call and nearest-rank p50/p95 over every call, cold included', () => {
+    const t = summarizeReads('/overview', ['/api/x'], [answer(900.4), answer(40), answer(60), answer(50), answer(45)]);
+    expect(t).toMatchObject({ coldMs: 900, p50Ms: 50, p95Ms: 900, samplesMs: [900, 40, 60, 50, 45], statuses: [200, 200, 200, 200, 200], requests: 1 });
+    expect(summarizeReads('/p', ['/a', '/b'], [answer(120_001, null)])).toMatchObject({ coldMs: 120_001, p95Ms: 120_001, statuses: [null], error: 'timed out after 120000 ms', requests: 2 });
+  });
+
+  it('finds the slowest read and whether every call answered 2xx, ignoring skipped ones', () => {
+    const ok = summarizeReads('/a', ['/a'], [answer(10), answer(20)]);
+    const slow = summarizeReads('/b', ['/b'], [answer(300), answer(200)]);
+    const endpoints = { admin: { a: ok, skippedOne: { page: '/c', skipped: 'empty' } }, advertiser: { b: slow }, affiliate: {} };
+    expect(readsSummary(endpoints)).toEqual({ maxP95Ms: 300, maxP95Endpoint: 'advertiser.b', slowest: ['advertiser.b 300 ms', 'admin.a 20 ms'], allOk: true });
+    const failed = summarizeReads('/c', ['/c'], [answer(10, 500)]);
+    expect(readsSummary({ ...endpoints, affiliate: { c: failed } }).allOk).toBe(false);
+  });
+
+  it('plans every role’s dashboard reads with the pages’ default queries and the date picker’s ranges', () => {
+    const now = Date.UTC(2026, 11, 1, 15, 30);
+    const plan = readPlan({ campaignId: 'c'.repeat(24), affiliateId: 'a'.repeat(24), offerId: 'c'.repeat(24) }, now);
+    for (const role of READ_ROLES) {
+      const keys = plan.filter((c) => c.role === role).map((c) => c.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys).toContain('me');
+    }
+    const path = (role: string, key: string, answers = new Map<string, unknown>()) => plan.find((c) => c.role === role && c.key === key)!.paths(answers);
+    expect(path('admin', 'campaignReport90d')![0]).toBe(`/api/analytics/campaign/${'c'.repeat(24)}?from=2026-09-03T00%3A00%3A00.000Z&to=2026-12-02T00%3A00%3A00.000Z&granularity=day&tz=UTC&groupBy=affiliate`);
+    expect(path('advertiser', 'campaignReport90d')).toEqual(path('admin', 'campaignReport90d'));
+    expect(path('affiliate', 'conversions')![0]).toBe('/api/conversions?page=1&sort=convertedAt&order=desc&limit=25');
+    // Reads that open a row of an earlier answer wait for it, and are skipped when it is empty.
+    expect(path('admin', 'payout')).toBeNull();
+    expect(path('admin', 'payout', new Map([['payouts', { items: [{ id: 'p1' }] }]]))).toEqual(['/api/payouts/p1?page=1&sort=convertedAt&order=asc&limit=50']);
+    expect(path('advertiser', 'campaignsLiveToday', new Map([['campaigns', { items: [{ id: 'x' }, { id: 'y' }] }]]))).toEqual(['/api/live?scope=campaign&id=x', '/api/live?scope=campaign&id=y']);
+  });
+
+  it('turns date-picker presets into the UTC instants the dashboard sends', () => {
+    const now = Date.UTC(2026, 11, 1, 3);
+    expect(presetQuery('7d', 'UTC', now)).toEqual({ from: '2026-11-25T00:00:00.000Z', to: '2026-12-02T00:00:00.000Z', granularity: 'day', tz: 'UTC' });
+    // 03:00 UTC on Dec 1 is still Nov 30 in New York (UTC-5).
+    expect(presetQuery('today', 'America/New_York', now)).toEqual({ from: '2026-11-30T05:00:00.000Z', to: '2026-12-01T05:00:00.000Z', granularity: 'hour', tz: 'America/New_York' });
+    expect(lastDaysQuery(90, 'UTC', now).from).toBe('2026-09-03T00:00:00.000Z');
+    expect(firstItemId({ items: [] })).toBeNull();
   });
 });
