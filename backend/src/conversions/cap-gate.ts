@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
+import { budgetExhausted, nextSpendCents } from '../domain/click-rules';
 import { publishInvalidation } from '../tracking/cache-bus';
 
 /**
@@ -16,12 +17,22 @@ export type GateResult = { ok: true; reached: boolean } | { ok: false; reason: G
 export const TOTAL_DAY = 'total';
 export const counterId = (campaignId: string, day: string) => `${campaignId}|${day}`;
 
-type Limits = { cap: number | null; budget: number | null };
+/** `next`: what the campaign's next conversion would spend, so a budget it cannot fit counts as full. */
+type Limits = { cap: number | null; budget: number | null; next: number };
+type GatedCampaign = Pick<CampaignDoc, '_id' | 'caps' | 'payoutModel' | 'revenueCents'>;
+
+const limitsOf = (c: GatedCampaign) => {
+  const next = nextSpendCents(c);
+  return {
+    daily: { cap: c.caps.dailyConversions, budget: c.caps.dailyBudgetCents, next },
+    total: { cap: c.caps.totalConversions, budget: c.caps.totalBudgetCents, next },
+  };
+};
 
 const counters = (ctx: AppContext) => ctx.db.collection<CampaignCounterDoc>(ctx.models.CampaignCounter.collection.collectionName);
 
 function isFull(doc: Pick<CampaignCounterDoc, 'conversions' | 'spendCents'>, l: Limits): boolean {
-  return (l.cap !== null && doc.conversions >= l.cap) || (l.budget !== null && doc.spendCents >= l.budget);
+  return (l.cap !== null && doc.conversions >= l.cap) || budgetExhausted(l.budget, doc.spendCents, l.next);
 }
 
 async function takeOne(ctx: AppContext, campaignId: string, day: string, l: Limits, revenueCents: number): Promise<GateResult> {
@@ -59,13 +70,14 @@ async function giveBack(ctx: AppContext, campaignId: string, day: string, revenu
  * conversion or because it did not fit), the click path is told to reload the
  * campaign so new clicks go to the fallback URL.
  */
-export async function takeCapPlace(ctx: AppContext, c: Pick<CampaignDoc, '_id' | 'caps'>, day: string, revenueCents: number): Promise<GateResult> {
-  const daily = await takeOne(ctx, c._id, day, { cap: c.caps.dailyConversions, budget: c.caps.dailyBudgetCents }, revenueCents);
+export async function takeCapPlace(ctx: AppContext, c: GatedCampaign, day: string, revenueCents: number): Promise<GateResult> {
+  const limits = limitsOf(c);
+  const daily = await takeOne(ctx, c._id, day, limits.daily, revenueCents);
   if (!daily.ok) {
     await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
     return daily;
   }
-  const total = await takeOne(ctx, c._id, TOTAL_DAY, { cap: c.caps.totalConversions, budget: c.caps.totalBudgetCents }, revenueCents);
+  const total = await takeOne(ctx, c._id, TOTAL_DAY, limits.total, revenueCents);
   if (!total.ok) {
     // A crash right here would keep the daily place taken: caps err on the safe side.
     await giveBack(ctx, c._id, day, revenueCents);
@@ -84,10 +96,11 @@ export async function releaseCapPlace(ctx: AppContext, campaignId: string, day: 
 }
 
 /** Read-only: would a conversion fit now? Used by test postbacks, which take no place. */
-export async function capPlaceAvailable(ctx: AppContext, c: Pick<CampaignDoc, '_id' | 'caps'>, day: string, revenueCents: number): Promise<GateResult> {
+export async function capPlaceAvailable(ctx: AppContext, c: GatedCampaign, day: string, revenueCents: number): Promise<GateResult> {
+  const limits = limitsOf(c);
   const checks: Array<[string, Limits]> = [
-    [day, { cap: c.caps.dailyConversions, budget: c.caps.dailyBudgetCents }],
-    [TOTAL_DAY, { cap: c.caps.totalConversions, budget: c.caps.totalBudgetCents }],
+    [day, limits.daily],
+    [TOTAL_DAY, limits.total],
   ];
   for (const [d, l] of checks) {
     const cur = (await counters(ctx).findOne({ _id: counterId(c._id, d) })) ?? { conversions: 0, spendCents: 0 };

@@ -1,5 +1,6 @@
 import type { CampaignStatus } from './campaign-rules';
 import type { BotVerdict } from './bots';
+import type { PayoutModel } from './payout-models';
 import type { UserStatus } from './permissions';
 
 /**
@@ -65,10 +66,33 @@ export interface CapsLike {
   totalBudgetCents: number | null;
 }
 
-/** Which limit today's and the lifetime counters have reached; budgets win over conversion caps. */
-export function limitReached(caps: CapsLike, today: CounterState | null, total: CounterState | null): CampaignLimit {
+/**
+ * What the campaign's next paid event adds to its spend (spend is revenue,
+ * what the advertiser pays): one conversion of a fixed model, one unique
+ * click of CPC. A CPS sale's value is known only when it arrives, so it
+ * counts as the smallest possible one, a cent.
+ */
+export function nextSpendCents(terms: { payoutModel: PayoutModel; revenueCents?: number | null }): number {
+  if (terms.payoutModel === 'CPS') return 1;
+  return Math.max(1, terms.revenueCents ?? 0);
+}
+
+/**
+ * Whether a budget is used up: what remains cannot pay for the next event.
+ * A remainder smaller than one conversion would only reject every postback
+ * while the clicks that lead to them still count as valid.
+ */
+export function budgetExhausted(budgetCents: number | null, spentCents: number | undefined, nextCents: number): boolean {
+  return budgetCents !== null && budgetCents - (spentCents ?? 0) < Math.max(1, nextCents);
+}
+
+/**
+ * Which limit today's and the lifetime counters have reached; budgets win
+ * over conversion caps. `nextCents` is `nextSpendCents` of the campaign.
+ */
+export function limitReached(caps: CapsLike, today: CounterState | null, total: CounterState | null, nextCents = 1): CampaignLimit {
   const reached = (limit: number | null, value: number | undefined) => limit !== null && (value ?? 0) >= limit;
-  if (reached(caps.dailyBudgetCents, today?.spendCents) || reached(caps.totalBudgetCents, total?.spendCents)) return 'budget_exhausted';
+  if (budgetExhausted(caps.dailyBudgetCents, today?.spendCents, nextCents) || budgetExhausted(caps.totalBudgetCents, total?.spendCents, nextCents)) return 'budget_exhausted';
   if (reached(caps.dailyConversions, today?.conversions) || reached(caps.totalConversions, total?.conversions)) return 'cap_reached';
   return null;
 }

@@ -3,7 +3,7 @@ import type { Models } from '../db/connection';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import type { CampaignStatus } from '../domain/campaign-rules';
-import { hasCaps, hasDailyCaps, limitReached, type CampaignLimit } from '../domain/click-rules';
+import { hasCaps, hasDailyCaps, limitReached, nextSpendCents, type CampaignLimit } from '../domain/click-rules';
 import { clickValue } from '../domain/payout-models';
 import type { UserStatus } from '../domain/permissions';
 import { DAY_MS, dayKey, dayStart } from '../domain/time-buckets';
@@ -219,7 +219,7 @@ export class LinkCache {
         CampaignCounter.findById(`${campaign._id}|${today}`).lean() as Promise<CampaignCounterDoc | null>,
         CampaignCounter.findById(`${campaign._id}|total`).lean() as Promise<CampaignCounterDoc | null>,
       ]);
-      limit = limitReached(campaign.caps, day, total);
+      limit = limitReached(campaign.caps, day, total, nextSpendCents(campaign));
     }
     const override = campaign.overrides?.find((o) => o.affiliateId === link.affiliateId) ?? null;
     const value = clickValue(

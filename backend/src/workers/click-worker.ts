@@ -9,7 +9,7 @@ import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { insertNew } from '../db/insert-new';
 import { clickPartition, type ClickDoc } from '../db/raw-events';
 import { markHoursDirty } from '../db/rollup-dirty';
-import { limitReached } from '../domain/click-rules';
+import { limitReached, nextSpendCents } from '../domain/click-rules';
 import { dayKey, hourStart } from '../domain/time-buckets';
 import type { Logger } from '../logger';
 import { QUEUE_NAMES } from '../queues';
@@ -159,8 +159,8 @@ async function applySpend(deps: ClickWorkerDeps, batch: ClickBatch, docs: ClickD
     throw err;
   }
   for (const [campaignId, counters] of touched) {
-    const c = await deps.models.Campaign.findById(campaignId, { caps: 1 }).lean();
-    if (c?.caps && limitReached(c.caps, counters.day, counters.total) === 'budget_exhausted') {
+    const c = await deps.models.Campaign.findById(campaignId, { caps: 1, payoutModel: 1, revenueCents: 1 }).lean();
+    if (c?.caps && limitReached(c.caps, counters.day, counters.total, nextSpendCents(c)) === 'budget_exhausted') {
       await publishInvalidation(deps, { kind: 'campaign', id: campaignId });
     }
   }

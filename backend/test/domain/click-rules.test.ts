@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { botVerdict } from '../../src/domain/bots';
-import { classifyClick, cleanText, deepLinkLocation, limitReached } from '../../src/domain/click-rules';
+import { budgetExhausted, classifyClick, cleanText, deepLinkLocation, limitReached, nextSpendCents } from '../../src/domain/click-rules';
 
 const ok = { campaignStatus: 'active', affiliateStatus: 'approved', limit: null } as const;
 const noCaps = { dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null };
@@ -32,6 +32,29 @@ describe('click classification', () => {
     expect(limitReached({ ...noCaps, totalConversions: 50 }, null, { conversions: 50, spendCents: 0 })).toBe('cap_reached');
     expect(limitReached({ ...noCaps, dailyBudgetCents: 100, dailyConversions: 1 }, { conversions: 1, spendCents: 100 }, null)).toBe('budget_exhausted');
     expect(limitReached({ ...noCaps, totalBudgetCents: 100 }, null, null)).toBeNull();
+  });
+
+  it('counts a budget as exhausted once what remains cannot pay for the next event', () => {
+    expect(nextSpendCents({ payoutModel: 'CPA', revenueCents: 1000 })).toBe(1000);
+    expect(nextSpendCents({ payoutModel: 'CPL', revenueCents: 250 })).toBe(250);
+    expect(nextSpendCents({ payoutModel: 'CPC', revenueCents: 30 })).toBe(30);
+    expect(nextSpendCents({ payoutModel: 'CPS', revenueCents: null })).toBe(1);
+    expect(nextSpendCents({ payoutModel: 'CPA', revenueCents: 0 })).toBe(1);
+
+    expect(budgetExhausted(null, 1e9, 1000)).toBe(false);
+    expect(budgetExhausted(1500, 1000, 1000)).toBe(true);
+    expect(budgetExhausted(2000, 1000, 1000)).toBe(false);
+    expect(budgetExhausted(1500, 1499, 1)).toBe(false);
+    expect(budgetExhausted(1500, 1500, 1)).toBe(true);
+    expect(budgetExhausted(1500, 1500, 0)).toBe(true);
+    expect(budgetExhausted(500, undefined, 1000)).toBe(true);
+
+    const daily = { ...noCaps, dailyBudgetCents: 1500, dailyConversions: 10 };
+    expect(limitReached(daily, { conversions: 1, spendCents: 1000 }, null, 1000)).toBe('budget_exhausted');
+    expect(limitReached(daily, { conversions: 1, spendCents: 1000 }, null, 500)).toBeNull();
+    expect(limitReached({ ...noCaps, totalBudgetCents: 10_000 }, null, { conversions: 9, spendCents: 9_001 }, 1000)).toBe('budget_exhausted');
+    // Without the next event's cost, only a spent budget counts (CPS sales are known when they arrive).
+    expect(limitReached(daily, { conversions: 1, spendCents: 1000 }, null)).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../../src/context';
 import { findClick } from '../../src/db/raw-events';
 import { hourStart } from '../../src/domain/time-buckets';
 import { readLive } from '../../src/realtime/live-counters';
+import { startWorkers } from '../../src/workers';
 import { createTestContext, destroyTestContext } from '../helpers/context';
 import { BROWSER_UA, click, clicksOfLink, createOffer, eventually, startTrackingStack, storedClick, type TrackingStack } from '../helpers/tracking';
 
@@ -270,6 +271,35 @@ describe('invalid clicks', () => {
     await ctx.models.CampaignCounter.updateOne({ _id: `${notYet.campaign.id}|total` }, { $set: { conversions: 10 } });
     await ctx.redis.publish(ctx.keys.cacheChannel, JSON.stringify({ kind: 'campaign', id: notYet.campaign.id }));
     await eventually(async () => (await click(url, `/c/${notYet.linkId}`)).location === 'https://shop.example.com/', 'cap announcement');
+  });
+
+  it('counts a budget that cannot pay for one more conversion as exhausted (counters set directly)', async () => {
+    // Revenue 1000 a conversion: 500 left cannot pay for one, 1000 left can.
+    const short = await createOffer(ctx, url, { revenueCents: 1000, caps: { totalBudgetCents: 10_000 } });
+    await ctx.models.CampaignCounter.create({ _id: `${short.campaign.id}|total`, campaignId: short.campaign.id, day: 'total', conversions: 9, spendCents: 9_500 });
+    expect((await click(url, `/c/${short.linkId}`)).location).toBe('https://shop.example.com/');
+    const fits = await createOffer(ctx, url, { revenueCents: 1000, caps: { totalBudgetCents: 10_000 } });
+    await ctx.models.CampaignCounter.create({ _id: `${fits.campaign.id}|total`, campaignId: fits.campaign.id, day: 'total', conversions: 9, spendCents: 9_000 });
+    expect((await click(url, `/c/${fits.linkId}`)).location).toMatch(/cid=/);
+    await eventually(async () => (await clicksOfLink(ctx, short.linkId))[0]?.reason === 'budget_exhausted', 'budget_exhausted click');
+  });
+
+  it('sends clicks to the fallback once a conversion leaves less budget than the next one costs', async () => {
+    const stopWorkers = await startWorkers(ctx, ['conversions']);
+    try {
+      const offer = await createOffer(ctx, url, { revenueCents: 1000, payoutCents: 700, caps: { dailyBudgetCents: 1_500 } });
+      const first = await click(url, `/c/${offer.linkId}`);
+      expect(first.location).toMatch(/cid=/);
+      await storedClick(ctx, first.clickId!);
+      const pb = await fetch(`${url}/api/track/postback?click_id=${first.clickId}&txn_id=b-1&token=${offer.campaign.postbackSecret}`);
+      expect(pb.status).toBe(200);
+      await eventually(async () => (await ctx.models.Conversion.countDocuments({ campaignId: offer.campaign.id, status: 'approved' })) === 1, 'conversion approved');
+      // 500 of 1,500 left: the conversion worker tells the click path, which sends the next visitor to the fallback.
+      await eventually(async () => (await click(url, `/c/${offer.linkId}`)).location === 'https://shop.example.com/', 'budget announced as exhausted');
+      await eventually(async () => (await clicksOfLink(ctx, offer.linkId)).some((d) => d.reason === 'budget_exhausted' && d.valid === 0), 'click stored as budget_exhausted');
+    } finally {
+      await stopWorkers();
+    }
   });
 });
 
