@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processPostback } from '../src/conversions/process-postback';
 import type { PostbackJobData } from '../src/conversions/postback-job';
 import { newId } from '../src/db/ids';
+import { recordConversionHour } from '../src/db/conversion-hours';
 import { dayKey } from '../src/domain/time-buckets';
 import { readLive } from '../src/realtime/live-counters';
 import { campaignWithLink, insertClick, postback, resolved, startPostbackEnv, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
@@ -108,6 +109,7 @@ describe('caps and budgets under concurrency', () => {
     // What step 6 leaves behind for postback b when the process dies right after it.
     const b = job({ click_id: await insertClick(e.ctx, c), txn_id: 'b', token: c.postbackSecret });
     const { createdAt: _c, updatedAt: _u, ...rest } = done;
+    await recordConversionHour(e.ctx.db, done.hour, b.id);
     await e.ctx.models.Conversion.create({
       ...rest, _id: b.id, clickId: b.params.click_id, clickKey: b.params.click_id, txnId: 'b', status: 'processing', reason: null,
       approved: 0, pending: 0, rejected: 0, revApprovedCents: 0, payApprovedCents: 0, capHeld: false, capDay: null, approvedAt: null, history: [],

@@ -10,6 +10,7 @@ import { DAY_MS, dayKey, daysBetween, hourStart, hoursBetween } from '@offerly/b
 import { rollDays } from '@offerly/backend/rollups/daily';
 import { rollHours } from '@offerly/backend/rollups/hourly';
 import type { AnalyticsVolume } from './options';
+import { recordConversionHours } from '@offerly/backend/db/conversion-hours';
 import { newTarget, progress } from './processes';
 import { ratio } from './stats';
 import { generateTraffic, type CampaignRef } from './traffic';
@@ -65,6 +66,7 @@ async function seed(ctx: AppContext, v: AnalyticsVolume, endMs: number) {
     const col = await clickPartition(ctx.db, day);
     for (let i = 0; i < docs.length; i += 5000) await col.insertMany(docs.slice(i, i + 5000), { ordered: false });
   }
+  await recordConversionHours(ctx.db, conversions as unknown as Array<{ _id: string; hour: Date }>);
   for (let i = 0; i < conversions.length; i += 5000) await ctx.models.Conversion.collection.insertMany(conversions.slice(i, i + 5000) as never[], { ordered: false });
   return { campaigns, clicks: clicks.length, conversions: conversions.length, partitions: byDay.size };
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../backend/src/context';
+import { recordConversionHours } from '../../backend/src/db/conversion-hours';
 import type { ConversionDoc } from '../../backend/src/db/models/conversion';
 import type { PostbackDoc } from '../../backend/src/db/models/postback';
 import { clickPartition, type ClickDoc } from '../../backend/src/db/raw-events';
@@ -227,6 +228,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
           o.onProgress(chunk.length);
         }
       }
+      await recordConversionHours(ctx.db, conversions);
       await insertIgnoringDuplicates(ctx.db.collection('conversions') as never, conversions);
       await insertIgnoringDuplicates(ctx.db.collection('postbacks') as never, postbacks);
       await o.onDayDone(day);

@@ -49,8 +49,19 @@ export async function groupSum<K extends string, S extends string>(
   const projection: Document = {};
   for (const k of keyNames) projection[keys[k]] = 1;
   for (const s of sumNames) if (sums[s] !== 1) projection[sums[s] as string] = 1;
+  return groupDocs(col.find(match, { projection, batchSize: 5000 }), keys, sums);
+}
+
+/** The same grouping over documents already read (a cursor or an array), computed in memory. */
+export async function groupDocs<K extends string, S extends string>(
+  docs: AsyncIterable<Document> | Iterable<Document>,
+  keys: Record<K, string>,
+  sums: Record<S, string | 1>,
+): Promise<Array<Group<K, S>>> {
+  const keyNames = Object.keys(keys) as K[];
+  const sumNames = Object.keys(sums) as S[];
   const out = new Map<string, Group<K, S>>();
-  for await (const doc of col.find(match, { projection, batchSize: 5000 })) {
+  for await (const doc of docs) {
     const values: unknown[] = keyNames.map((k) => doc[keys[k]] ?? null);
     const id = values.map((v) => (v instanceof Date ? `d${v.getTime()}` : typeof v === 'string' ? `s${v}` : JSON.stringify(v))).join('\u0001');
     let g = out.get(id);

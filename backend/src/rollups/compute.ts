@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
-import { groupSum, type Group } from '../db/group-sum';
+import { conversionsOfHours } from '../db/conversion-hours';
+import { groupDocs, groupSum, type Group } from '../db/group-sum';
 import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
 import { dayKey } from '../domain/time-buckets';
 
@@ -54,14 +55,16 @@ const CONVERSION_SUMS = {
 export type ConversionGroups = Array<Group<string, keyof typeof CONVERSION_SUMS>>;
 
 /**
- * Groups the conversions of `hours` by stats key in one query. On FerretDB any
- * conversions query reads the whole collection, so a caller rolling many days
- * groups them once and hands the groups to `computeRawRows` day by day.
+ * Groups the conversions of `hours` by stats key, reading each hour's
+ * conversions by `_id` through its bucket of ids (never the whole collection).
  */
 export async function groupConversions(ctx: AppContext, hours: number[], scope?: RawScope): Promise<ConversionGroups> {
   if (hours.length === 0) return [];
   const keys = statGroupKeys(await trackSub1Campaigns(ctx));
-  return groupSum(ctx.db, 'conversions', { hour: { $in: hours.map((h) => new Date(h)) }, ...scopeMatch(scope) }, keys, CONVERSION_SUMS);
+  const docs = (await conversionsOfHours(ctx.db, hours)).filter(
+    (d) => (!scope?.campaignId || d.campaignId === scope.campaignId) && (!scope?.affiliateId || d.affiliateId === scope.affiliateId),
+  );
+  return groupDocs(docs, keys, CONVERSION_SUMS);
 }
 
 /**

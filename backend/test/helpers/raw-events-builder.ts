@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../../src/context';
 import { newId } from '../../src/db/ids';
 import type { CampaignDoc } from '../../src/db/models/campaign';
+import { recordConversionHours } from '../../src/db/conversion-hours';
 import type { ConversionDoc } from '../../src/db/models/conversion';
 import { clickPartition, type ClickDoc } from '../../src/db/raw-events';
 import { statusFlags, type ConversionStatus } from '../../src/domain/attribution';
@@ -171,6 +172,7 @@ export class RawEventsBuilder {
 
   async addConversions(specs: ConversionSpec[]): Promise<ConversionDoc[]> {
     const docs = specs.map((s) => this.conversionDoc(s));
+    await recordConversionHours(this.ctx.db, docs);
     if (docs.length) await this.ctx.models.Conversion.collection.insertMany(docs as never[], { ordered: false });
     for (const d of docs) if (d.capHeld && d.capDay) await this.bumpCounters(d.campaignId, d.capDay, 1, d.revenueCents);
     this.conversions.push(...docs);

@@ -1,0 +1,50 @@
+import type { Db } from 'mongodb';
+import { HOUR_MS, hourKey } from '../domain/time-buckets';
+import type { ConversionDoc } from './models/conversion';
+
+/**
+ * The ids of the conversions of each hour (by `hour`, the hour they count in),
+ * so a rollup or a fresh report reads an hour's conversions by `_id` instead
+ * of querying the whole collection. An id is added before its conversion is
+ * inserted (a crash between the two leaves an id without a document, which
+ * readers skip), and never removed: a conversion keeps its hour for life.
+ */
+export interface ConversionHourDoc {
+  _id: string; // hourKey
+  ids: string[];
+}
+
+export const conversionHours = (db: Db) => db.collection<ConversionHourDoc>('conversion_hours');
+
+const READ_CONCURRENCY = 64;
+
+export async function recordConversionHour(db: Db, hour: Date | number, id: string): Promise<void> {
+  const filter = { _id: hourKey(typeof hour === 'number' ? hour : hour.getTime()) };
+  try {
+    await conversionHours(db).updateOne(filter, { $addToSet: { ids: id } }, { upsert: true });
+  } catch (err) {
+    // Two first upserts of the same hour race on MongoDB: the loser finds the document now.
+    if ((err as { code?: number }).code !== 11000) throw err;
+    await conversionHours(db).updateOne(filter, { $addToSet: { ids: id } }, { upsert: true });
+  }
+}
+
+/** Records many conversions' hours at once (the seed, test data): one update per hour. */
+export async function recordConversionHours(db: Db, docs: Array<Pick<ConversionDoc, '_id' | 'hour'>>): Promise<void> {
+  const byHour = new Map<string, string[]>();
+  for (const d of docs) byHour.set(hourKey(d.hour.getTime()), [...(byHour.get(hourKey(d.hour.getTime())) ?? []), d._id]);
+  for (const [h, ids] of byHour) await conversionHours(db).updateOne({ _id: h }, { $addToSet: { ids: { $each: ids } } }, { upsert: true });
+}
+
+/** The conversions of some hours, each bucket and each conversion read by `_id`. */
+export async function conversionsOfHours(db: Db, hours: number[]): Promise<ConversionDoc[]> {
+  const buckets = await Promise.all(hours.map((h) => conversionHours(db).findOne({ _id: hourKey(h) })));
+  const ids = buckets.flatMap((b) => b?.ids ?? []);
+  const wanted = new Set(hours.map((h) => h - (h % HOUR_MS)));
+  const out: ConversionDoc[] = [];
+  for (let i = 0; i < ids.length; i += READ_CONCURRENCY) {
+    const docs = await Promise.all(ids.slice(i, i + READ_CONCURRENCY).map((id) => db.collection<ConversionDoc>('conversions').findOne({ _id: id })));
+    for (const d of docs) if (d && wanted.has(d.hour.getTime())) out.push(d);
+  }
+  return out;
+}
