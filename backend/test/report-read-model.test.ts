@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affiliateReport, campaignReport, overviewReport } from '../src/analytics/reports';
 import { reportWindow } from '../src/analytics/query';
 import type { AppContext } from '../src/context';
+import { conversionHours } from '../src/db/conversion-hours';
 import { newId } from '../src/db/ids';
 import { reportDays, reportManifests } from '../src/db/report-docs';
 import { markHoursDirty } from '../src/db/rollup-dirty';
@@ -155,4 +156,24 @@ describe('report read model', () => {
     expect(await reportManifests(ctx.db).findOne({ _id: day })).toEqual(before);
     expect(await reportDays(ctx.db).findOne({ _id: `c:${usd._id}|${day}` })).not.toBeNull();
   });
+});
+
+describe('conversion hour buckets', () => {
+  it('are filled once for conversions stored before they existed, so a rollup after the upgrade counts them', async () => {
+    const fresh = await createTestContext({ ANALYTICS_RAW_CACHE_MS: '0' });
+    try {
+      const old = new RawEventsBuilder(fresh);
+      const c = await old.campaign({ name: 'Before buckets' });
+      const at = Date.UTC(2026, 4, 2, 10, 5);
+      await old.addClicks([{ at, campaign: c, affiliateId: affiliates[0] as string }]);
+      await old.addConversions([{ at, campaign: c, affiliateId: affiliates[0] as string, status: 'approved' }]);
+      await conversionHours(fresh.db).deleteMany({}); // as stored by a version without buckets
+      await rollHours(fresh, hoursBetween(Date.UTC(2026, 4, 2), Date.UTC(2026, 4, 3)));
+      const w = reportWindow({ from: Date.UTC(2026, 4, 2), to: Date.UTC(2026, 4, 3), granularity: 'day', tz: 'UTC' }, NOW);
+      expect((await campaignReport(fresh, admin, c._id, w, undefined, Date.UTC(2026, 4, 4))).totals).toMatchObject({ clicks: 1, approvedConversions: 1 });
+      expect((await conversionHours(fresh.db).findOne({ _id: '2026-05-02T10' }))?.ids).toHaveLength(1);
+    } finally {
+      await destroyTestContext(fresh);
+    }
+  }, 60_000);
 });

@@ -36,8 +36,31 @@ export async function recordConversionHours(db: Db, docs: Array<Pick<ConversionD
   for (const [h, ids] of byHour) await conversionHours(db).updateOne({ _id: h }, { $addToSet: { ids: { $each: ids } } }, { upsert: true });
 }
 
+const backfilled = new WeakMap<Db, Promise<void>>();
+
+/**
+ * Conversions stored before the buckets existed get theirs once per database
+ * (one scan, recorded in `migrations`), so upgrading loses none of them.
+ */
+function backfillOnce(db: Db): Promise<void> {
+  let p = backfilled.get(db);
+  if (!p) {
+    p = (async () => {
+      const migrations = db.collection<{ _id: string; at: Date }>('migrations');
+      if (await migrations.findOne({ _id: 'conversion_hours' })) return;
+      const docs = await db.collection<ConversionDoc>('conversions').find({}, { projection: { _id: 1, hour: 1 } }).toArray();
+      await recordConversionHours(db, docs);
+      await migrations.updateOne({ _id: 'conversion_hours' }, { $set: { at: new Date() } }, { upsert: true });
+    })();
+    p.catch(() => backfilled.delete(db));
+    backfilled.set(db, p);
+  }
+  return p;
+}
+
 /** The conversions of some hours, each bucket and each conversion read by `_id`. */
 export async function conversionsOfHours(db: Db, hours: number[]): Promise<ConversionDoc[]> {
+  await backfillOnce(db);
   const buckets = await Promise.all(hours.map((h) => conversionHours(db).findOne({ _id: hourKey(h) })));
   const ids = buckets.flatMap((b) => b?.ids ?? []);
   const wanted = new Set(hours.map((h) => h - (h % HOUR_MS)));
