@@ -43,7 +43,7 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
   const log = createLogger(config.LOG_LEVEL, opts.name, opts.logDestination);
   const conn = await connectMongo(opts.mongoUrl, config.MONGO_DB);
   const models = createModels(conn);
-  await ensureIndexes(models);
+  await ensureIndexes(models, conn.db as Db);
   const redis = createRedis(opts.redisUrl, 'commands', `${opts.name}:cmd`);
   const producer = createRedis(opts.redisUrl, 'producer', `${opts.name}:producer`);
   await Promise.all([waitReady(redis), waitReady(producer)]);

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { clickIdTime } from '../domain/click-id';
+import { isFerretDb } from './group-sum';
 import { dayKey, dayKeyToMs } from '../domain/time-buckets';
 
 /**
@@ -53,7 +54,8 @@ export async function clickPartition(db: Db, day: string): Promise<Collection<Cl
   if (!set.has(day)) {
     // One index per command: FerretDB 1.24 drops the connection (a server-side panic) when a single
     // createIndexes names several indexes that all exist already, i.e. whenever a new process opens an old partition.
-    for (const key of PARTITION_INDEXES) await col.createIndex(key);
+    // None on FerretDB: it reads a partition by scanning it whatever the indexes, which only slow its inserts.
+    if (!(await isFerretDb(db))) for (const key of PARTITION_INDEXES) await col.createIndex(key);
     set.add(day);
   }
   return col;

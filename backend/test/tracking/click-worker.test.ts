@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
+import { isFerretDb } from '../../src/db/group-sum';
 import { clickPartition, clicksCollectionName, findClick, forgetPartition } from '../../src/db/raw-events';
 import { statsHourly } from '../../src/db/models/stats';
 import { listDirtyHours } from '../../src/db/rollup-dirty';
@@ -95,9 +96,11 @@ describe('day partitions', () => {
     await clickPartition(ctx.db, day);
     forgetPartition(ctx.db, day); // as if this were a new process
     const col = await clickPartition(ctx.db, day);
-    expect((await col.listIndexes().toArray()).map((i) => i.name).sort()).toEqual(['_id_', 'affiliateId_1_hour_1', 'campaignId_1_hour_1', 'hour_1_campaignId_1']);
     const c = fakeClick({ ts: Date.UTC(2000, 0, 2, 3) });
     expect(await processClickBatch(deps(), batchOf([c]))).toMatchObject({ stored: 1 });
+    // FerretDB answers only _id from an index, so a partition there has no other index to slow its inserts.
+    const expected = (await isFerretDb(ctx.db)) ? ['_id_'] : ['_id_', 'affiliateId_1_hour_1', 'campaignId_1_hour_1', 'hour_1_campaignId_1'];
+    expect((await col.listIndexes().toArray()).map((i) => i.name).sort()).toEqual(expected);
   });
 });
 
