@@ -143,6 +143,62 @@ describe('conversion review', () => {
   });
 });
 
+describe('admin decisions', () => {
+  it('an admin’s rejection stands against the advertiser’s review, status postbacks and jobs; each attempt is answered admin_decided and recorded', async () => {
+    const click = await insertClick(e.ctx, manual);
+    const pb = await sendAndResolve(e, { click_id: click, txn_id: 'adm-1', token: manual.postbackSecret });
+    const id = pb.conversionId as string;
+    const rejected = await e.admin.client.post(`/api/conversions/${id}/reject`, { note: 'fraud ring' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.conversion.adminDecision).toMatchObject({ by: e.admin.id, status: 'rejected', note: 'fraud ring' });
+
+    // The advertiser's review: 409 with the reason, nothing changed, the attempt kept.
+    const review = await e.adv.client.post(`/api/conversions/${id}/approve`, { note: 'we saw the sale' });
+    expect(review.status).toBe(409);
+    expect(review.body.error).toMatchObject({ code: 'conflict', details: { reason: 'admin_decided', status: 'rejected' } });
+    // A status postback: resolved as rejected with the same reason.
+    const update = await sendAndResolve(e, { click_id: click, txn_id: 'adm-1', status: 'approved', token: manual.postbackSecret });
+    expect(update).toMatchObject({ state: 'rejected', reason: 'admin_decided', conversionId: id });
+    // A scheduled job (auto-approval) goes through the same status change.
+    await expect(changeConversionStatus(e.ctx, id, 'approved', { by: 'system', note: 'auto-approved after 3 days' })).rejects.toMatchObject({ status: 409, details: { reason: 'admin_decided' } });
+
+    const conv = await e.ctx.models.Conversion.findById(id).lean();
+    expect(conv).toMatchObject({ status: 'rejected', reason: 'admin_rejected', approved: 0, rejected: 1, capHeld: false });
+    expect(conv!.history.map((h) => h.to)).toEqual(['pending', 'rejected']);
+    expect(conv!.refusedChanges!.map((r) => ({ by: r.by, to: r.to, reason: r.reason }))).toEqual([
+      { by: e.adv.id, to: 'approved', reason: 'admin_decided' },
+      { by: null, to: 'approved', reason: 'admin_decided' },
+      { by: 'system', to: 'approved', reason: 'admin_decided' },
+    ]);
+    const listed = await e.adv.client.get(`/api/conversions?campaignId=${manual.id}&status=rejected`);
+    expect(listed.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ adminDecision: { status: 'rejected' }, refusedChanges: expect.arrayContaining([expect.objectContaining({ by: e.adv.id })]) });
+  });
+
+  it('an admin’s approval stands too, and another admin review may change either', async () => {
+    const pb = await convert(manual, { txn_id: 'adm-2' });
+    const id = pb.conversionId as string;
+    expect((await e.admin.client.post(`/api/conversions/${id}/approve`, {})).status).toBe(200);
+    const review = await e.adv.client.post(`/api/conversions/${id}/reject`, {});
+    expect(review.status).toBe(409);
+    expect(review.body.error.details).toMatchObject({ reason: 'admin_decided', status: 'approved' });
+    const second = await e.admin.client.post(`/api/conversions/${id}/reject`, { note: 'chargeback' });
+    expect(second.status).toBe(200);
+    expect(second.body.conversion).toMatchObject({ status: 'rejected', reason: 'admin_rejected', adminDecision: { status: 'rejected', note: 'chargeback' } });
+  });
+
+  it('leaves conversions no admin reviewed to advertisers and postbacks, as before', async () => {
+    const pb = await convert(manual, { txn_id: 'adm-3' });
+    const id = pb.conversionId as string;
+    // Conversions stored before admin decisions existed have no such field at all.
+    await e.ctx.models.Conversion.collection.updateOne({ _id: id } as never, { $unset: { adminDecision: '', refusedChanges: '' } });
+    expect((await e.adv.client.post(`/api/conversions/${id}/reject`, {})).status).toBe(200);
+    expect((await e.adv.client.post(`/api/conversions/${id}/approve`, {})).status).toBe(200);
+    const conv = await e.ctx.models.Conversion.findById(id).lean();
+    expect(conv).toMatchObject({ status: 'approved' });
+    expect(conv!.adminDecision ?? null).toBeNull();
+  });
+});
+
 describe('conversion lists', () => {
   let other: TestCampaign;
   let aff2: Party;

@@ -135,7 +135,7 @@ async function handleExisting(ctx: AppContext, pb: PostbackDoc, existing: Conver
   } catch (err) {
     if (!(err instanceof ApiError) || err.code !== 'conflict') throw err;
     const capReason = (err.details as { reason?: unknown } | undefined)?.reason;
-    if (capReason === 'cap_reached' || capReason === 'budget_exhausted') return reject(ctx, pb, capReason, err.message, existing._id);
+    if (capReason === 'cap_reached' || capReason === 'budget_exhausted' || capReason === 'admin_decided') return reject(ctx, pb, capReason, err.message, existing._id);
     return reject(ctx, pb, 'duplicate', `${what}; its status cannot change: ${err.message}`, existing._id);
   }
 }

@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
 import { markHoursDirty } from '../db/rollup-dirty';
-import { canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
+import { adminDecisionBlocks, canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
 import { statusFields } from '../domain/conversion-money';
 import { ApiError, conflict, notFound } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
@@ -15,6 +15,8 @@ export interface StatusChangeOptions {
   note?: string;
   /** Why it is rejected (only kept for `rejected`); defaults to advertiser_rejected. */
   reason?: string | null;
+  /** An admin's review: it becomes the conversion's admin decision, which only another admin review can change. */
+  admin?: boolean;
 }
 
 /**
@@ -27,11 +29,20 @@ export interface StatusChangeOptions {
  * must take one again, which fails with 409 and `details.reason`
  * `cap_reached` / `budget_exhausted` when the campaign is full.
  */
+/** Records a change refused because an admin decided, then answers 409 with `details.reason: admin_decided`. */
+async function refuseOverAdmin(ctx: AppContext, conv: ConversionDoc, to: ConversionStatus, opts: StatusChangeOptions): Promise<never> {
+  const decision = conv.adminDecision!;
+  await ctx.models.Conversion.updateOne({ _id: conv._id }, { $push: { refusedChanges: { at: new Date(), by: opts.by, to, reason: 'admin_decided', note: opts.note ?? '' } } });
+  throw conflict(`An admin ${decision.status} this conversion; only an admin can change it now`, { reason: 'admin_decided', status: decision.status, decidedAt: decision.at.toISOString() });
+}
+
 export async function changeConversionStatus(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<ConversionDoc> {
   const conv = (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null;
   if (!conv) throw notFound('Conversion');
   if (conv.status === 'processing') throw conflict('The conversion is still being processed; try again in a moment');
   if (conv.payoutId) throw conflict('The conversion is part of a payout and can no longer change', { payoutId: conv.payoutId });
+  const byAdmin = opts.admin === true;
+  if (adminDecisionBlocks(conv.adminDecision, byAdmin)) await refuseOverAdmin(ctx, conv, to, opts);
   const from = conv.status;
   if (from === to) throw conflict(`The conversion is already ${to}`);
   if (!canChangeStatus(from, to, false)) throw conflict(`A ${from} conversion cannot become ${to}`);
@@ -61,16 +72,20 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
 
   const now = new Date();
   const reason = to === 'rejected' ? (opts.reason ?? 'advertiser_rejected') : null;
+  const decision = byAdmin && opts.by ? { adminDecision: { by: opts.by, at: now, status: to, note: opts.note ?? '' } } : {};
   const updated = (await ctx.models.Conversion.findOneAndUpdate(
-    { _id: id, status: from, payoutId: null, capHeld: conv.capHeld },
+    // Not admin: only while no admin has decided, so an admin review landing meanwhile is not overturned.
+    { _id: id, status: from, payoutId: null, capHeld: conv.capHeld, ...(byAdmin ? {} : { adminDecision: null }) },
     {
-      $set: { status: to, reason, capHeld, capDay, approvedAt: to === 'approved' ? now : null, ...statusFields(to, conv.revenueCents, conv.payoutCents) },
+      $set: { status: to, reason, capHeld, capDay, approvedAt: to === 'approved' ? now : null, ...statusFields(to, conv.revenueCents, conv.payoutCents), ...decision },
       $push: { history: { at: now, by: opts.by, from, to, reason, note: opts.note ?? '' } },
     },
     { returnDocument: 'after' },
   ).lean()) as ConversionDoc | null;
   if (!updated) {
     if (taken) await releaseCapPlace(ctx, conv.campaignId, taken, conv.revenueCents);
+    const latest = (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null;
+    if (latest && adminDecisionBlocks(latest.adminDecision, byAdmin)) await refuseOverAdmin(ctx, latest, to, opts);
     throw conflict('The conversion changed meanwhile; reload and retry');
   }
   // A crash between the update above and this release keeps the place taken: caps err on the safe side.

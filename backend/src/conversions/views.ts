@@ -28,7 +28,7 @@ export function conversionView(c: ConversionDoc, p: Principal, campaignName: str
     payoutId: c.payoutId,
   };
   if (p.role === 'affiliate') return common;
-  return { ...common, revenueCents: c.revenueCents, approvedAt: c.approvedAt, history: c.history };
+  return { ...common, revenueCents: c.revenueCents, approvedAt: c.approvedAt, history: c.history, adminDecision: c.adminDecision ?? null, refusedChanges: c.refusedChanges ?? [] };
 }
 
 /** An inbound postback with how it was resolved; the token is shown masked. */

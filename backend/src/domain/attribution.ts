@@ -18,8 +18,26 @@ export const REJECT_REASONS = [
   'advertiser_rejected',
   'admin_rejected',
   'processing_failed',
+  'admin_decided',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** An admin's approval or rejection of a conversion: who, when, to what, and why. */
+export interface AdminDecision {
+  by: string;
+  at: Date;
+  status: ConversionStatus;
+  note: string;
+}
+
+/**
+ * Admins have the last word on a conversion: once one has approved or
+ * rejected it, only an admin may change it again. Advertiser reviews, status
+ * postbacks and scheduled jobs are refused with `admin_decided`.
+ */
+export function adminDecisionBlocks(decision: AdminDecision | null | undefined, byAdmin: boolean): boolean {
+  return Boolean(decision) && !byAdmin;
+}
 
 export interface ClickFacts {
   ts: number;

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { CONVERSION_STATUSES, type ConversionStatus } from '../../domain/attribution';
+import { CONVERSION_STATUSES, type AdminDecision, type ConversionStatus } from '../../domain/attribution';
 
 export interface ConversionChange {
   at: Date;
@@ -55,8 +55,20 @@ export interface ConversionDoc {
   sub5: string | null;
   payoutId: string | null;
   history: ConversionChange[];
+  /** The last admin review; while set, only admins may change the status (absent on conversions no admin reviewed). */
+  adminDecision?: AdminDecision | null;
+  /** Changes refused because an admin had decided: kept so the admin sees who tried (`by` null for postbacks and jobs). */
+  refusedChanges?: RefusedChange[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface RefusedChange {
+  at: Date;
+  by: string | null;
+  to: string;
+  reason: string;
+  note: string;
 }
 
 const changeSchema = new Schema<ConversionChange>(
@@ -101,6 +113,14 @@ const conversionSchema = new Schema<ConversionDoc>(
     sub5: { type: String, default: null },
     payoutId: { type: String, default: null },
     history: { type: [changeSchema], default: [] },
+    adminDecision: {
+      type: new Schema<AdminDecision>({ by: { type: String, required: true }, at: { type: Date, required: true }, status: { type: String, required: true }, note: { type: String, default: '' } }, { _id: false }),
+      default: null,
+    },
+    refusedChanges: {
+      type: [new Schema<RefusedChange>({ at: { type: Date, required: true }, by: { type: String, default: null }, to: { type: String, required: true }, reason: { type: String, required: true }, note: { type: String, default: '' } }, { _id: false })],
+      default: [],
+    },
   },
   { timestamps: true, versionKey: false, collection: 'conversions' },
 );

@@ -43,7 +43,7 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       const conv = await ctx.models.Conversion.findById(id, { advertiserId: 1 }).lean();
       if (!conv || (p.role !== 'admin' && conv.advertiserId !== p.id)) throw notFound('Conversion');
       const reason = to === 'rejected' ? (p.role === 'admin' ? 'admin_rejected' : 'advertiser_rejected') : null;
-      const updated = await changeConversionStatus(ctx, id, to, { by: p.id, note, reason });
+      const updated = await changeConversionStatus(ctx, id, to, { by: p.id, note, reason, admin: p.role === 'admin' });
       const names = await campaignNames(ctx, [updated.campaignId]);
       res.json({ conversion: conversionView(updated, p, names.get(updated.campaignId) ?? null) });
     });

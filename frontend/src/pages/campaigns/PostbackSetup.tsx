@@ -34,6 +34,7 @@ const REASONS: Record<string, string> = {
   amount_required: 'CPS postbacks need an amount.',
   currency_mismatch: 'The currency differs from the campaign currency.',
   invalid_request: 'The request could not be read.',
+  admin_decided: 'An admin approved or rejected this conversion; only an admin can change it now.',
 };
 
 const POLL_MS = 1000;
