@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
+import { conversionHours } from '../src/db/conversion-hours';
 import { newId } from '../src/db/ids';
+import { reportDays } from '../src/db/report-docs';
 import { statsDaily, statsHourly } from '../src/db/models/stats';
 import { markHoursDirty } from '../src/db/rollup-dirty';
-import { DAY_MS, HOUR_MS } from '../src/domain/time-buckets';
+import { DAY_MS, HOUR_MS, hourKey } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { runPayouts } from '../src/payouts/run';
 import { repairCampaignCounters } from '../src/reconcile/campaign-counters';
@@ -51,7 +53,29 @@ describe('reconciliation', () => {
     const report = await reconcile(ctx, range);
     expect(report.differences).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.checked).toEqual({ hours: 48, days: 2, clickDays: 2, counterDays: 2, payouts: 4 });
+    expect(report.checked).toEqual({ hours: 48, days: 2, clickDays: 2, counterDays: 2, payouts: 4, reportDays: 2 });
+  });
+
+  it('finds a report document or a conversion bucket that disagrees with what it stands for', async () => {
+    const dayId = `c:${camps[0]!._id}|20260502`;
+    const doc = (await reportDays(ctx.db).findOne({ _id: dayId }))!;
+    const [cur, slots] = Object.entries(doc.cur)[0]!;
+    const [slot, v] = Object.entries(slots.h)[0]!;
+    const bumped = v.split(',').map((n, i) => (i === 0 ? Number(n) + 1 : Number(n))).join(',');
+    await reportDays(ctx.db).updateOne({ _id: dayId }, { $set: { [`cur.${cur}.h.${slot}`]: bumped } });
+    const conv = b.conversions.find((c) => c.hour.getTime() >= DAY0 + 24 * HOUR_MS)!;
+    await conversionHours(ctx.db).updateOne({ _id: hourKey(conv.hour.getTime()) }, { $pull: { ids: conv._id } });
+    try {
+      const report = await reconcile(ctx, range);
+      expect(report.differences).toEqual([
+        { kind: 'report_docs', key: `20260502|c:${camps[0]!._id}|${cur}|${slot}`, field: 'clicks', expected: Number(v.split(',')[0]), actual: Number(v.split(',')[0]) + 1 },
+        { kind: 'conversion_buckets', key: hourKey(conv.hour.getTime()), field: conv._id, expected: 1, actual: 0 },
+      ]);
+    } finally {
+      await reportDays(ctx.db).updateOne({ _id: dayId }, { $set: { [`cur.${cur}.h.${slot}`]: v } });
+      await conversionHours(ctx.db).updateOne({ _id: hourKey(conv.hour.getTime()) }, { $addToSet: { ids: conv._id } });
+    }
+    expect((await reconcile(ctx, range)).ok).toBe(true);
   });
 
   it('finds a raw click stored after the rollup without a dirty mark, and clears once re-rolled', async () => {

@@ -10,6 +10,7 @@ import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/pa
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/row-signature';
 import { counterDifferences } from './campaign-counters';
+import { conversionBucketDifferences, reportDocDifferences } from './report-docs';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, dayStart, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 
 export interface ReconcileReport {
@@ -17,7 +18,7 @@ export interface ReconcileReport {
   from: string;
   to: string;
   /** `clickDays`: settled days whose click earnings were compared with the rollup. */
-  checked: { hours: number; days: number; clickDays: number; counterDays: number; payouts: number };
+  checked: { hours: number; days: number; clickDays: number; counterDays: number; payouts: number; reportDays: number };
   skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
   differences: Difference[];
 }
@@ -72,7 +73,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     ok: true,
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0 },
+    checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0, reportDays: 0 },
     skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
     differences: [],
   };
@@ -206,6 +207,11 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     report.differences.push(...diffTallies('daily', hourlyFresh, daily, STAT_VALUE_FIELDS));
     report.checked.days = fresh.length;
   }
+
+  // Report documents and conversion buckets, built from and pointing at what was just compared.
+  const fullyCompared = days.filter((d) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS).every((h) => compared.has(h)));
+  report.differences.push(...(await reportDocDifferences(ctx, fullyCompared)), ...(await conversionBucketDifferences(ctx, [...compared])));
+  report.checked.reportDays = fullyCompared.length;
 
   // Settled click earnings against the CPC value rolled up for their day, for whole days all of whose hours were compared.
   const earningsInRange = await ctx.models.ClickEarning.find({ dayStart: { $gte: new Date(dayStart(fromMs)), $lt: new Date(toMs) } }).lean();

@@ -1,0 +1,67 @@
+import type { AppContext } from '../context';
+import { conversionHours } from '../db/conversion-hours';
+import type { ConversionDoc } from '../db/models/conversion';
+import { monthDayField, reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot } from '../db/report-docs';
+import { decodeVec, buildScopeDays, dayTotal, encodeVec, type ScopeDay } from '../domain/report-scopes';
+import { METRIC_FIELDS } from '../domain/metrics';
+import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
+import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
+import { dayRowsFromRecords } from '../rollups/report-days';
+
+function tallyScopeDay(t: Tally, key: string, cur: Record<string, ScopeDay | undefined>): void {
+  for (const [c, d] of Object.entries(cur)) {
+    if (!d) continue;
+    for (const [slot, v] of Object.entries(d.h)) tallyAdd(t, `${key}|${c}|${slot}`, Object.fromEntries(METRIC_FIELDS.map((f, i) => [f, decodeVec(v)[i] ?? 0])));
+    for (const m of d.b) tallyAdd(t, `${key}|${c}|${m.d}:${m.k}`, Object.fromEntries(METRIC_FIELDS.map((f, i) => [f, decodeVec(m.v)[i] ?? 0])));
+  }
+}
+
+function tallyMonthSlot(t: Tally, key: string, slot: Record<string, MonthDaySlot> | undefined): void {
+  for (const [c, s] of Object.entries(slot ?? {})) tallyAdd(t, `${key}|${c}|t`, Object.fromEntries(METRIC_FIELDS.map((f, i) => [f, decodeVec(s.t)[i] ?? 0])));
+}
+
+/**
+ * The report documents of whole compared days against the per-hour row
+ * records they are built from: every scope's day document (hourly slots and
+ * members) and its day's slot in the month document.
+ */
+export async function reportDocDifferences(ctx: AppContext, days: string[]): Promise<Difference[]> {
+  const out: Difference[] = [];
+  for (const day of days) {
+    const scopes = buildScopeDays(dayKeyToMs(day), await dayRowsFromRecords(ctx, day));
+    const keys = [...scopes.keys()];
+    const [dayDocs, monthDocs] = await Promise.all([
+      Promise.all(keys.map((k) => reportDays(ctx.db).findOne({ _id: reportDayId(k, day) }))),
+      Promise.all(keys.map((k) => reportMonths(ctx.db).findOne({ _id: reportMonthId(k, day) }))),
+    ]);
+    const expected: Tally = new Map();
+    const actual: Tally = new Map();
+    keys.forEach((k, i) => {
+      const cur = scopes.get(k)?.cur ?? {};
+      tallyScopeDay(expected, `${day}|${k}`, cur);
+      tallyScopeDay(actual, `${day}|${k}`, dayDocs[i]?.cur ?? {});
+      tallyMonthSlot(expected, `${day}|${k}`, Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { t: encodeVec(dayTotal(d)), b: [] }])));
+      tallyMonthSlot(actual, `${day}|${k}`, monthDocs[i]?.[monthDayField(day)]);
+    });
+    out.push(...diffTallies('report_docs', expected, actual, METRIC_FIELDS));
+  }
+  return out;
+}
+
+/** Every conversion of the compared hours is in its hour's bucket of ids (what rollups read it through). */
+export async function conversionBucketDifferences(ctx: AppContext, hours: number[]): Promise<Difference[]> {
+  if (hours.length === 0) return [];
+  const wanted = new Set(hours);
+  const stored: Tally = new Map();
+  const bucketed: Tally = new Map();
+  const from = new Date(Math.min(...hours));
+  const to = new Date(Math.max(...hours) + HOUR_MS);
+  for await (const c of ctx.db.collection<ConversionDoc>('conversions').find({ hour: { $gte: from, $lt: to } }, { projection: { _id: 1, hour: 1 } })) {
+    if (wanted.has(c.hour.getTime())) tallyAdd(stored, hourKey(c.hour.getTime()), { [c._id]: 1 });
+  }
+  const buckets = await Promise.all(hours.map((h) => conversionHours(ctx.db).findOne({ _id: hourKey(h) })));
+  for (const b of buckets) if (b) for (const id of b.ids) if (stored.get(b._id)?.[id]) tallyAdd(bucketed, b._id, { [id]: 1 });
+  const out: Difference[] = [];
+  for (const [h, ids] of stored) out.push(...diffTallies('conversion_buckets', new Map([[h, ids]]), new Map([[h, bucketed.get(h) ?? {}]]), Object.keys(ids)));
+  return out;
+}
