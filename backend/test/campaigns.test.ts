@@ -105,6 +105,49 @@ describe('campaign validation', () => {
   });
 });
 
+describe('margin guard', () => {
+  const paths = (body: { error: { details: Array<{ path: string }> } }) => body.error.details.map((d) => d.path);
+
+  it('refuses a payout above revenue on create, for fixed amounts and CPS rates', async () => {
+    const cpa = await adv.client.post('/api/campaigns', cpaCampaign({ revenueCents: 0, payoutCents: 100_000_000 }));
+    expect(cpa.status).toBe(400);
+    expect(paths(cpa.body)).toEqual(['payoutCents']);
+    const cps = await adv.client.post('/api/campaigns', cpaCampaign({ payoutModel: 'CPS', revenueCents: null, payoutCents: null, revenueBps: 1000, payoutBps: 1001 }));
+    expect(paths(cps.body)).toEqual(['payoutBps']);
+    const cpc = await adv.client.post('/api/campaigns', cpaCampaign({ payoutModel: 'CPC', revenueCents: 30, payoutCents: 31 }));
+    expect(paths(cpc.body)).toEqual(['payoutCents']);
+    // Equal is a zero margin, allowed.
+    expect((await adv.client.post('/api/campaigns', cpaCampaign({ revenueCents: 700, payoutCents: 700 }))).status).toBe(201);
+    // The advertiser cannot opt out on its own: the field is not part of a new campaign.
+    expect((await adv.client.post('/api/campaigns', { ...cpaCampaign({ payoutCents: 5000 }), allowNegativeMargin: true })).status).toBe(400);
+  });
+
+  it('refuses edits and per-affiliate overrides that pay more than revenue, unless an admin allowed a negative margin', async () => {
+    const c = (await adv.client.post('/api/campaigns', cpaCampaign())).body.campaign;
+    const edit = await adv.client.patch(`/api/campaigns/${c.id}`, { revenueCents: 500 });
+    expect(edit.status).toBe(400);
+    expect(paths(edit.body)).toEqual(['payoutCents']);
+    const override = await adv.client.put(`/api/campaigns/${c.id}/overrides/${aff.id}`, { payoutCents: 100_000_000_000 });
+    expect(override.status).toBe(400);
+    expect(paths(override.body)).toEqual(['payoutCents']);
+    expect((await adv.client.put(`/api/campaigns/${c.id}/overrides/${aff.id}`, { payoutCents: 1000 })).status).toBe(200);
+    // An override that fits now keeps the revenue from dropping below it.
+    const lower = await adv.client.patch(`/api/campaigns/${c.id}`, { revenueCents: 800, payoutCents: 600 });
+    expect(paths(lower.body)).toEqual([`overrides.${aff.id}.payoutCents`]);
+
+    expect((await adv.client.patch(`/api/campaigns/${c.id}`, { allowNegativeMargin: true })).status).toBe(403);
+    const allowed = await admin.patch(`/api/campaigns/${c.id}`, { allowNegativeMargin: true });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.campaign.allowNegativeMargin).toBe(true);
+    const stored = await ctx.models.Campaign.findById(c.id).lean();
+    expect(stored).toMatchObject({ allowNegativeMargin: true, negativeMarginSetBy: expect.any(String), negativeMarginSetAt: expect.any(Date) });
+    expect((await adv.client.put(`/api/campaigns/${c.id}/overrides/${aff.id}`, { payoutCents: 5000 })).status).toBe(200);
+    expect((await adv.client.patch(`/api/campaigns/${c.id}`, { revenueCents: 100 })).status).toBe(200);
+    // Withdrawn again: the negative terms must be fixed in the same edit.
+    expect((await admin.patch(`/api/campaigns/${c.id}`, { allowNegativeMargin: false })).status).toBe(400);
+  });
+});
+
 describe('campaign ownership and visibility', () => {
   it('advertisers see and change only their own; admins see all', async () => {
     const mine = (await adv.client.post('/api/campaigns', cpaCampaign({ name: 'Mine' }))).body.campaign;

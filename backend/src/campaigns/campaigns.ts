@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { newSecret } from '../db/ids';
-import { canTransition, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
+import { canTransition, marginProblems, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
 import { postbackUrlTemplate as postbackUrl } from '../domain/tracking-urls';
@@ -33,7 +33,7 @@ const refuseArchived = (c: CampaignDoc, what: string) => {
   if (c.status === 'archived') throw new ApiError('conflict', `Archived campaigns cannot ${what}`);
 };
 
-export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput): Promise<CampaignDoc> {
+export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput, by: string): Promise<CampaignDoc> {
   refuseArchived(c, 'be edited');
   if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
     throw new ApiError('conflict', 'The currency cannot change once the campaign has conversions', [{ path: 'currency', message: 'fixed after the first conversion' }]);
@@ -41,7 +41,10 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
   const merged = { ...c, ...patch };
   const problems = termProblems(merged);
   if (problems.length) throw new ApiError('validation_failed', 'Payout terms are incomplete', problems);
+  const margin = marginProblems(merged);
+  if (margin.length) throw new ApiError('validation_failed', 'Payout exceeds revenue', margin);
   const $set: Record<string, unknown> = {};
+  if (patch.allowNegativeMargin !== undefined) Object.assign($set, { negativeMarginSetBy: by, negativeMarginSetAt: new Date() });
   for (const [k, v] of Object.entries(patch)) {
     if (k === 'caps' && v && typeof v === 'object') {
       for (const [ck, cv] of Object.entries(v)) $set[`caps.${ck}`] = cv;
@@ -78,6 +81,8 @@ export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Pro
 export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: string, override: { payoutCents: number | null; payoutBps: number | null } | null) {
   refuseArchived(c, 'change payouts');
   if (override) {
+    const margin = marginProblems({ ...c, payoutCents: null, payoutBps: null, overrides: [{ affiliateId, ...override }] });
+    if (margin.length) throw new ApiError('validation_failed', 'Payout exceeds revenue', margin.map((m) => ({ ...m, path: m.path.split('.').at(-1)! })));
     const aff = await ctx.models.User.exists({ _id: affiliateId, role: 'affiliate' });
     if (!aff) throw notFound('Affiliate');
   }
@@ -148,6 +153,7 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
     oneConversionPerClick: c.oneConversionPerClick,
     trackSub1: c.trackSub1,
     overrides: c.overrides,
+    allowNegativeMargin: c.allowNegativeMargin === true,
     postbackSecret: c.postbackSecret,
     previousSecretValidUntil: c.previousSecretValidUntil,
     postbackUrl: postbackUrlTemplate(ctx, c),

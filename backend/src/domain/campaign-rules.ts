@@ -107,18 +107,48 @@ export function termProblems(t: TermsLike): Array<{ path: string; message: strin
     .map((f) => ({ path: f, message: `required for the ${t.payoutModel} payout model` }));
 }
 
+export interface MarginTerms extends TermsLike {
+  overrides?: ReadonlyArray<{ affiliateId: string; payoutCents?: number | null; payoutBps?: number | null }>;
+  allowNegativeMargin?: boolean | null;
+}
+
+/**
+ * Payout above revenue makes Offerly pay an affiliate more than the advertiser
+ * pays it: money out of nothing. Refused for the campaign's payout and every
+ * per-affiliate override (cents for fixed models and CPC, basis points for
+ * CPS), unless an admin allowed a negative margin on the campaign.
+ */
+export function marginProblems(t: MarginTerms): Array<{ path: string; message: string }> {
+  if (t.allowNegativeMargin || !t.payoutModel) return [];
+  const cps = t.payoutModel === 'CPS';
+  const field = cps ? 'payoutBps' : 'payoutCents';
+  const revenueField = cps ? 'revenueBps' : 'revenueCents';
+  const revenue = t[revenueField] ?? 0;
+  const message = (v: number) => `${v} is more than ${revenueField} (${revenue}); only an admin can allow a negative margin`;
+  const out: Array<{ path: string; message: string }> = [];
+  const payout = t[field];
+  if (payout !== null && payout !== undefined && payout > revenue) out.push({ path: field, message: message(payout) });
+  for (const o of t.overrides ?? []) {
+    const v = o[field];
+    if (v !== null && v !== undefined && v > revenue) out.push({ path: `overrides.${o.affiliateId}.${field}`, message: `override ${message(v)}` });
+  }
+  return out;
+}
+
 export const campaignCreateSchema = z
   .object(campaignFields)
   .strict()
   .superRefine((v, ctx) => {
     for (const p of termProblems(v)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+    for (const p of marginProblems(v)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   });
 
 export type CampaignCreateInput = z.infer<typeof campaignCreateSchema>;
 
 /** Edits: every field optional, currency fixed once events exist (see the route). */
 export const campaignUpdateSchema = z
-  .object({ ...editableFields, caps: capsPatchSchema })
+  // allowNegativeMargin: admins only (permissions.canAllowNegativeMargin).
+  .object({ ...editableFields, caps: capsPatchSchema, allowNegativeMargin: z.boolean() })
   .partial()
   .strict();
 

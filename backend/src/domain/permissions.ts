@@ -87,6 +87,9 @@ export function canSeeCampaign(p: Principal, c: CampaignRef): boolean {
   return c.status === 'active';
 }
 
+/** Letting a campaign pay affiliates more than it earns is an admin's call, never the advertiser's. */
+export const canAllowNegativeMargin = (p: Principal): boolean => p.role === 'admin';
+
 export function canManageCampaign(p: Principal, c: Pick<CampaignRef, 'advertiserId'>): boolean {
   return p.role === 'admin' || (p.role === 'advertiser' && c.advertiserId === p.id);
 }

@@ -38,6 +38,10 @@ export interface CampaignDoc {
   overrides: PayoutOverrideDoc[];
   /** Bumped by every change of `overrides`: the list is rewritten whole, conditionally on the version it was read at. */
   overridesVersion?: number;
+  /** Set by an admin: payouts (and overrides) may exceed revenue. Who and when are kept. */
+  allowNegativeMargin?: boolean;
+  negativeMarginSetBy?: string | null;
+  negativeMarginSetAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -85,6 +89,9 @@ const campaignSchema = new Schema<CampaignDoc>(
     previousSecretValidUntil: { type: Date, default: null },
     overrides: { type: [overrideSchema], default: [] },
     overridesVersion: { type: Number, default: 0 },
+    allowNegativeMargin: { type: Boolean, default: false },
+    negativeMarginSetBy: { type: String, default: null },
+    negativeMarginSetAt: { type: Date, default: null },
   },
   { timestamps: true, versionKey: false, collection: 'campaigns' },
 );

@@ -3,7 +3,8 @@ import { campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotat
 import type { AppContext } from '../../context';
 import type { CampaignDoc } from '../../db/models/campaign';
 import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignUpdateSchema, overrideSchema, type CampaignStatus } from '../../domain/campaign-rules';
-import { ApiError } from '../../domain/errors';
+import { ApiError, forbidden } from '../../domain/errors';
+import { canAllowNegativeMargin } from '../../domain/permissions';
 import { getOrCreateLink, linkView } from '../../links/links';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
@@ -79,7 +80,8 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
       const patch = parse(campaignUpdateSchema, req.body, 'body');
       const p = principalOf(req);
       const c = await loadCampaign(ctx, p, id, 'manage');
-      res.json({ campaign: campaignView(ctx, await updateCampaign(ctx, c, patch), p) });
+      if (patch.allowNegativeMargin !== undefined && !canAllowNegativeMargin(p)) throw forbidden('Only an admin can allow a negative margin');
+      res.json({ campaign: campaignView(ctx, await updateCampaign(ctx, c, patch, p.id), p) });
     }),
 
     statusRoute('pause', 'paused'),
