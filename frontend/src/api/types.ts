@@ -81,6 +81,8 @@ export interface Campaign {
   oneConversionPerClick: boolean;
   trackSub1: boolean;
   overrides: Override[];
+  /** Set by an admin only: payout and overrides may exceed revenue (the API refuses them otherwise). */
+  allowNegativeMargin: boolean;
   postbackSecret: string;
   postbackUrl: string;
   createdAt: string;

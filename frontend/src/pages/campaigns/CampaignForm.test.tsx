@@ -48,6 +48,7 @@ function sampleCampaign(over: Partial<Campaign> = {}): Campaign {
     oneConversionPerClick: true,
     trackSub1: false,
     overrides: [],
+    allowNegativeMargin: false,
     postbackSecret: 's',
     postbackUrl: 'http://x/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=s',
     createdAt: '2026-11-25T10:00:00.000Z',
@@ -204,6 +205,60 @@ describe('campaign form', () => {
     expect(requests[0]).toMatchObject({ method: 'PATCH', url: '/api/campaigns/c1' });
     expect(requests[0]!.body).toMatchObject({ payoutCents: 800, revenueCents: 1050, caps: { totalConversions: 500, dailyBudgetCents: 25000, dailyConversions: null, totalBudgetCents: null } });
     expect(onSaved).toHaveBeenCalled();
+  });
+
+  it('shows the margin as you type; a payout above revenue warns and disables submit', async () => {
+    const { user } = setup();
+    await user.type(field('Revenue per action'), '10.50');
+    await user.type(field('Payout per action'), '12');
+    expect(screen.getByText(/Affiliates would be paid more than the advertiser pays/)).toBeInTheDocument();
+    expect(screen.getByText('-$1.50')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Create campaign' })).toBeDisabled();
+
+    await user.clear(field('Payout per action'));
+    await user.type(field('Payout per action'), '7.25');
+    expect(screen.queryByText(/Affiliates would be paid more/)).toBeNull();
+    expect(screen.getByText('$3.25')).toBeInTheDocument();
+    expect(screen.getByText(/per action/, { selector: 'p' })).toHaveTextContent('Margin: $3.25 per action');
+    expect(screen.getByRole('button', { name: 'Create campaign' })).toBeEnabled();
+    expect(requests).toHaveLength(0);
+  });
+
+  it('shows CPS margins in percentage points', async () => {
+    const { user } = setup();
+    await user.click(screen.getByRole('radio', { name: /CPS — revenue share/ }));
+    await user.type(field('Revenue share (% of sale)'), '10');
+    await user.type(field('Affiliate share (% of sale)'), '12.5');
+    expect(screen.getByText('-2.5 percentage points')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Create campaign' })).toBeDisabled();
+  });
+
+  it('edits a campaign an admin allowed a negative margin on: warns, but saves', async () => {
+    replies.push({ status: 200, body: { campaign: sampleCampaign({ payoutCents: 1200, allowNegativeMargin: true }) } });
+    const { user, onSaved } = setup(sampleCampaign({ allowNegativeMargin: true }));
+    await user.clear(field('Payout per action'));
+    await user.type(field('Payout per action'), '12');
+    expect(screen.getByText(/An admin has allowed a negative margin on this campaign/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(requests[0]!.body).toMatchObject({ payoutCents: 1200, revenueCents: 1050 });
+    expect(onSaved).toHaveBeenCalled();
+  });
+
+  it('warns when the edited revenue falls below a saved override, which the API would refuse', async () => {
+    const { user } = setup(sampleCampaign({ overrides: [{ affiliateId: 'aff9', payoutCents: 900, payoutBps: null }] }));
+    await user.clear(field('Revenue per action'));
+    await user.type(field('Revenue per action'), '8');
+    expect(screen.getByText('aff9')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save changes' })).toBeDisabled();
+  });
+
+  it('does not block when the API sends no allowNegativeMargin: its 400 decides', async () => {
+    const { allowNegativeMargin: _omitted, ...older } = sampleCampaign();
+    const { user } = setup(older as Campaign);
+    await user.clear(field('Payout per action'));
+    await user.type(field('Payout per action'), '12');
+    expect(screen.getByText(/Affiliates would be paid more than the advertiser pays/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save changes' })).toBeEnabled();
   });
 
   it('maps API paths onto form fields', () => {

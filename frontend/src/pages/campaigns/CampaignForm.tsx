@@ -5,9 +5,11 @@ import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { CheckboxField, FormAlert, RadioCards, SelectField, TextAreaField, TextField } from '../../components/form/fields';
 import { asApiError } from '../../hooks/useApi';
+import { marginFromInput, overridesAbove, parseTerm } from '../../lib/margin';
 import { COMMON_CURRENCIES, currencyDigits } from '../../lib/money';
 import { DESTINATION_MACROS } from '../../lib/validation';
 import { buildCampaignInput, emptyCampaignForm, formFromCampaign, previewDestination, serverErrorsToForm, termLabels, type CampaignFormValues, type FormErrors } from './campaign-form-model';
+import { MarginNote, OverridesOverNote } from './MarginNote';
 
 const MODELS: Array<{ value: PayoutModel; label: string; description: string }> = [
   { value: 'CPA', label: 'CPA — cost per action', description: 'A fixed amount per approved sale or sign-up' },
@@ -24,6 +26,22 @@ const MACRO_HELP: Record<string, string> = {
   sub1: 'Affiliate sub ID 1 (sub2–sub5 alike)',
 };
 
+/**
+ * What the typed terms mean for the margin guard. Blocked only when the API would refuse for sure:
+ * a new campaign can never carry allowNegativeMargin, an edited one says whether an admin set it.
+ */
+function marginGuard(values: CampaignFormValues, campaign?: Campaign) {
+  const margin = marginFromInput(values.payoutModel, values.currency, values.revenue, values.payout);
+  const revenue = parseTerm(values.payoutModel, values.currency, values.revenue);
+  // The API checks every saved override against the edited revenue, so lowering it can break them.
+  const overridesOver = revenue === null || !campaign ? [] : overridesAbove(campaign.overrides, values.payoutModel, revenue);
+  const allowed = campaign?.allowNegativeMargin === true;
+  // An API that does not send the flag: warn, but let its 400 decide rather than block what it might allow.
+  const unknown = campaign !== undefined && typeof campaign.allowNegativeMargin !== 'boolean';
+  const negative = Boolean(margin?.negative) || overridesOver.length > 0;
+  return { margin, overridesOver, allowed, blocked: negative && !allowed && !unknown };
+}
+
 /** Create or edit a campaign. Validates like the API, then shows the API's own field errors if any. */
 export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campaign; onSaved(c: Campaign): void; onCancel(): void }) {
   const [values, setValues] = useState<CampaignFormValues>(() => (campaign ? formFromCampaign(campaign) : emptyCampaignForm()));
@@ -32,6 +50,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
   const [busy, setBusy] = useState(false);
   const [submitted, setSubmitted] = useState(false);
   const destRef = useRef<HTMLInputElement>(null);
+  const guard = marginGuard(values, campaign);
 
   const set = <K extends keyof CampaignFormValues>(key: K, value: CampaignFormValues[K]) => {
     const next = { ...values, [key]: value };
@@ -64,6 +83,8 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
     e.preventDefault();
     setSubmitted(true);
     setFormError(null);
+    // The submit button is disabled too; this covers Enter in a field.
+    if (guard.blocked) return;
     const built = buildCampaignInput(values);
     if (!built.ok) {
       setErrors(built.errors);
@@ -135,6 +156,14 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
               hint={labels.unit === 'percent' ? 'e.g. 10' : amountHint}
             />
           </div>
+          <MarginNote
+            margin={guard.margin}
+            model={values.payoutModel}
+            currency={values.currency}
+            allowed={guard.allowed}
+            advice={campaign ? 'Lower the payout, or ask an admin to allow a negative margin on this campaign.' : 'Lower the payout; an admin can allow a negative margin once the campaign exists.'}
+          />
+          <OverridesOverNote affiliateIds={guard.overridesOver} allowed={guard.allowed} />
         </CardBody>
       </Card>
 
@@ -236,7 +265,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
         <Button variant="secondary" onClick={onCancel} disabled={busy}>
           Cancel
         </Button>
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={busy} disabled={guard.blocked}>
           {campaign ? 'Save changes' : 'Create campaign'}
         </Button>
       </div>

@@ -36,6 +36,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign =>
     oneConversionPerClick: true,
     trackSub1: false,
     overrides: [],
+    allowNegativeMargin: false,
     postbackSecret: 's',
     postbackUrl: 'http://x/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=s',
     createdAt: '2026-11-25T10:00:00.000Z',
@@ -128,6 +129,36 @@ describe('payout override form', () => {
     await user.click(within(form).getByRole('button', { name: 'Save override' }));
     expect(await within(form).findByText('Override does not fit the payout model')).toBeInTheDocument();
     expect(amount).toHaveAccessibleDescription('required for CPA');
+  });
+
+  it('warns next to an override above the campaign’s revenue and holds it back unless an admin allowed it', async () => {
+    const { form, affiliate } = renderSettings(campaign());
+    const user = userEvent.setup();
+    const amount = within(form).getByRole('textbox', { name: 'Payout' });
+    await user.type(affiliate, AFF);
+    await user.type(amount, '12');
+    expect(within(form).getByText(/Affiliates would be paid more than the advertiser pays/)).toBeInTheDocument();
+    expect(within(form).getByText('-$1.50')).toBeInTheDocument();
+    expect(within(form).getByRole('button', { name: 'Save override' })).toBeDisabled();
+    await user.clear(amount);
+    await user.type(amount, '9');
+    expect(within(form).queryByText(/Affiliates would be paid more/)).toBeNull();
+    expect(within(form).getByText('$1.50')).toBeInTheDocument();
+    expect(within(form).getByRole('button', { name: 'Save override' })).toBeEnabled();
+    expect(requests).toEqual([]);
+  });
+
+  it('lets an override above revenue through once an admin allowed a negative margin, still warning', async () => {
+    reply = () => ({ status: 200, body: { campaign: campaign({ allowNegativeMargin: true }) } });
+    const { form, affiliate } = renderSettings(campaign({ allowNegativeMargin: true }));
+    const user = userEvent.setup();
+    await user.type(affiliate, AFF);
+    await user.type(within(form).getByRole('textbox', { name: 'Payout' }), '12');
+    expect(within(form).getByText(/An admin has allowed a negative margin/)).toBeInTheDocument();
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    await screen.findByText('Payout override saved');
+    expect(requests.map((r) => r.body)).toEqual([{ payoutCents: 1200, payoutBps: null }]);
+    expect(screen.getByText('Allowed by an admin: payouts may exceed revenue')).toBeInTheDocument();
   });
 
   it('lists overrides with a remove button that deletes through the API', async () => {

@@ -9,7 +9,9 @@ import { Money, PayoutTerm } from '../../components/Money';
 import { EmptyState } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
 import { asApiError } from '../../hooks/useApi';
+import { computeMargin, marginUnit, parseTerm } from '../../lib/margin';
 import { parseMoney, parsePercentToBps } from '../../lib/money';
+import { MarginNote } from './MarginNote';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -18,6 +20,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
       <dd className="text-sm break-all text-slate-900">{children}</dd>
     </div>
   );
+}
+
+/** The typed override against the campaign's revenue; the API reads a missing revenue as 0, so does this. */
+function overrideMargin(c: Campaign, amount: string) {
+  const payout = parseTerm(c.payoutModel, c.currency, amount);
+  const revenue = (c.payoutModel === 'CPS' ? c.revenueBps : c.revenueCents) ?? 0;
+  return payout === null ? null : computeMargin(marginUnit(c.payoutModel), revenue, payout);
 }
 
 const limit = (v: number | null, render: (n: number) => ReactNode) => (v === null ? <span className="text-slate-500">No limit</span> : render(v));
@@ -55,6 +64,11 @@ export function CampaignSettings({ campaign, onChanged }: { campaign: Campaign; 
             <Row label="Minimum click-to-conversion">{c.minClickToConversionSeconds} s</Row>
             <Row label="One conversion per click">{c.oneConversionPerClick ? 'Yes' : 'No'}</Row>
             <Row label="Sub1 reporting">{c.trackSub1 ? 'On' : 'Off'}</Row>
+            {c.allowNegativeMargin && (
+              <Row label="Negative margin">
+                <span className="font-medium text-amber-800">Allowed by an admin: payouts may exceed revenue</span>
+              </Row>
+            )}
           </dl>
         </CardBody>
       </Card>
@@ -72,6 +86,9 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
   const [busy, setBusy] = useState(false);
   const { notify } = useToast();
   const editable = campaign.status !== 'archived';
+  const margin = overrideMargin(campaign, amount);
+  // Without the flag from the API, warn but let its 400 decide.
+  const blocked = Boolean(margin?.negative) && campaign.allowNegativeMargin === false;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -81,7 +98,7 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
     if (!parsed.ok) errs.amount = parsed.error;
     setErrors(errs);
     setFormError(null);
-    if (errs.affiliateId || errs.amount || !parsed.ok) return;
+    if (errs.affiliateId || errs.amount || !parsed.ok || blocked) return;
     setBusy(true);
     try {
       const body = cps ? { payoutCents: null, payoutBps: parsed.value } : { payoutCents: parsed.value, payoutBps: null };
@@ -136,10 +153,11 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-start">
               <TextField label="Affiliate id" value={affiliateId} onChange={setAffiliateId} error={errors.affiliateId} spellCheck={false} />
               <TextField label={cps ? 'Share of sale' : 'Payout'} inputMode="decimal" suffix={cps ? '%' : campaign.currency} value={amount} onChange={setAmount} error={errors.amount} />
-              <Button type="submit" busy={busy} className="sm:mt-6">
+              <Button type="submit" busy={busy} disabled={blocked} className="sm:mt-6">
                 Save override
               </Button>
             </div>
+            <MarginNote margin={margin} model={campaign.payoutModel} currency={campaign.currency} allowed={campaign.allowNegativeMargin === true} advice="Lower this payout, or ask an admin to allow a negative margin on this campaign." />
           </form>
         </CardBody>
       )}
