@@ -3,7 +3,9 @@ import { affiliateReport, campaignReport, overviewReport } from '../src/analytic
 import { reportWindow } from '../src/analytics/query';
 import type { AppContext } from '../src/context';
 import { conversionHours } from '../src/db/conversion-hours';
+import { clicksCollectionName, findClick, type ClickDoc } from '../src/db/raw-events';
 import { newId } from '../src/db/ids';
+import { statsHourly } from '../src/db/models/stats';
 import { reportDays, reportManifests } from '../src/db/report-docs';
 import { markHoursDirty } from '../src/db/rollup-dirty';
 import { BucketIndex, type Granularity } from '../src/domain/report-buckets';
@@ -176,4 +178,26 @@ describe('conversion hour buckets', () => {
       await destroyTestContext(fresh);
     }
   }, 60_000);
+});
+
+describe('day partitions from before hourly ones', () => {
+  it('are still read by rollups, fresh reports and click lookups', async () => {
+    const c = await b.campaign({ name: 'Legacy' });
+    const at = Date.UTC(2026, 5, 1, 14, 20);
+    const docs = [b.clickDoc({ at, campaign: c, affiliateId: affiliates[2] as string }), b.clickDoc({ at: at + HOUR_MS, campaign: c, affiliateId: affiliates[2] as string })];
+    await ctx.db.collection<ClickDoc>(clicksCollectionName('20260601')).insertMany(docs);
+    expect(await findClick(ctx.db, docs[0]!._id)).toMatchObject({ _id: docs[0]!._id });
+    const w = reportWindow({ from: Date.UTC(2026, 5, 1), to: Date.UTC(2026, 5, 2), granularity: 'hour', tz: 'UTC' }, NOW);
+    const fresh = await campaignReport(ctx, admin, c._id, w, 'affiliate', Date.UTC(2026, 5, 3));
+    expect(fresh.totals.clicks).toBe(2);
+    await rollHours(ctx, hoursBetween(Date.UTC(2026, 5, 1), Date.UTC(2026, 5, 2)));
+    const rows = await statsHourly(ctx.db).find({ campaignId: c._id }).toArray();
+    expect(rows.map((r) => [r.hour.getTime(), r.clicks])).toEqual([[hourStart(at), 1], [hourStart(at) + HOUR_MS, 1]]);
+    const rolled = await campaignReport(ctx, admin, c._id, w, 'affiliate', Date.UTC(2026, 5, 3));
+    expect(rolled.series.filter((p) => p.clicks > 0).map((p) => [p.t, p.clicks])).toEqual([
+      [new Date(hourStart(at)).toISOString(), 1],
+      [new Date(hourStart(at) + HOUR_MS).toISOString(), 1],
+    ]);
+    expect(rolled.breakdown).toMatchObject([{ key: affiliates[2], clicks: 2 }]);
+  });
 });

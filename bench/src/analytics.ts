@@ -5,8 +5,8 @@ import { reportWindow } from '@offerly/backend/analytics/query';
 import { parseConfig } from '@offerly/backend/config';
 import { createContext, type AppContext } from '@offerly/backend/context';
 import { newId } from '@offerly/backend/db/ids';
-import { clickPartition, type ClickDoc } from '@offerly/backend/db/raw-events';
-import { DAY_MS, dayKey, daysBetween, hourStart, hoursBetween } from '@offerly/backend/domain/time-buckets';
+import { clickPartition, partitionKey, type ClickDoc } from '@offerly/backend/db/raw-events';
+import { DAY_MS, daysBetween, hourStart, hoursBetween } from '@offerly/backend/domain/time-buckets';
 import { rollDays } from '@offerly/backend/rollups/daily';
 import { rollHours } from '@offerly/backend/rollups/hourly';
 import type { AnalyticsVolume } from './options';
@@ -57,7 +57,7 @@ async function seed(ctx: AppContext, v: AnalyticsVolume, endMs: number) {
   const { clicks, conversions } = generateTraffic(v, endMs, campaigns, affiliates, newId);
   const byDay = new Map<string, ClickDoc[]>();
   for (const c of clicks) {
-    const k = dayKey(c.ts.getTime());
+    const k = partitionKey(c.ts.getTime());
     const list = byDay.get(k);
     if (list) list.push(c);
     else byDay.set(k, [c]);

@@ -5,10 +5,10 @@ import { createCampaign } from '@offerly/backend/campaigns/campaigns';
 import { parseConfig } from '@offerly/backend/config';
 import { createContext } from '@offerly/backend/context';
 import { campaignForToken } from '@offerly/backend/conversions/campaign-by-token';
-import { clickPartition, type ClickDoc } from '@offerly/backend/db/raw-events';
+import { clickPartition, partitionKey, type ClickDoc } from '@offerly/backend/db/raw-events';
 import { campaignCreateSchema } from '@offerly/backend/domain/campaign-rules';
 import { newClickId } from '@offerly/backend/domain/click-id';
-import { dayKey, hourStart } from '@offerly/backend/domain/time-buckets';
+import { hourStart } from '@offerly/backend/domain/time-buckets';
 import { getOrCreateLink } from '@offerly/backend/links/links';
 import { newTarget, progress, spawnEntry, startOfferlyApi, targetEnv } from './processes';
 import { percentile, round, summarizeLoad, type LoadSummary } from './stats';
@@ -83,7 +83,7 @@ export async function runPostbackSuite(opts: { postbacks: number; connections: n
       unique: 1, valid: 1, invalid: 0, reason: null, sub1: null, sub2: null, sub3: null, sub4: null, sub5: null,
       visitor: 'v', ua: 'bench', country: null, referer: null, deepLink: null, revenueCents: 0, payoutCents: 0, currency: 'USD',
     }));
-    const col = await clickPartition(ctx.db, dayKey(ts));
+    const col = await clickPartition(ctx.db, partitionKey(ts));
     for (let i = 0; i < clicks.length; i += 5000) await col.insertMany(clicks.slice(i, i + 5000));
 
     const api = await startOfferlyApi(t);

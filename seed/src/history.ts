@@ -2,7 +2,7 @@ import type { AppContext } from '../../backend/src/context';
 import { recordConversionHours } from '../../backend/src/db/conversion-hours';
 import type { ConversionDoc } from '../../backend/src/db/models/conversion';
 import type { PostbackDoc } from '../../backend/src/db/models/postback';
-import { clickPartition, type ClickDoc } from '../../backend/src/db/raw-events';
+import { clickPartition, partitionKey, type ClickDoc } from '../../backend/src/db/raw-events';
 import { statusFlags, type ConversionStatus } from '../../backend/src/domain/attribution';
 import { clickValue, conversionValue } from '../../backend/src/domain/payout-models';
 import { DAY_MS, dayKey, hourStart } from '../../backend/src/domain/time-buckets';
@@ -211,11 +211,10 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
     }
 
     if (!o.done.has(day)) {
-      // The window is not aligned to UTC days: a seed day's clicks span two partitions, and each click
-      // must sit in its own UTC day's partition for the rollups and the click lookups to find it.
+      // Each click must sit in its own UTC hour's partition for the rollups and the click lookups to find it.
       const byPartition = new Map<string, ClickDoc[]>();
       for (const click of clicks) {
-        const key = dayKey(click.ts.getTime());
+        const key = partitionKey(click.ts.getTime());
         const list = byPartition.get(key) ?? [];
         list.push(click);
         byPartition.set(key, list);

@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { groupSum } from '../db/group-sum';
-import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { clicksCollectionName, listClickPartitions, partitionDay } from '../db/raw-events';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { TOTAL_DAY } from '../conversions/cap-gate';
 import { bulkWriteInChunks } from '../db/bulk-write';
@@ -42,10 +42,12 @@ export async function counterDifferences(ctx: AppContext, days: string[], clickS
 async function clickSpendOf(ctx: AppContext, days: string[] | null): Promise<Map<string, number>> {
   const spend = new Map<string, number>();
   const wanted = days ? new Set(days) : null;
-  for (const day of await listClickPartitions(ctx.db)) {
+  for (const key of await listClickPartitions(ctx.db)) {
+    const day = partitionDay(key);
     if (wanted && !wanted.has(day)) continue;
-    for (const g of await groupSum(ctx.db, clicksCollectionName(day), {}, { c: 'campaignId' }, { r: 'revenueCents' })) {
-      if (g.sums.r) spend.set(`${g.key.c as string}|${day}`, g.sums.r);
+    for (const g of await groupSum(ctx.db, clicksCollectionName(key), {}, { c: 'campaignId' }, { r: 'revenueCents' })) {
+      const k = `${g.key.c as string}|${day}`;
+      if (g.sums.r) spend.set(k, (spend.get(k) ?? 0) + g.sums.r);
     }
   }
   return spend;

@@ -3,7 +3,7 @@ import { clickSettledDays } from '../db/models/click-earning';
 import { STAT_VALUE_FIELDS, statsDaily, statsHourly } from '../db/models/stats';
 import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
-import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { clicksCollectionName, listClickPartitions, partitionsOfDay } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from '../db/rollup-state';
 import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/payout-plan';
@@ -105,14 +105,13 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   /** CPC spend of the stored clicks per campaign|day, for the cap and budget counters. */
   const clickSpend = new Map<string, number>();
   const days = daysBetween(fromMs, toMs);
-  const partitionSet = new Set(partitions);
   for (const day of days) {
     if (dropped.has(day)) {
       report.skipped.droppedDays.push(day);
       continue;
     }
-    if (!partitionSet.has(day)) continue;
-    const groups = await groupSum(ctx.db, clicksCollectionName(day), {}, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
+    const groups = [];
+    for (const key of partitionsOfDay(partitions, day)) groups.push(...(await groupSum(ctx.db, clicksCollectionName(key), {}, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' })));
     for (const g of groups) {
       const h = new Date(g.key.h as Date).getTime();
       const spendKey = `${g.key.c as string}|${day}`;

@@ -1,9 +1,9 @@
 import type { AppContext } from '../context';
-import { listClickPartitions } from '../db/raw-events';
+import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { rollupFrontier } from '../db/report-docs';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { rolledHours } from '../db/rollup-state';
-import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
+import { dayStart, HOUR_MS, hourKey } from '../domain/time-buckets';
 
 const STEP = 24;
 
@@ -35,7 +35,7 @@ export async function advanceCleanFrontier(ctx: AppContext): Promise<void> {
   if (start === undefined || end === undefined) {
     const [oldest] = await listClickPartitions(ctx.db);
     if (oldest === undefined) return;
-    start = end = dayKeyToMs(oldest);
+    start = end = dayStart(partitionStart(oldest));
   }
   const [before, after] = await Promise.all([walk(ctx, start - HOUR_MS, -1), walk(ctx, end, 1)]);
   const from = Math.min(start, before + HOUR_MS);

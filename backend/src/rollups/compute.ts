@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
 import { conversionsOfHours } from '../db/conversion-hours';
 import { groupDocs, groupSum, type Group } from '../db/group-sum';
-import { clicksCollectionName, listClickPartitions } from '../db/raw-events';
+import { clicksCollectionName, listClickPartitions, partitionKey } from '../db/raw-events';
 import { dayKey } from '../domain/time-buckets';
 
 /** One stats bucket computed from raw events: hour × campaign × affiliate (× sub1). */
@@ -69,9 +69,9 @@ export async function groupConversions(ctx: AppContext, hours: number[], scope?:
 
 /**
  * Computes the stats rows of the given hours straight from the raw events:
- * one grouping per day partition of clicks (FerretDB scans a whole
- * collection for any filter, so a day is read once, not once per hour) and one
- * over conversions. Used by the hourly rollup and, for hours not rolled up yet,
+ * one grouping per hour partition of clicks (FerretDB scans a whole
+ * collection for any filter, so an hour costs its own clicks only) and the
+ * hours' conversions read through their buckets of ids. Used by the hourly rollup and, for hours not rolled up yet,
  * by analytics. Days whose raw clicks were dropped by retention keep the click
  * counts already in `stats_hourly`.
  */
@@ -107,6 +107,18 @@ export async function computeRawRows(
     else byDay.set(d, [h]);
   }
   const partitions = new Set(await listClickPartitions(ctx.db));
+  const addClicks = (groups: Array<Group<string, 'n' | 'u' | 'i' | 'r' | 'p'>>) => {
+    for (const g of groups) {
+      const { hour, key } = keyOf(g.key);
+      const row = rowFor(hour, key);
+      row.clicks += g.sums.n;
+      row.uniqueClicks += g.sums.u;
+      row.invalidClicks += g.sums.i;
+      row.cpcRevenueCents += g.sums.r;
+      row.cpcPayoutCents += g.sums.p;
+    }
+  };
+  const clickSums = { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' } as const;
 
   for (const [day, dayHours] of byDay) {
     if (opts.droppedDays?.has(day)) {
@@ -119,19 +131,15 @@ export async function computeRawRows(
       }
       continue;
     }
-    if (!partitions.has(day)) continue;
-    const match: Record<string, unknown> = { ...scope };
-    // A whole day needs no hour filter.
-    if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
-    const groups = await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' });
-    for (const g of groups) {
-      const { hour, key } = keyOf(g.key);
-      const row = rowFor(hour, key);
-      row.clicks += g.sums.n;
-      row.uniqueClicks += g.sums.u;
-      row.invalidClicks += g.sums.i;
-      row.cpcRevenueCents += g.sums.r;
-      row.cpcPayoutCents += g.sums.p;
+    // Each hour's own partition, read whole; a day partition (older databases) once for the day's hours.
+    for (const h of dayHours) {
+      const key = partitionKey(h);
+      if (partitions.has(key)) addClicks(await groupSum(ctx.db, clicksCollectionName(key), { ...scope }, groupKeys, clickSums));
+    }
+    if (partitions.has(day)) {
+      const match: Record<string, unknown> = { ...scope };
+      if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
+      addClicks(await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, clickSums));
     }
   }
 

@@ -3,10 +3,10 @@ import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc } from '../db/models/stats';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
-import { listClickPartitions } from '../db/raw-events';
+import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
-import { dayKey, dayKeyToMs, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
+import { dayKey, dayStart, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 import { signature } from './row-signature';
 import { writeReportDay } from './report-days';
@@ -189,7 +189,7 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
   }
   const [oldest] = await listClickPartitions(ctx.db);
   if (oldest !== undefined) {
-    const from = dayKeyToMs(oldest);
+    const from = dayStart(partitionStart(oldest));
     const complete = new Set(
       (await rolledHoursBetween(ctx.db, from, current)).filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()),
     );

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { clicksCollectionName, forgetPartition, listClickPartitions, testClicks } from '../db/raw-events';
+import { clicksCollectionName, forgetPartition, listClickPartitions, partitionDay, partitionsOfDay, testClicks } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
 import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../domain/time-buckets';
@@ -46,10 +46,11 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   const attributableFrom = dayKey(nowMs - (windowDays + ATTRIBUTION_MARGIN_DAYS) * DAY_MS);
   const oldestKept = attributableFrom < retainedFrom ? attributableFrom : retainedFrom;
   const partitions = await listClickPartitions(ctx.db);
-  const old = partitions.filter((d) => d < oldestKept);
+  const partitionDays = [...new Set(partitions.map(partitionDay))];
+  const old = partitionDays.filter((d) => d < oldestKept);
   const result: RetentionResult = {
     counts: { dropped: 0, skipped: 0, keptForAttribution: 0, clicksDropped: 0, testClicksDeleted: 0, jobRunsDeleted: 0 },
-    details: { dropped: [], skipped: [], keptForAttribution: { windowDays, days: partitions.filter((d) => d >= oldestKept && d < retainedFrom) } },
+    details: { dropped: [], skipped: [], keptForAttribution: { windowDays, days: partitionDays.filter((d) => d >= oldestKept && d < retainedFrom) } },
   };
   result.counts.keptForAttribution = result.details.keptForAttribution.days.length;
   if (old.length) {
@@ -66,14 +67,17 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
         result.details.skipped.push({ day, reason: missing ? `${missing} hour(s) not rolled up` : `${dirtyCount} hour(s) waiting to be re-rolled` });
         continue;
       }
-      const col = ctx.db.collection(clicksCollectionName(day));
-      const clicks = await col.estimatedDocumentCount();
+      const cols = partitionsOfDay(partitions, day).map((key) => ({ key, col: ctx.db.collection(clicksCollectionName(key)) }));
+      let clicks = 0;
+      for (const { col } of cols) clicks += await col.estimatedDocumentCount();
       // Recorded first: if the drop is interrupted the day is still fully in the rollup.
       await droppedPartitions(ctx.db).replaceOne({ _id: day }, { droppedAt: new Date(nowMs), clicks }, { upsert: true });
-      await col.drop().catch((err: { codeName?: string }) => {
-        if (err.codeName !== 'NamespaceNotFound') throw err;
-      });
-      forgetPartition(ctx.db, day);
+      for (const { key, col } of cols) {
+        await col.drop().catch((err: { codeName?: string }) => {
+          if (err.codeName !== 'NamespaceNotFound') throw err;
+        });
+        forgetPartition(ctx.db, key);
+      }
       result.counts.dropped += 1;
       result.counts.clicksDropped += clicks;
       result.details.dropped.push({ day, clicks });

@@ -7,7 +7,7 @@ import type { AppContext } from '../context';
 import type { Models } from '../db/connection';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { insertNew } from '../db/insert-new';
-import { clickPartition, type ClickDoc } from '../db/raw-events';
+import { clickPartition, partitionKey, type ClickDoc } from '../db/raw-events';
 import { markHoursDirty } from '../db/rollup-dirty';
 import { limitReached, nextSpendCents } from '../domain/click-rules';
 import { dayKey, hourStart } from '../domain/time-buckets';
@@ -49,8 +49,8 @@ export interface ClickBatchResult {
 }
 
 /** Duplicate click ids (a retried or copied batch) are expected and counted; anything else throws and the batch is retried. */
-async function insertClicks(db: Db, day: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
-  const { stored, existing } = await insertNew(await clickPartition(db, day), docs);
+async function insertClicks(db: Db, partition: string, docs: ClickDoc[]): Promise<{ stored: number; duplicates: number }> {
+  const { stored, existing } = await insertNew(await clickPartition(db, partition), docs);
   return { stored, duplicates: existing.length };
 }
 
@@ -186,14 +186,14 @@ export async function processClickBatch(deps: ClickWorkerDeps, batch: ClickBatch
   await markHoursDirty(deps.db, hours);
   await deps.beforeStore?.(batch);
 
-  const byDay = new Map<string, ClickDoc[]>();
+  const byPartition = new Map<string, ClickDoc[]>();
   for (const d of docs) {
-    const day = dayKey(d.ts.getTime());
-    const list = byDay.get(day);
+    const key = partitionKey(d.ts.getTime());
+    const list = byPartition.get(key);
     if (list) list.push(d);
-    else byDay.set(day, [d]);
+    else byPartition.set(key, [d]);
   }
-  const results = await Promise.allSettled([...byDay].map(([day, list]) => insertClicks(deps.db, day, list)));
+  const results = await Promise.allSettled([...byPartition].map(([key, list]) => insertClicks(deps.db, key, list)));
   let stored = 0;
   let duplicates = 0;
   for (const r of results) {

@@ -2,10 +2,8 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
-import { clicksCollectionName } from '../../src/db/raw-events';
-import { dayKey } from '../../src/domain/time-buckets';
 import { freePort } from '../../src/services/free-port';
-import { createOffer, type Offer } from '../helpers/tracking';
+import { createOffer, storedClicksWhere, type Offer } from '../helpers/tracking';
 import { assertReconciled, faultContext, fireClicks, spawnProcess, storedClickIds, until, unfinishedJobs, waitDrained, type Child, type FaultEnv } from './helpers';
 
 /**
@@ -207,7 +205,7 @@ describe('public endpoints under property-based fuzzing, against real processes'
     expect(stored.length).toBe(new Set(stored).size);
     expect([...known, ...redirected].filter((id) => !stored.includes(id))).toEqual([]);
     // A click stored although its visitor was not sent on (nor shown the offer page) would show here.
-    const docs = await ctx.db.collection(clicksCollectionName(dayKey(Date.now()))).find({ sub5: /^m\d+$/ }, { projection: { sub5: 1 } }).toArray();
+    const docs = await storedClicksWhere(ctx, { sub5: /^m\d+$/ });
     const unanswered = docs.map((d) => answers.get(String(d.sub5))).filter((a) => !a || (a.status !== 302 && a.status !== 200));
     expect(unanswered).toEqual([]);
     expect(stored.length).toBe(known.length + accepted);

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../src/context';
-import { clickPartition, type ClickDoc } from '../../src/db/raw-events';
+import { clickPartition, partitionKey, type ClickDoc } from '../../src/db/raw-events';
 import { newClickId } from '../../src/domain/click-id';
-import { dayKey, hourStart } from '../../src/domain/time-buckets';
+import { hourStart } from '../../src/domain/time-buckets';
 import type { ApiServer } from '../../src/http/server';
 import { startWorkers } from '../../src/workers';
 import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './api';
@@ -81,7 +81,7 @@ export async function insertClick(
     sub1: opts.sub1 ?? 'fb', sub2: 'adset-1', sub3: null, sub4: null, sub5: null,
     visitor: 'v', ua: 'Mozilla/5.0', country: null, referer: null, deepLink: null, revenueCents: 0, payoutCents: 0, currency: c.currency,
   };
-  await (await clickPartition(ctx.db, dayKey(ts))).insertOne(doc);
+  await (await clickPartition(ctx.db, partitionKey(ts))).insertOne(doc);
   return id;
 }
 

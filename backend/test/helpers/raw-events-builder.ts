@@ -4,7 +4,7 @@ import { newId } from '../../src/db/ids';
 import type { CampaignDoc } from '../../src/db/models/campaign';
 import { recordConversionHours } from '../../src/db/conversion-hours';
 import type { ConversionDoc } from '../../src/db/models/conversion';
-import { clickPartition, type ClickDoc } from '../../src/db/raw-events';
+import { clickPartition, partitionDay, partitionKey, type ClickDoc } from '../../src/db/raw-events';
 import { statusFlags, type ConversionStatus } from '../../src/domain/attribution';
 import { newClickId } from '../../src/domain/click-id';
 import { dayKey, hourStart } from '../../src/domain/time-buckets';
@@ -95,13 +95,14 @@ export class RawEventsBuilder {
   /** Inserts clicks into their day partitions. */
   async addClicks(specs: ClickSpec[]): Promise<ClickDoc[]> {
     const docs = specs.map((s) => this.clickDoc(s));
-    const byDay = new Map<string, ClickDoc[]>();
+    const byPartition = new Map<string, ClickDoc[]>();
     for (const d of docs) {
-      const k = dayKey(d.ts.getTime());
-      byDay.set(k, [...(byDay.get(k) ?? []), d]);
+      const k = partitionKey(d.ts.getTime());
+      byPartition.set(k, [...(byPartition.get(k) ?? []), d]);
     }
-    for (const [day, list] of byDay) {
-      const col = await clickPartition(this.ctx.db, day);
+    for (const [key, list] of byPartition) {
+      const day = partitionDay(key);
+      const col = await clickPartition(this.ctx.db, key);
       for (let i = 0; i < list.length; i += 5000) await col.insertMany(list.slice(i, i + 5000), { ordered: false });
       // CPC spend counts against the campaign's budget, as the click worker adds it.
       const spend = new Map<string, number>();

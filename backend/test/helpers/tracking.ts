@@ -1,4 +1,5 @@
 import type { AppContext } from '../../src/context';
+import type { Filter } from 'mongodb';
 import { findClick, listClickPartitions, clicksCollectionName, type ClickDoc } from '../../src/db/raw-events';
 import { startApiServer, type ApiServer } from '../../src/http/server';
 import { attachSocketServer } from '../../src/realtime/socket-server';
@@ -77,14 +78,15 @@ export async function click(baseUrl: string, path: string, headers: Record<strin
 
 export const storedClick = (ctx: AppContext, id: string) => eventually(async () => (await findClick(ctx.db, id)) ?? undefined, `click ${id} to be stored`);
 
-/** Every stored click of a link, across day partitions. */
-export async function clicksOfLink(ctx: AppContext, linkId: string): Promise<ClickDoc[]> {
+/** Every stored click matching `filter`, across partitions. */
+export async function storedClicksWhere(ctx: AppContext, filter: Filter<ClickDoc>): Promise<ClickDoc[]> {
   const out: ClickDoc[] = [];
-  for (const day of await listClickPartitions(ctx.db)) {
-    out.push(...(await ctx.db.collection<ClickDoc>(clicksCollectionName(day)).find({ linkId }).toArray()));
-  }
+  for (const key of await listClickPartitions(ctx.db)) out.push(...(await ctx.db.collection<ClickDoc>(clicksCollectionName(key)).find(filter).toArray()));
   return out;
 }
+
+/** Every stored click of a link, across partitions. */
+export const clicksOfLink = (ctx: AppContext, linkId: string): Promise<ClickDoc[]> => storedClicksWhere(ctx, { linkId });
 
 export interface Offer {
   admin: { client: TestClient; id: string };

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
 import { isFerretDb } from '../../src/db/group-sum';
-import { clickPartition, clicksCollectionName, findClick, forgetPartition } from '../../src/db/raw-events';
+import { clickPartition, clicksCollectionName, findClick, forgetPartition, partitionKey } from '../../src/db/raw-events';
 import { statsHourly } from '../../src/db/models/stats';
 import { listDirtyHours } from '../../src/db/rollup-dirty';
 import { newClickId } from '../../src/domain/click-id';
@@ -12,7 +12,7 @@ import { hoursToRoll, rollHours } from '../../src/rollups/hourly';
 import { clickJobId, CLICK_JOB_NAME, type ClickBatch, type ClickEvent } from '../../src/tracking/click-event';
 import { processClickBatch, startClickWorker, type ClickWorkerDeps } from '../../src/workers/click-worker';
 import { createTestContext, destroyTestContext } from '../helpers/context';
-import { click, createOffer, eventually, startTrackingStack, storedClick, type TrackingStack } from '../helpers/tracking';
+import { click, createOffer, eventually, startTrackingStack, storedClick, storedClicksWhere, type TrackingStack } from '../helpers/tracking';
 
 let ctx: AppContext;
 
@@ -90,13 +90,14 @@ describe('MongoDB-wire duplicate reporting', () => {
   });
 });
 
-describe('day partitions', () => {
+describe('hour partitions', () => {
   it('opens a partition another process created, indexes and all (a restarted worker must not fail)', async () => {
-    const day = '20000102';
-    await clickPartition(ctx.db, day);
-    forgetPartition(ctx.db, day); // as if this were a new process
-    const col = await clickPartition(ctx.db, day);
-    const c = fakeClick({ ts: Date.UTC(2000, 0, 2, 3) });
+    const key = partitionKey(Date.UTC(2000, 0, 2, 3));
+    expect(key).toBe('2000010203');
+    await clickPartition(ctx.db, key);
+    forgetPartition(ctx.db, key); // as if this were a new process
+    const col = await clickPartition(ctx.db, key);
+    const c = fakeClick({ ts: Date.UTC(2000, 0, 2, 3, 30) });
     expect(await processClickBatch(deps(), batchOf([c]))).toMatchObject({ stored: 1 });
     // FerretDB answers only _id from an index, so a partition there has no other index to slow its inserts.
     const expected = (await isFerretDb(ctx.db)) ? ['_id_'] : ['_id_', 'affiliateId_1_hour_1', 'campaignId_1_hour_1', 'hour_1_campaignId_1'];
@@ -132,7 +133,7 @@ describe('click batches', () => {
     const batch = batchOf([a, b]);
     await processClickBatch(deps(), batch);
     // Simulate a retry after a partial first attempt: one of the two documents vanished.
-    await ctx.db.collection(clicksCollectionName(dayKey(b.ts))).deleteOne({ _id: b.id } as never);
+    await ctx.db.collection(clicksCollectionName(partitionKey(b.ts))).deleteOne({ _id: b.id } as never);
     const again = await processClickBatch(deps(), batch);
     expect(again).toMatchObject({ stored: 1, duplicates: 1 });
     expect((await findClick(ctx.db, a.id))!.unique).toBe(1);
@@ -301,7 +302,7 @@ describe('CPC campaigns', () => {
       const after = await click(url, `/c/${offer.linkId}`, { 'x-forwarded-for': '192.0.2.3' });
       expect(after.location).toBe('https://shop.example.com/');
       const docs = await eventually(async () => {
-        const d = await ctx.db.collection(clicksCollectionName(dayKey(Date.now()))).find({ linkId: offer.linkId, reason: 'budget_exhausted' }).toArray();
+        const d = await storedClicksWhere(ctx, { linkId: offer.linkId, reason: 'budget_exhausted' });
         return d.length ? d : undefined;
       }, 'budget_exhausted click');
       expect(docs[0]).toMatchObject({ valid: 0, revenueCents: 0 });

@@ -7,8 +7,7 @@
  * (a Redis round trip in the worker) is left out, which only favours this design.
  */
 import { createContext } from '@offerly/backend/context';
-import { clickPartition } from '@offerly/backend/db/raw-events';
-import { dayKey } from '@offerly/backend/domain/time-buckets';
+import { clickPartition, partitionKey } from '@offerly/backend/db/raw-events';
 import { startApiServer } from '@offerly/backend/http/server';
 import { fatal, loadConfigOrExit, onShutdown } from '@offerly/backend/main/runtime';
 import { createClickHandler } from '@offerly/backend/tracking/click-handler';
@@ -24,7 +23,7 @@ async function main(): Promise<void> {
   const unsubscribe = await cache.subscribe(ctx.redis, ctx.keys.cacheChannel, 'link-cache');
   const store = {
     async push(ev: ClickEvent): Promise<void> {
-      const col = await clickPartition(ctx.db, dayKey(ev.ts));
+      const col = await clickPartition(ctx.db, partitionKey(ev.ts));
       await col.insertOne(toDoc(ev, ev.reason === null));
     },
   };
