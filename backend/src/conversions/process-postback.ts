@@ -10,7 +10,7 @@ import { ApiError } from '../domain/errors';
 import { formatDecimal, parseDecimalAmount } from '../domain/money';
 import { conversionValue } from '../domain/payout-models';
 import { dayKey, hourStart } from '../domain/time-buckets';
-import { recordConversionHour } from '../db/conversion-hours';
+import { indexNewConversion } from './conversion-indexes';
 import { campaignForToken } from './campaign-by-token';
 import { capPlaceAvailable, releaseCapPlace, takeCapPlace } from './cap-gate';
 import { findConversionByKey, recordConversionKeys, type ConversionLookup } from './conversion-keys';
@@ -252,8 +252,7 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
       history: [],
     };
     try {
-      // Before the insert: a crash between the two leaves an id readers skip, never a conversion rollups miss.
-      await recordConversionHour(ctx.db, doc.hour, doc._id);
+      await indexNewConversion(ctx, doc);
       conv = (await ctx.models.Conversion.create(doc)).toObject() as ConversionDoc;
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
