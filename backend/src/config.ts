@@ -63,7 +63,6 @@ export const envSchema = z.object({
   PAYOUT_HOLD_DAYS: int(0, 365).default(7),
   PAYOUT_MIN_CENTS: int(0, 100_000_000).default(5000),
   CRON_ROLLUP_HOURLY: cron.default('*/2 * * * *'),
-  CRON_ROLLUP_DAILY: cron.default('7 * * * *'),
   CRON_AUTO_APPROVE: cron.default('*/10 * * * *'),
   CRON_PAYOUTS: cron.default('30 2 * * *'),
   CRON_RETENTION: cron.default('45 3 * * *'),

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
-import { statsDaily, statsHourly } from '../src/db/models/stats';
+import { statsHourly } from '../src/db/models/stats';
+import { monthDayField, reportMonthId, reportMonths } from '../src/db/report-docs';
+import { decodeVec } from '../src/domain/report-scopes';
+import { writeReportDay } from '../src/rollups/report-days';
 import { listDirtyHours, markHoursDirty } from '../src/db/rollup-dirty';
-import { hourRowRecords, rolledDays, rolledHours, rolledHoursBetween } from '../src/db/rollup-state';
+import { hourRowRecords, rolledHours, rolledHoursBetween } from '../src/db/rollup-state';
 import { HOUR_MS, dayKey, dayStart, hourKey, hourStart, hoursBetween } from '../src/domain/time-buckets';
 import { acquireLock } from '../src/job-runs/lock';
-import { DAILY_ROLL_LOCK, rollDays } from '../src/rollups/daily';
-import { daySpans, daysToRoll, hoursToRoll, rollHours, ROLL_SPAN_DAYS, type RollProgress } from '../src/rollups/hourly';
+import { daySpans, hoursToRoll, rollHours, ROLL_SPAN_DAYS, type RollProgress } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
 
@@ -263,48 +265,38 @@ describe('roll records', () => {
   });
 });
 
-describe('daily rollup', () => {
-  it('equals the sum of the hourly rows per UTC day, also after re-runs', async () => {
-    const days = await daysToRoll(ctx);
-    expect(days).toEqual(expect.arrayContaining([dayKey(HOURS[0]!), dayKey(HOURS[4]!)]));
-    await rollDays(ctx, days);
-    await rollDays(ctx, days);
+describe('report documents', () => {
+  it("hold each day's totals per campaign in the month document, equal to the day's hourly rows, also after re-runs", async () => {
+    await rollHours(ctx, HOURS);
+    await rollHours(ctx, HOURS);
     const hourly = await statsHourly(ctx.db).find({}).toArray();
-    const daily = await statsDaily(ctx.db).find({}).toArray();
-    const sum = (rows: Array<{ day: string; campaignId: string; clicks: number; revenueCents: number; conversions: number }>) => {
-      const m = new Map<string, [number, number, number]>();
-      for (const r of rows) {
-        const k = `${r.day}|${r.campaignId}`;
-        const v = m.get(k) ?? [0, 0, 0];
-        m.set(k, [v[0] + r.clicks, v[1] + r.revenueCents, v[2] + r.conversions]);
-      }
-      return m;
-    };
-    expect(sum(daily)).toEqual(sum(hourly));
-    expect(daily.length).toBeGreaterThan(0);
-    expect(await daysToRoll(ctx)).toEqual([]);
-    // Re-rolling an hour makes its day stale again.
-    await rollHours(ctx, [HOURS[4]!]);
-    expect(await daysToRoll(ctx)).toEqual([dayKey(HOURS[4]!)]);
+    const expected = new Map<string, [number, number, number]>();
+    for (const r of hourly) {
+      const k = `c:${r.campaignId}|${r.day}`;
+      const v = expected.get(k) ?? [0, 0, 0];
+      expected.set(k, [v[0] + r.clicks, v[1] + r.revenueCents, v[2] + r.approvedConversions + r.pendingConversions]);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [k, v] of expected) {
+      const [scope, day] = k.split('|') as [string, string];
+      const month = await reportMonths(ctx.db).findOne({ _id: reportMonthId(scope, day) });
+      const slot = Object.values(month?.[monthDayField(day)] ?? {})[0];
+      const t = decodeVec(slot?.t ?? '');
+      expect({ k, got: [t[0], t[7], t[3]] }).toEqual({ k, got: v });
+    }
   });
 
-  it('runs one daily roll at a time, whoever calls it (the daily job, the backfill, the seed)', async () => {
+  it('has one writer per day at a time, whoever rolls it (the hourly job, the backfill, the seed)', async () => {
     const day = dayKey(HOURS[4]!);
-    const other = (await acquireLock(ctx.redis, ctx.keys.jobLock(DAILY_ROLL_LOCK), 10_000))!;
-    const before = await rolledDays(ctx.db).findOne({ _id: day });
-    let waiting: Promise<unknown>;
-    try {
-      await expect(rollDays(ctx, [day], { lockWaitMs: 0 })).rejects.toThrow(`the lock ${ctx.keys.jobLock(DAILY_ROLL_LOCK)} stayed taken`);
-      expect(await rolledDays(ctx.db).findOne({ _id: day })).toEqual(before);
-      waiting = rollDays(ctx, [day]);
-      await new Promise((r) => setTimeout(r, 300));
-    } finally {
-      await other.release();
-    }
+    const other = (await acquireLock(ctx.redis, ctx.keys.jobLock(`report-day:${day}`), 10_000))!;
+    let finishedAt = 0;
+    const waiting = writeReportDay(ctx, day).then(() => (finishedAt = Date.now()));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(finishedAt).toBe(0);
     const releasedAt = Date.now();
+    await other.release();
     await waiting;
-    // It read stats_hourly only once the other roll was done.
-    expect((await rolledDays(ctx.db).findOne({ _id: day }))!.readAt.getTime()).toBeGreaterThanOrEqual(releasedAt);
-    expect(await ctx.redis.get(ctx.keys.jobLock(DAILY_ROLL_LOCK))).toBeNull();
+    expect(finishedAt).toBeGreaterThanOrEqual(releasedAt);
+    expect(await ctx.redis.get(ctx.keys.jobLock(`report-day:${day}`))).toBeNull();
   });
 });

@@ -6,8 +6,7 @@ import { parseConfig } from '@offerly/backend/config';
 import { createContext, type AppContext } from '@offerly/backend/context';
 import { newId } from '@offerly/backend/db/ids';
 import { clickPartition, partitionKey, type ClickDoc } from '@offerly/backend/db/raw-events';
-import { DAY_MS, daysBetween, hourStart, hoursBetween } from '@offerly/backend/domain/time-buckets';
-import { rollDays } from '@offerly/backend/rollups/daily';
+import { DAY_MS, hourStart, hoursBetween } from '@offerly/backend/domain/time-buckets';
 import { rollHours } from '@offerly/backend/rollups/hourly';
 import type { AnalyticsVolume } from './options';
 import { recordConversionHours } from '@offerly/backend/db/conversion-hours';
@@ -30,7 +29,7 @@ export interface ReportTiming {
 
 export interface AnalyticsResult {
   volume: AnalyticsVolume & { clicks: number; conversions: number; partitions: number; statsHourlyRows: number; clicksPerStatsRow: number | null };
-  ms: { seed: number; hourlyBackfill: number; dailyRollup: number };
+  ms: { seed: number; hourlyBackfill: number };
   campaignReport: ReportTiming;
   overviewReport: ReportTiming;
   method: string;
@@ -112,8 +111,7 @@ export async function runAnalyticsSuite(v: AnalyticsVolume, base: { mongoUrl: st
         }
       },
     }));
-    const daily = await time(() => rollDays(ctx, daysBetween(fromMs, endMs)));
-    progress(`analytics: hourly backfill ${backfill.ms} ms, daily ${daily.ms} ms`);
+    progress(`analytics: hourly backfill (rows and report documents) ${backfill.ms} ms`);
 
     interface ReportLike { totals: unknown; series: unknown; freshHours: number }
     const timing = async (raw: { ms: number; result: ReportLike }, call: () => Promise<ReportLike>): Promise<ReportTiming> => {
@@ -135,12 +133,12 @@ export async function runAnalyticsSuite(v: AnalyticsVolume, base: { mongoUrl: st
     const statsHourlyRows = await ctx.db.collection('stats_hourly').countDocuments({});
     return {
       volume: { ...v, clicks: seeded.result.clicks, conversions: seeded.result.conversions, partitions: seeded.result.partitions, statsHourlyRows, clicksPerStatsRow: ratio(seeded.result.clicks, statsHourlyRows) },
-      ms: { seed: seeded.ms, hourlyBackfill: backfill.ms, dailyRollup: daily.ms },
+      ms: { seed: seeded.ms, hourlyBackfill: backfill.ms },
       campaignReport: campaignTiming,
       overviewReport: overviewTiming,
       method:
         'campaignReport (one campaign, by affiliate, daily, UTC) and overviewReport (platform, top 10) from backend/src/analytics/reports.ts over the whole window; ' +
-        'raw = the same functions before any rollup, so every hour is computed from the raw partitions and conversions (computeRawRows); rollup = after rollHours + rollDays over the window',
+        'raw = the same functions before any rollup, so every hour is computed from the raw partitions and conversions (computeRawRows); rollup = after rollHours over the window (rows and report documents)',
     };
   } finally {
     await ctx.db.dropDatabase().catch(() => {});

@@ -4,9 +4,8 @@ import { payoutsJob } from './jobs/payouts';
 import { repairCounters } from './jobs/repair-counters';
 import { retentionJob } from './jobs/retention';
 import { rollupBackfill } from './jobs/rollup-backfill';
-import { rollupDaily } from './jobs/rollup-daily';
 import { rollupHourly } from './jobs/rollup-hourly';
 
-export const JOBS: JobDef[] = [rollupHourly, rollupDaily, rollupBackfill, autoApproveJob, payoutsJob, retentionJob, repairCounters];
+export const JOBS: JobDef[] = [rollupHourly, rollupBackfill, autoApproveJob, payoutsJob, retentionJob, repairCounters];
 
 export const findJob = (name: string): JobDef | undefined => JOBS.find((j) => j.name === name);

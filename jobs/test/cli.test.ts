@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '@offerly/backend/context';
 import { newId } from '@offerly/backend/db/ids';
-import { statsDaily, statsHourly } from '@offerly/backend/db/models/stats';
+import { statsHourly } from '@offerly/backend/db/models/stats';
+import { reportManifests } from '@offerly/backend/db/report-docs';
 import { acquireLock } from '@offerly/backend/job-runs/lock';
 import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
 import { RawEventsBuilder } from '../../backend/test/helpers/raw-events-builder';
@@ -27,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => { await destroyTestContext(ctx); });
 
 describe('jobs command line', () => {
-  it('backfills a date range hourly and daily, with progress', async () => {
+  it('backfills a date range, rows and report documents, with progress', async () => {
     const lines: string[] = [];
     const code = await runCli(ctx, ['rollup', '--from', '2026-07-01', '--to', '2026-07-04'], (l) => lines.push(l));
     expect(code).toBe(0);
@@ -36,7 +37,7 @@ describe('jobs command line', () => {
     const result = JSON.parse(lines.at(-1)!);
     expect(result).toMatchObject({ job: 'rollup', status: 'succeeded', counts: { hours: 72, clicks: 12, conversions: 1, days: 3 } });
     expect(await statsHourly(ctx.db).countDocuments({})).toBe(13); // 12 click hours + the conversion's hour
-    expect(await statsDaily(ctx.db).countDocuments({})).toBe(3);
+    expect((await reportManifests(ctx.db).find({}).toArray()).map((m) => m._id).sort()).toEqual(['20260701', '20260702', '20260703']);
     const run = await ctx.models.JobRun.findById(result.runId).lean();
     expect(run).toMatchObject({ trigger: 'cli', windowFrom: new Date(DAY0), windowTo: new Date(DAY0 + 3 * 86_400_000) });
   });

@@ -125,7 +125,6 @@ describe('job runner', () => {
     const env = processEnv(ctx, {
       LOG_LEVEL: 'debug',
       CRON_ROLLUP_HOURLY: '* * * * * *', // every second
-      CRON_ROLLUP_DAILY: never,
       CRON_AUTO_APPROVE: never,
       CRON_PAYOUTS: never,
       CRON_RETENTION: never,

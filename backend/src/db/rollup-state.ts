@@ -11,7 +11,7 @@ export interface RolledHourDoc {
   hour: Date;
   /** When the roll started reading raw events: events stored before this are in the rollup. */
   readAt: Date;
-  /** When its rows were written (the daily rollup is stale if this is newer than its own readAt). */
+  /** When its rows were written. */
   writtenAt: Date;
   rows: number;
 }
@@ -27,13 +27,6 @@ export interface HourRowsDoc {
   sigs: string[];
 }
 
-export interface RolledDayDoc {
-  _id: string; // YYYYMMDD
-  readAt: Date;
-  writtenAt: Date;
-  rows: number;
-}
-
 /** Raw click partitions dropped by retention: their hours keep their click counts from the rollup. */
 export interface DroppedPartitionDoc {
   _id: string; // YYYYMMDD
@@ -43,12 +36,10 @@ export interface DroppedPartitionDoc {
 
 export const ROLLUP_HOURS = 'rollup_hours';
 export const ROLLUP_HOUR_ROWS = 'rollup_hour_rows';
-export const ROLLUP_DAYS = 'rollup_days';
 export const RAW_DROPPED = 'raw_dropped';
 
 export const rolledHours = (db: Db) => db.collection<RolledHourDoc>(ROLLUP_HOURS);
 export const hourRowRecords = (db: Db) => db.collection<HourRowsDoc>(ROLLUP_HOUR_ROWS);
-export const rolledDays = (db: Db) => db.collection<RolledDayDoc>(ROLLUP_DAYS);
 export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
 
 export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {

@@ -1,11 +1,11 @@
 import type { AppContext } from '../context';
 import { clickSettledDays } from '../db/models/click-earning';
-import { STAT_VALUE_FIELDS, statsDaily, statsHourly } from '../db/models/stats';
+import { STAT_VALUE_FIELDS, statsHourly } from '../db/models/stats';
 import { groupSum } from '../db/group-sum';
 import { payoutClaims } from '../db/payout-claims';
 import { clicksCollectionName, listClickPartitions, partitionsOfDay } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHoursBetween } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledHoursBetween } from '../db/rollup-state';
 import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/payout-plan';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/row-signature';
@@ -18,7 +18,8 @@ export interface ReconcileReport {
   from: string;
   to: string;
   /** `clickDays`: settled days whose click earnings were compared with the rollup. */
-  checked: { hours: number; days: number; clickDays: number; counterDays: number; payouts: number; reportDays: number };
+  checked: { hours: number; days: number; clickDays: number; counterDays: number; payouts: number };
+  /** `staleDays` stays empty: there are no daily rows to go stale any more (kept so the report keeps its shape). */
   skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
   differences: Difference[];
 }
@@ -54,7 +55,9 @@ const statKey = (bucket: string, campaignId: string, affiliateId: string, sub1: 
 /**
  * Recounts [from, to) from the raw events with its own aggregations (not the
  * rollup's code) and compares, row by row (hour × campaign × affiliate × sub1),
- * with `stats_hourly`; compares `stats_daily` with `stats_hourly`; each settled
+ * with `stats_hourly`; each whole compared day's report documents with the
+ * rows they are built from, and each compared hour's conversions with its
+ * bucket of ids; each settled
  * day's click earnings with the CPC value rolled up for it (day × campaign ×
  * affiliate); and each payout touching the range with its lines, its claims,
  * its conversions and its click earnings, in sums and one by one (each line's
@@ -73,7 +76,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     ok: true,
     from: new Date(fromMs).toISOString(),
     to: new Date(toMs).toISOString(),
-    checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0, reportDays: 0 },
+    checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0 },
     skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
     differences: [],
   };
@@ -145,13 +148,11 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
 
   // Rollup side.
   const rolledUp: Tally = new Map();
-  const hourlyByDay: Tally = new Map();
   // CPC value per UTC day × campaign × affiliate × currency, keyed as click earnings are.
   const cpcByDay: Tally = new Map();
   for await (const s of statsHourly(ctx.db).find({ hour: { $gte: new Date(fromMs), $lt: new Date(toMs) } })) {
     const h = s.hour.getTime();
     const values = Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0]));
-    tallyAdd(hourlyByDay, statKey(s.day, s.campaignId, s.affiliateId, s.sub1 ?? ''), values);
     if (compared.has(h)) tallyAdd(rolledUp, rowKey(h, s), values);
     if ((s.cpcPayoutCents ?? 0) > 0) {
       tallyAdd(cpcByDay, clickEarningId(isoDay(h), s.campaignId, s.affiliateId, s.currency), { clicks: s.uniqueClicks ?? 0, payoutCents: s.cpcPayoutCents, revenueCents: s.cpcRevenueCents ?? 0 });
@@ -182,35 +183,12 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   }
   report.differences.push(...diffTallies('hourly_parts', rolledUp, parts, STAT_VALUE_FIELDS));
 
-  // Daily against hourly, for whole days in range whose daily roll is newer than their hourly rows.
   const wholeDays = days.filter((d) => dayKeyToMs(d) >= fromMs && dayKeyToMs(d) + DAY_MS <= toMs);
-  if (wholeDays.length) {
-    const dayDocs = new Map((await rolledDays(ctx.db).find({ _id: { $in: wholeDays } }).toArray()).map((d) => [d._id, d]));
-    const hourWrites = new Map<string, number>();
-    for (const r of rolled.values()) {
-      const d = dayKey(r.hour.getTime());
-      hourWrites.set(d, Math.max(hourWrites.get(d) ?? 0, r.writtenAt.getTime()));
-    }
-    const fresh = wholeDays.filter((d) => {
-      const doc = dayDocs.get(d);
-      const ok = doc !== undefined && doc.readAt.getTime() >= (hourWrites.get(d) ?? 0);
-      if (!ok && (doc !== undefined || hourWrites.has(d))) report.skipped.staleDays.push(d);
-      return ok;
-    });
-    const daily: Tally = new Map();
-    for await (const s of statsDaily(ctx.db).find({ day: { $in: fresh } })) {
-      tallyAdd(daily, statKey(s.day, s.campaignId, s.affiliateId, s.sub1 ?? ''), Object.fromEntries(STAT_VALUE_FIELDS.map((f) => [f, s[f] ?? 0])));
-    }
-    const freshSet = new Set(fresh);
-    const hourlyFresh: Tally = new Map([...hourlyByDay].filter(([k]) => freshSet.has(k.slice(0, 8))));
-    report.differences.push(...diffTallies('daily', hourlyFresh, daily, STAT_VALUE_FIELDS));
-    report.checked.days = fresh.length;
-  }
 
   // Report documents and conversion buckets, built from and pointing at what was just compared.
   const fullyCompared = days.filter((d) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS).every((h) => compared.has(h)));
   report.differences.push(...(await reportDocDifferences(ctx, fullyCompared)), ...(await conversionBucketDifferences(ctx, [...compared])));
-  report.checked.reportDays = fullyCompared.length;
+  report.checked.days = fullyCompared.length;
 
   // Settled click earnings against the CPC value rolled up for their day, for whole days all of whose hours were compared.
   const earningsInRange = await ctx.models.ClickEarning.find({ dayStart: { $gte: new Date(dayStart(fromMs)), $lt: new Date(toMs) } }).lean();

@@ -5,7 +5,7 @@ import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
 import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
+import { hourRowRecords, loadDroppedDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
 import { dayKey, dayStart, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 import { signature } from './row-signature';
@@ -201,22 +201,6 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
     }
   }
   return [...hours].sort((a, b) => a - b);
-}
-
-/** Days whose hourly rows changed since the daily rollup last read them (plus `always`). */
-export async function daysToRoll(ctx: AppContext, always: string[] = []): Promise<string[]> {
-  const [hours, days] = await Promise.all([
-    rolledHours(ctx.db).find({}, { projection: { hour: 1, writtenAt: 1 } }).toArray(),
-    rolledDays(ctx.db).find({}, { projection: { readAt: 1 } }).toArray(),
-  ]);
-  const dayRead = new Map(days.map((d) => [d._id, d.readAt.getTime()]));
-  const out = new Set(always);
-  for (const h of hours) {
-    const d = dayKey(h.hour.getTime());
-    const read = dayRead.get(d);
-    if (read === undefined || h.writtenAt.getTime() > read) out.add(d);
-  }
-  return [...out].sort();
 }
 
 export { hourlyStatId };

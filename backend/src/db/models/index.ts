@@ -8,7 +8,7 @@ import { jobRunModel } from './job-run';
 import { linkModel } from './link';
 import { payoutLineModel, payoutModel } from './payout';
 import { postbackModel } from './postback';
-import { dailyStatModel, hourlyStatModel } from './stats';
+import { hourlyStatModel } from './stats';
 import { userModel } from './user';
 
 /** Models bound to one connection, so tests can run several isolated databases in one process. */
@@ -26,7 +26,6 @@ export function createModels(conn: Connection) {
     ClickEarning: clickEarningModel(conn),
     JobRun: jobRunModel(conn),
     HourlyStat: hourlyStatModel(conn),
-    DailyStat: dailyStatModel(conn),
   };
 }
 

@@ -6,8 +6,10 @@ import type { MetricSums } from '../../domain/metrics';
  * Rolled-up counters, like a ClickHouse SummingMergeTree but replaced, never
  * incremented: re-rolling a bucket rewrites it from the raw events.
  * `stats_hourly` _id: `<hourISO>|<campaignId>|<affiliateId>|<sub1 or ''>`;
- * `stats_daily` _id: `<YYYYMMDD>|<campaignId>|<affiliateId>|<sub1 or ''>`.
- * sub1 is '' unless the campaign has `trackSub1`.
+ * sub1 is '' unless the campaign has `trackSub1`. Reports read the report
+ * documents built from the same rows (db/report-docs.ts); this collection is
+ * what reconciliation checks the rollup against and what keeps the click
+ * counts of days whose raw partitions retention dropped.
  */
 export interface StatValues extends MetricSums {
   approvedRevenueCents: number;
@@ -28,11 +30,6 @@ export interface StatKeys {
 export interface HourlyStatDoc extends StatValues, StatKeys {
   _id: string;
   hour: Date;
-  day: string;
-}
-
-export interface DailyStatDoc extends StatValues, StatKeys {
-  _id: string;
   day: string;
 }
 
@@ -76,17 +73,7 @@ hourlySchema.index({ affiliateId: 1, hour: 1 });
 hourlySchema.index({ hour: 1 });
 hourlySchema.index({ day: 1 });
 
-const dailySchema = new Schema<DailyStatDoc>(
-  { _id: { type: String, required: true }, day: { type: String, required: true }, ...keyFields, ...valueFields },
-  { versionKey: false, collection: 'stats_daily' },
-);
-dailySchema.index({ campaignId: 1, day: 1 });
-dailySchema.index({ affiliateId: 1, day: 1 });
-dailySchema.index({ day: 1 });
-
 export const hourlyStatModel = (conn: Connection) => conn.model<HourlyStatDoc>('HourlyStat', hourlySchema);
-export const dailyStatModel = (conn: Connection) => conn.model<DailyStatDoc>('DailyStat', dailySchema);
 
 /** Native collections, for bulk writes and aggregations without document casting. */
 export const statsHourly = (db: Db) => db.collection<HourlyStatDoc>('stats_hourly');
-export const statsDaily = (db: Db) => db.collection<DailyStatDoc>('stats_daily');

@@ -75,7 +75,7 @@ export function JobRunsPage() {
               className={inputClass(false, 'mt-1 py-1.5')}
             />
             <datalist id="job-names">
-              {['rollup-hourly', 'rollup-daily', 'rollup', 'auto-approve', 'payouts', 'retention'].map((j) => (
+              {['rollup-hourly', 'rollup', 'auto-approve', 'payouts', 'retention'].map((j) => (
                 <option key={j} value={j} />
               ))}
             </datalist>
