@@ -52,7 +52,7 @@ async function snapshot(): Promise<{ clicks: number; clicksToday: number; liveTo
   }
   const count = (name: string) => ctx.db.collection(name).countDocuments();
   const live = await readLive(ctx.redis, ctx.keys, 'platform', PLATFORM_ID);
-  const collections = ['users', 'campaigns', 'links', 'conversions', 'postbacks', 'payouts', 'payout_lines', 'job_runs', 'stats_hourly', 'stats_daily', 'campaign_counters'];
+  const collections = ['users', 'campaigns', 'links', 'conversions', 'postbacks', 'payouts', 'payout_lines', 'job_runs', 'stats_hourly', 'report_days', 'report_months', 'conversion_hours', 'campaign_counters'];
   const counts: Record<string, number> = Object.fromEntries(await Promise.all(collections.map(async (c) => [c, await count(c)] as const)));
   return { clicks, clicksToday, liveToday: live.today.clicks, ...counts };
 }
