@@ -79,16 +79,15 @@ async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scopes
   return { parts, rawHours: plan.rawHours };
 }
 
+/** Names by `_id`, one parallel `findOne` each (a `$in` would read the whole collection on FerretDB). */
 async function userNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const users = await ctx.models.User.find({ _id: { $in: ids } }, { name: 1 }).lean();
-  return new Map(users.map((u) => [u._id, u.name]));
+  const users = await Promise.all(ids.map((id) => ctx.models.User.findById(id, { name: 1 }).lean()));
+  return new Map(users.flatMap((u) => (u ? [[u._id, u.name] as const] : [])));
 }
 
 async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string, { name: string; currency: string }>> {
-  if (ids.length === 0) return new Map();
-  const cs = await ctx.models.Campaign.find({ _id: { $in: ids } }, { name: 1, currency: 1 }).lean();
-  return new Map(cs.map((c) => [c._id, { name: c.name, currency: c.currency }]));
+  const cs = await Promise.all(ids.map((id) => ctx.models.Campaign.findById(id, { name: 1, currency: 1 }).lean()));
+  return new Map(cs.flatMap((c) => (c ? [[c._id, { name: c.name, currency: c.currency }] as const] : [])));
 }
 
 export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()) {

@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
 import { conversionsOfHours } from '../db/conversion-hours';
 import { groupDocs, groupSum, type Group } from '../db/group-sum';
-import { clicksCollectionName, listClickPartitions, partitionKey } from '../db/raw-events';
+import { clicksCollectionName, partitionKey } from '../db/raw-events';
 import { dayKey } from '../domain/time-buckets';
 
 /** One stats bucket computed from raw events: hour × campaign × affiliate (× sub1). */
@@ -106,7 +106,6 @@ export async function computeRawRows(
     if (list) list.push(h);
     else byDay.set(d, [h]);
   }
-  const partitions = new Set(await listClickPartitions(ctx.db));
   const addClicks = (groups: Array<Group<string, 'n' | 'u' | 'i' | 'r' | 'p'>>) => {
     for (const g of groups) {
       const { hour, key } = keyOf(g.key);
@@ -131,16 +130,12 @@ export async function computeRawRows(
       }
       continue;
     }
-    // Each hour's own partition, read whole; a day partition (older databases) once for the day's hours.
-    for (const h of dayHours) {
-      const key = partitionKey(h);
-      if (partitions.has(key)) addClicks(await groupSum(ctx.db, clicksCollectionName(key), { ...scope }, groupKeys, clickSums));
-    }
-    if (partitions.has(day)) {
-      const match: Record<string, unknown> = { ...scope };
-      if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
-      addClicks(await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, clickSums));
-    }
+    // Each hour's own partition, read whole; the day partition of older databases once for the day's hours.
+    // Named directly, not listed first: reading a collection that does not exist costs nothing, listing them all does.
+    for (const h of dayHours) addClicks(await groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, clickSums));
+    const match: Record<string, unknown> = { ...scope };
+    if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
+    addClicks(await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, clickSums));
   }
 
   const wanted = new Set(sorted);
