@@ -201,3 +201,22 @@ describe('day partitions from before hourly ones', () => {
     expect(rolled.breakdown).toMatchObject([{ key: affiliates[2], clicks: 2 }]);
   });
 });
+
+describe('the clean span', () => {
+  it('starts where the oldest partition starts, so a history rolled from mid-day on is read from report documents', async () => {
+    const fresh = await createTestContext({ ANALYTICS_RAW_CACHE_MS: '0' });
+    try {
+      const bb = new RawEventsBuilder(fresh);
+      const c = await bb.campaign({ name: 'Mid-day start' });
+      const from = Date.UTC(2026, 6, 10, 8);
+      await bb.addClicks([{ at: from + 30 * 60_000, campaign: c, affiliateId: affiliates[0] as string }]);
+      await rollHours(fresh, hoursBetween(from, from + 4 * HOUR_MS));
+      const w = reportWindow({ from, to: from + 4 * HOUR_MS, granularity: 'hour', tz: 'UTC' }, NOW);
+      const rep = await campaignReport(fresh, admin, c._id, w, undefined, Date.UTC(2026, 6, 11));
+      expect(rep.freshHours).toBe(0);
+      expect(rep.totals.clicks).toBe(1);
+    } finally {
+      await destroyTestContext(fresh);
+    }
+  }, 60_000);
+});

@@ -3,7 +3,7 @@ import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { rollupFrontier } from '../db/report-docs';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { rolledHours } from '../db/rollup-state';
-import { dayStart, HOUR_MS, hourKey } from '../domain/time-buckets';
+import { HOUR_MS, hourKey } from '../domain/time-buckets';
 
 const STEP = 24;
 
@@ -26,7 +26,7 @@ async function walk(ctx: AppContext, h: number, dir: 1 | -1): Promise<number> {
 /**
  * Widens the clean span [cleanFrom, cleanBefore) over the hours rolled after
  * they ended on either side of it, reading roll records by `_id`, so the cost
- * is the hours it moves over. It first spans the oldest raw partition's day.
+ * is the hours it moves over. It starts where the oldest raw partition starts.
  */
 export async function advanceCleanFrontier(ctx: AppContext): Promise<void> {
   const doc = await rollupFrontier(ctx.db).findOne({ _id: 'clean' });
@@ -35,7 +35,8 @@ export async function advanceCleanFrontier(ctx: AppContext): Promise<void> {
   if (start === undefined || end === undefined) {
     const [oldest] = await listClickPartitions(ctx.db);
     if (oldest === undefined) return;
-    start = end = dayStart(partitionStart(oldest));
+    // No event is older than the oldest partition (a conversion counts in an hour after its click's).
+    start = end = partitionStart(oldest);
   }
   const [before, after] = await Promise.all([walk(ctx, start - HOUR_MS, -1), walk(ctx, end, 1)]);
   const from = Math.min(start, before + HOUR_MS);
