@@ -162,7 +162,8 @@ export async function runReadsSuite(o: ReadsOptions, base: { mongoUrl: string; r
       method:
         'history by the seed’s own functions (seedNetwork, writeHistory, rebuildCampaignCounters, applyFinalStatuses, rebuildLiveCounters, rollUpHistory, runHistoricalPayouts), window ending at the last full hour; ' +
         'then the API process (backend/src/main/api.ts, no worker or jobs process) answers each role’s dashboard reads (bench/src/reads-plan.ts, from frontend/src/api and its pages), signed in with a Bearer token, ' +
-        'one request at a time, each read `repeats` times in a row (a timed-out or failed call is not repeated); ms from the request to the last byte; cold = first call; p50/p95 by nearest rank over all calls, the cold one included',
+        'one request at a time, each read `repeats` times in a row (a timed-out or failed call is not repeated; its time counts as the timeout, a lower bound, and the server may still be working on it while the next reads run); ' +
+        'ms from the request to the last byte; cold = first call; p50/p95 by nearest rank over all calls, the cold one included',
     };
   } finally {
     await ctx.db.dropDatabase().catch(() => {});
