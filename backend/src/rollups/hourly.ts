@@ -5,12 +5,12 @@ import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
 import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledHours, rolledHoursBetween } from '../db/rollup-state';
-import { dayKey, dayStart, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
+import { hourRowRecords, loadDroppedDays, rolledHours } from '../db/rollup-state';
+import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 import { signature } from './row-signature';
 import { writeReportDay } from './report-days';
-import { advanceCleanFrontier } from './clean-frontier';
+import { advanceCleanFrontier, readCleanState } from './clean-frontier';
 
 export interface RollupCounts {
   hours: number;
@@ -177,8 +177,8 @@ export const MAX_CATCH_UP_HOURS_PER_RUN = 7 * 24;
  * were never rolled after they ended (downtime, a crash, a roll that failed),
  * from the start of the oldest raw click partition still stored on. That
  * bound reaches every hole whose raw clicks exist, however old (retention
- * keeps a partition until its day is rolled), and costs one read of the roll
- * records by their string hour keys plus a listing of collection names.
+ * keeps a partition until its day is rolled). Hours inside the clean span are
+ * complete by construction; only those outside it are looked up, by `_id`.
  */
 export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours: number, opts: { maxCatchUp?: number } = {}): Promise<number[]> {
   const current = hourStart(nowMs);
@@ -188,17 +188,21 @@ export async function hoursToRoll(ctx: AppContext, nowMs: number, lookbackHours:
     if (d._id.getTime() <= current) hours.add(d._id.getTime());
   }
   const [oldest] = await listClickPartitions(ctx.db);
-  if (oldest !== undefined) {
-    const from = dayStart(partitionStart(oldest));
-    const complete = new Set(
-      (await rolledHoursBetween(ctx.db, from, current)).filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()),
-    );
-    let left = opts.maxCatchUp ?? MAX_CATCH_UP_HOURS_PER_RUN;
-    for (let h = current - HOUR_MS; h >= from && left > 0; h -= HOUR_MS) {
-      if (complete.has(h) || hours.has(h)) continue;
-      hours.add(h);
-      left -= 1;
-    }
+  if (oldest === undefined) return [...hours].sort((a, b) => a - b);
+  const clean = await readCleanState(ctx);
+  const candidates: number[] = [];
+  for (let h = current - HOUR_MS; h >= partitionStart(oldest); h -= HOUR_MS) if (!hours.has(h) && (h < clean.cleanFrom || h >= clean.cleanBefore)) candidates.push(h);
+  let left = opts.maxCatchUp ?? MAX_CATCH_UP_HOURS_PER_RUN;
+  for (let i = 0; i < candidates.length && left > 0; i += 24) {
+    const batch = candidates.slice(i, i + 24);
+    const records = await Promise.all(batch.map((h) => rolledHours(ctx.db).findOne({ _id: hourKey(h) })));
+    batch.forEach((h, k) => {
+      const r = records[k];
+      if (left > 0 && !(r && r.readAt.getTime() >= h + HOUR_MS)) {
+        hours.add(h);
+        left -= 1;
+      }
+    });
   }
   return [...hours].sort((a, b) => a - b);
 }
