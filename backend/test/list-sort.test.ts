@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
+import { listConversions } from '../src/conversions/conversion-list';
 import type { ApiServer } from '../src/http/server';
 import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
-import type { TestClient } from './helpers/http-client';
+import type { TestClient, TestResponse } from './helpers/http-client';
 
 let ctx: AppContext;
 let api: ApiServer;
@@ -34,11 +35,17 @@ afterAll(async () => {
 /** Every page of a list, in the order the API gave them. */
 async function allPages(client: TestClient, path: string, limit: number): Promise<Array<Record<string, any>>> {
   const rows: Array<Record<string, any>> = [];
+  let cursor: string | null = null;
   for (let page = 1; ; page++) {
-    const res = await client.get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}&page=${page}`);
+    // Lists read through day buckets page with `cursor` (nextCursor); the others with page numbers.
+    const at: string = cursor ? `cursor=${cursor}` : `page=${page}`;
+    const res: TestResponse = await client.get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}&${at}`);
     expect(res.status, res.text).toBe(200);
     rows.push(...res.body.items);
-    if (page >= res.body.pages) return rows;
+    if ('nextCursor' in res.body) {
+      cursor = res.body.nextCursor;
+      if (!cursor) return rows;
+    } else if (page >= res.body.pages) return rows;
   }
 }
 
@@ -102,7 +109,10 @@ describe('sort and order of server-paged lists', () => {
     const docs = [0, 3, 1, 7, 2].map((m) => conversion(new Date(t0 + m * 60_000)));
     // Three conversions at the same instant: only the id can order them.
     docs.push(conversion(same, 'pending'), conversion(same, 'approved'), conversion(same, 'rejected'));
-    await ctx.models.Conversion.insertMany([...docs, conversion(new Date(t0 + 4 * 60_000), 'processing')]);
+    const stored = [...docs, conversion(new Date(t0 + 4 * 60_000), 'processing')];
+    // Written directly, so listed the way the seed and the test builder do it (before the rows are stored).
+    await listConversions(ctx.db, stored);
+    await ctx.models.Conversion.insertMany(stored);
 
     const expectedAsc = [...docs].sort((a, b) => a.convertedAt.getTime() - b.convertedAt.getTime() || cmp(a._id, b._id)).map((d) => d._id);
     const asc = await allPages(adv.client, `/api/conversions?campaignId=${campaignId}&sort=convertedAt&order=asc`, 3);

@@ -1,5 +1,8 @@
 import type { AppContext } from '../../backend/src/context';
+import { countStoredConversions, listConversions } from '../../backend/src/conversions/conversion-list';
+import { countStoredPostbacks, listPostbacks } from '../../backend/src/conversions/postback-list';
 import { recordConversionHours } from '../../backend/src/db/conversion-hours';
+import { insertNew } from '../../backend/src/db/insert-new';
 import type { ConversionDoc } from '../../backend/src/db/models/conversion';
 import type { PostbackDoc } from '../../backend/src/db/models/postback';
 import { clickPartition, partitionKey, type ClickDoc } from '../../backend/src/db/raw-events';
@@ -47,6 +50,25 @@ async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: obje
       const all = e.writeErrors ?? (e.code !== undefined ? [{ code: e.code }] : []);
       if (all.length === 0 || all.some((w) => w.code !== 11000)) throw err;
     }
+  }
+}
+
+/** Inserts conversions and counts, for the conversions list, only those this run stored (a re-run skips existing ones). */
+async function insertCountedConversions(ctx: AppContext, docs: ConversionDoc[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 5000) {
+    const chunk = docs.slice(i, i + 5000);
+    const { existing } = await insertNew(ctx.db.collection<ConversionDoc>('conversions'), chunk);
+    const skip = new Set(existing);
+    await countStoredConversions(ctx.db, chunk.filter((_, j) => !skip.has(j)));
+  }
+}
+
+async function insertCountedPostbacks(ctx: AppContext, docs: PostbackDoc[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += 5000) {
+    const chunk = docs.slice(i, i + 5000);
+    const { existing } = await insertNew(ctx.db.collection<PostbackDoc>('postbacks'), chunk);
+    const skip = new Set(existing);
+    await countStoredPostbacks(ctx.db, chunk.filter((_, j) => !skip.has(j)));
   }
 }
 
@@ -228,8 +250,10 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
         }
       }
       await recordConversionHours(ctx.db, conversions);
-      await insertIgnoringDuplicates(ctx.db.collection('conversions') as never, conversions);
-      await insertIgnoringDuplicates(ctx.db.collection('postbacks') as never, postbacks);
+      await listConversions(ctx.db, conversions);
+      await insertCountedConversions(ctx, conversions);
+      await listPostbacks(ctx.db, postbacks);
+      await insertCountedPostbacks(ctx, postbacks);
       await o.onDayDone(day);
       counts.daysWritten += 1;
     } else {

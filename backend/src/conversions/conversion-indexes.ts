@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { recordConversionHour } from '../db/conversion-hours';
 import type { ConversionDoc } from '../db/models/conversion';
+import { listNewConversion } from './conversion-list';
 
 /**
  * Everything that must point at a conversion before it is stored (the
@@ -9,5 +10,5 @@ import type { ConversionDoc } from '../db/models/conversion';
  * stored conversion that no bucket lists.
  */
 export async function indexNewConversion(ctx: AppContext, doc: Pick<ConversionDoc, '_id' | 'hour' | 'convertedAt' | 'campaignId' | 'affiliateId' | 'advertiserId'>): Promise<void> {
-  await recordConversionHour(ctx.db, doc.hour, doc._id);
+  await Promise.all([recordConversionHour(ctx.db, doc.hour, doc._id), listNewConversion(ctx.db, doc)]);
 }

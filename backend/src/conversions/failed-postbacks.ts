@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import type { AppContext } from '../context';
 import type { PostbackJobData } from './postback-job';
+import { countCreatedConversion } from './conversion-list';
+import { listPostback } from './postback-list';
 import { resolveFailedPostback } from './process-postback';
 
 const PAGE = 50;
@@ -25,7 +27,9 @@ export async function resolveFailedPostbackJobs(ctx: AppContext): Promise<number
     for (const job of jobs) {
       if (!isPostbackJob(job) || job.data.failureResolved) continue;
       fresh++;
-      await resolveFailedPostback(ctx, job.data, job.failedReason || 'the job failed');
+      await listPostback(ctx, job.data); // its attempts may all have failed before listing it
+      const outcome = await resolveFailedPostback(ctx, job.data, job.failedReason || 'the job failed');
+      if (outcome.kind === 'resolved') await countCreatedConversion(ctx, job.data.id, outcome);
       try {
         await job.updateData({ ...job.data, failureResolved: true });
       } catch (err) {

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import { ApiError } from '../domain/errors';
+import { listPostback } from './postback-list';
 import { POSTBACK_JOB, POSTBACK_SPOOL, postbackDocFor, type PostbackJobData, type PostbackSpoolDoc } from './postback-job';
 
 export interface IntakeInput {
@@ -40,7 +41,10 @@ export async function acceptPostback(ctx: AppContext, input: IntakeInput): Promi
     params: input.params,
     ...(input.test ? { test: true } : {}),
   };
-  if (input.owner) await ctx.models.Postback.create(postbackDocFor(job, input.owner));
+  if (input.owner) {
+    await listPostback(ctx, job, input.owner);
+    await ctx.models.Postback.create(postbackDocFor(job, input.owner));
+  }
   try {
     await withTimeout(ctx.queues.conversions.add(POSTBACK_JOB, job, { jobId: job.id }), ctx.config.POSTBACK_ENQUEUE_TIMEOUT_MS);
     ctx.metrics.postbacks.inc({ via: 'queue' });
@@ -50,6 +54,7 @@ export async function acceptPostback(ctx: AppContext, input: IntakeInput): Promi
   }
   try {
     if (!input.owner) {
+      await listPostback(ctx, job);
       await ctx.models.Postback.create(postbackDocFor(job)).catch((err: unknown) => {
         // The enqueue may have gone through after all and the worker stored it first.
         if (!isDuplicateKey(err)) throw err;

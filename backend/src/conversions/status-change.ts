@@ -7,6 +7,7 @@ import { statusFields } from '../domain/conversion-money';
 import { ApiError, conflict, notFound } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
 import { releaseCapPlace, takeCapPlace } from './cap-gate';
+import { countConversionTransition } from './conversion-list';
 import { applyOrRecordEffects } from './effects-retry';
 
 export interface StatusChangeOptions {
@@ -88,6 +89,8 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
     if (latest && adminDecisionBlocks(latest.adminDecision, byAdmin)) await refuseOverAdmin(ctx, latest, to, opts);
     throw conflict('The conversion changed meanwhile; reload and retry');
   }
+  // The conversions list's status counters move with the change this call made (and only this one).
+  await countConversionTransition(ctx, updated, from, to, updated.history.length);
   // A crash between the update above and this release keeps the place taken: caps err on the safe side.
   if (conv.capHeld && !capHeld && conv.capDay) await releaseCapPlace(ctx, conv.campaignId, conv.capDay, conv.revenueCents);
   try {

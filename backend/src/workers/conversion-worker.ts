@@ -2,6 +2,8 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../context';
 import { processPostback } from '../conversions/process-postback';
 import type { PostbackJobData } from '../conversions/postback-job';
+import { listPostback } from '../conversions/postback-list';
+import { countCreatedConversion } from '../conversions/conversion-list';
 import { retryFailedEffects } from '../conversions/effects-retry';
 import { resolveFailedPostbackJobs } from '../conversions/failed-postbacks';
 import { replaySpooledPostbacks } from '../conversions/postback-spool';
@@ -23,11 +25,14 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
   const worker = new Worker<PostbackJobData>(
     QUEUE_NAMES.conversions,
     async (job: Job<PostbackJobData>, token?: string) => {
+      // Listed (idempotently) before processing may store it, so no stored postback is missing from the list.
+      await listPostback(ctx, job.data);
       const outcome = await processPostback(ctx, job.data);
       if (outcome.kind === 'wait') {
         await job.moveToDelayed(outcome.untilMs, token);
         throw new DelayedError();
       }
+      await countCreatedConversion(ctx, job.data.id, outcome);
       return outcome;
     },
     { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_CONVERSION_CONCURRENCY, ...stallOptions(ctx.config, true) },

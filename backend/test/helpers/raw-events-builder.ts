@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { AppContext } from '../../src/context';
 import { newId } from '../../src/db/ids';
 import type { CampaignDoc } from '../../src/db/models/campaign';
+import { countStatusMove, countStoredConversions, listConversions } from '../../src/conversions/conversion-list';
 import { recordConversionHours } from '../../src/db/conversion-hours';
 import type { ConversionDoc } from '../../src/db/models/conversion';
 import { clickPartition, partitionDay, partitionKey, type ClickDoc } from '../../src/db/raw-events';
@@ -173,8 +174,11 @@ export class RawEventsBuilder {
 
   async addConversions(specs: ConversionSpec[]): Promise<ConversionDoc[]> {
     const docs = specs.map((s) => this.conversionDoc(s));
+    // Like indexNewConversion: buckets before the rows, counters once they are stored.
     await recordConversionHours(this.ctx.db, docs);
+    await listConversions(this.ctx.db, docs);
     if (docs.length) await this.ctx.models.Conversion.collection.insertMany(docs as never[], { ordered: false });
+    await countStoredConversions(this.ctx.db, docs);
     for (const d of docs) if (d.capHeld && d.capDay) await this.bumpCounters(d.campaignId, d.capDay, 1, d.revenueCents);
     this.conversions.push(...docs);
     return docs;
@@ -189,6 +193,7 @@ export class RawEventsBuilder {
     const c = this.conversions.find((x) => x._id === conversionId);
     if (!c) throw new Error(`unknown conversion ${conversionId}`);
     const flags = statusFlags(status);
+    if (c.status !== status) await countStatusMove(this.ctx.db, c, c.status, status);
     // Like the review API: a rejection gives the cap place back, a later approval takes one again.
     const holds = status !== 'rejected';
     if (holds !== c.capHeld) {

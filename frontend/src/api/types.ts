@@ -40,6 +40,27 @@ export interface Paged<T> {
   pages: number;
 }
 
+/**
+ * A list the API pages with cursors (keyset): `nextCursor` asks for the next
+ * page (null at the end); `total` is null when no counter answers the
+ * filters; `page`/`pages` are always null.
+ */
+export interface CursorPaged<T> {
+  items: T[];
+  total: number | null;
+  limit: number;
+  nextCursor: string | null;
+  page: null;
+  pages: null;
+}
+
+export interface CursorQuery {
+  cursor?: string;
+  limit?: number;
+  sort?: string;
+  order?: 'asc' | 'desc';
+}
+
 export type PayoutModel = 'CPA' | 'CPL' | 'CPS' | 'CPC';
 export type CampaignStatus = 'active' | 'paused' | 'archived';
 export type ApprovalMode = 'auto' | 'manual';

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { CursorPagination, type CursorPaging } from './CursorPagination';
 import { EmptyState } from './states';
 import { Pagination } from './Pagination';
 
@@ -45,6 +46,8 @@ interface Props<T> {
   pageSize?: number;
   /** The API pages (and sorts) the rows: its page controls; only columns with a `sortKey` sort, on the server. */
   server?: ServerPaging;
+  /** The API pages the rows with cursors (and sorts them): previous/next controls; sorting as with `server`. */
+  cursor?: CursorPaging & Pick<ServerPaging, 'sort' | 'onSort'>;
   initialSort?: { id: string; dir: SortDir };
   empty?: ReactNode;
   busy?: boolean;
@@ -71,7 +74,9 @@ export function sortRows<T>(rows: T[], value: (row: T) => unknown, dir: SortDir)
   return indexed.map((x) => x.row);
 }
 
-export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server, initialSort, empty, busy, rowLabel = 'rows' }: Props<T>) {
+export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server: paged, cursor, initialSort, empty, busy, rowLabel = 'rows' }: Props<T>) {
+  // Sorting works the same for both kinds of server paging: only by the API's sortable columns.
+  const server = paged ?? (cursor ? { sort: cursor.sort, onSort: cursor.onSort, total: cursor.index > 0 || cursor.hasNext ? 1 : 0 } : undefined);
   const [sort, setSort] = useState<{ id: string; dir: SortDir } | null>(initialSort ?? null);
   const [clientPage, setClientPage] = useState(1);
 
@@ -154,8 +159,10 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
           </tbody>
         </table>
       </div>
-      {server ? (
-        server.pages > 1 || server.page > 1 ? <Pagination {...server} label={rowLabel} /> : null
+      {cursor ? (
+        cursor.index > 0 || cursor.hasNext ? <CursorPagination {...cursor} label={rowLabel} /> : null
+      ) : paged ? (
+        paged.pages > 1 || paged.page > 1 ? <Pagination {...paged} label={rowLabel} /> : null
       ) : sorted.length > pageSize ? (
         <Pagination page={page} pages={clientPages} total={sorted.length} limit={pageSize} onPage={setClientPage} label={rowLabel} />
       ) : null}

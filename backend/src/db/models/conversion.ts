@@ -130,13 +130,11 @@ conversionSchema.index({ campaignId: 1, hour: 1 });
 conversionSchema.index({ affiliateId: 1, hour: 1 });
 conversionSchema.index({ hour: 1 });
 conversionSchema.index({ status: 1, payoutId: 1, convertedAt: 1 });
-// The conversions list (newest or oldest first, by owner, campaign or none): its
-// filter names the status (one, or $in of all), so each is a prefix match read
-// in convertedAt order (MongoDB merges the $in's ranges), with _id as tiebreak.
-conversionSchema.index({ advertiserId: 1, status: 1, convertedAt: -1, _id: -1 });
+// The conversions list reads day buckets by _id (conversions/conversion-list.ts), not
+// these: they stay for the payout run's per-affiliate query (affiliateId, status,
+// convertedAt) and auto-approval's pending conversions of campaigns (campaignId, status).
 conversionSchema.index({ affiliateId: 1, status: 1, convertedAt: -1, _id: -1 });
 conversionSchema.index({ campaignId: 1, status: 1, convertedAt: -1, _id: -1 });
-conversionSchema.index({ status: 1, convertedAt: -1, _id: -1 });
 
 export const conversionModel = (conn: Connection) => conn.model<ConversionDoc>('Conversion', conversionSchema);
 export type ConversionModel = ReturnType<typeof conversionModel>;

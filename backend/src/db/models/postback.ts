@@ -40,10 +40,8 @@ const postbackSchema = new Schema<PostbackDoc>(
   },
   { versionKey: false, collection: 'postbacks' },
 );
-// The postbacks list: by advertiser, campaign or none, in receivedAt order with _id as tiebreak.
-postbackSchema.index({ advertiserId: 1, receivedAt: -1, _id: -1 });
-postbackSchema.index({ campaignId: 1, receivedAt: -1, _id: -1 });
-postbackSchema.index({ receivedAt: -1, _id: -1 });
+// No secondary index: the postbacks list reads day buckets by _id (conversions/postback-list.ts),
+// and every other read of a postback is by _id.
 
 export const postbackModel = (conn: Connection) => conn.model<PostbackDoc>('Postback', postbackSchema);
 export type PostbackModel = ReturnType<typeof postbackModel>;

@@ -1,22 +1,23 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { changeConversionStatus } from '../../conversions/status-change';
+import { readConversionPage } from '../../conversions/conversion-list';
 import { conversionView } from '../../conversions/views';
-import type { ConversionDoc } from '../../db/models/conversion';
 import { CONVERSION_STATUSES } from '../../domain/attribution';
 import { notFound } from '../../domain/errors';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
-import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+import { cursorPaged, cursorQuery } from './cursor-page';
+import { listSort, sortParams } from './list-sort';
+import { idParam, route, type RouteSpec } from './types';
 
 const hexId = idParam.shape.id;
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));
-/** Conversions grow with traffic: only convertedAt, indexed after each filter the list takes (advertiser, affiliate, campaign, none). */
+/** Conversions grow with traffic: read through day buckets in convertedAt order (conversions/conversion-list.ts). */
 const conversionSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'desc' } });
 const listQuery = z
   .object({
-    ...pageQuery,
+    ...cursorQuery,
     ...sortParams(conversionSort),
     campaignId: hexId.optional(),
     affiliateId: hexId.optional(),
@@ -27,11 +28,11 @@ const listQuery = z
   .strict();
 const reviewBody = z.object({ note: z.string().trim().max(500).default('') }).strict();
 
+/** Names of the campaigns of a page, each read by `_id` (a `$in` would scan the collection on the embedded server). */
 async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
   const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await ctx.models.Campaign.find({ _id: { $in: unique } }, { name: 1 }).lean();
-  return new Map(rows.map((c) => [c._id, c.name]));
+  const rows = await Promise.all(unique.map((id) => ctx.models.Campaign.findById(id, { name: 1 }).lean()));
+  return new Map(rows.flatMap((c) => (c ? [[c._id, c.name] as [string, string]] : [])));
 }
 
 export function conversionRoutes(ctx: AppContext): RouteSpec[] {
@@ -52,18 +53,10 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
     route('get', '/api/conversions', 'conversions.list', 'Conversions: an advertiser’s campaigns, an affiliate’s own, all for admins', async (req, res) => {
       const q = parse(listQuery, req.query, 'query');
       const p = principalOf(req);
-      const filter: Record<string, unknown> = { status: q.status ?? { $in: [...CONVERSION_STATUSES] } };
-      if (p.role === 'advertiser') filter.advertiserId = p.id;
-      if (p.role === 'affiliate') filter.affiliateId = p.id;
-      if (q.campaignId) filter.campaignId = q.campaignId;
-      if (q.affiliateId && p.role !== 'affiliate') filter.affiliateId = q.affiliateId;
-      if (q.from || q.to) filter.convertedAt = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) };
-      const [items, total] = await Promise.all([
-        ctx.models.Conversion.find(filter).sort(mongoSort(conversionSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.Conversion.countDocuments(filter),
-      ]);
-      const names = await campaignNames(ctx, items.map((c) => c.campaignId));
-      res.json(paged(items.map((c) => conversionView(c as ConversionDoc, p, names.get(c.campaignId) ?? null)), total, q.page, q.limit));
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
+      const page = await readConversionPage(ctx, p, { ...q, order, after: q.cursor ?? null });
+      const names = await campaignNames(ctx, page.rows.map((c) => c.campaignId));
+      res.json(cursorPaged(page.rows.map((c) => conversionView(c, p, names.get(c.campaignId) ?? null)), page.total, q.limit, page.next));
     }),
     review('approve', 'approved'),
     review('reject', 'rejected'),

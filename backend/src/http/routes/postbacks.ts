@@ -5,20 +5,21 @@ import { acceptPostback } from '../../conversions/postback-intake';
 import { sendTestPostback } from '../../conversions/test-postback';
 import { findPostback } from '../../conversions/postback-lookup';
 import { postbackView } from '../../conversions/views';
-import type { PostbackDoc } from '../../db/models/postback';
+import { readPostbackPage } from '../../conversions/postback-list';
 import { ApiError, notFound } from '../../domain/errors';
 import { canSeePostback } from '../../domain/permissions';
 import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
 import { parse, zodDetails } from '../middleware/validate';
 import { principalOf } from '../request-context';
-import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
+import { cursorPaged, cursorQuery } from './cursor-page';
+import { listSort, sortParams } from './list-sort';
+import { idParam, noInput, route, type RouteSpec } from './types';
 
 const hexId = idParam.shape.id;
-/** Every inbound postback is kept: only receivedAt, indexed after each filter (advertiser, campaign, none). */
+/** Every inbound postback is kept: read through day buckets in receivedAt order (conversions/postback-list.ts). */
 const postbackSort = listSort({ fields: { receivedAt: 'receivedAt' }, default: { sort: 'receivedAt', order: 'desc' } });
 const listQuery = z
-  .object({ ...pageQuery, ...sortParams(postbackSort), campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
+  .object({ ...cursorQuery, ...sortParams(postbackSort), campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
   .strict();
 
 export function postbackRoutes(ctx: AppContext): RouteSpec[] {
@@ -59,15 +60,9 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
     route('get', '/api/postbacks', 'postbacks.list', 'Inbound postbacks: an advertiser’s own campaigns, all for admins', async (req, res) => {
       const q = parse(listQuery, req.query, 'query');
       const p = principalOf(req);
-      const filter: Record<string, unknown> = {};
-      if (p.role !== 'admin') filter.advertiserId = p.id;
-      if (q.campaignId) filter.campaignId = q.campaignId;
-      if (q.state) filter.state = q.state;
-      const [items, total] = await Promise.all([
-        ctx.models.Postback.find(filter).sort(mongoSort(postbackSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.Postback.countDocuments(filter),
-      ]);
-      res.json(paged(items.map((pb) => postbackView(pb as PostbackDoc)), total, q.page, q.limit));
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
+      const page = await readPostbackPage(ctx, p, { ...q, order, after: q.cursor ?? null });
+      res.json(cursorPaged(page.rows.map(postbackView), page.total, q.limit, page.next));
     }),
 
     route('post', '/api/campaigns/:id/test-postback', 'postbacks.test', 'Record a test click and send a postback for it through the pipeline', async (req, res) => {

@@ -43,7 +43,7 @@ beforeEach(() => {
       requests.push(`${String(init.method)} ${url}`);
       if (url === '/api/campaigns/c1/test-postback') return json(sendReply);
       if (url === '/api/track/postback/pb1') return json({ status: 200, body: { postback: resolutions.length > 1 ? resolutions.shift() : resolutions[0] } });
-      if (url.startsWith('/api/postbacks')) return json({ status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } });
+      if (url.startsWith('/api/postbacks')) return json({ status: 200, body: { items: [], total: 0, limit: 25, nextCursor: null, page: null, pages: null } });
       return json({ status: 404, body: { error: { code: 'not_found', message: 'no' } } });
     }),
   );

@@ -41,7 +41,7 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-const page = (items: unknown[]) => ({ items, total: items.length, page: 1, limit: 25, pages: 1 });
+const page = (items: unknown[], over: Record<string, unknown> = {}) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null, ...over });
 
 describe('conversions table', () => {
   it('lists statuses, reasons and money in the conversion’s currency; affiliates see no revenue and no review buttons', async () => {
@@ -57,7 +57,7 @@ describe('conversions table', () => {
     expect(screen.queryByRole('columnheader', { name: /Revenue/ })).toBeNull();
     expect(screen.getByRole('columnheader', { name: /Earnings/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Approve conversion/ })).toBeNull();
-    expect(requests[0]!.url).toBe('/api/conversions?page=1&sort=convertedAt&order=desc&limit=25');
+    expect(requests[0]!.url).toBe('/api/conversions?sort=convertedAt&order=desc&limit=25');
   });
 
   it('filters by status through the API', async () => {
@@ -71,11 +71,17 @@ describe('conversions table', () => {
     expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Pending' }));
     expect(await screen.findByText('No pending conversions')).toBeInTheDocument();
-    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&page=1&sort=convertedAt&order=desc&limit=25');
+    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&sort=convertedAt&order=desc&limit=25');
   });
 
-  it('sorts on the server: the whole list, from page 1, and only by what the API can sort', async () => {
-    respond = (_method, url) => ({ status: 200, body: { ...page([conversion('1', 'approved'), conversion('2', 'pending')]), total: 60, pages: 3, page: new URL(url, 'http://x').searchParams.get('page') === '2' ? 2 : 1 } });
+  it('pages with cursors: Next sends the answer’s nextCursor, Previous goes back, a new sort starts over', async () => {
+    // Three pages of 25: cursors "c2" and "c3" lead on; the last page has no nextCursor.
+    respond = (_method, url) => {
+      const cursor = new URL(url, 'http://x').searchParams.get('cursor');
+      const next = cursor === null ? 'c2' : cursor === 'c2' ? 'c3' : null;
+      const id = cursor ?? 'c1';
+      return { status: 200, body: page([conversion(`${id}-a`, 'approved'), conversion(`${id}-b`, 'pending')], { total: 52, limit: 2, nextCursor: next }) };
+    };
     const user = userEvent.setup();
     render(
       <ToastProvider>
@@ -84,14 +90,35 @@ describe('conversions table', () => {
     );
     const converted = await screen.findByRole('columnheader', { name: /Converted/ });
     expect(converted).toHaveAttribute('aria-sort', 'descending');
+    expect(screen.getByText(/1–2 of 52 conversions/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Next page' }));
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?page=2&sort=convertedAt&order=desc&limit=25'));
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?cursor=c2&sort=convertedAt&order=desc&limit=25'));
+    expect(await screen.findByText('ORDER-c2-a')).toBeInTheDocument();
+    expect(screen.getByText(/3–4 of 52 conversions/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('ORDER-c3-a')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    await user.click(screen.getByRole('button', { name: 'Previous page' }));
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?cursor=c2&sort=convertedAt&order=desc&limit=25'));
     await user.click(within(converted).getByRole('button'));
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?page=1&sort=convertedAt&order=asc&limit=25'));
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?sort=convertedAt&order=asc&limit=25'));
     await waitFor(() => expect(converted).toHaveAttribute('aria-sort', 'ascending'));
     // Payout, status… cannot be sorted by the API: no sort buttons there (one page sorted alone would mislead).
     expect(within(screen.getByRole('columnheader', { name: /Payout/ })).queryByRole('button')).toBeNull();
     expect(within(screen.getByRole('columnheader', { name: /Status/ })).queryByRole('button')).toBeNull();
+  });
+
+  it('without a total (a filter no counter answers) shows the rows of the page only', async () => {
+    respond = () => ({ status: 200, body: page([conversion('9', 'approved')], { total: null, nextCursor: 'more' }) });
+    render(
+      <ToastProvider>
+        <ConversionsTable role="admin" />
+      </ToastProvider>,
+    );
+    expect(await screen.findByText('ORDER-9')).toBeInTheDocument();
+    expect(screen.getByText('1–1 conversions')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Next page' })).toBeEnabled();
   });
 
   it('rejecting a pending conversion asks for a note, sends it, and updates the row', async () => {

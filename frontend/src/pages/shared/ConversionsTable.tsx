@@ -10,7 +10,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = ConversionStatus | 'all';
@@ -27,9 +27,9 @@ const PAGE = 25;
 /** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
 export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
   const [status, setStatus] = useState<Filter>('all');
-  const table = useServerTable({ key: 'convertedAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const state = useApi((signal) => conversionsApi.list({ campaignId, status: status === 'all' ? '' : status, ...query, limit: PAGE }, signal), [campaignId, status, query.page, query.sort, query.order]);
+  const table = useCursorTable({ key: 'convertedAt', dir: 'desc' });
+  const { query, reset } = table;
+  const state = useApi((signal) => conversionsApi.list({ campaignId, status: status === 'all' ? '' : status, ...query, limit: PAGE }, signal), [campaignId, status, query.cursor, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const canReview = role !== 'affiliate';
@@ -98,7 +98,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
   return (
     <div>
       <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
-        <Segmented label="Conversion status" options={FILTERS} value={status} onChange={(s) => { setStatus(s); setPage(1); }} />
+        <Segmented label="Conversion status" options={FILTERS} value={status} onChange={(s) => { setStatus(s); reset(); }} />
       </div>
       <Async state={state}>
         {(data) => (
@@ -109,7 +109,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
             rowKey={(c) => c.id}
             rowLabel="conversions"
             busy={state.loading}
-            server={table.paging(data)}
+            cursor={table.paging(data)}
             empty={<EmptyState title={status === 'all' ? 'No conversions yet' : `No ${status} conversions`}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
           />
         )}

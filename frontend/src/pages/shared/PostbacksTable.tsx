@@ -6,7 +6,7 @@ import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = PostbackState | 'all';
@@ -14,9 +14,9 @@ type Filter = PostbackState | 'all';
 /** Inbound postbacks and how each was resolved. */
 export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: string; reloadKey?: number }) {
   const [state, setState] = useState<Filter>('all');
-  const table = useServerTable({ key: 'receivedAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, ...query, limit: 25 }, signal), [campaignId, state, query.page, query.sort, query.order, reloadKey]);
+  const table = useCursorTable({ key: 'receivedAt', dir: 'desc' });
+  const { query, reset } = table;
+  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, ...query, limit: 25 }, signal), [campaignId, state, query.cursor, query.sort, query.order, reloadKey]);
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
     {
@@ -40,7 +40,7 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
         <Segmented
           label="Postback result"
           value={state}
-          onChange={(s) => { setState(s); setPage(1); }}
+          onChange={(s) => { setState(s); reset(); }}
           options={[
             { id: 'all', label: 'All' },
             { id: 'attributed', label: 'Attributed' },
@@ -59,7 +59,7 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
             rowKey={(p) => p.id}
             rowLabel="postbacks"
             busy={data.loading}
-            server={table.paging(d)}
+            cursor={table.paging(d)}
             empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
           />
         )}

@@ -1,0 +1,103 @@
+import type { Db } from 'mongodb';
+import type { AppContext } from '../context';
+import type { PostbackDoc, PostbackState } from '../db/models/postback';
+import { addCountedEntry, addEntries, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import type { Principal } from '../domain/permissions';
+import { campaignForToken } from './campaign-by-token';
+import type { PostbackJobData } from './postback-job';
+
+/**
+ * The postbacks list's read model (see db/list-buckets): day buckets of
+ * `"<receivedAt ms>_<id>"` per scope (`all`, and for postbacks whose token
+ * opens a campaign `adv:<advertiserId>` and `camp:<campaignId>`), and per
+ * scope the count `n` of postbacks listed there. A postback is listed (and
+ * counted, once) before it is first stored: by the conversion worker before
+ * it processes the job, or by the intake when it stores the postback itself.
+ */
+export const POSTBACK_LIST = 'pb';
+
+type Owner = { campaignId: string | null; advertiserId: string | null };
+
+export const postbackScopes = (o: Owner) => (o.campaignId && o.advertiserId ? ['all', `adv:${o.advertiserId}`, `camp:${o.campaignId}`] : ['all']);
+
+/**
+ * Lists and counts one accepted postback. Its campaign is the one its token
+ * opens at the time it was received, as the worker will resolve it
+ * (campaignForToken, cached per process, so the worker's own lookup after
+ * this one is a cache hit).
+ */
+export async function listPostback(ctx: AppContext, job: Pick<PostbackJobData, 'id' | 'receivedAt' | 'params'>, owner?: Owner): Promise<void> {
+  const receivedAt = new Date(job.receivedAt).getTime();
+  let o: Owner = owner ?? { campaignId: null, advertiserId: null };
+  if (!owner && job.params.token) {
+    const c = await campaignForToken(ctx, job.params.token, receivedAt);
+    if (c) o = { campaignId: c._id, advertiserId: c.advertiserId };
+  }
+  await addCountedEntry(ctx.db, POSTBACK_LIST, postbackScopes(o), receivedAt, job.id, 'n');
+}
+
+/** Lists postbacks written directly (the seed) before they are inserted. */
+export async function listPostbacks(db: Db, docs: Array<Owner & Pick<PostbackDoc, '_id' | 'receivedAt'>>): Promise<void> {
+  await addEntries(db, POSTBACK_LIST, docs.map((d) => ({ scopes: postbackScopes(d), ms: d.receivedAt.getTime(), id: d._id })));
+}
+
+function countsOf(docs: Owner[]): Map<string, Record<string, number>> {
+  const counts = new Map<string, Record<string, number>>();
+  for (const d of docs) for (const s of postbackScopes(d)) counts.set(s, { n: (counts.get(s)?.n ?? 0) + 1 });
+  return counts;
+}
+
+/** Counts postbacks written directly, once stored (pass only the ones the insert stored). */
+export async function countStoredPostbacks(db: Db, docs: Owner[]): Promise<void> {
+  await incCounters(db, POSTBACK_LIST, countsOf(docs));
+}
+
+/**
+ * Postbacks stored before the buckets existed are listed and counted once
+ * per database (one scan, recorded in `migrations`; counters set from it).
+ */
+export function backfillPostbackList(db: Db): Promise<void> {
+  return backfillOnce(db, 'list_postbacks', async () => {
+    const docs = await db.collection<PostbackDoc>('postbacks').find({}, { projection: { _id: 1, receivedAt: 1, campaignId: 1, advertiserId: 1 } }).toArray();
+    await listPostbacks(db, docs);
+    await setCounters(db, POSTBACK_LIST, countsOf(docs));
+  });
+}
+
+export interface PostbackListQuery {
+  limit: number;
+  order: 'asc' | 'desc';
+  after: string | null;
+  campaignId?: string | undefined;
+  state?: PostbackState | undefined;
+}
+
+export interface PostbackPage extends Page<PostbackDoc> {
+  /** Postbacks accepted in the scope (ones still queued included), or null with a `state` filter (no counter per state). */
+  total: number | null;
+}
+
+/** A page of the postbacks a principal may see (advertisers: their campaigns'; admins: all). */
+export async function readPostbackPage(ctx: AppContext, p: Principal, q: PostbackListQuery): Promise<PostbackPage> {
+  await backfillPostbackList(ctx.db);
+  const advertiserId = p.role === 'admin' ? undefined : p.id;
+  if (advertiserId && q.campaignId) {
+    const c = await ctx.models.Campaign.findById(q.campaignId, { advertiserId: 1 }).lean();
+    if (!c || c.advertiserId !== advertiserId) return { rows: [], next: null, total: 0 };
+  }
+  const scope = q.campaignId ? `camp:${q.campaignId}` : advertiserId ? `adv:${advertiserId}` : 'all';
+  const [page, counters] = await Promise.all([
+    readPage<PostbackDoc>(ctx.db, {
+      list: POSTBACK_LIST,
+      scope,
+      order: q.order,
+      limit: q.limit,
+      after: q.after,
+      fetch: async (id) => (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null,
+      // The row decides: a postback is shown where it is stored as belonging (a queued one may not know its campaign yet).
+      accept: (pb) => (!q.state || pb.state === q.state) && (!q.campaignId || pb.campaignId === q.campaignId) && (!advertiserId || pb.advertiserId === advertiserId),
+    }),
+    q.state ? null : readScope(ctx.db, POSTBACK_LIST, scope),
+  ]);
+  return { ...page, total: q.state ? null : Number(counters?.n ?? 0) };
+}
