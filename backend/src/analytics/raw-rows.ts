@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { loadDroppedDays } from '../db/rollup-state';
 import { dayKey } from '../domain/time-buckets';
 import { computeRawRows, type StatRow } from '../rollups/compute';
@@ -40,4 +41,20 @@ export async function loadRawRows(ctx: AppContext, hours: number[], cacheMs: num
   for (const h of hours) byDay.set(dayKey(h), [...(byDay.get(dayKey(h)) ?? []), h]);
   const parts = await Promise.all([...byDay.values()].map((hs) => rawRowsCached(ctx, hs, cacheMs, dropped)));
   return parts.flatMap((p) => [...p.values()]);
+}
+
+const oldestCache = new WeakMap<AppContext, { at: number; value: Promise<number> }>();
+
+/**
+ * Where raw events start: the oldest click partition's start (no partition:
+ * +Infinity). Listing collections costs more the more partitions there are,
+ * so it is shared for `cacheMs` like the raw rows.
+ */
+export function oldestEventHour(ctx: AppContext, cacheMs: number): Promise<number> {
+  const hit = oldestCache.get(ctx);
+  if (hit && Date.now() - hit.at < cacheMs) return hit.value;
+  const value = listClickPartitions(ctx.db).then(([oldest]) => (oldest === undefined ? Number.POSITIVE_INFINITY : partitionStart(oldest)));
+  value.catch(() => oldestCache.delete(ctx));
+  oldestCache.set(ctx, { at: Date.now(), value });
+  return value;
 }

@@ -26,15 +26,18 @@ const daysInMonth = (ms: number) => new Date(Date.UTC(new Date(ms).getUTCFullYea
 
 /**
  * Which documents answer [from, to): clean hours from report documents, the
- * rest (up to the current hour; later hours have no events) from raw events.
+ * rest from raw events, except hours with no events possible: after the
+ * current one, and before `eventsFrom` (the oldest raw partition) outside the
+ * clean span (hours inside it stay readable after retention drops their partition).
  */
-export function planRead(fromMs: number, toMs: number, nowMs: number, clean: CleanState): ReadPlan {
+export function planRead(fromMs: number, toMs: number, nowMs: number, clean: CleanState, eventsFrom: number): ReadPlan {
   const lastHour = hourStart(nowMs);
   const days = new Map<string, DayPlan>();
   const rawHours: number[] = [];
   for (let h = hourStart(fromMs); h < toMs && h <= lastHour; h += HOUR_MS) {
     if (!isClean(clean, h)) {
-      rawHours.push(h);
+      // Before the oldest raw partition and outside the clean span, an hour has no event to count (unless marked dirty).
+      if (h >= eventsFrom || clean.dirty.has(h)) rawHours.push(h);
       continue;
     }
     const key = dayKey(h);

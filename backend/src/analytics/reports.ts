@@ -7,7 +7,7 @@ import { assembleSeries, BucketIndex } from '../domain/report-buckets';
 import type { Dim, ReportScope } from '../domain/report-scopes';
 import { readCleanState } from '../rollups/clean-frontier';
 import type { ReportWindow } from './query';
-import { loadRawRows } from './raw-rows';
+import { loadRawRows, oldestEventHour } from './raw-rows';
 import { planRead } from './read-plan';
 import { readScope, type ReportRow, type ScopeRows } from './scope-reads';
 
@@ -72,7 +72,8 @@ function base(w: ReportWindow, rawHours: number[]): Pick<ReportBase, 'from' | 't
  * answer the series only where its buckets hold whole UTC days.
  */
 async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scopes: Array<{ scope: ReportScope; dim?: Dim }>): Promise<{ parts: ScopeRows[]; rawHours: number[] }> {
-  const plan = planRead(w.fromMs, w.toMs, nowMs, await readCleanState(ctx));
+  const [clean, eventsFrom] = await Promise.all([readCleanState(ctx), oldestEventHour(ctx, ctx.config.ANALYTICS_RAW_CACHE_MS)]);
+  const plan = planRead(w.fromMs, w.toMs, nowMs, clean, eventsFrom);
   const raw = await loadRawRows(ctx, plan.rawHours, ctx.config.ANALYTICS_RAW_CACHE_MS);
   const monthsForSeries = w.granularity === 'day' && w.tz === 'UTC';
   const parts = await Promise.all(scopes.map((s) => readScope(ctx, s.scope, plan, raw, { dim: s.dim, monthsForSeries })));
