@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
+import { sharedReads } from './group-commit';
 
 /** Does this token open the campaign at time `at`? The previous secret works until its grace period ends. */
 export function tokenMatches(c: Pick<CampaignDoc, 'postbackSecret' | 'previousPostbackSecret' | 'previousSecretValidUntil'>, token: string, at: number): boolean {
@@ -18,11 +19,14 @@ interface Entry {
 
 const caches = new WeakMap<AppContext, Map<string, Entry>>();
 
+/** Postbacks of a campaign in flight at the same moment share one read of it. */
+const campaignById = sharedReads(async (ctx: AppContext, id: string) => (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null);
+
 /**
  * The campaign a postback token belongs to. Secrets are not `_id`s, so
  * finding one scans the campaigns; a per-process map from token to campaign
  * id keeps that off the hot path. The campaign itself is always read fresh by
- * _id and the token re-checked, so a stale map entry can never let a revoked
+ * _id (one read shared by the postbacks asking at the same moment) and the token re-checked, so a stale map entry can never let a revoked
  * secret through. Unknown tokens are remembered briefly so a flood of bad
  * postbacks does not scan the collection for each one.
  */
@@ -33,7 +37,7 @@ export async function campaignForToken(ctx: AppContext, token: string, at: numbe
   const hit = cache.get(token);
   if (hit && hit.expires > now) {
     if (hit.campaignId === null) return null;
-    const c = (await ctx.models.Campaign.findById(hit.campaignId).lean()) as CampaignDoc | null;
+    const c = await campaignById(ctx, hit.campaignId);
     if (c && tokenMatches(c, token, at)) return c;
   }
   cache.delete(token);

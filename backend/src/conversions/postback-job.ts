@@ -10,6 +10,8 @@ export interface PostbackJobData {
   test?: boolean;
   /** Set on a job in the failed set once its postback was resolved (see resolveFailedPostbackJobs). */
   failureResolved?: true;
+  /** The postback has a document already (replayed from MongoDB): the worker reads it even on the job's first run. */
+  stored?: true;
 }
 
 export const POSTBACK_JOB = 'postback';
@@ -52,5 +54,6 @@ export function jobDataFor(pb: PostbackDoc): PostbackJobData {
     ip: pb.ip,
     params: pb.params,
     ...(pb.test ? { test: true } : {}),
+    stored: true,
   };
 }

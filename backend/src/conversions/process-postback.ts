@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
 import type { PostbackDoc, PostbackState } from '../db/models/postback';
+import { insertNew } from '../db/insert-new';
 import { findClick, type ClickDoc } from '../db/raw-events';
 import { attribute, initialStatus, type ConversionStatus, type RejectReason } from '../domain/attribution';
 import { clickIdTime, isClickId } from '../domain/click-id';
@@ -13,9 +14,10 @@ import { dayKey, hourStart } from '../domain/time-buckets';
 import { indexNewConversion } from './conversion-indexes';
 import { campaignForToken } from './campaign-by-token';
 import { capPlaceAvailable, releaseCapPlace, takeCapPlace } from './cap-gate';
-import { findConversionByKey, recordConversionKeys, type ConversionLookup } from './conversion-keys';
+import { claimConversionKeys, findConversionByKey, recordConversionKeys, repointConversionKey, type ConversionLookup } from './conversion-keys';
 import { postbackDocFor, type PostbackJobData } from './postback-job';
 import { applyOrRecordEffects, recordFailedEffects } from './effects-retry';
+import { GroupCommit, perContext, sharedReads } from './group-commit';
 import { changeConversionStatus } from './status-change';
 import { TEST_CLICK_REASON } from './test-postback';
 import { applyTransitionEffects } from './transition-effects';
@@ -23,14 +25,22 @@ import { applyTransitionEffects } from './transition-effects';
 /**
  * The conversion worker's work for one postback. Every step is safe to run
  * again after a crash or a retry, and concurrent runs of the same postback
- * produce one conversion counted once:
- *   1. the postback is read; a resolved one is left alone (its document is written with its outcome);
+ * produce one conversion counted once. Every read and write is addressed by
+ * `_id` (the only lookup the embedded server answers from an index), and the
+ * writes of postbacks in flight together go as one command per collection:
+ *   1. the postback is read (not on its job's first run); a resolved one is left alone
+ *      (its document is written with its outcome);
  *   2. token → campaign; 3. click (waiting while it may still be in the click queue);
- *   4. an existing conversion with the transaction id (or click) → status change or duplicate;
- *   5. attribution and value; 6. the conversion is inserted as `processing` with
- *      _id = postback id, the unique indexes rejecting duplicates;
- *   7. caps/budget gate; 8. conditional finalize — only the run that made the
- *      transition applies its effects (live counters, rollup marks, outbound postback).
+ *   4. a conversion an earlier run stored (not on a first run) is finished;
+ *   5. attribution and value; a refused postback that names an existing
+ *      conversion updates its status instead;
+ *   6. the conversion's keys (transaction, click) are claimed by inserting
+ *      them: a key held already names the existing conversion → status
+ *      change or duplicate;
+ *   7. caps/budget gate; 8. the conversion is inserted with its final status
+ *      (_id = postback id, the unique indexes rejecting duplicates), and the
+ *      run whose insert landed applies its effects (live counters, rollup
+ *      marks, outbound postback).
  */
 export type PostbackOutcome =
   | { kind: 'resolved'; state: PostbackState; reason: string | null; conversionId: string | null }
@@ -55,6 +65,16 @@ const unsaved = new WeakSet<PostbackDoc>();
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
+/** Outcomes of postbacks resolved together are inserted together; per document, whether it was stored. */
+const postbackInserts = perContext(
+  (ctx: AppContext) =>
+    new GroupCommit<PostbackDoc, boolean>(async (docs) => {
+      const { existing } = await insertNew(ctx.db.collection<PostbackDoc>(ctx.models.Postback.collection.collectionName), docs);
+      const dup = new Set(existing);
+      return docs.map((_, i) => !dup.has(i));
+    }, 100),
+);
+
 async function resolve(ctx: AppContext, pb: PostbackDoc, r: Resolution): Promise<PostbackOutcome> {
   const $set = {
     state: r.state,
@@ -65,16 +85,8 @@ async function resolve(ctx: AppContext, pb: PostbackDoc, r: Resolution): Promise
     advertiserId: pb.advertiserId ?? null,
     resolvedAt: new Date(),
   };
-  let written = false;
-  if (unsaved.has(pb)) {
-    try {
-      await ctx.models.Postback.create({ ...pb, ...$set });
-      written = true;
-    } catch (err) {
-      // Stored meanwhile (a concurrent run, or the spool): fall through to the conditional update.
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
+  // Not stored if it was meanwhile (a concurrent run, or the spool): then the conditional update.
+  const written = unsaved.has(pb) && (await postbackInserts(ctx).add({ ...pb, ...$set }));
   if (!written) await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued' }, { $set });
   return { kind: 'resolved', state: $set.state, reason: $set.reason, conversionId: $set.conversionId };
 }
@@ -92,10 +104,7 @@ const noteFor = (pb: PostbackDoc) => `postback ${pb._id}`;
  */
 async function loadPostback(ctx: AppContext, job: PostbackJobData): Promise<PostbackDoc> {
   const stored = (await ctx.models.Postback.findById(job.id).lean()) as PostbackDoc | null;
-  if (stored) return stored;
-  const pb = postbackDocFor(job);
-  unsaved.add(pb);
-  return pb;
+  return stored ?? unsavedPostback(job);
 }
 
 /** Stores a postback that has to wait, so its advertiser sees it as queued meanwhile. */
@@ -110,13 +119,15 @@ async function storeWaiting(ctx: AppContext, pb: PostbackDoc): Promise<void> {
   await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued', campaignId: null }, { $set: { campaignId: pb.campaignId, advertiserId: pb.advertiserId } });
 }
 
-function lookupFor(campaign: CampaignDoc, clickId: string, txnId: string | undefined): ConversionLookup | null {
-  if (txnId !== undefined) return { campaignId: campaign._id, txnId };
-  if (campaign.oneConversionPerClick) return { clickKey: clickId };
-  return null;
+/** The keys the new conversion will hold, so later postbacks for its transaction (or click) find it. */
+function lookupsFor(campaign: CampaignDoc, clickId: string, txnId: string | undefined): ConversionLookup[] {
+  const out: ConversionLookup[] = [];
+  if (txnId !== undefined) out.push({ campaignId: campaign._id, txnId });
+  if (campaign.oneConversionPerClick) out.push({ clickKey: clickId });
+  return out;
 }
 
-/** Step 4: the postback names a conversion that exists already. */
+/** The postback names a conversion that exists already: a status update, or a duplicate. */
 async function handleExisting(ctx: AppContext, pb: PostbackDoc, existing: ConversionDoc, requested: ConversionStatus | null): Promise<PostbackOutcome> {
   const what = existing.txnId === pb.params.txn_id ? 'a conversion with this txn_id exists already' : 'the click already has a conversion';
   if (existing.history.some((h) => h.note === noteFor(pb))) {
@@ -140,9 +151,238 @@ async function handleExisting(ctx: AppContext, pb: PostbackDoc, existing: Conver
   }
 }
 
-export async function processPostback(ctx: AppContext, job: PostbackJobData): Promise<PostbackOutcome> {
+export interface ProcessOptions {
+  /**
+   * The worker knows this is the postback's first run (its job never started
+   * before and was not replayed from the spool): nothing of it can be stored
+   * yet, so the reads that look for an earlier attempt's work are skipped.
+   */
+  firstRun?: boolean;
+}
+
+/** The affiliate's status, read once for the postbacks in flight at the same moment. */
+const affiliateStatus = sharedReads(async (ctx: AppContext, id: string) => {
+  const u = await ctx.models.User.findById(id, { status: 1 }).lean();
+  return u?.status ?? null;
+});
+
+interface Valued {
+  suspectedFraud: boolean;
+  saleAmountCents: number | null;
+  revenueCents: number;
+  payoutCents: number;
+}
+type Valuation = { ok: true; v: Valued } | { ok: false; reason: RejectReason; detail: string };
+
+/** Step 5: attribution and value. */
+async function valueConversion(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, click: ClickDoc): Promise<Valuation> {
+  const params = pb.params;
+  const att = attribute({
+    click: { ts: click.ts.getTime(), campaignId: click.campaignId, valid: click.valid === 1 },
+    campaign: { id: campaign._id, status: campaign.status, currency: campaign.currency, attributionWindowDays: campaign.attributionWindowDays, minClickToConversionSeconds: campaign.minClickToConversionSeconds },
+    affiliateStatus: await affiliateStatus(ctx, click.affiliateId),
+    convertedAt: pb.receivedAt.getTime(),
+    currency: params.currency ?? null,
+  });
+  if (!att.ok) return { ok: false, reason: att.reason, detail: rejectDetail(att.reason, campaign, click, params.currency) };
+  let saleAmountCents: number | null = null;
+  if (params.amount !== undefined) {
+    saleAmountCents = parseDecimalAmount(params.amount, campaign.currency);
+    if (saleAmountCents === null) return { ok: false, reason: 'invalid_request', detail: 'amount is too large' };
+  }
+  const override = campaign.overrides.find((o) => o.affiliateId === click.affiliateId) ?? null;
+  const value = conversionValue(
+    { model: campaign.payoutModel, revenueCents: campaign.revenueCents, payoutCents: campaign.payoutCents, revenueBps: campaign.revenueBps, payoutBps: campaign.payoutBps },
+    override,
+    saleAmountCents,
+  );
+  if (!value.ok) return { ok: false, reason: 'amount_required', detail: `${campaign.payoutModel} campaigns need the sale amount` };
+  return { ok: true, v: { suspectedFraud: att.suspectedFraud, saleAmountCents, revenueCents: value.revenueCents, payoutCents: value.payoutCents } };
+}
+
+/** Test clicks never create money: report what would have happened and stop. */
+async function resolveTest(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, v: Valued, requested: ConversionStatus | null): Promise<PostbackOutcome> {
+  const status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: v.suspectedFraud, requested });
+  if (status !== 'rejected') {
+    const gate = await capPlaceAvailable(ctx, campaign, dayKey(pb.receivedAt.getTime()), v.revenueCents);
+    if (!gate.ok) return reject(ctx, pb, gate.reason, 'test postback: the campaign would refuse this conversion now');
+  }
+  const money = `revenue ${formatDecimal(v.revenueCents, campaign.currency)} ${campaign.currency}, payout ${formatDecimal(v.payoutCents, campaign.currency)} ${campaign.currency}`;
+  return resolve(ctx, pb, { state: 'attributed', detail: `test postback: would be ${status}${v.suspectedFraud ? ' (suspected fraud)' : ''}; ${money}; nothing recorded` });
+}
+
+/**
+ * Step 6: claims the conversion's keys. Returns the conversion that holds one
+ * already, or null once they are all this postback's. A key claimed by a
+ * postback that has not stored its conversion yet makes this one wait
+ * (retry); one whose postback ended without a conversion is taken over.
+ */
+async function claimKeys(ctx: AppContext, pb: PostbackDoc, lookups: ConversionLookup[]): Promise<ConversionDoc | null> {
+  for (let i = 0; i < 3; i++) {
+    const taken = await claimConversionKeys(ctx, pb._id, lookups);
+    if (!taken) return null;
+    const holder = (await ctx.models.Conversion.findById(taken.holder).lean()) as ConversionDoc | null;
+    if (holder) return holder;
+    const other = (await ctx.models.Postback.findById(taken.holder, { state: 1 }).lean()) as Pick<PostbackDoc, 'state'> | null;
+    if (!other || other.state === 'queued') throw new RetryLater(`the conversion holding ${taken.key} is still being stored`);
+    await repointConversionKey(ctx, taken.key, taken.holder, pb._id);
+  }
+  throw new RetryLater('conversion keys keep changing hands');
+}
+
+/** Conversions of many postbacks are inserted together; per document, whether it was stored (false: a unique key existed). */
+const conversionInserts = perContext(
+  (ctx: AppContext) =>
+    new GroupCommit<ConversionDoc, boolean>(async (docs) => {
+      const { existing } = await insertNew(ctx.db.collection<ConversionDoc>(ctx.models.Conversion.collection.collectionName), docs);
+      const dup = new Set(existing);
+      return docs.map((_, i) => !dup.has(i));
+    }, 100),
+);
+
+/** The new conversion, complete as the model would store it, with its final status. */
+function conversionDoc(pb: PostbackDoc, campaign: CampaignDoc, click: ClickDoc, v: Valued, gate: { status: ConversionStatus; reason: string | null; capDay: string | null }): ConversionDoc {
+  const receivedAt = pb.receivedAt.getTime();
+  const txnId = pb.params.txn_id ?? `auto-${pb._id}`;
+  const now = new Date();
+  return {
+    _id: pb._id,
+    clickId: click._id,
+    linkId: click.linkId,
+    campaignId: campaign._id,
+    affiliateId: click.affiliateId,
+    advertiserId: campaign.advertiserId,
+    txnId,
+    clickKey: campaign.oneConversionPerClick ? click._id : `${click._id}|${txnId}`,
+    status: gate.status,
+    reason: gate.reason,
+    suspectedFraud: v.suspectedFraud,
+    ...statusFields(gate.status, v.revenueCents, v.payoutCents),
+    currency: campaign.currency,
+    saleAmountCents: v.saleAmountCents,
+    revenueCents: v.revenueCents,
+    payoutCents: v.payoutCents,
+    capHeld: gate.capDay !== null,
+    capDay: gate.capDay,
+    clickedAt: click.ts,
+    convertedAt: new Date(receivedAt),
+    hour: new Date(hourStart(receivedAt)),
+    approvedAt: gate.status === 'approved' ? now : null,
+    sub1: click.sub1,
+    sub2: click.sub2,
+    sub3: click.sub3,
+    sub4: click.sub4,
+    sub5: click.sub5,
+    payoutId: null,
+    history: [{ at: now, by: null, from: null, to: gate.status, reason: gate.reason, note: noteFor(pb) }],
+    adminDecision: null,
+    refusedChanges: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Step 7: caps and budget decide the status the conversion is stored with. */
+async function gateStatus(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, v: Valued, requested: ConversionStatus | null) {
+  const status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: v.suspectedFraud, requested });
+  if (status === 'rejected') return { status, reason: 'advertiser_rejected', capDay: null };
+  const day = dayKey(pb.receivedAt.getTime());
+  const gate = await takeCapPlace(ctx, campaign, day, v.revenueCents);
+  if (!gate.ok) return { status: 'rejected' as const, reason: gate.reason, capDay: null };
+  return { status, reason: null, capDay: day };
+}
+
+/**
+ * Steps 6–8 for a new conversion: keys, gate, then the conversion stored
+ * with its final status, so the run whose insert lands is the one that
+ * applies its effects. A crash after the gate and before the insert keeps
+ * a place taken, which the retry takes again: caps err on the safe side.
+ */
+async function storeNew(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, click: ClickDoc, v: Valued, lookups: ConversionLookup[], requested: ConversionStatus | null): Promise<PostbackOutcome> {
+  const holder = await claimKeys(ctx, pb, lookups);
+  if (holder && holder._id !== pb._id) return handleExisting(ctx, pb, holder, requested);
+  const gate = await gateStatus(ctx, pb, campaign, v, requested);
+  const conv = conversionDoc(pb, campaign, click, v, gate);
+  await indexNewConversion(ctx, conv);
+  if (await conversionInserts(ctx).add(conv)) {
+    await applyTransitionEffects(ctx, conv, null, gate.status, 1);
+    return resolveCreated(ctx, pb, conv);
+  }
+  if (gate.capDay) await releaseCapPlace(ctx, campaign._id, gate.capDay, conv.revenueCents);
+  const mine = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
+  // A concurrent run of this postback stored it first.
+  if (mine) return finishStored(ctx, pb, campaign, mine, lookups, requested);
+  // Another conversion holds the transaction or click without a key (stored before keys existed).
+  const other =
+    (pb.params.txn_id !== undefined ? await findConversionByKey(ctx, { campaignId: campaign._id, txnId: conv.txnId }, { scan: true }) : null) ??
+    (await findConversionByKey(ctx, { clickKey: conv.clickKey }, { scan: true }));
+  if (other) return handleExisting(ctx, pb, other, requested);
+  throw new RetryLater('duplicate key without a conflicting conversion');
+}
+
+/**
+ * A conversion an earlier run of this postback stored: one still in
+ * `processing` (stored by a version that gated after the insert) is gated
+ * and finalized; a final one gets its creation's effects again (they are
+ * idempotent), in case that run stopped before them.
+ */
+async function finishStored(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, conv: ConversionDoc, lookups: ConversionLookup[], requested: ConversionStatus | null): Promise<PostbackOutcome> {
+  if (conv.status === 'processing') return resolveCreated(ctx, pb, await finalizeProcessing(ctx, pb, campaign, conv, lookups, requested));
+  const created = conv.history[0];
+  if (created) await applyTransitionEffects(ctx, conv, null, created.to as ConversionStatus, 1);
+  return resolveCreated(ctx, pb, conv);
+}
+
+async function finalizeProcessing(ctx: AppContext, pb: PostbackDoc, campaign: CampaignDoc, conv: ConversionDoc, lookups: ConversionLookup[], requested: ConversionStatus | null): Promise<ConversionDoc> {
+  await recordConversionKeys(ctx, conv._id, lookups);
+  let status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: conv.suspectedFraud, requested });
+  let reason: string | null = status === 'rejected' ? 'advertiser_rejected' : null;
+  let capHeld = conv.capHeld;
+  let capDay = conv.capDay;
+  let taken: string | null = null;
+  if (status !== 'rejected' && !conv.capHeld) {
+    const day = dayKey(conv.convertedAt.getTime());
+    const gate = await takeCapPlace(ctx, campaign, day, conv.revenueCents);
+    if (gate.ok) {
+      capHeld = true;
+      capDay = day;
+      taken = day;
+    } else {
+      status = 'rejected';
+      reason = gate.reason;
+    }
+  }
+  // Only the run that moves it out of `processing` applies the effects.
+  const now = new Date();
+  const updated = (await ctx.models.Conversion.findOneAndUpdate(
+    { _id: conv._id, status: 'processing' },
+    {
+      $set: { status, reason, capHeld, capDay, approvedAt: status === 'approved' ? now : null, ...statusFields(status, conv.revenueCents, conv.payoutCents) },
+      $push: { history: { at: now, by: null, from: null, to: status, reason, note: noteFor(pb) } },
+    },
+    { returnDocument: 'after' },
+  ).lean()) as ConversionDoc | null;
+  if (updated) {
+    await applyTransitionEffects(ctx, updated, null, status, 1);
+    return updated;
+  }
+  // A concurrent run of the same postback finalized it first and applies the effects.
+  if (taken) await releaseCapPlace(ctx, campaign._id, taken, conv.revenueCents);
+  const latest = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
+  if (!latest) throw new Error(`conversion ${pb._id} vanished`);
+  return latest;
+}
+
+/** The postback as its job carries it, known to have no document yet (first run). */
+function unsavedPostback(job: PostbackJobData): PostbackDoc {
+  const pb = postbackDocFor(job);
+  unsaved.add(pb);
+  return pb;
+}
+
+export async function processPostback(ctx: AppContext, job: PostbackJobData, opts: ProcessOptions = {}): Promise<PostbackOutcome> {
   // 1. The postback; one that is resolved already is left alone.
-  const pb = await loadPostback(ctx, job);
+  const pb = opts.firstRun ? unsavedPostback(job) : await loadPostback(ctx, job);
   if (pb.state !== 'queued') return { kind: 'resolved', state: pb.state, reason: pb.reason, conversionId: pb.conversionId };
   const params = pb.params;
   const receivedAt = pb.receivedAt.getTime();
@@ -172,155 +412,26 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData): Pr
   }
   if (click.campaignId !== campaign._id) return reject(ctx, pb, 'unknown_click', 'the click belongs to another campaign');
   const test = pb.test || click.reason === TEST_CLICK_REASON;
+  const lookups = test ? [] : lookupsFor(campaign, click._id, params.txn_id);
 
-  // 4. An existing conversion for this transaction (or click).
-  const lookup = test ? null : lookupFor(campaign, click._id, params.txn_id);
-  if (lookup) {
-    const existing = await findConversionByKey(ctx, lookup);
+  // 4. The conversion an earlier run of this postback stored.
+  if (!opts.firstRun && !test) {
+    const conv = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
+    if (conv) return finishStored(ctx, pb, campaign, conv, lookups, requested);
+  }
+
+  // 5. Attribution and value.
+  const valued = await valueConversion(ctx, pb, campaign, click);
+  if (!valued.ok) {
+    // A postback for an existing conversion changes its status: it is not attributed anew.
+    const existing = lookups.length > 0 ? await findConversionByKey(ctx, lookups[0]!) : null;
     if (existing && existing._id !== pb._id) return handleExisting(ctx, pb, existing, requested);
+    return reject(ctx, pb, valued.reason, valued.detail);
   }
+  if (test) return resolveTest(ctx, pb, campaign, valued.v, requested);
 
-  let conv = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
-  if (!conv) {
-    // 5. Attribution and value.
-    const affiliate = await ctx.models.User.findById(click.affiliateId, { status: 1 }).lean();
-    const att = attribute({
-      click: { ts: click.ts.getTime(), campaignId: click.campaignId, valid: click.valid === 1 },
-      campaign: { id: campaign._id, status: campaign.status, currency: campaign.currency, attributionWindowDays: campaign.attributionWindowDays, minClickToConversionSeconds: campaign.minClickToConversionSeconds },
-      affiliateStatus: affiliate?.status ?? null,
-      convertedAt: receivedAt,
-      currency: params.currency ?? null,
-    });
-    if (!att.ok) return reject(ctx, pb, att.reason, rejectDetail(att.reason, campaign, click, params.currency));
-    let saleAmountCents: number | null = null;
-    if (params.amount !== undefined) {
-      saleAmountCents = parseDecimalAmount(params.amount, campaign.currency);
-      if (saleAmountCents === null) return reject(ctx, pb, 'invalid_request', 'amount is too large');
-    }
-    const override = campaign.overrides.find((o) => o.affiliateId === click.affiliateId) ?? null;
-    const value = conversionValue(
-      { model: campaign.payoutModel, revenueCents: campaign.revenueCents, payoutCents: campaign.payoutCents, revenueBps: campaign.revenueBps, payoutBps: campaign.payoutBps },
-      override,
-      saleAmountCents,
-    );
-    if (!value.ok) return reject(ctx, pb, 'amount_required', `${campaign.payoutModel} campaigns need the sale amount`);
-
-    if (test) {
-      // Test clicks never create money: report what would have happened and stop.
-      const status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: att.suspectedFraud, requested });
-      if (status !== 'rejected') {
-        const gate = await capPlaceAvailable(ctx, campaign, dayKey(receivedAt), value.revenueCents);
-        if (!gate.ok) return reject(ctx, pb, gate.reason, 'test postback: the campaign would refuse this conversion now');
-      }
-      const money = `revenue ${formatDecimal(value.revenueCents, campaign.currency)} ${campaign.currency}, payout ${formatDecimal(value.payoutCents, campaign.currency)} ${campaign.currency}`;
-      return resolve(ctx, pb, { state: 'attributed', detail: `test postback: would be ${status}${att.suspectedFraud ? ' (suspected fraud)' : ''}; ${money}; nothing recorded` });
-    }
-
-    // 6. The conversion, held in `processing` until the gate has spoken.
-    const txnId = params.txn_id ?? `auto-${pb._id}`;
-    const doc = {
-      _id: pb._id,
-      clickId: click._id,
-      linkId: click.linkId,
-      campaignId: campaign._id,
-      affiliateId: click.affiliateId,
-      advertiserId: campaign.advertiserId,
-      txnId,
-      clickKey: campaign.oneConversionPerClick ? click._id : `${click._id}|${txnId}`,
-      status: 'processing' as const,
-      reason: null,
-      suspectedFraud: att.suspectedFraud,
-      approved: 0 as const,
-      pending: 0 as const,
-      rejected: 0 as const,
-      currency: campaign.currency,
-      saleAmountCents,
-      revenueCents: value.revenueCents,
-      payoutCents: value.payoutCents,
-      capHeld: false,
-      capDay: null,
-      clickedAt: click.ts,
-      convertedAt: new Date(receivedAt),
-      hour: new Date(hourStart(receivedAt)),
-      approvedAt: null,
-      sub1: click.sub1,
-      sub2: click.sub2,
-      sub3: click.sub3,
-      sub4: click.sub4,
-      sub5: click.sub5,
-      payoutId: null,
-      history: [],
-    };
-    try {
-      await indexNewConversion(ctx, doc);
-      conv = (await ctx.models.Conversion.create(doc)).toObject() as ConversionDoc;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      conv = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
-      if (!conv) {
-        // Another postback holds this transaction id or click; its keys may not be written yet.
-        const other =
-          (params.txn_id !== undefined ? await findConversionByKey(ctx, { campaignId: campaign._id, txnId }, { scan: true }) : null) ??
-          (await findConversionByKey(ctx, { clickKey: doc.clickKey }, { scan: true }));
-        if (other) return handleExisting(ctx, pb, other, requested);
-        throw new RetryLater('duplicate key without a conflicting conversion', { cause: err });
-      }
-    }
-  }
-
-  if (conv.status === 'processing') {
-    // Lookup keys first (again, on a retry after a crash): later postbacks find it by _id.
-    const lookups: ConversionLookup[] = [];
-    if (params.txn_id !== undefined) lookups.push({ campaignId: campaign._id, txnId: conv.txnId });
-    if (conv.clickKey === conv.clickId) lookups.push({ clickKey: conv.clickKey });
-    await recordConversionKeys(ctx, conv._id, lookups);
-
-    // 7. Caps and budget. A crash between the gate and the finalize below makes the
-    // retry take a second place: the campaign may hold one place too many, never too few.
-    let status = initialStatus({ approvalMode: campaign.approvalMode, suspectedFraud: conv.suspectedFraud, requested });
-    let reason: string | null = status === 'rejected' ? 'advertiser_rejected' : null;
-    let capHeld = conv.capHeld;
-    let capDay = conv.capDay;
-    let taken: string | null = null;
-    if (status !== 'rejected' && !conv.capHeld) {
-      const day = dayKey(conv.convertedAt.getTime());
-      const gate = await takeCapPlace(ctx, campaign, day, conv.revenueCents);
-      if (gate.ok) {
-        capHeld = true;
-        capDay = day;
-        taken = day;
-      } else {
-        status = 'rejected';
-        reason = gate.reason;
-      }
-    }
-    // 8. Finalize: only the run that moves it out of `processing` applies the effects.
-    const now = new Date();
-    const updated = (await ctx.models.Conversion.findOneAndUpdate(
-      { _id: conv._id, status: 'processing' },
-      {
-        $set: { status, reason, capHeld, capDay, approvedAt: status === 'approved' ? now : null, ...statusFields(status, conv.revenueCents, conv.payoutCents) },
-        $push: { history: { at: now, by: null, from: null, to: status, reason, note: noteFor(pb) } },
-      },
-      { returnDocument: 'after' },
-    ).lean()) as ConversionDoc | null;
-    if (updated) {
-      await applyTransitionEffects(ctx, updated, null, status, 1);
-      conv = updated;
-    } else {
-      // A concurrent run of the same postback finalized it first and applies the effects.
-      if (taken) await releaseCapPlace(ctx, campaign._id, taken, conv.revenueCents);
-      conv = (await ctx.models.Conversion.findById(pb._id).lean()) as ConversionDoc | null;
-      if (!conv) throw new Error(`conversion ${pb._id} vanished`);
-    }
-  } else {
-    // An earlier attempt finalized it and stopped before recording the outcome: make sure
-    // the creation's effects happened (they are idempotent).
-    const created = conv.history[0];
-    if (created) await applyTransitionEffects(ctx, conv, null, created.to as ConversionStatus, 1);
-  }
-
-  return resolveCreated(ctx, pb, conv);
+  // 6–8. Keys, caps and budget, the conversion and its effects.
+  return storeNew(ctx, pb, campaign, click, valued.v, lookups, requested);
 }
 
 /** The outcome of a postback that created its conversion (finalized): attributed, or rejected by the caps. */

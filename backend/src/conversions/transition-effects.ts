@@ -6,7 +6,8 @@ import type { ConversionStatus } from '../domain/attribution';
 import { liveConversionDelta } from '../domain/conversion-money';
 import { dayStart } from '../domain/time-buckets';
 import { enqueueConversionDelivery } from '../outbound/delivery-jobs';
-import { createLiveEmitter, recordLive } from '../realtime/live-counters';
+import { createLiveEmitter, recordLiveOnce } from '../realtime/live-counters';
+import { GroupCommit, perContext } from './group-commit';
 
 const emitters = new WeakMap<AppContext, Emitter>();
 
@@ -19,13 +20,24 @@ function liveEmitter(ctx: AppContext): Emitter {
 const LIVE_ONCE_TTL_S = 2 * 86_400;
 
 /**
+ * Hours marked by transitions made at the same time go in one write. At most
+ * 90 marks a write keeps the bulk write under the server's 100-statement limit.
+ */
+const dirtyMarks = perContext(
+  (ctx: AppContext) =>
+    new GroupCommit<Date, true>(async (times) => {
+      await markHoursDirty(ctx.db, times);
+      return times.map(() => true as const);
+    }, 90),
+);
+
+/**
  * What follows a conversion status transition: its hour is re-rolled, live
  * totals move, and the affiliate's outbound postback is enqueued. Only the
  * caller that made the transition runs this, and a retry after a crash may
  * run it again, so each part is idempotent: dirty marks are, and delivery
  * jobs and live counters are keyed by the transition (`seq` = its position in
- * the history). A crash between the live key and the counters loses one live
- * increment (the rollups, not the live counters, are the record).
+ * the history; the live marker and the increments are set by one script).
  */
 export async function applyTransitionEffects(
   ctx: AppContext,
@@ -34,16 +46,13 @@ export async function applyTransitionEffects(
   to: ConversionStatus,
   seq: number,
 ): Promise<void> {
-  await markHoursDirty(ctx.db, [conv.convertedAt]);
+  await dirtyMarks(ctx).add(conv.convertedAt);
   const delta = liveConversionDelta(from, to, conv.revenueCents, conv.payoutCents);
   // Live counters cover today; changes to older conversions show up in the rollups only.
   if (delta.conversions !== 0 && conv.convertedAt.getTime() >= dayStart(Date.now())) {
-    const first = await ctx.redis.set(`${ctx.keys.prefix}:live-once:${conv._id}:${seq}`, '1', 'EX', LIVE_ONCE_TTL_S, 'NX');
-    if (first === 'OK') {
-      await recordLive({ redis: ctx.redis, keys: ctx.keys, emitter: liveEmitter(ctx) }, [
-        { at: conv.convertedAt.getTime(), campaignId: conv.campaignId, affiliateId: conv.affiliateId, currency: conv.currency, delta },
-      ]);
-    }
+    await recordLiveOnce({ redis: ctx.redis, keys: ctx.keys, emitter: liveEmitter(ctx) }, `${ctx.keys.prefix}:live-once:${conv._id}:${seq}`, LIVE_ONCE_TTL_S, [
+      { at: conv.convertedAt.getTime(), campaignId: conv.campaignId, affiliateId: conv.affiliateId, currency: conv.currency, delta },
+    ]);
   }
   await enqueueConversionDelivery(ctx, conv._id, seq);
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { GroupCommit, perContext } from '../conversions/group-commit';
 
 /**
  * Jobs on the `deliveries` queue. `conversion` jobs carry only the id: the
@@ -28,11 +29,21 @@ export const DELIVERY_DONE_TTL_S = 7 * 86_400;
 
 export const deliveryDoneKey = (ctx: AppContext, jobId: string) => `${ctx.keys.prefix}:delivery-done:${jobId}`;
 
+/** Announcements enqueued at the same time go to Redis in one addBulk (a job id already held is kept, as with add). */
+const deliveryAdds = perContext(
+  (ctx: AppContext) =>
+    new GroupCommit<ConversionDeliveryData & { seq: number }, true>(async (items) => {
+      await ctx.queues.deliveries.addBulk(
+        items.map((data) => ({
+          name: CONVERSION_DELIVERY_JOB,
+          data,
+          opts: { jobId: conversionDeliveryJobId(data.conversionId, data.seq), attempts: DELIVERY_ATTEMPTS, backoff: { type: 'exponential', delay: ctx.config.OUTBOUND_BACKOFF_MS } },
+        })),
+      );
+      return items.map(() => true as const);
+    }, 200),
+);
+
 export async function enqueueConversionDelivery(ctx: AppContext, conversionId: string, seq: number): Promise<void> {
-  const data: ConversionDeliveryData = { conversionId, seq };
-  await ctx.queues.deliveries.add(CONVERSION_DELIVERY_JOB, data, {
-    jobId: conversionDeliveryJobId(conversionId, seq),
-    attempts: DELIVERY_ATTEMPTS,
-    backoff: { type: 'exponential', delay: ctx.config.OUTBOUND_BACKOFF_MS },
-  });
+  await deliveryAdds(ctx).add({ conversionId, seq });
 }

@@ -13,6 +13,13 @@ import { blockingConnection, stallOptions } from './connection';
 const REPLAY_INTERVAL_MS = 5_000;
 
 /**
+ * A job started for the first time (never failed, stalled or delayed to wait
+ * for its click; BullMQ counts each start) whose postback was not replayed
+ * from MongoDB: no earlier run can have stored anything of it.
+ */
+const isFirstRun = (job: Job<PostbackJobData>) => job.attemptsStarted <= 1 && job.attemptsMade === 0 && job.stalledCounter === 0 && !job.data.stored;
+
+/**
  * Drains the `conversions` queue. A postback whose click is not stored yet
  * is put back as a delayed job (not a failed attempt) until the click shows
  * up or POSTBACK_CLICK_WAIT_SECONDS pass. Alongside, a loop replays postbacks
@@ -27,7 +34,7 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
     async (job: Job<PostbackJobData>, token?: string) => {
       // Listed (idempotently) before processing may store it, so no stored postback is missing from the list.
       await listPostback(ctx, job.data);
-      const outcome = await processPostback(ctx, job.data);
+      const outcome = await processPostback(ctx, job.data, { firstRun: isFirstRun(job) });
       if (outcome.kind === 'wait') {
         await job.moveToDelayed(outcome.untilMs, token);
         throw new DelayedError();
