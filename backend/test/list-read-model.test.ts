@@ -10,7 +10,8 @@ import { DAY_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
-import type { TestClient, TestResponse } from './helpers/http-client';
+import { allPages } from './helpers/cursor-pages';
+import type { TestClient } from './helpers/http-client';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
 
 let ctx: AppContext;
@@ -53,27 +54,6 @@ afterAll(async () => {
   await api?.close();
   if (ctx) await destroyTestContext(ctx);
 });
-
-/** Every page of a list through its cursors. */
-async function allPages(client: TestClient, path: string, limit: number, between?: (page: number) => Promise<void>): Promise<{ rows: Array<Record<string, any>>; pages: number; total: unknown }> {
-  const rows: Array<Record<string, any>> = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  let total: unknown;
-  do {
-    const sep = path.includes('?') ? '&' : '?';
-    const res: TestResponse = await client.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.items.length).toBeLessThanOrEqual(limit);
-    if (pages === 0) total = res.body.total;
-    rows.push(...res.body.items);
-    cursor = res.body.nextCursor;
-    pages++;
-    if (between) await between(pages);
-    expect(pages).toBeLessThan(500);
-  } while (cursor);
-  return { rows, pages, total };
-}
 
 function expectOrdered(rows: Array<Record<string, any>>, order: 'asc' | 'desc') {
   const keys = rows.map((r) => [new Date(r.convertedAt ?? r.receivedAt).getTime(), r.id] as const);

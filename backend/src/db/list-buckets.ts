@@ -182,14 +182,15 @@ export const readScope = (db: Db, list: string, scope: string) => listScopes(db)
 
 /* ---------- cursors ---------- */
 
-const POSITION = /^\d{13}(?:_[0-9A-Za-z-]{1,64}|~)?$/;
+/** A sort key, then the row id (ids of every listed collection: hex ids, payout lines' `<payoutId>:clicks|<day>|…`), or `~` (a day's end). */
+const POSITION = /^\d{13}(?:_[0-9A-Za-z:|.-]{1,160}|~)?$/;
 
 /** The opaque `cursor` of a list: where the last page stopped (a position in sort-key order). */
 export const encodeCursor = (position: string) => Buffer.from(`1:${position}`, 'utf8').toString('base64url');
 
 /** The position of a cursor, or null if it is not one this server made. */
 export function decodeCursor(cursor: string): string | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+  if (!/^[A-Za-z0-9_-]{1,300}$/.test(cursor)) return null;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!text.startsWith('1:')) return null;
   const position = text.slice(2);

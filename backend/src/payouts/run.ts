@@ -17,6 +17,7 @@ import {
   type EligibleGroup,
   type PayableItem,
 } from '../domain/payout-plan';
+import { listPayoutLines } from './line-list';
 import { settleClickEarnings } from './settle-clicks';
 
 export interface PayoutRunCounts {
@@ -240,6 +241,8 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
   }
   const lines = sortPayable(items).map((i) => lineOf(p._id, i));
   const lineCol = ctx.db.collection<PayoutLineDoc>('payout_lines');
+  // Listed before they are stored: a crash in between leaves entries the list skips.
+  await listPayoutLines(ctx.db, lines);
   await bulkWriteInChunks(lineCol, lines.map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })));
   const res = await Payout.updateOne(
     { _id: p._id, status: 'building' },

@@ -29,10 +29,9 @@ export function payoutView(p: PayoutDoc, affiliateName: string | null) {
 export type PayoutView = ReturnType<typeof payoutView>;
 
 export async function affiliateNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
-  const uniq = [...new Set(ids)];
-  if (uniq.length === 0) return new Map();
-  const users = await ctx.models.User.find({ _id: { $in: uniq } }, { name: 1 }).lean();
-  return new Map(users.map((u) => [u._id, u.name]));
+  // One findOne by `_id` each: a `$in` reads the whole collection on the embedded server.
+  const users = await Promise.all([...new Set(ids)].map((id) => ctx.models.User.findById(id, { name: 1 }).lean()));
+  return new Map(users.flatMap((u) => (u ? [[u._id, u.name] as [string, string]] : [])));
 }
 
 export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promise<PayoutView[]> {

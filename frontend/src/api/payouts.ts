@@ -1,5 +1,5 @@
 import { api, csvHref } from './client';
-import type { ListQuery, Paged, Payout, PayoutLine, PayoutStatus } from './types';
+import type { CursorPaged, CursorQuery, ListQuery, Paged, Payout, PayoutLine, PayoutStatus } from './types';
 
 export interface PayoutQuery extends ListQuery {
   status?: PayoutStatus | '';
@@ -32,8 +32,8 @@ export interface PayoutRun {
 export const payoutsApi = {
   list: (q: PayoutQuery, signal?: AbortSignal) => api.get<Paged<Payout>>('/api/payouts', { ...q }, signal),
   csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId, sort: q.sort, order: q.order }),
-  get: (id: string, q: ListQuery, signal?: AbortSignal) =>
-    api.get<{ payout: Payout; lines: Paged<PayoutLine> }>(`/api/payouts/${id}`, { ...q }, signal),
+  get: (id: string, q: CursorQuery, signal?: AbortSignal) =>
+    api.get<{ payout: Payout; lines: CursorPaged<PayoutLine> }>(`/api/payouts/${id}`, { ...q }, signal),
   approve: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/approve/${id}`, note ? { note } : {}),
   reject: (id: string, note: string) => api.post<{ payout: Payout }>(`/api/payouts/${id}/reject`, note ? { note } : {}),
   markPaid: (id: string, note: string, reference: string) =>

@@ -109,7 +109,7 @@ const lineSchema = new Schema<PayoutLineDoc>(
   },
   { versionKey: false, collection: 'payout_lines' },
 );
-// A payout's lines in convertedAt order, _id as tiebreak (also serves lookups by payoutId).
+// Lookups of lines by payoutId (reconciliation, a dissolved payout's cleanup); the dashboard reads a payout's lines through day buckets (payouts/line-list.ts).
 lineSchema.index({ payoutId: 1, convertedAt: 1, _id: 1 });
 
 export const payoutModel = (conn: Connection) => conn.model<PayoutDoc>('Payout', payoutSchema);

@@ -12,7 +12,7 @@ export const cursorQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z
     .string()
-    .max(200)
+    .max(300)
     .transform((s, c) => {
       const position = decodeCursor(s);
       if (position === null) c.addIssue({ code: 'custom', message: 'not a cursor this list gave out' });

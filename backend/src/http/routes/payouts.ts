@@ -9,8 +9,10 @@ import { jobRunView, runJob } from '../../job-runs/run-job';
 import { runPayouts } from '../../payouts/run';
 import { transitionPayout } from '../../payouts/transitions';
 import { payoutLineView, payoutsCsv, payoutViews } from '../../payouts/views';
+import { readPayoutLinePage } from '../../payouts/line-list';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
+import { cursorPaged, cursorQuery } from './cursor-page';
 import { listSort, mongoSort, sortParams } from './list-sort';
 import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
 
@@ -19,7 +21,7 @@ const CSV_MAX_ROWS = 50_000;
 
 /** At most one payout per affiliate and currency per run: a small collection, sorted in memory. */
 const payoutSort = listSort({ fields: { createdAt: 'createdAt', amountCents: 'amountCents', conversionCount: 'conversionCount' }, default: { sort: 'createdAt', order: 'desc' } });
-/** A payout's lines can be many (one per conversion or click day): only convertedAt (a clicks line's day start), indexed as { payoutId, convertedAt, _id }. */
+/** A payout's lines can be many (one per conversion or click day): read through day buckets in convertedAt order (a clicks line's day start; payouts/line-list.ts). */
 const lineSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'asc' } });
 const listQuery = z
   .object({
@@ -30,8 +32,14 @@ const listQuery = z
     format: z.enum(['json', 'csv']).default('json'),
   })
   .strict();
-const linesQuery = z.object({ ...pageQuery, ...sortParams(lineSort) }).strict();
+const linesQuery = z.object({ ...cursorQuery, ...sortParams(lineSort) }).strict();
 const reviewBody = z.object({ note: z.string().trim().max(500).default(''), reference: z.string().trim().max(200).optional() }).strict();
+
+/** Names of a page's campaigns, each read by `_id` (a `$in` would scan the collection on the embedded server). */
+async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
+  const rows = await Promise.all([...new Set(ids)].map((id) => ctx.models.Campaign.findById(id, { name: 1 }).lean()));
+  return new Map(rows.flatMap((c) => (c ? [[c._id, c.name] as [string, string]] : [])));
+}
 
 export function payoutRoutes(ctx: AppContext): RouteSpec[] {
   const transition = (path: string, action: PayoutAction, summary: string) =>
@@ -77,21 +85,16 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(linesQuery, req.query, 'query');
       const p = (await ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
       if (!p || p.status === 'building' || !canSeeAffiliateRecord(principalOf(req), p.affiliateId)) throw notFound('Payout');
-      const filter = { payoutId: id };
-      const [lines, total] = await Promise.all([
-        ctx.models.PayoutLine.find(filter).sort(mongoSort(lineSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.PayoutLine.countDocuments(filter),
-      ]);
-      const camps = await ctx.models.Campaign.find({ _id: { $in: [...new Set(lines.map((l) => l.campaignId))] } }, { name: 1 }).lean();
-      const names = new Map(camps.map((c) => [c._id, c.name]));
+      const page = await readPayoutLinePage(ctx, p, { limit: q.limit, order: q.order ?? 'asc', after: q.cursor ?? null });
+      const names = await campaignNames(ctx, page.rows.map((l) => l.campaignId));
       const [view] = await payoutViews(ctx, [p]);
       res.json({
         payout: view,
-        lines: paged(
-          lines.map((l) => payoutLineView(l, names.get(l.campaignId) ?? null)),
-          total,
-          q.page,
+        lines: cursorPaged(
+          page.rows.map((l) => payoutLineView(l, names.get(l.campaignId) ?? null)),
+          page.total,
           q.limit,
+          page.next,
         ),
       });
     }),

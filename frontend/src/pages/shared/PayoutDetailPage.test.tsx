@@ -34,7 +34,7 @@ const payout = (over: Record<string, unknown> = {}) => ({
 });
 const account = (role: string) => ({ id: 'u1', email: 'root@example.test', role, status: 'approved', name: 'Root', company: '', createdAt: '2026-11-01T00:00:00Z' });
 const conversionLine = { id: 'l1', kind: 'conversion', conversionId: 'c1', clickEarningId: null, day: null, clicks: null, campaignId: 'k1', campaignName: 'Summer Sale', amountCents: 800, convertedAt: '2026-11-24T10:00:00.000Z' };
-const paged = (items: unknown[]) => ({ items, total: items.length, page: 1, limit: 50, pages: 1 });
+const paged = (items: unknown[]) => ({ items, total: items.length, limit: 50, nextCursor: null, page: null, pages: null });
 let lines: ReturnType<typeof paged>;
 
 let me: ReturnType<typeof account>;

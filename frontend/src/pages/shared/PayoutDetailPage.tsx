@@ -14,7 +14,7 @@ import { affiliateLabel } from './payout-format';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatCount, formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 
@@ -31,9 +31,9 @@ function lineLabel(l: PayoutLine) {
 export function PayoutDetailPage() {
   const { id = '' } = useParams();
   const user = useUser();
-  const table = useServerTable({ key: 'convertedAt', dir: 'asc' });
+  const table = useCursorTable({ key: 'convertedAt', dir: 'asc' });
   const { query } = table;
-  const state = useApi((signal) => payoutsApi.get(id, { ...query, limit: 50 }, signal), [id, query.page, query.sort, query.order]);
+  const state = useApi((signal) => payoutsApi.get(id, { ...query, limit: 50 }, signal), [id, query.cursor, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -125,7 +125,7 @@ export function PayoutDetailPage() {
                   rows={lines.items}
                   rowKey={(l) => l.id}
                   rowLabel="lines"
-                  server={table.paging(lines)}
+                  cursor={table.paging(lines)}
                   empty={<EmptyState title="No lines" />}
                 />
               </Card>
