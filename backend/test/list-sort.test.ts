@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { listConversions } from '../src/conversions/conversion-list';
 import type { ApiServer } from '../src/http/server';
+import { listPayoutLines } from '../src/payouts/line-list';
 import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient, TestResponse } from './helpers/http-client';
@@ -150,15 +151,19 @@ describe('sort and order of server-paged lists', () => {
     await ctx.models.Payout.create({ _id: payoutId, runId: 'r', affiliateId: aff.id, currency: 'USD', status: 'approved', cutoff: new Date(), buildKey: payoutId });
     const base = Date.UTC(2026, 10, 3);
     const lines = [4, 1, 3, 1, 0].map((h) => ({ _id: hex24(), payoutId, conversionId: hex24(), campaignId, amountCents: 100, convertedAt: new Date(base + h * 3_600_000) }));
+    // Written directly, so listed first the way the payout run lists them.
+    await listPayoutLines(ctx.db, lines);
     await ctx.models.PayoutLine.insertMany(lines);
     const asc = [...lines].sort((a, b) => a.convertedAt.getTime() - b.convertedAt.getTime() || cmp(a._id, b._id)).map((l) => l._id);
     const read = async (order: string) => {
       const ids: string[] = [];
-      for (let page = 1; page <= 3; page++) {
-        const res = await aff.client.get(`/api/payouts/${payoutId}?order=${order}&limit=2&page=${page}`);
+      let cursor: string | null = null;
+      do {
+        const res: TestResponse = await aff.client.get(`/api/payouts/${payoutId}?order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
         expect(res.status).toBe(200);
         ids.push(...res.body.lines.items.map((l: { id: string }) => l.id));
-      }
+        cursor = res.body.lines.nextCursor;
+      } while (cursor);
       return ids;
     };
     expect(await read('asc')).toEqual(asc);
