@@ -78,7 +78,7 @@ export async function groupConversions(ctx: AppContext, hours: number[], scope?:
 export async function computeRawRows(
   ctx: AppContext,
   hours: number[],
-  opts: { scope?: RawScope; droppedDays?: ReadonlySet<string>; conversions?: ConversionGroups } = {},
+  opts: { scope?: RawScope; droppedDays?: ReadonlySet<string>; conversions?: ConversionGroups; legacyDays?: ReadonlySet<string> } = {},
 ): Promise<Map<string, StatRow>> {
   const rows = new Map<string, StatRow>();
   if (hours.length === 0) return rows;
@@ -132,7 +132,9 @@ export async function computeRawRows(
     }
     // Each hour's own partition, read whole; the day partition of older databases once for the day's hours.
     // Named directly, not listed first: reading a collection that does not exist costs nothing, listing them all does.
-    for (const h of dayHours) addClicks(await groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, clickSums));
+    const perHour = await Promise.all(dayHours.map((h) => groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, clickSums)));
+    perHour.forEach(addClicks);
+    if (opts.legacyDays && !opts.legacyDays.has(day)) continue;
     const match: Record<string, unknown> = { ...scope };
     if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
     addClicks(await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, clickSums));

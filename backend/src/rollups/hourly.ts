@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { STAT_VALUE_FIELDS, statsHourly, type HourlyStatDoc } from '../db/models/stats';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
-import { listClickPartitions, partitionStart } from '../db/raw-events';
+import { isDayPartition, listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledHours } from '../db/rollup-state';
 import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
@@ -144,6 +144,7 @@ export async function rollHours(
   const counts: RollupCounts = { hours: 0, rows: 0, written: 0, deleted: 0, clicks: 0, conversions: 0, reportDocs: 0 };
   const sorted = [...new Set(hours.map(hourStart))].sort((a, b) => a - b);
   const dropped = await loadDroppedDays(ctx.db);
+  const legacyDays = new Set((await listClickPartitions(ctx.db)).filter(isDayPartition));
 
   for (const span of daySpans(sorted, ROLL_SPAN_DAYS)) {
     opts.signal?.throwIfAborted();
@@ -154,7 +155,7 @@ export async function rollHours(
     for (const { day, hours: dayHours } of span) {
       opts.signal?.throwIfAborted();
       const wanted = new Set(dayHours);
-      const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions });
+      const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions, legacyDays });
       await writeDayRows(ctx, dayHours, rows, { readAt, force: opts.force ?? false }, counts);
       // Before the dirty marks are cleared: until then readers compute these hours from raw events.
       counts.reportDocs += (await writeReportDay(ctx, day, opts.signal)).written;

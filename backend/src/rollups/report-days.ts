@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { monthDayField, reportDayId, reportDays, reportManifests, reportMonthId, reportMonths, type ReportDayDoc, type ReportMonthDoc } from '../db/report-docs';
 import { hourRowRecords } from '../db/rollup-state';
-import { buildScopeDays, dayTotal, encodeVec, type GranularRow, type ScopeDay } from '../domain/report-scopes';
+import { buildScopeDays, dayTotal, encodeVec, type GranularRow, type ReportScope, type ScopeDay } from '../domain/report-scopes';
 import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
 import { waitForLock } from '../job-runs/lock';
 import { rowFromSignature } from './row-signature';
@@ -20,6 +20,10 @@ export async function dayRowsFromRecords(ctx: AppContext, day: string): Promise<
   for (const rec of records) (rec?.ids ?? []).forEach((id, k) => rows.push(rowFromSignature(id, rec?.sigs?.[k] ?? '')));
   return rows;
 }
+
+/** Campaign × sub1 is only ever read a day at a time (a breakdown member on a day read in part): no month documents. */
+const hasMonths = (kind: ReportScope['kind']): boolean => kind !== 'cs';
+const scopeKindOf = (key: string): ReportScope['kind'] => key.slice(0, key.indexOf(':') === -1 ? key.length : key.indexOf(':')) as ReportScope['kind'];
 
 const signatureOf = (cur: Record<string, ScopeDay>) => crypto.createHash('sha1').update(JSON.stringify(cur)).digest('base64url');
 
@@ -44,20 +48,20 @@ export async function writeReportDay(ctx: AppContext, day: string, signal?: Abor
     const monthOps: AnyBulkWriteOperation<ReportMonthDoc>[] = [];
     const field = monthDayField(day);
     const sigs: string[] = [];
-    for (const [key, { cur }] of scopes) {
+    for (const [key, { scope, cur }] of scopes) {
       const sig = signatureOf(cur);
       sigs.push(sig);
       if (before.get(key) === sig) continue;
       dayOps.push({ replaceOne: { filter: { _id: reportDayId(key, day) }, replacement: { cur }, upsert: true } });
-      monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(cur) } }, upsert: true } });
+      if (hasMonths(scope.kind)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(cur) } }, upsert: true } });
     }
     const gone = [...before.keys()].filter((k) => !scopes.has(k));
     for (const key of gone) {
       dayOps.push({ deleteOne: { filter: { _id: reportDayId(key, day) } } });
-      monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $unset: { [field]: '' } } } });
+      if (hasMonths(scopeKindOf(key))) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $unset: { [field]: '' } } } });
     }
-    await bulkWriteInChunks(reportDays(ctx.db), dayOps);
-    await bulkWriteInChunks(reportMonths(ctx.db), monthOps);
+    // Two collections, two locks on FerretDB: written side by side.
+    await Promise.all([bulkWriteInChunks(reportDays(ctx.db), dayOps), bulkWriteInChunks(reportMonths(ctx.db), monthOps)]);
     // Last: a roll that stops before this rewrites the same documents next time.
     await reportManifests(ctx.db).replaceOne({ _id: day }, { scopes: [...scopes.keys()], sigs }, { upsert: true });
     return { written: dayOps.length - gone.length, removed: gone.length };
