@@ -71,13 +71,12 @@ function base(w: ReportWindow, rawHours: number[]): Pick<ReportBase, 'from' | 't
  * documents, with hours not rolled yet computed from raw events. Whole months
  * answer the series only where its buckets hold whole UTC days.
  */
-async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scopes: Array<{ scope: ReportScope; dim?: Dim }>): Promise<{ parts: ScopeRows[]; rawHours: number[] }> {
+async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scope: ReportScope, dims: Dim[]): Promise<{ rows: ScopeRows; rawHours: number[] }> {
   const [clean, eventsFrom] = await Promise.all([readCleanState(ctx), oldestEventHour(ctx, ctx.config.ANALYTICS_RAW_CACHE_MS)]);
   const plan = planRead(w.fromMs, w.toMs, nowMs, clean, eventsFrom);
   const raw = await loadRawRows(ctx, plan.rawHours, ctx.config.ANALYTICS_RAW_CACHE_MS);
   const monthsForSeries = w.granularity === 'day' && w.tz === 'UTC';
-  const parts = await Promise.all(scopes.map((s) => readScope(ctx, s.scope, plan, raw, { dim: s.dim, monthsForSeries })));
-  return { parts, rawHours: plan.rawHours };
+  return { rows: await readScope(ctx, scope, plan, raw, { dims, monthsForSeries }), rawHours: plan.rawHours };
 }
 
 /** Names by `_id`, one parallel `findOne` each (a `$in` would read the whole collection on FerretDB). */
@@ -95,12 +94,11 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
   const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
   if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
   const dim = groupBy === 'affiliate' ? 'a' : groupBy === 'sub1' ? 's' : undefined;
-  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [{ scope: { kind: 'c', campaignId }, dim }]);
-  const rows = parts[0] as ScopeRows;
+  const { rows, rawHours } = await loadScope(ctx, w, nowMs, { kind: 'c', campaignId }, dim ? [dim] : []);
   const { series, totals } = seriesAndTotals(w, rows.series, c.currency, false);
   let breakdown: Array<{ key: string; label: string } & ReportMetrics> = [];
   if (groupBy) {
-    const groups = sumBy(rows.breakdown, (r) => r.key);
+    const groups = sumBy(rows.breakdowns[dim as Dim] ?? [], (r) => r.key);
     const names = groupBy === 'affiliate' ? await userNames(ctx, [...groups.keys()]) : new Map<string, string>();
     breakdown = [...groups]
       .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
@@ -112,11 +110,10 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
 export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()) {
   const hideRevenue = p.role !== 'admin';
   const scope: ReportScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
-  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [{ scope, dim: campaignId ? undefined : 'c' }]);
-  const rows = parts[0] as ScopeRows;
+  const { rows, rawHours } = await loadScope(ctx, w, nowMs, scope, campaignId ? [] : ['c']);
   const currency = onlyCurrency(new Set(rows.series.map((r) => r.currency)));
   const { series, totals } = seriesAndTotals(w, rows.series, currency, hideRevenue);
-  const groups = campaignId ? sumBy(rows.series, () => campaignId) : sumBy(rows.breakdown, (r) => r.key);
+  const groups = campaignId ? sumBy(rows.series, () => campaignId) : sumBy(rows.breakdowns.c ?? [], (r) => r.key);
   const names = await campaignNames(ctx, [...groups.keys()]);
   const breakdown = [...groups]
     .sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb))
@@ -128,23 +125,21 @@ export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId
 }
 
 export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()) {
-  const { parts, rawHours } = await loadScope(ctx, w, nowMs, [
-    { scope: { kind: 'p' }, dim: 'c' },
-    { scope: { kind: 'p' }, dim: 'a' },
-  ]);
-  const [byCampaign, byAffiliate] = parts as [ScopeRows, ScopeRows];
-  const rows = byCampaign.series;
+  const { rows: platform, rawHours } = await loadScope(ctx, w, nowMs, { kind: 'p' }, ['c', 'a']);
+  const rows = platform.series;
+  const byCampaign = platform.breakdowns.c ?? [];
+  const byAffiliate = platform.breakdowns.a ?? [];
   const currency = onlyCurrency(new Set(rows.map((r) => r.currency)));
   const { series, totals } = seriesAndTotals(w, rows, currency, false);
   const perCurrency = sumBy(rows, (r) => r.currency);
   const byCurrency = [...perCurrency]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([cur, s]) => ({ currency: cur, revenueCents: s.revenueCents, payoutCents: s.payoutCents, profitCents: s.revenueCents - s.payoutCents }));
-  const camps = [...sumBy(byCampaign.breakdown, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
-  const affs = [...sumBy(byAffiliate.breakdown, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const camps = [...sumBy(byCampaign, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
+  const affs = [...sumBy(byAffiliate, (r) => r.key)].sort(([ka, a], [kb, b]) => byActivity(a, b) || ka.localeCompare(kb)).slice(0, limit);
   const [cNames, aNames] = await Promise.all([campaignNames(ctx, camps.map(([k]) => k)), userNames(ctx, affs.map(([k]) => k))]);
   const affCurrencies = sumBy(
-    byAffiliate.breakdown.filter((r) => affs.some(([k]) => k === r.key)),
+    byAffiliate.filter((r) => affs.some(([k]) => k === r.key)),
     (r) => `${r.key}|${r.currency}`,
   );
   return {

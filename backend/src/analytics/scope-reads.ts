@@ -15,7 +15,12 @@ export interface ReportRow extends MetricSums {
 
 export interface ScopeRows {
   series: ReportRow[];
-  breakdown: ReportRow[];
+  /** Per breakdown dimension asked for, its members' rows. */
+  breakdowns: Partial<Record<Dim, ReportRow[]>>;
+}
+
+function addBreakdown(out: ScopeRows, dim: Dim, rows: ReportRow[]): void {
+  (out.breakdowns[dim] ??= []).push(...rows);
 }
 
 const row = (hour: number, currency: string, key: string, v: string): ReportRow => ({ hour, currency, key, ...fromVec(decodeVec(v)) });
@@ -40,16 +45,14 @@ function memberRows(entries: Record<string, { b: MemberEntry[] }>, dim: Dim, at:
   return out;
 }
 
-function monthRows(doc: ReportMonthDoc | null, monthStart: number, dim: Dim | undefined): ScopeRows {
-  const out: ScopeRows = { series: [], breakdown: [] };
+function monthRows(out: ScopeRows, doc: ReportMonthDoc | null, monthStart: number, dims: Dim[]): void {
   for (const [field, slot] of Object.entries(doc ?? {})) {
     if (!/^d\d\d$/.test(field) || !slot || typeof slot !== 'object') continue;
     const at = monthStart + (Number(field.slice(1)) - 1) * 24 * HOUR_MS;
     const cur = slot as Record<string, MonthDaySlot>;
     for (const [c, s] of Object.entries(cur)) out.series.push(row(at, c, '', s.t));
-    if (dim) out.breakdown.push(...memberRows(cur, dim, at));
+    for (const dim of dims) addBreakdown(out, dim, memberRows(cur, dim, at));
   }
-  return out;
 }
 
 /** Members of a partly read day: their clean hours from their own day documents. */
@@ -60,13 +63,13 @@ async function partialDayMembers(ctx: AppContext, scope: ReportScope, dim: Dim, 
 }
 
 /**
- * A scope's rows over a read plan: series rows (scope level) and, with `dim`,
- * breakdown rows per member. Every document is read by `_id`, in parallel:
+ * A scope's rows over a read plan: series rows (scope level) and, per
+ * dimension in `dims`, breakdown rows per member. Every document is read by `_id`, in parallel:
  * one per day (or per whole month when `monthsForSeries`), plus, for days
  * read in part, one per member active that day. Hours the plan leaves to raw
  * events come from `raw` (granular rows of those hours).
  */
-export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadPlan, raw: GranularRow[], o: { dim?: Dim | undefined; monthsForSeries: boolean }): Promise<ScopeRows> {
+export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadPlan, raw: GranularRow[], o: { dims: Dim[]; monthsForSeries: boolean }): Promise<ScopeRows> {
   const months = o.monthsForSeries ? plan.months : [];
   const inMonth = new Set(months.flatMap((m) => m.days));
   const days = plan.days.filter((d) => !inMonth.has(d.day));
@@ -74,27 +77,23 @@ export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadP
     Promise.all(months.map((m) => readMonth(ctx, scope, m.month))),
     Promise.all(days.map((d) => readDay(ctx, scope, d.day))),
   ]);
-  const out: ScopeRows = { series: [], breakdown: [] };
-  months.forEach((m, i) => {
-    const start = plan.days.find((d) => d.day === m.days[0])?.start ?? 0;
-    const part = monthRows(monthDocs[i] ?? null, start, o.dim);
-    out.series.push(...part.series);
-    out.breakdown.push(...part.breakdown);
-  });
-  const partial: Array<Promise<ReportRow[]>> = [];
+  const out: ScopeRows = { series: [], breakdowns: {} };
+  months.forEach((m, i) => monthRows(out, monthDocs[i] ?? null, plan.days.find((d) => d.day === m.days[0])?.start ?? 0, o.dims));
+  const partial: Array<Promise<{ dim: Dim; rows: ReportRow[] }>> = [];
   days.forEach((d, i) => {
     const doc = dayDocs[i] ?? null;
     out.series.push(...hourRows(doc, d.start, d.cleanHours, ''));
-    if (!o.dim) return;
-    if (d.whole) out.breakdown.push(...memberRows(doc?.cur ?? {}, o.dim, d.start));
-    else partial.push(partialDayMembers(ctx, scope, o.dim, doc, d));
+    for (const dim of o.dims) {
+      if (d.whole) addBreakdown(out, dim, memberRows(doc?.cur ?? {}, dim, d.start));
+      else partial.push(partialDayMembers(ctx, scope, dim, doc, d).then((rows) => ({ dim, rows })));
+    }
   });
-  for (const rows of await Promise.all(partial)) out.breakdown.push(...rows);
+  for (const { dim, rows } of await Promise.all(partial)) addBreakdown(out, dim, rows);
   for (const r of raw) {
     if (!rowInScope(scope, r)) continue;
-    const v = { hour: r.hour, currency: r.currency };
-    out.series.push({ ...pickSums(r), ...v, key: '' });
-    if (o.dim) out.breakdown.push({ ...pickSums(r), ...v, key: memberKey(o.dim, r) });
+    const v = { ...pickSums(r), hour: r.hour, currency: r.currency };
+    out.series.push({ ...v, key: '' });
+    for (const dim of o.dims) addBreakdown(out, dim, [{ ...v, key: memberKey(dim, r) }]);
   }
   return out;
 }
