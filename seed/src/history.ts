@@ -41,6 +41,8 @@ const WEEKDAY = [0.8, 1.05, 1.1, 1.1, 1.05, 0.95, 0.8];
 const hourWeight = (h: number) => 0.35 + 0.65 * ((1 + Math.cos((2 * Math.PI * (h - 19)) / 24)) / 2);
 const HOURS_CUM = cumulative(Array.from({ length: 24 }, (_, h) => hourWeight(h)));
 
+const PARTITION_CONCURRENCY = 4;
+
 async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: object): Promise<unknown> }, docs: unknown[]): Promise<void> {
   for (let i = 0; i < docs.length; i += 5000) {
     try {
@@ -241,13 +243,15 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
         list.push(click);
         byPartition.set(key, list);
       }
-      for (const [partition, list] of byPartition) {
-        const col = await clickPartition(ctx.db, partition);
-        for (let i = 0; i < list.length; i += 5000) {
-          const chunk = list.slice(i, i + 5000);
-          await insertIgnoringDuplicates(col as never, chunk);
-          o.onProgress(chunk.length);
-        }
+      // Hour partitions are separate collections (separate locks on FerretDB): a few are filled side by side.
+      const parts = [...byPartition];
+      for (let i = 0; i < parts.length; i += PARTITION_CONCURRENCY) {
+        await Promise.all(
+          parts.slice(i, i + PARTITION_CONCURRENCY).map(async ([partition, list]) => {
+            await insertIgnoringDuplicates((await clickPartition(ctx.db, partition)) as never, list);
+            o.onProgress(list.length);
+          }),
+        );
       }
       await recordConversionHours(ctx.db, conversions);
       await listConversions(ctx.db, conversions);
