@@ -6,7 +6,9 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
  */
 const WRITE_CHUNK = 50;
 
-/** An unordered bulkWrite of any length, sent in batches every MongoDB-wire server completes. */
-export async function bulkWriteInChunks<T extends Document>(col: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<void> {
-  for (let i = 0; i < ops.length; i += WRITE_CHUNK) await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false });
+/** An unordered bulkWrite of any length, sent in batches every MongoDB-wire server completes; returns how many documents it deleted. */
+export async function bulkWriteInChunks<T extends Document>(col: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<{ deletedCount: number }> {
+  let deletedCount = 0;
+  for (let i = 0; i < ops.length; i += WRITE_CHUNK) deletedCount += (await col.bulkWrite(ops.slice(i, i + WRITE_CHUNK), { ordered: false })).deletedCount;
+  return { deletedCount };
 }

@@ -1,9 +1,11 @@
 import type { AppContext } from '../context';
-import { CLICK_VALUE_FIELDS, emptyStatValues, statsHourly, type StatKeys, type StatValues } from '../db/models/stats';
+import { CLICK_VALUE_FIELDS, emptyStatValues, type StatKeys, type StatValues } from '../db/models/stats';
+import { hourRowRecords } from '../db/rollup-state';
+import { rowFromSignature } from './row-signature';
 import { conversionsOfHours } from '../db/conversion-hours';
 import { groupDocs, groupSum, type Group } from '../db/group-sum';
 import { clicksCollectionName, partitionKey } from '../db/raw-events';
-import { dayKey } from '../domain/time-buckets';
+import { dayKey, hourKey } from '../domain/time-buckets';
 
 /** One stats bucket computed from raw events: hour × campaign × affiliate (× sub1). */
 export interface StatRow extends StatValues, StatKeys {
@@ -73,7 +75,7 @@ export async function groupConversions(ctx: AppContext, hours: number[], scope?:
  * collection for any filter, so an hour costs its own clicks only) and the
  * hours' conversions read through their buckets of ids. Used by the hourly rollup and, for hours not rolled up yet,
  * by analytics. Days whose raw clicks were dropped by retention keep the click
- * counts already in `stats_hourly`.
+ * counts already rolled up (their row records, read by `_id`).
  */
 export async function computeRawRows(
   ctx: AppContext,
@@ -121,12 +123,15 @@ export async function computeRawRows(
 
   for (const [day, dayHours] of byDay) {
     if (opts.droppedDays?.has(day)) {
-      const kept = await statsHourly(ctx.db)
-        .find({ hour: { $in: dayHours.map((h) => new Date(h)) }, ...scope })
-        .toArray();
-      for (const s of kept) {
-        const row = rowFor(s.hour.getTime(), { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
-        for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
+      // The rolled rows of those hours, from their row records by _id.
+      const records = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
+      for (const rec of records) {
+        (rec?.ids ?? []).forEach((id, k) => {
+          const s = rowFromSignature(id, rec?.sigs?.[k] ?? '');
+          if ((scope.campaignId && s.campaignId !== scope.campaignId) || (scope.affiliateId && s.affiliateId !== scope.affiliateId)) return;
+          const row = rowFor(s.hour, { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
+          for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
+        });
       }
       continue;
     }

@@ -31,7 +31,6 @@ export interface RollProgress {
   rows: number;
 }
 
-const DELETE_CHUNK = 1000;
 const INSERT_CHUNK = 1000;
 
 function toDoc(id: string, r: StatRow): HourlyStatDoc {
@@ -107,11 +106,9 @@ async function writeDayRows(
   }
   await bulkWriteInChunks(col, ops);
   counts.written += ops.length + inserted;
+  // One delete by _id each (a `$in` would read the whole collection on FerretDB).
   const stale = [...previous.keys()].filter((id) => !rows.has(id));
-  for (let i = 0; i < stale.length; i += DELETE_CHUNK) {
-    const res = await col.deleteMany({ _id: { $in: stale.slice(i, i + DELETE_CHUNK) } });
-    counts.deleted += res.deletedCount;
-  }
+  counts.deleted += (await bulkWriteInChunks(col, stale.map((id) => ({ deleteOne: { filter: { _id: id } } })))).deletedCount;
 
   await bulkWriteInChunks(
     hourRowRecords(ctx.db),
