@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import type { JobRunDoc } from '../db/models/job-run';
 import { acquireLock, claimOnce } from './lock';
+import { abandonOpenRuns, countNewRun, countRunEnd, listEndingRun, listNewRun } from './run-list';
 
 export type JobTrigger = JobRunDoc['trigger'];
 
@@ -42,7 +43,7 @@ const HOST = `${os.hostname()}:${process.pid}`;
 /**
  * Runs a job at most once at a time across every process sharing the Redis:
  * the job's lock first, then (for scheduled runs) its slot marker; each run is
- * recorded in `job_runs` with its counts or its error. A failing job is
+ * recorded in `job_runs` (and listed, see run-list.ts) with its counts or its error. A failing job is
  * recorded as failed and reported, not thrown.
  */
 export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: JobControl) => Promise<JobResult>): Promise<JobOutcome> {
@@ -55,12 +56,12 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
     const startedAt = new Date();
     // Holding the lock means no other run of this job may go on: older "running" records were abandoned
     // (their process stopped, or lost the lock and will stop at its next check).
-    await ctx.models.JobRun.updateMany(
-      { job: opts.job, status: 'running' },
-      { $set: { status: 'failed', finishedAt: startedAt, error: 'abandoned: its process stopped or lost the lock' } },
-    );
+    await abandonOpenRuns(ctx, opts.job, startedAt, 'abandoned: its process stopped or lost the lock');
+    const runId = newId();
+    // Listed (and marked open) before it is stored, counted once the insert stored it.
+    await listNewRun(ctx.db, { _id: runId, job: opts.job, startedAt });
     const run = await ctx.models.JobRun.create({
-      _id: newId(),
+      _id: runId,
       job: opts.job,
       trigger: opts.trigger,
       slot: opts.slot ?? null,
@@ -72,6 +73,7 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
       error: null,
       host: HOST,
     });
+    await countNewRun(ctx.db, run);
     const ctl: JobControl = {
       runId: run._id,
       signal: lock.signal,
@@ -89,8 +91,11 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
     }
     // Only while still `running`: a run that lost its lock may have been marked abandoned by the
     // run that took the lock over, and must not overwrite that with its own outcome.
+    const ended = update.status === 'succeeded' ? 'succeeded' : 'failed';
+    await listEndingRun(ctx.db, run, ended);
     let done = (await ctx.models.JobRun.findOneAndUpdate({ _id: run._id, status: 'running' }, { $set: update }, { returnDocument: 'after' }).lean()) as JobRunDoc | null;
-    if (!done) {
+    if (done) await countRunEnd(ctx.db, run, ended);
+    else {
       done = (await ctx.models.JobRun.findById(run._id).lean()) as JobRunDoc;
       ctx.log.warn({ job: opts.job, runId: run._id, status: done.status, outcome: update.status }, 'job run finished after another run had taken its lock over; its record is kept');
     }

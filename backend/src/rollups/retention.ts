@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { pruneJobRuns } from '../job-runs/run-list';
 import { clicksCollectionName, forgetPartition, listClickPartitions, partitionDay, partitionsOfDay, testClicks } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
 import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
@@ -85,7 +86,7 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   }
   const tests = await testClicks(ctx.db).deleteMany({ ts: { $lt: new Date(dayKeyToMs(oldestKept)) } });
   result.counts.testClicksDeleted = tests.deletedCount;
-  const runs = await ctx.models.JobRun.deleteMany({ startedAt: { $lt: new Date(nowMs - ctx.config.JOB_RUN_RETENTION_DAYS * DAY_MS) }, status: { $ne: 'running' } });
-  result.counts.jobRunsDeleted = runs.deletedCount;
+  // Through the job-runs list's oldest day buckets, by `_id`, keeping its counters (job-runs/run-list.ts).
+  result.counts.jobRunsDeleted = await pruneJobRuns(ctx, nowMs - ctx.config.JOB_RUN_RETENTION_DAYS * DAY_MS);
   return result;
 }

@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { AffiliateAccount, JobRun, JobRunStatus, ListQuery, Paged, QueueSummary, Role, User, UserStatus } from './types';
+import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, ListQuery, Paged, QueueSummary, Role, User, UserStatus } from './types';
 
 export type ReviewAction = 'approve' | 'reject' | 'suspend';
 
@@ -9,7 +9,7 @@ export const adminApi = {
   review: (id: string, action: ReviewAction, note: string) => api.post<{ affiliate: AffiliateAccount }>(`/api/admin/affiliates/${id}/${action}`, { note }),
   users: (q: ListQuery & { role?: Role | ''; status?: UserStatus | '' }, signal?: AbortSignal) =>
     api.get<Paged<User>>('/api/admin/users', { ...q }, signal),
-  jobRuns: (q: ListQuery & { job?: string; status?: JobRunStatus | '' }, signal?: AbortSignal) => api.get<Paged<JobRun>>('/api/admin/job-runs', { ...q }, signal),
+  jobRuns: (q: CursorQuery & { job?: string; status?: JobRunStatus | '' }, signal?: AbortSignal) => api.get<CursorPaged<JobRun>>('/api/admin/job-runs', { ...q }, signal),
   queues: (signal?: AbortSignal) => api.get<{ queues: QueueSummary[] }>('/api/admin/queues/summary', undefined, signal),
 };
 

@@ -32,7 +32,7 @@ beforeEach(() => {
       requests.push(url);
       const status = new URL(url, 'http://x').searchParams.get('status');
       const items = runs.filter((r) => !status || r.status === status);
-      return new Response(JSON.stringify({ items, total: items.length, page: 1, limit: 50, pages: 1 }), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ items, total: items.length, limit: 50, nextCursor: null, page: null, pages: null }), { status: 200, headers: { 'content-type': 'application/json' } });
     }),
   );
 });
@@ -45,16 +45,18 @@ describe('job runs page', () => {
     const table = await screen.findByRole('table', { name: 'Job runs' });
     expect(within(table).getByText('Payouts')).toBeInTheDocument();
     expect(within(table).getByText('Payouts: 1 · Conversions: 3')).toBeInTheDocument();
-    expect(requests[0]).toBe('/api/admin/job-runs?page=1&sort=startedAt&order=desc&limit=50');
+    expect(requests[0]).toBe('/api/admin/job-runs?sort=startedAt&order=desc&limit=50');
 
     const user = userEvent.setup();
     await user.click(within(screen.getByRole('group', { name: 'Job run status' })).getByRole('button', { name: 'Failed' }));
     await waitFor(() => expect(within(table).queryByText('Payouts')).toBeNull());
     expect(within(table).getByText('stats collection unavailable')).toBeInTheDocument();
-    expect(requests.at(-1)).toBe('/api/admin/job-runs?status=failed&page=1&sort=startedAt&order=desc&limit=50');
+    expect(requests.at(-1)).toBe('/api/admin/job-runs?status=failed&sort=startedAt&order=desc&limit=50');
 
-    await user.click(within(table).getByRole('button', { name: /Job/ }));
-    await waitFor(() => expect(requests.at(-1)).toBe('/api/admin/job-runs?status=failed&page=1&sort=job&order=asc&limit=50'));
+    // Runs are listed in startedAt order only (day buckets): the other columns do not sort.
+    expect(within(table).queryByRole('button', { name: /^Job/ })).toBeNull();
+    await user.click(within(table).getByRole('button', { name: /Started/ }));
+    await waitFor(() => expect(requests.at(-1)).toBe('/api/admin/job-runs?status=failed&sort=startedAt&order=asc&limit=50'));
 
     await user.click(within(screen.getByRole('group', { name: 'Job run status' })).getByRole('button', { name: 'Running' }));
     expect(await screen.findByText('No job runs match')).toBeInTheDocument();

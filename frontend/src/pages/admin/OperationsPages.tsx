@@ -11,6 +11,7 @@ import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 
@@ -30,12 +31,12 @@ export function JobRunsPage() {
   const [jobInput, setJobInput] = useState('');
   const job = useDebounced(jobInput.trim(), 300);
   const [status, setStatus] = useState<JobRunStatus | 'all'>('all');
-  const table = useServerTable({ key: 'startedAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, status: status === 'all' ? '' : status, ...query, limit: 50 }, signal), [job, status, query.page, query.sort, query.order]);
+  const table = useCursorTable({ key: 'startedAt', dir: 'desc' });
+  const { query, reset } = table;
+  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, status: status === 'all' ? '' : status, ...query, limit: 50 }, signal), [job, status, query.cursor, query.sort, query.order]);
   const columns: Column<JobRun>[] = [
-    { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span>, sortKey: 'job' },
-    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} />, sortKey: 'status' },
+    { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span> },
+    { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
     { id: 'trigger', header: 'Trigger', cell: (r) => humanize(r.trigger), hideOnMobile: true },
     { id: 'started', header: 'Started', cell: (r) => formatDateTime(r.startedAt), sortKey: 'startedAt' },
     { id: 'duration', header: 'Duration', align: 'right', cell: duration, hideOnMobile: true },
@@ -69,7 +70,7 @@ export function JobRunsPage() {
               value={jobInput}
               onChange={(e) => {
                 setJobInput(e.target.value);
-                setPage(1);
+                reset();
               }}
               placeholder="All jobs"
               className={inputClass(false, 'mt-1 py-1.5')}
@@ -88,7 +89,7 @@ export function JobRunsPage() {
                 value={status}
                 onChange={(s) => {
                   setStatus(s);
-                  setPage(1);
+                  reset();
                 }}
                 options={[
                   { id: 'all', label: 'All' },
@@ -112,7 +113,7 @@ export function JobRunsPage() {
               rowKey={(r) => r.id}
               rowLabel="runs"
               busy={state.loading}
-              server={table.paging(data)}
+              cursor={table.paging(data)}
               empty={
                 job || status !== 'all' ? (
                   <EmptyState title="No job runs match">Try another job or status.</EmptyState>
