@@ -5,6 +5,7 @@ import type { DeliveryDoc } from '../db/models/delivery';
 import type { UserDoc } from '../db/models/user';
 import { fillUrlMacros, type MacroValues } from '../domain/macros';
 import { formatDecimal } from '../domain/money';
+import { countStoredDeliveries, listDelivery } from './delivery-list';
 import { callSigned, type CallResult } from './signed-call';
 
 export function conversionMacros(conv: Pick<ConversionDoc, '_id' | 'clickId' | 'campaignId' | 'affiliateId' | 'txnId' | 'payoutCents' | 'currency' | 'status' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5'>): MacroValues {
@@ -46,7 +47,10 @@ export function filledUrl(template: string, values: MacroValues): string {
 
 async function logAttempt(ctx: AppContext, d: Omit<DeliveryDoc, '_id' | 'at'>, res: CallResult): Promise<DeliveryDoc> {
   const doc: DeliveryDoc = { ...d, _id: newId(), outcome: res.outcome, httpStatus: res.httpStatus, error: res.error, durationMs: res.durationMs, at: new Date() };
+  // Listed before it is stored (a crash between leaves an entry the log skips), counted once stored.
+  await listDelivery(ctx.db, doc);
   await ctx.models.Delivery.create(doc);
+  await countStoredDeliveries(ctx.db, [doc]);
   return doc;
 }
 

@@ -33,7 +33,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
   },
   { versionKey: false, collection: 'postback_deliveries' },
 );
-deliverySchema.index({ affiliateId: 1, at: -1, _id: -1 });
+// The log is read through day buckets (outbound/delivery-list.ts); no list query needs an index here.
 deliverySchema.index({ conversionId: 1 });
 
 export const deliveryModel = (conn: Connection) => conn.model<DeliveryDoc>('Delivery', deliverySchema);

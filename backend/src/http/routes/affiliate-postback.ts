@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context';
-import type { DeliveryDoc } from '../../db/models/delivery';
 import { conflict } from '../../domain/errors';
 import { getPostbackSettings, postbackSettingsSchema, putPostbackSettings, settingsView } from '../../outbound/affiliate-settings';
 import { deliverTest, deliveryView } from '../../outbound/deliver';
+import { readDeliveryPage } from '../../outbound/delivery-list';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
-import { listSort, mongoSort, sortParams } from './list-sort';
-import { noInput, paged, pageQuery, route, type RouteSpec } from './types';
+import { cursorPaged, cursorQuery } from './cursor-page';
+import { listSort, sortParams } from './list-sort';
+import { noInput, route, type RouteSpec } from './types';
 
-// Indexed as { affiliateId, at, _id }.
+/** Deliveries grow with conversions: read through day buckets in `at` order (outbound/delivery-list.ts). */
 const deliverySort = listSort({ fields: { at: 'at' }, default: { sort: 'at', order: 'desc' } });
-const deliveriesQuery = z.object({ ...pageQuery, ...sortParams(deliverySort) }).strict();
+const deliveriesQuery = z.object({ ...cursorQuery, ...sortParams(deliverySort) }).strict();
 
 export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
   return [
@@ -35,12 +36,9 @@ export function affiliatePostbackRoutes(ctx: AppContext): RouteSpec[] {
 
     route('get', '/api/affiliate/deliveries', 'affiliate.deliveries', 'Log of outbound postback calls, newest first', async (req, res) => {
       const q = parse(deliveriesQuery, req.query, 'query');
-      const filter = { affiliateId: principalOf(req).id };
-      const [items, total] = await Promise.all([
-        ctx.models.Delivery.find(filter).sort(mongoSort(deliverySort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.Delivery.countDocuments(filter),
-      ]);
-      res.json(paged(items.map((d) => deliveryView(d as DeliveryDoc)), total, q.page, q.limit));
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
+      const page = await readDeliveryPage(ctx, { affiliateId: principalOf(req).id, limit: q.limit, order, after: q.cursor ?? null });
+      res.json(cursorPaged(page.rows.map(deliveryView), page.total, q.limit, page.next));
     }),
   ];
 }

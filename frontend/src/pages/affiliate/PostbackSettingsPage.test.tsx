@@ -40,7 +40,7 @@ beforeEach(() => {
       if (url === '/api/affiliate/postback' && init.method === 'GET') return json({ status: 200, body: settings });
       if (url === '/api/affiliate/postback' && init.method === 'PUT') return json(putReply(body));
       if (url === '/api/affiliate/postback/test') return json(testReply);
-      if (url.startsWith('/api/affiliate/deliveries')) return json({ status: 200, body: { items: deliveries, total: deliveries.length, page: 1, limit: 25, pages: 1 } });
+      if (url.startsWith('/api/affiliate/deliveries')) return json({ status: 200, body: { items: deliveries, total: deliveries.length, limit: 25, nextCursor: null, page: null, pages: null } });
       return json({ status: 404, body: { error: { code: 'not_found', message: 'no' } } });
     }),
   );

@@ -11,7 +11,7 @@ import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
 import { asApiError, useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatDateTime } from '../../lib/format';
 import { isUrlTemplate, MACRO_IN_ORIGIN_MESSAGE, macroInOrigin, POSTBACK_MACROS, unknownMacros } from '../../lib/validation';
 
@@ -141,9 +141,9 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
 }
 
 function DeliveryLog({ reloadKey }: { reloadKey: number }) {
-  const table = useServerTable({ key: 'at', dir: 'desc' });
+  const table = useCursorTable({ key: 'at', dir: 'desc' });
   const { query } = table;
-  const state = useApi((signal) => affiliateApi.deliveries({ ...query, limit: 25 }, signal), [query.page, query.sort, query.order, reloadKey]);
+  const state = useApi((signal) => affiliateApi.deliveries({ ...query, limit: 25 }, signal), [query.cursor, query.sort, query.order, reloadKey]);
   const columns: Column<Delivery>[] = [
     { id: 'at', header: 'When', cell: (d) => formatDateTime(d.at), sortKey: 'at' },
     { id: 'outcome', header: 'Outcome', cell: (d) => <span className="flex items-center gap-2"><StatusBadge status={d.outcome} />{d.test && <span className="rounded bg-slate-100 px-1.5 text-xs">test</span>}</span> },
@@ -164,7 +164,7 @@ function DeliveryLog({ reloadKey }: { reloadKey: number }) {
           rowKey={(d) => d.id}
           rowLabel="deliveries"
           busy={state.loading}
-          server={table.paging(data)}
+          cursor={table.paging(data)}
           empty={<EmptyState title="No calls yet">Calls appear here after your first conversion or a test call.</EmptyState>}
         />
       )}
