@@ -85,6 +85,8 @@ describe('sort and order of server-paged lists', () => {
       [admin, '/api/conversions?sort=status'],
       [adv.client, '/api/postbacks?sort=state'],
       [admin, '/api/payouts?sort=status'],
+      // Payouts are read through day buckets: createdAt only.
+      [admin, '/api/payouts?sort=amountCents'],
       [admin, `/api/payouts/${payout._id}?sort=amountCents`],
       [admin, '/api/admin/job-runs?sort=host'],
       // Job runs are read through day buckets: startedAt only.
@@ -102,7 +104,7 @@ describe('sort and order of server-paged lists', () => {
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.error.details.map((d: { path: string }) => d.path)).toEqual(['order']);
     // Known fields pass.
-    for (const path of ['/api/admin/users?sort=email&order=desc', '/api/payouts?sort=amountCents', '/api/admin/job-runs?sort=startedAt&order=asc', `/api/payouts/${payout._id}?order=desc`]) {
+    for (const path of ['/api/admin/users?sort=email&order=desc', '/api/payouts?sort=createdAt', '/api/admin/job-runs?sort=startedAt&order=asc', `/api/payouts/${payout._id}?order=desc`]) {
       expect((await admin.get(path)).status, path).toBe(200);
     }
   });

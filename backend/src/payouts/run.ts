@@ -18,6 +18,7 @@ import {
   type PayableItem,
 } from '../domain/payout-plan';
 import { listPayoutLines } from './line-list';
+import { countPayoutMove, listNewPayout } from './payout-list';
 import { settleClickEarnings } from './settle-clicks';
 
 export interface PayoutRunCounts {
@@ -261,6 +262,8 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
       $push: { history: { at: new Date(), by, from: null, to: 'pending_approval', note } },
     },
   );
+  // The payouts list counts it once: only the update that completed it.
+  if (res.modifiedCount === 1) await countPayoutMove(ctx.db, p, null, 'pending_approval');
   return { built: res.modifiedCount === 1, conversions: t.conversionCount, clickEarnings: t.clickEarningCount };
 }
 
@@ -331,9 +334,12 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
     opts.signal?.throwIfAborted();
     const id = newId();
     let payout: PayoutDoc;
+    const createdAt = new Date();
     try {
+      // Listed before it is created (while building, no list shows it; a crash leaves an entry the list skips).
+      await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, createdAt });
       payout = (
-        await Payout.create({ _id: id, runId: opts.runId, affiliateId: g.affiliateId, currency: g.currency, status: 'building', cutoff, buildKey: `building|${g.affiliateId}|${g.currency}`, history: [] })
+        await Payout.create({ _id: id, runId: opts.runId, affiliateId: g.affiliateId, currency: g.currency, status: 'building', cutoff, buildKey: `building|${g.affiliateId}|${g.currency}`, history: [], createdAt })
       ).toObject() as PayoutDoc;
     } catch (err) {
       // Another run is building this affiliate's payout in this currency right now.

@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { PayoutDoc } from '../db/models/payout';
 import { conflict, notFound } from '../domain/errors';
 import { acquireLock } from '../job-runs/lock';
+import { countPayoutMove } from './payout-list';
 import { releasePayout } from './run';
 import { canTransitionPayout, PAYOUT_TRANSITIONS, type PayoutAction } from '../domain/payout-plan';
 
@@ -42,6 +43,7 @@ async function applyTransition(ctx: AppContext, id: string, action: PayoutAction
     { returnDocument: 'after' },
   ).lean()) as PayoutDoc | null;
   if (!updated) throw conflict('The payout changed meanwhile; reload and retry');
+  await countPayoutMove(ctx.db, updated, p.status, to);
   if (action === 'reject') {
     await releasePayout(ctx, id);
   }

@@ -1,7 +1,7 @@
 import { api, csvHref } from './client';
-import type { CursorPaged, CursorQuery, ListQuery, Paged, Payout, PayoutLine, PayoutStatus } from './types';
+import type { CursorPaged, CursorQuery, Payout, PayoutLine, PayoutStatus } from './types';
 
-export interface PayoutQuery extends ListQuery {
+export interface PayoutQuery extends CursorQuery {
   status?: PayoutStatus | '';
   affiliateId?: string;
 }
@@ -30,7 +30,7 @@ export interface PayoutRun {
 }
 
 export const payoutsApi = {
-  list: (q: PayoutQuery, signal?: AbortSignal) => api.get<Paged<Payout>>('/api/payouts', { ...q }, signal),
+  list: (q: PayoutQuery, signal?: AbortSignal) => api.get<CursorPaged<Payout>>('/api/payouts', { ...q }, signal),
   csv: (q: PayoutQuery) => csvHref('/api/payouts', { status: q.status, affiliateId: q.affiliateId, sort: q.sort, order: q.order }),
   get: (id: string, q: CursorQuery, signal?: AbortSignal) =>
     api.get<{ payout: Payout; lines: CursorPaged<PayoutLine> }>(`/api/payouts/${id}`, { ...q }, signal),

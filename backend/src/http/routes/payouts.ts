@@ -10,22 +10,23 @@ import { runPayouts } from '../../payouts/run';
 import { transitionPayout } from '../../payouts/transitions';
 import { payoutLineView, payoutsCsv, payoutViews } from '../../payouts/views';
 import { readPayoutLinePage } from '../../payouts/line-list';
+import { readAllPayouts, readPayoutPage } from '../../payouts/payout-list';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { cursorPaged, cursorQuery } from './cursor-page';
-import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, noInput, paged, pageQuery, route, type RouteSpec } from './types';
+import { listSort, sortParams } from './list-sort';
+import { idParam, noInput, route, type RouteSpec } from './types';
 
 const VISIBLE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected'] as const;
 const CSV_MAX_ROWS = 50_000;
 
-/** At most one payout per affiliate and currency per run: a small collection, sorted in memory. */
-const payoutSort = listSort({ fields: { createdAt: 'createdAt', amountCents: 'amountCents', conversionCount: 'conversionCount' }, default: { sort: 'createdAt', order: 'desc' } });
+/** One payout per affiliate and currency per run, without end: read through day buckets in createdAt order (payouts/payout-list.ts). */
+const payoutSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
 /** A payout's lines can be many (one per conversion or click day): read through day buckets in convertedAt order (a clicks line's day start; payouts/line-list.ts). */
 const lineSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'asc' } });
 const listQuery = z
   .object({
-    ...pageQuery,
+    ...cursorQuery,
     ...sortParams(payoutSort),
     status: z.enum(VISIBLE_STATUSES).optional(),
     affiliateId: idParam.shape.id.optional(),
@@ -56,20 +57,18 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
     route('get', '/api/payouts', 'payouts.list', 'Payouts: an affiliate’s own, all for admins (filterable, CSV)', async (req, res) => {
       const q = parse(listQuery, req.query, 'query');
       const p = principalOf(req);
-      const filter: Record<string, unknown> = { status: q.status ?? { $ne: 'building' } };
+      let affiliateId = q.affiliateId;
       if (p.role === 'affiliate') {
         if (q.affiliateId && q.affiliateId !== p.id) throw new ApiError('forbidden', 'Affiliates see only their own payouts');
-        filter.affiliateId = p.id;
-      } else if (q.affiliateId) filter.affiliateId = q.affiliateId;
+        affiliateId = p.id;
+      }
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
       if (q.format === 'csv') {
-        const all = (await ctx.models.Payout.find(filter).sort(mongoSort(payoutSort, q)).limit(CSV_MAX_ROWS).lean()) as PayoutDoc[];
+        const all = await readAllPayouts(ctx, { affiliateId, status: q.status, order }, CSV_MAX_ROWS);
         return sendCsv(res, `payouts-${new Date().toISOString().slice(0, 10)}.csv`, payoutsCsv(await payoutViews(ctx, all)));
       }
-      const [items, total] = await Promise.all([
-        ctx.models.Payout.find(filter).sort(mongoSort(payoutSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean() as Promise<PayoutDoc[]>,
-        ctx.models.Payout.countDocuments(filter),
-      ]);
-      res.json(paged(await payoutViews(ctx, items), total, q.page, q.limit));
+      const page = await readPayoutPage(ctx, { affiliateId, status: q.status, order, limit: q.limit, after: q.cursor ?? null });
+      res.json(cursorPaged(await payoutViews(ctx, page.rows), page.total, q.limit, page.next));
     }),
 
     route('post', '/api/payouts/run', 'payouts.run', 'Run a payout now (same lock as the scheduled run)', async (req, res) => {

@@ -15,7 +15,7 @@ import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatDate, formatNumber } from '../../lib/format';
 import { affiliateLabel, payoutRunSummary } from './payout-format';
 
@@ -26,10 +26,10 @@ export function PayoutsPage() {
   const user = useUser();
   const admin = user.role === 'admin';
   const [status, setStatus] = useState<Filter>(admin ? 'pending_approval' : 'all');
-  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
-  const { setPage } = table;
+  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
+  const { reset } = table;
   const query = { status: status === 'all' ? ('' as const) : status, ...table.query, limit: 25 };
-  const state = useApi((signal) => payoutsApi.list(query, signal), [status, query.page, query.sort, query.order]);
+  const state = useApi((signal) => payoutsApi.list(query, signal), [status, query.cursor, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -44,7 +44,7 @@ export function PayoutsPage() {
         if (run.status === 'failed') notify('error', `Payout run failed: ${run.error ?? 'see Job runs'}`);
         else notify('success', payoutRunSummary(run));
         setStatus('pending_approval');
-        setPage(1);
+        reset();
         state.reload();
       },
     });
@@ -61,8 +61,8 @@ export function PayoutsPage() {
       sortKey: 'createdAt',
     },
     ...(admin ? [{ id: 'affiliate', header: 'Affiliate', cell: (p: Payout) => affiliateLabel(p) }] : []),
-    { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" />, sortKey: 'amountCents' },
-    { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), sortKey: 'conversionCount', hideOnMobile: true },
+    { id: 'amount', header: 'Amount', align: 'right', cell: (p) => <Money cents={p.amountCents} currency={p.currency} className="font-medium" /> },
+    { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
     { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), hideOnMobile: true },
     {
@@ -96,7 +96,7 @@ export function PayoutsPage() {
             value={status}
             onChange={(s) => {
               setStatus(s);
-              setPage(1);
+              reset();
             }}
             options={[
               { id: 'all', label: 'All' },
@@ -116,7 +116,7 @@ export function PayoutsPage() {
               rowKey={(p) => p.id}
               rowLabel="payouts"
               busy={state.loading}
-              server={table.paging(data)}
+              cursor={table.paging(data)}
               empty={<EmptyState title="No payouts here">{admin ? 'Run payouts to group approved conversions into payouts.' : 'Payouts are created from your approved conversions after the hold period.'}</EmptyState>}
             />
           )}
