@@ -1,6 +1,6 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
-import { sharedReads } from './group-commit';
+import { sharedReads } from '../db/group-commit';
 
 /** Does this token open the campaign at time `at`? The previous secret works until its grace period ends. */
 export function tokenMatches(c: Pick<CampaignDoc, 'postbackSecret' | 'previousPostbackSecret' | 'previousSecretValidUntil'>, token: string, at: number): boolean {

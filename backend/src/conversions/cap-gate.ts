@@ -3,7 +3,7 @@ import type { CampaignDoc } from '../db/models/campaign';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { budgetExhausted, nextSpendCents } from '../domain/click-rules';
 import { publishInvalidation } from '../tracking/cache-bus';
-import { GroupCommit, perContext } from './group-commit';
+import { GroupCommit, perContext } from '../db/group-commit';
 
 /**
  * The caps and budget gate. Each campaign has one counter document per UTC

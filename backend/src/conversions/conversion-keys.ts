@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import type { ConversionDoc } from '../db/models/conversion';
 import { insertNew } from '../db/insert-new';
-import { GroupCommit, perContext } from './group-commit';
+import { GroupCommit, perContext } from '../db/group-commit';
 
 /**
  * Lookup keys of conversions by `_id`: `t|<campaignId>|<txnId>` and

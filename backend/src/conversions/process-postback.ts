@@ -17,7 +17,7 @@ import { capPlaceAvailable, releaseCapPlace, takeCapPlace } from './cap-gate';
 import { claimConversionKeys, findConversionByKey, recordConversionKeys, repointConversionKey, type ConversionLookup } from './conversion-keys';
 import { postbackDocFor, type PostbackJobData } from './postback-job';
 import { applyOrRecordEffects, recordFailedEffects } from './effects-retry';
-import { GroupCommit, perContext, sharedReads } from './group-commit';
+import { GroupCommit, perContext, sharedReads } from '../db/group-commit';
 import { changeConversionStatus } from './status-change';
 import { TEST_CLICK_REASON } from './test-postback';
 import { applyTransitionEffects } from './transition-effects';

@@ -7,7 +7,7 @@ import { liveConversionDelta } from '../domain/conversion-money';
 import { dayStart } from '../domain/time-buckets';
 import { enqueueConversionDelivery } from '../outbound/delivery-jobs';
 import { createLiveEmitter, recordLiveOnce } from '../realtime/live-counters';
-import { GroupCommit, perContext } from './group-commit';
+import { GroupCommit, perContext } from '../db/group-commit';
 
 const emitters = new WeakMap<AppContext, Emitter>();
 

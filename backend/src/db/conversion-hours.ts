@@ -1,5 +1,7 @@
 import type { Db } from 'mongodb';
 import { HOUR_MS, hourKey } from '../domain/time-buckets';
+import { bulkWriteInChunks } from './bulk-write';
+import { GroupCommit, perContext } from './group-commit';
 import type { ConversionDoc } from './models/conversion';
 
 /**
@@ -18,15 +20,27 @@ export const conversionHours = (db: Db) => db.collection<ConversionHourDoc>('con
 
 const READ_CONCURRENCY = 64;
 
-export async function recordConversionHour(db: Db, hour: Date | number, id: string): Promise<void> {
-  const filter = { _id: hourKey(typeof hour === 'number' ? hour : hour.getTime()) };
+/**
+ * Conversions stored at the same time (a burst of postbacks) add their ids in
+ * one `$addToSet $each` per hour: FerretDB rewrites the whole bucket on each update.
+ */
+const hourGroups = perContext((db: Db) => new GroupCommit<{ hour: number; id: string }, true>(async (items) => (await addToHours(db, items), items.map(() => true as const)), 200));
+
+async function addToHours(db: Db, items: Array<{ hour: number; id: string }>): Promise<void> {
+  const byHour = new Map<string, string[]>();
+  for (const it of items) byHour.set(hourKey(it.hour), [...(byHour.get(hourKey(it.hour)) ?? []), it.id]);
+  const write = () => bulkWriteInChunks(conversionHours(db), [...byHour].map(([_id, ids]) => ({ updateOne: { filter: { _id }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true } })));
   try {
-    await conversionHours(db).updateOne(filter, { $addToSet: { ids: id } }, { upsert: true });
+    await write();
   } catch (err) {
     // Two first upserts of the same hour race on MongoDB: the loser finds the document now.
     if ((err as { code?: number }).code !== 11000) throw err;
-    await conversionHours(db).updateOne(filter, { $addToSet: { ids: id } }, { upsert: true });
+    await write();
   }
+}
+
+export async function recordConversionHour(db: Db, hour: Date | number, id: string): Promise<void> {
+  await hourGroups(db).add({ hour: typeof hour === 'number' ? hour : hour.getTime(), id });
 }
 
 /** Records many conversions' hours at once (the seed, test data): one update per hour. */

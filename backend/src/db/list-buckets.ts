@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { DAY_MS, dayKey, dayKeyToMs, dayStart } from '../domain/time-buckets';
 import { bulkWriteInChunks } from './bulk-write';
+import { GroupCommit, perContext } from './group-commit';
 
 /**
  * The read model of the dashboard lists: every page is read through
@@ -79,54 +80,147 @@ function rememberSpans(db: Db, list: string, scopes: string[], day: string): voi
   }
 }
 
+interface EntryItem {
+  list: string;
+  scopes: string[];
+  ms: number;
+  id: string;
+}
+
+interface CountedItem extends EntryItem {
+  counter: string;
+}
+
+/**
+ * Bucket writes of rows listed at the same time (a burst of postbacks) go as
+ * one `$addToSet $each` per bucket: FerretDB rewrites a whole document on each
+ * update, so one update per row would cost a day's bucket per row.
+ */
+const MAX_GROUP = 200;
+
+function mergedBucketOps(items: EntryItem[], scopesOf: (i: EntryItem) => string[]): AnyBulkWriteOperation<DayBucketDoc>[] {
+  const byBucket = new Map<string, Set<string>>();
+  for (const it of items) {
+    const day = dayKey(it.ms);
+    for (const s of scopesOf(it)) {
+      const b = bucketId(it.list, s, day);
+      let set = byBucket.get(b);
+      if (!set) byBucket.set(b, (set = new Set()));
+      set.add(entryOf(it.ms, it.id));
+    }
+  }
+  return [...byBucket].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $addToSet: { entries: { $each: [...entries] } } }, upsert: true } }));
+}
+
+/** One update per scope document: the span of the days listed, and the count of rows new to the list. */
+function mergedScopeOps(items: Array<EntryItem & { counter?: string; isNew?: boolean }>): AnyBulkWriteOperation<ScopeDoc>[] {
+  const byScope = new Map<string, { first: string; last: string; inc: Record<string, number> }>();
+  for (const it of items) {
+    const day = dayKey(it.ms);
+    for (const s of it.scopes) {
+      const id = scopeId(it.list, s);
+      const cur = byScope.get(id) ?? { first: day, last: day, inc: {} };
+      cur.first = cur.first < day ? cur.first : day;
+      cur.last = cur.last > day ? cur.last : day;
+      if (it.isNew && it.counter) cur.inc[it.counter] = (cur.inc[it.counter] ?? 0) + 1;
+      byScope.set(id, cur);
+    }
+  }
+  return [...byScope].map(([_id, v]) => ({
+    updateOne: { filter: { _id }, update: { ...(Object.keys(v.inc).length ? { $inc: v.inc as never } : {}), $min: { first: v.first }, $max: { last: v.last } }, upsert: true },
+  }));
+}
+
+async function writeEntries(db: Db, items: EntryItem[]): Promise<void> {
+  const spans = items.filter((it) => spanOps(db, it.list, it.scopes, dayKey(it.ms), false).length > 0);
+  const scopeOps = mergedScopeOps(spans);
+  await Promise.all([
+    upsertRetrying(() => bulkWriteInChunks(listDays(db), mergedBucketOps(items, (i) => i.scopes))),
+    scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null,
+  ]);
+  for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
+}
+
+const entryGroups = perContext((db: Db) => new GroupCommit<EntryItem, true>(async (items) => (await writeEntries(db, items), items.map(() => true as const)), MAX_GROUP));
+
 /** Lists one row in each of its scopes' day buckets (before the row is stored). */
 export async function addEntry(db: Db, list: string, scopes: string[], ms: number, id: string): Promise<void> {
-  const day = dayKey(ms);
-  const entry = entryOf(ms, id);
-  const spans = spanOps(db, list, scopes, day, false);
-  const buckets: AnyBulkWriteOperation<DayBucketDoc>[] = scopes.map((s) => ({
-    updateOne: { filter: { _id: bucketId(list, s, day) }, update: { $addToSet: { entries: entry } }, upsert: true },
-  }));
-  await Promise.all([upsertRetrying(() => listDays(db).bulkWrite(buckets, { ordered: false })), spans.length ? upsertRetrying(() => listScopes(db).bulkWrite(spans, { ordered: false })) : null]);
-  rememberSpans(db, list, scopes, day);
+  await entryGroups(db).add({ list, scopes, ms, id });
 }
+
+/** Whether one entry is new to its head bucket: a conditional `$push` only one run can make. */
+async function claimOne(db: Db, it: EntryItem): Promise<boolean> {
+  const _id = bucketId(it.list, it.scopes[0] as string, dayKey(it.ms));
+  const entry = entryOf(it.ms, it.id);
+  const claim = async () => {
+    const r = await listDays(db).updateOne({ _id, entries: { $ne: entry } }, { $push: { entries: entry } }, { upsert: true });
+    return r.modifiedCount + r.upsertedCount > 0;
+  };
+  try {
+    return await claim();
+  } catch (err) {
+    // The bucket holds the entry already (the upsert collided with it), or a concurrent first upsert of the bucket won.
+    if (!isDuplicateKey(err)) throw err;
+    const bucket = await listDays(db).findOne({ _id });
+    return bucket?.entries.includes(entry) ? false : await claim();
+  }
+}
+
+/**
+ * Claims a head bucket's entries at once: if none of them is there yet, one
+ * conditional `$push $each` takes them all (each is new); otherwise (a retry
+ * among them) each is claimed on its own.
+ */
+async function claimHead(db: Db, its: CountedItem[]): Promise<boolean[]> {
+  const entries = its.map((i) => entryOf(i.ms, i.id));
+  if (new Set(entries).size === entries.length) {
+    const _id = bucketId(its[0]!.list, its[0]!.scopes[0] as string, dayKey(its[0]!.ms));
+    try {
+      const r = await listDays(db).updateOne({ _id, entries: { $nin: entries } }, { $push: { entries: { $each: entries } } }, { upsert: true });
+      if (r.modifiedCount + r.upsertedCount > 0) return its.map(() => true);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  const out: boolean[] = [];
+  for (const it of its) out.push(await claimOne(db, it));
+  return out;
+}
+
+async function writeCounted(db: Db, items: CountedItem[]): Promise<boolean[]> {
+  const heads = new Map<string, number[]>();
+  items.forEach((it, k) => {
+    const key = bucketId(it.list, it.scopes[0] as string, dayKey(it.ms));
+    heads.set(key, [...(heads.get(key) ?? []), k]);
+  });
+  const isNew: boolean[] = items.map(() => false);
+  await Promise.all(
+    [...heads.values()].map(async (ks) => {
+      const claimed = await claimHead(db, ks.map((k) => items[k]!));
+      ks.forEach((k, j) => (isNew[k] = claimed[j] ?? false));
+    }),
+  );
+  const rest = mergedBucketOps(items, (i) => i.scopes.slice(1));
+  const scopeOps = mergedScopeOps(items.map((it, k) => ({ ...it, isNew: isNew[k] })));
+  await Promise.all([
+    rest.length ? upsertRetrying(() => bulkWriteInChunks(listDays(db), rest)) : null,
+    scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null,
+  ]);
+  for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
+  return isNew;
+}
+
+const countedGroups = perContext((db: Db) => new GroupCommit<CountedItem, boolean>((items) => writeCounted(db, items), MAX_GROUP));
 
 /**
  * Lists a row like addEntry and counts it (`counter` +1 in each scope
  * document) exactly once however often it runs: whether the row is new is
  * decided by a conditional `$push` into the first scope's bucket, which only
- * one run can make. A crash between that push and the counters loses one
- * count (a retry finds the entry and does not count again).
+ * one run can make (rows listed together share one). A crash between that
+ * push and the counters loses one count (a retry finds the entry and does not count again).
  */
 export async function addCountedEntry(db: Db, list: string, scopes: string[], ms: number, id: string, counter: string): Promise<boolean> {
-  const day = dayKey(ms);
-  const entry = entryOf(ms, id);
-  const [head, ...rest] = scopes as [string, ...string[]];
-  const claim = async () => {
-    const r = await listDays(db).updateOne({ _id: bucketId(list, head, day), entries: { $ne: entry } }, { $push: { entries: entry } }, { upsert: true });
-    return r.modifiedCount + r.upsertedCount > 0;
-  };
-  let isNew: boolean;
-  try {
-    isNew = await claim();
-  } catch (err) {
-    // The bucket holds the entry already (the upsert collided with it), or a concurrent first upsert of the bucket won.
-    if (!isDuplicateKey(err)) throw err;
-    const bucket = await listDays(db).findOne({ _id: bucketId(list, head, day) });
-    isNew = bucket?.entries.includes(entry) ? false : await claim();
-  }
-  const buckets: AnyBulkWriteOperation<DayBucketDoc>[] = rest.map((s) => ({
-    updateOne: { filter: { _id: bucketId(list, s, day) }, update: { $addToSet: { entries: entry } }, upsert: true },
-  }));
-  const scopeOps: AnyBulkWriteOperation<ScopeDoc>[] = isNew
-    ? scopes.map((s) => ({ updateOne: { filter: { _id: scopeId(list, s) }, update: { $inc: { [counter]: 1 } as never, $min: { first: day }, $max: { last: day } }, upsert: true } }))
-    : spanOps(db, list, scopes, day, false);
-  await Promise.all([
-    buckets.length ? upsertRetrying(() => listDays(db).bulkWrite(buckets, { ordered: false })) : null,
-    scopeOps.length ? upsertRetrying(() => listScopes(db).bulkWrite(scopeOps, { ordered: false })) : null,
-  ]);
-  rememberSpans(db, list, scopes, day);
-  return isNew;
+  return countedGroups(db).add({ list, scopes, ms, id, counter });
 }
 
 export interface BulkEntry {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context';
-import { GroupCommit, perContext } from '../conversions/group-commit';
+import { GroupCommit, perContext } from '../db/group-commit';
 
 /**
  * Jobs on the `deliveries` queue. `conversion` jobs carry only the id: the
