@@ -77,6 +77,8 @@ describe('sort and order of server-paged lists', () => {
     const payout = await ctx.models.Payout.create({ _id: hex24(), runId: 'r', affiliateId: aff.id, currency: 'USD', status: 'pending_approval', cutoff: new Date(), buildKey: hex24() });
     const refused: Array<[TestClient, string]> = [
       [admin, '/api/admin/users?sort=passwordHash'],
+      // Accounts are read through day buckets: createdAt only.
+      [admin, '/api/admin/users?sort=name'],
       [admin, '/api/admin/affiliates?sort=postbackSecret'],
       [admin, '/api/campaigns?sort=postbackSecret'],
       [adv.client, '/api/campaigns?sort=revenueCents'],
@@ -104,7 +106,7 @@ describe('sort and order of server-paged lists', () => {
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.error.details.map((d: { path: string }) => d.path)).toEqual(['order']);
     // Known fields pass.
-    for (const path of ['/api/admin/users?sort=email&order=desc', '/api/payouts?sort=createdAt', '/api/admin/job-runs?sort=startedAt&order=asc', `/api/payouts/${payout._id}?order=desc`]) {
+    for (const path of ['/api/admin/users?sort=createdAt&order=desc', '/api/payouts?sort=createdAt', '/api/admin/job-runs?sort=startedAt&order=asc', `/api/payouts/${payout._id}?order=desc`]) {
       expect((await admin.get(path)).status, path).toBe(200);
     }
   });
@@ -133,14 +135,14 @@ describe('sort and order of server-paged lists', () => {
     expect(pending.map((c) => c.id)).toEqual(expectedAsc.filter((id) => docs.find((d) => d._id === id)!.status === 'pending'));
   });
 
-  it('orders users by name and job runs by startedAt across pages, ties by id, with no row on two pages', async () => {
+  it('orders users by createdAt and job runs by startedAt across pages, ties by id, with no row on two pages', async () => {
     const names = ['Mallory', 'Alice', 'Oscar', 'Bob', 'Trent'];
     for (const n of names) await register(api.url, 'advertiser', `Sort ${n}`);
-    const byName = await allPages(admin, '/api/admin/users?role=advertiser&sort=name&order=asc', 2);
-    const ours = byName.map((u) => u.name as string).filter((n) => n.startsWith('Sort '));
-    expect(ours).toEqual(names.map((n) => `Sort ${n}`).sort());
-    const byNameDesc = await allPages(admin, '/api/admin/users?role=advertiser&sort=name&order=desc', 2);
-    expect(byNameDesc.map((u) => u.id)).toEqual(byName.map((u) => u.id).reverse());
+    const byAge = await allPages(admin, '/api/admin/users?role=advertiser&sort=createdAt&order=asc', 2);
+    const ours = byAge.map((u) => u.name as string).filter((n) => n.startsWith('Sort '));
+    expect(ours).toEqual(names.map((n) => `Sort ${n}`));
+    const byAgeDesc = await allPages(admin, '/api/admin/users?role=advertiser&sort=createdAt&order=desc', 2);
+    expect(byAgeDesc.map((u) => u.id)).toEqual(byAge.map((u) => u.id).reverse());
 
     const startedAt = new Date(Date.UTC(2026, 10, 2));
     const runs = ['rollup', 'payouts', 'rollup', 'retention', 'payouts', 'rollup'].map((job) => ({ _id: hex24(), job, trigger: 'cli' as const, startedAt, status: 'succeeded' as const }));

@@ -1,6 +1,8 @@
+import { countStoredUsers, countUserMove, listNewUser } from '../../backend/src/accounts/user-list';
 import { hashPassword } from '../../backend/src/auth/passwords';
 import { createCampaign } from '../../backend/src/campaigns/campaigns';
 import type { AppContext } from '../../backend/src/context';
+import { newId } from '../../backend/src/db/ids';
 import type { CampaignDoc } from '../../backend/src/db/models/campaign';
 import type { LinkDoc } from '../../backend/src/db/models/link';
 import type { Role, UserStatus } from '../../backend/src/domain/permissions';
@@ -18,7 +20,12 @@ export interface SeededNetwork {
 async function ensureUser(ctx: AppContext, u: { email: string; name: string; company: string; role: Role; status: UserStatus; password: string }, createdAt: Date): Promise<string> {
   const existing = await ctx.models.User.findOne({ email: u.email }).lean();
   if (existing) return existing._id;
+  const _id = newId();
+  // Listed before it is stored, counted once stored (backend/src/accounts/user-list.ts).
+  await listNewUser(ctx.db, { _id, role: u.role, createdAt });
   const doc = await ctx.models.User.create({
+    _id,
+    createdAt,
     email: u.email,
     passwordHash: await hashPassword(u.password),
     role: u.role,
@@ -28,6 +35,7 @@ async function ensureUser(ctx: AppContext, u: { email: string; name: string; com
     statusHistory: [{ at: createdAt, by: null, from: null, to: u.status, note: 'demo account' }],
   });
   await ctx.db.collection('users').updateOne({ _id: doc._id as never }, { $set: { createdAt } });
+  await countStoredUsers(ctx.db, [{ role: u.role, status: u.status }]);
   return doc._id;
 }
 
@@ -92,10 +100,11 @@ export async function applyFinalStatuses(ctx: AppContext, net: SeededNetwork): P
   }
   for (const a of net.affiliates) {
     if (a.status === 'suspended') {
-      await ctx.models.User.updateOne(
+      const res = await ctx.models.User.updateOne(
         { _id: a.id, status: 'approved' },
         { $set: { status: 'suspended' }, $push: { statusHistory: { at: new Date(), by: null, from: 'approved', to: 'suspended', note: 'incentivised traffic' } } },
       );
+      if (res.modifiedCount === 1) await countUserMove(ctx.db, { role: 'affiliate' }, 'approved', 'suspended');
     }
   }
 }

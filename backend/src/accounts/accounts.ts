@@ -1,14 +1,22 @@
 import type { AppContext } from '../context';
 import { hashPassword } from '../auth/passwords';
+import { newId } from '../db/ids';
 import { reviewTransition, initialStatus, type ReviewAction } from '../domain/account-rules';
 import { ApiError, notFound } from '../domain/errors';
 import { disconnectUser } from '../realtime/socket-control';
 import { publishInvalidation } from '../tracking/cache-bus';
+import { countStoredUsers, countUserMove, listNewUser } from './user-list';
 
 export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
   const passwordHash = await hashPassword(input.password);
+  const _id = newId();
+  const createdAt = new Date();
+  // Listed before it is stored (an email already taken leaves an entry the lists skip), counted once stored.
+  await listNewUser(ctx.db, { _id, role: input.role, createdAt });
   try {
     const user = await ctx.models.User.create({
+      _id,
+      createdAt,
       email: input.email,
       passwordHash,
       role: input.role,
@@ -17,6 +25,7 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
       company: input.company,
       statusHistory: [{ at: new Date(), by: null, from: null, to: initialStatus(input.role), note: 'registered' }],
     });
+    await countStoredUsers(ctx.db, [user]);
     return user.toObject();
   } catch (err) {
     if ((err as { code?: number }).code === 11000) {
@@ -34,8 +43,13 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
   const existing = await ctx.models.User.findOne({ email }, { role: 1 }).lean();
   // An account someone registered with that address is never promoted: that would hand the platform to them.
   if (existing) return existing.role === 'admin' ? 'exists' : 'not_admin';
+  const _id = newId();
+  const createdAt = new Date();
+  await listNewUser(ctx.db, { _id, role: 'admin', createdAt });
   try {
     await ctx.models.User.create({
+      _id,
+      createdAt,
       email,
       passwordHash: await hashPassword(ADMIN_PASSWORD),
       role: 'admin',
@@ -43,6 +57,7 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
       name: 'Administrator',
       statusHistory: [{ at: new Date(), to: 'approved', note: 'bootstrap admin' }],
     });
+    await countStoredUsers(ctx.db, [{ role: 'admin', status: 'approved' }]);
     return 'created';
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return 'exists';
@@ -65,6 +80,7 @@ export async function reviewAffiliate(ctx: AppContext, affiliateId: string, acti
     { returnDocument: 'after' },
   ).lean();
   if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
+  await countUserMove(ctx.db, updated, user.status, to);
   await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
   // Its open dashboards stop receiving at once (live rooms are only checked when joined).
   if (to !== 'approved') disconnectUser(ctx, affiliateId);

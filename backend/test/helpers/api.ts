@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
+import { countStoredUsers, listNewUser } from '../../src/accounts/user-list';
 import { hashPassword } from '../../src/auth/passwords';
+import { newId } from '../../src/db/ids';
 import type { AppContext } from '../../src/context';
 import { startApiServer, type ApiServer, type FastPath } from '../../src/http/server';
 import { TestClient } from './http-client';
@@ -33,7 +35,12 @@ export async function login(baseUrl: string, email: string, password = PASSWORD)
 /** Admins cannot register; tests create them in the database like the bootstrap does. */
 export async function createAdmin(ctx: AppContext, baseUrl: string): Promise<{ client: TestClient; id: string; email: string }> {
   const email = uniqueEmail('admin');
-  const user = await ctx.models.User.create({ email, passwordHash: await hashPassword(PASSWORD), role: 'admin', status: 'approved', name: 'Admin' });
+  const _id = newId();
+  const createdAt = new Date();
+  // Listed and counted like the bootstrap admin (accounts/user-list.ts).
+  await listNewUser(ctx.db, { _id, role: 'admin', createdAt });
+  const user = await ctx.models.User.create({ _id, createdAt, email, passwordHash: await hashPassword(PASSWORD), role: 'admin', status: 'approved', name: 'Admin' });
+  await countStoredUsers(ctx.db, [user]);
   return { client: await login(baseUrl, email), id: user._id, email };
 }
 

@@ -1,14 +1,14 @@
 import { api } from './client';
-import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, ListQuery, Paged, QueueSummary, Role, User, UserStatus } from './types';
+import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, QueueSummary, Role, User, UserStatus } from './types';
 
 export type ReviewAction = 'approve' | 'reject' | 'suspend';
 
 export const adminApi = {
-  affiliates: (q: ListQuery & { status?: UserStatus | '' }, signal?: AbortSignal) =>
-    api.get<Paged<AffiliateAccount>>('/api/admin/affiliates', { ...q }, signal),
+  affiliates: (q: CursorQuery & { status?: UserStatus | '' }, signal?: AbortSignal) =>
+    api.get<CursorPaged<AffiliateAccount>>('/api/admin/affiliates', { ...q }, signal),
   review: (id: string, action: ReviewAction, note: string) => api.post<{ affiliate: AffiliateAccount }>(`/api/admin/affiliates/${id}/${action}`, { note }),
-  users: (q: ListQuery & { role?: Role | ''; status?: UserStatus | '' }, signal?: AbortSignal) =>
-    api.get<Paged<User>>('/api/admin/users', { ...q }, signal),
+  users: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | '' }, signal?: AbortSignal) =>
+    api.get<CursorPaged<User>>('/api/admin/users', { ...q }, signal),
   jobRuns: (q: CursorQuery & { job?: string; status?: JobRunStatus | '' }, signal?: AbortSignal) => api.get<CursorPaged<JobRun>>('/api/admin/job-runs', { ...q }, signal),
   queues: (signal?: AbortSignal) => api.get<{ queues: QueueSummary[] }>('/api/admin/queues/summary', undefined, signal),
 };

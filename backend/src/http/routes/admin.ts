@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { reviewAffiliate } from '../../accounts/accounts';
+import { readUserPage } from '../../accounts/user-list';
 import type { AppContext } from '../../context';
 import { publicUser, USER_STATUSES } from '../../db/models/user';
 import { REVIEW_ACTIONS } from '../../domain/account-rules';
 import { ROLES } from '../../domain/permissions';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
-import { listSort, mongoSort, sortParams } from './list-sort';
-import { idParam, paged, pageQuery, route, type RouteSpec } from './types';
+import { cursorPaged, cursorQuery } from './cursor-page';
+import { listSort, sortParams } from './list-sort';
+import { idParam, route, type RouteSpec } from './types';
 
-const userSort = listSort({
-  fields: { createdAt: 'createdAt', name: 'name', email: 'email', company: 'company', role: 'role', status: 'status' },
-  default: { sort: 'createdAt', order: 'desc' },
-});
-const affiliateListQuery = z.object({ ...pageQuery, ...sortParams(userSort), status: z.enum(USER_STATUSES).optional() }).strict();
-const userListQuery = z.object({ ...pageQuery, ...sortParams(userSort), role: z.enum(ROLES).optional(), status: z.enum(USER_STATUSES).optional() }).strict();
+/** Accounts grow without end: read through day buckets in createdAt order (accounts/user-list.ts). */
+const userSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
+const affiliateListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), status: z.enum(USER_STATUSES).optional() }).strict();
+const userListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), role: z.enum(ROLES).optional(), status: z.enum(USER_STATUSES).optional() }).strict();
 const reviewBody = z.object({ note: z.string().trim().max(500).default('') }).strict();
 
 export function adminRoutes(ctx: AppContext): RouteSpec[] {
@@ -27,24 +27,18 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
     });
 
   return [
-    route('get', '/api/admin/affiliates', 'admin.affiliates.list', 'Affiliates, filterable by status (pending first for the approval queue)', async (req, res) => {
+    route('get', '/api/admin/affiliates', 'admin.affiliates.list', 'Affiliates, newest first, filterable by status (the approval queue: status=pending)', async (req, res) => {
       const q = parse(affiliateListQuery, req.query, 'query');
-      const filter: Record<string, unknown> = { role: 'affiliate', ...(q.status ? { status: q.status } : {}) };
-      const [items, total] = await Promise.all([
-        ctx.models.User.find(filter).sort(mongoSort(userSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.User.countDocuments(filter),
-      ]);
-      res.json(paged(items.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), total, q.page, q.limit));
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
+      const page = await readUserPage(ctx, { role: 'affiliate', status: q.status, order, limit: q.limit, after: q.cursor ?? null });
+      res.json(cursorPaged(page.rows.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), page.total, q.limit, page.next));
     }),
     ...REVIEW_ACTIONS.map(review),
     route('get', '/api/admin/users', 'admin.users.list', 'All accounts', async (req, res) => {
       const q = parse(userListQuery, req.query, 'query');
-      const filter: Record<string, unknown> = { ...(q.role ? { role: q.role } : {}), ...(q.status ? { status: q.status } : {}) };
-      const [items, total] = await Promise.all([
-        ctx.models.User.find(filter).sort(mongoSort(userSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.User.countDocuments(filter),
-      ]);
-      res.json(paged(items.map(publicUser), total, q.page, q.limit));
+      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
+      const page = await readUserPage(ctx, { role: q.role, status: q.status, order, limit: q.limit, after: q.cursor ?? null });
+      res.json(cursorPaged(page.rows.map(publicUser), page.total, q.limit, page.next));
     }),
   ];
 }

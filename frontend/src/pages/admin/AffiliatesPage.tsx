@@ -11,7 +11,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
 import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { useCursorTable } from '../../hooks/useCursorTable';
 import { formatDate, formatDateTime } from '../../lib/format';
 
 type Filter = UserStatus | 'all';
@@ -28,9 +28,9 @@ const LABEL: Record<ReviewAction, string> = { approve: 'Approve', reject: 'Rejec
 /** The affiliate approval queue (pending first) and every affiliate's status. */
 export function AffiliatesPage() {
   const [status, setStatus] = useState<Filter>('pending');
-  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const state = useApi((signal) => adminApi.affiliates({ status: status === 'all' ? '' : status, ...query, limit: 25 }, signal), [status, query.page, query.sort, query.order]);
+  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
+  const { query, reset } = table;
+  const state = useApi((signal) => adminApi.affiliates({ status: status === 'all' ? '' : status, ...query, limit: 25 }, signal), [status, query.cursor, query.sort, query.order]);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -63,10 +63,9 @@ export function AffiliatesPage() {
           <span className="block text-xs text-slate-600">{a.email}</span>
         </span>
       ),
-      sortKey: 'name',
     },
-    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, sortKey: 'company', hideOnMobile: true },
-    { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} />, sortKey: 'status' },
+    { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, hideOnMobile: true },
+    { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
     { id: 'registered', header: 'Registered', cell: (a) => formatDate(a.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     {
       id: 'last',
@@ -113,7 +112,7 @@ export function AffiliatesPage() {
             value={status}
             onChange={(s) => {
               setStatus(s);
-              setPage(1);
+              reset();
             }}
             options={[
               { id: 'pending', label: 'Awaiting approval' },
@@ -133,7 +132,7 @@ export function AffiliatesPage() {
               rowKey={(a) => a.id}
               rowLabel="affiliates"
               busy={state.loading}
-              server={table.paging(data)}
+              cursor={table.paging(data)}
               empty={<EmptyState title={status === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
             />
           )}

@@ -12,7 +12,6 @@ import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useCursorTable } from '../../hooks/useCursorTable';
-import { useServerTable } from '../../hooks/useServerTable';
 import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 
 function duration(run: JobRun): string {
@@ -166,15 +165,15 @@ export function QueuesPage() {
 
 export function UsersPage() {
   const [role, setRole] = useState<Role | 'all'>('all');
-  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, ...query, limit: 50 }, signal), [role, query.page, query.sort, query.order]);
+  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
+  const { query, reset } = table;
+  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, ...query, limit: 50 }, signal), [role, query.cursor, query.sort, query.order]);
   const columns: Column<User>[] = [
-    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span>, sortKey: 'name' },
-    { id: 'email', header: 'Email', cell: (u) => u.email, sortKey: 'email' },
-    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} />, sortKey: 'role' },
-    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} />, sortKey: 'status' },
-    { id: 'company', header: 'Company', cell: (u) => u.company || '—', sortKey: 'company', hideOnMobile: true },
+    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span> },
+    { id: 'email', header: 'Email', cell: (u) => u.email },
+    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} /> },
+    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
+    { id: 'company', header: 'Company', cell: (u) => u.company || '—', hideOnMobile: true },
     { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     { id: 'id', header: 'Id', cell: (u) => <span className="font-mono text-xs">{u.id}</span>, hideOnMobile: true },
   ];
@@ -188,7 +187,7 @@ export function UsersPage() {
             value={role}
             onChange={(r) => {
               setRole(r);
-              setPage(1);
+              reset();
             }}
             options={[
               { id: 'all', label: 'All' },
@@ -207,7 +206,7 @@ export function UsersPage() {
               rowKey={(u) => u.id}
               rowLabel="users"
               busy={state.loading}
-              server={table.paging(data)}
+              cursor={table.paging(data)}
             />
           )}
         </Async>
