@@ -26,7 +26,8 @@ export function isUrlTemplate(template: string, macros: readonly string[]): bool
 export function macroInOrigin(template: string): boolean {
   // eslint-disable-next-line no-control-regex -- URL parsers drop these, so the check must too
   const t = template.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
-  const origin = /^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i.exec(t)?.[0] ?? t;
+  // Without a scheme it is no absolute URL at all, and that check answers first.
+  const origin = /^[a-z][a-z0-9+.-]*:[\\/]*[^\\/?#]*/i.exec(t)?.[0] ?? '';
   return /\{[a-z0-9_]+\}/i.test(origin);
 }
 
