@@ -48,6 +48,15 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   );
 }
 
+/** Documents by `_id`, one findOne each (bounded parallelism), in the order of `ids`, missing ones left out. */
+async function byIds<T>(ids: string[], find: (id: string) => PromiseLike<T | null>): Promise<T[]> {
+  const found: Array<T | null> = ids.map(() => null);
+  await inParallel(ids.map((id, i) => ({ id, i })), CLAIM_CONCURRENCY, async ({ id, i }) => {
+    found[i] = await find(id);
+  });
+  return found.filter((d): d is T => d !== null);
+}
+
 /** What a payout needs of a conversion to claim it and write its line. */
 type PayableConversion = Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'payoutCents' | 'convertedAt'>;
 const CONVERSION_FIELDS = { _id: 1, campaignId: 1, affiliateId: 1, currency: 1, payoutCents: 1, convertedAt: 1 } as const;
@@ -167,11 +176,10 @@ export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | nu
   const held = (await claims.find({ payoutId: p._id }, { projection: { _id: 1 } }).toArray()).map((c) => c._id);
   const heldConvs = held.filter((id) => !isClickClaim(id));
   const heldEarnings = held.filter(isClickClaim).map(earningIdOfClaim);
+  // One findOne by _id each: a `$in` reads the whole collection on the embedded server.
   const [convs, earnings] = await Promise.all([
-    heldConvs.length
-      ? Conversion.find({ _id: { $in: heldConvs } }, { ...CONVERSION_FIELDS, status: 1, payoutId: 1 }).lean()
-      : Promise.resolve([]),
-    heldEarnings.length ? ClickEarning.find({ _id: { $in: heldEarnings } }, { ...EARNING_FIELDS, payoutId: 1 }).lean() : Promise.resolve([]),
+    byIds(heldConvs, (id) => Conversion.findById(id, { ...CONVERSION_FIELDS, status: 1, payoutId: 1 }).lean()),
+    byIds(heldEarnings, (id) => ClickEarning.findById(id, { ...EARNING_FIELDS, payoutId: 1 }).lean()),
   ]);
   const mine = (d: { affiliateId: string; currency: string; payoutId: string | null }) => d.affiliateId === p.affiliateId && d.currency === p.currency && (d.payoutId === p._id || d.payoutId === null);
   const keep = convs.filter((c) => c.status === 'approved' && mine(c));
@@ -188,8 +196,12 @@ export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | nu
     await earningCol.updateOne({ _id: id, payoutId: p._id }, { $set: { payoutId: null } });
     await claims.deleteOne({ _id: clickClaimId(id), payoutId: p._id });
   }
-  if (keep.some((c) => c.payoutId === null)) await Conversion.updateMany({ _id: { $in: [...keepIds] }, payoutId: null }, { $set: { payoutId: p._id } });
-  if (keepEarnings.some((e) => e.payoutId === null)) await earningCol.updateMany({ _id: { $in: [...keepEarningIds] }, payoutId: null }, { $set: { payoutId: p._id } });
+  await inParallel(keep.filter((c) => c.payoutId === null), CLAIM_CONCURRENCY, async (c) => {
+    await Conversion.updateOne({ _id: c._id, payoutId: null }, { $set: { payoutId: p._id } });
+  });
+  await inParallel(keepEarnings.filter((e) => e.payoutId === null), CLAIM_CONCURRENCY, async (e) => {
+    await earningCol.updateOne({ _id: e._id, payoutId: null }, { $set: { payoutId: p._id } });
+  });
   return completePayout(ctx, p, by, note, [...keep.map(conversionItem), ...keepEarnings.map(clickItem)]);
 }
 
