@@ -10,7 +10,7 @@ const MACRO_RE = /\{([a-z0-9_]+)\}/gi;
 export const DESTINATION_MACROS = ['click_id', 'aff_id', 'campaign_id', 'link_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
 export const POSTBACK_MACROS = [
   'click_id', 'conversion_id', 'campaign_id', 'aff_id', 'txn_id', 'payout', 'payout_cents', 'currency', 'status',
-  'sub1', 'sub2', 'sub3', 'sub4', 'sub5',
+  'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'delivery_id',
 ] as const;
 
 export function fillMacros(template: string, values: MacroValues): string {

@@ -8,7 +8,10 @@ import { formatDecimal } from '../domain/money';
 import { countStoredDeliveries, listDelivery } from './delivery-list';
 import { callSigned, type CallResult } from './signed-call';
 
-export function conversionMacros(conv: Pick<ConversionDoc, '_id' | 'clickId' | 'campaignId' | 'affiliateId' | 'txnId' | 'payoutCents' | 'currency' | 'status' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5'>): MacroValues {
+export function conversionMacros(
+  conv: Pick<ConversionDoc, '_id' | 'clickId' | 'campaignId' | 'affiliateId' | 'txnId' | 'payoutCents' | 'currency' | 'status' | 'sub1' | 'sub2' | 'sub3' | 'sub4' | 'sub5'>,
+  deliveryId: string | null = null,
+): MacroValues {
   return {
     click_id: conv.clickId,
     conversion_id: conv._id,
@@ -24,6 +27,7 @@ export function conversionMacros(conv: Pick<ConversionDoc, '_id' | 'clickId' | '
     sub3: conv.sub3,
     sub4: conv.sub4,
     sub5: conv.sub5,
+    delivery_id: deliveryId,
   };
 }
 
@@ -31,7 +35,7 @@ export function conversionMacros(conv: Pick<ConversionDoc, '_id' | 'clickId' | '
 export function testMacros(affiliateId: string): MacroValues {
   return {
     click_id: 'test-click', conversion_id: 'test-conversion', campaign_id: 'test-campaign', aff_id: affiliateId, txn_id: 'test-txn',
-    payout: '1.00', payout_cents: 100, currency: 'USD', status: 'approved', sub1: 'test', sub2: null, sub3: null, sub4: null, sub5: null,
+    payout: '1.00', payout_cents: 100, currency: 'USD', status: 'approved', sub1: 'test', sub2: null, sub3: null, sub4: null, sub5: null, delivery_id: 'test-delivery',
   };
 }
 
@@ -59,16 +63,20 @@ export type ConversionDeliveryResult = { kind: 'skipped'; why: string } | { kind
 /**
  * One attempt to tell an affiliate about a conversion, with the conversion's
  * status and payout as they are now. Affiliates without an enabled postback
- * URL are skipped (not an error). Every attempt is logged.
+ * URL are skipped (not an error). Every attempt is logged. `deliveryId` names
+ * the announcement (one status transition) and is the same on every attempt
+ * of it: a worker killed after the call and before recording it calls again
+ * with the same key (`X-Offerly-Delivery-Id`, `{delivery_id}`), so the
+ * receiver can tell a repeat from a new announcement.
  */
-export async function deliverConversion(ctx: AppContext, conversionId: string, attempt: number): Promise<ConversionDeliveryResult> {
+export async function deliverConversion(ctx: AppContext, conversionId: string, attempt: number, deliveryId: string | null = null): Promise<ConversionDeliveryResult> {
   const conv = (await ctx.models.Conversion.findById(conversionId).lean()) as ConversionDoc | null;
   if (!conv) return { kind: 'skipped', why: 'conversion not found' };
   if (conv.status === 'processing') throw new Error(`conversion ${conversionId} is still being processed`);
   const aff = (await ctx.models.User.findById(conv.affiliateId, { postbackUrl: 1, postbackEnabled: 1, postbackSecret: 1 }).lean()) as Pick<UserDoc, 'postbackUrl' | 'postbackEnabled' | 'postbackSecret'> | null;
   if (!aff?.postbackEnabled || !aff.postbackUrl || !aff.postbackSecret) return { kind: 'skipped', why: 'no outbound postback set up' };
-  const url = filledUrl(aff.postbackUrl, conversionMacros(conv));
-  const res = await callSigned(url, { secret: aff.postbackSecret, timeoutMs: ctx.config.OUTBOUND_TIMEOUT_MS, allowPrivate: ctx.config.OUTBOUND_ALLOW_PRIVATE });
+  const url = filledUrl(aff.postbackUrl, conversionMacros(conv, deliveryId));
+  const res = await callSigned(url, { secret: aff.postbackSecret, timeoutMs: ctx.config.OUTBOUND_TIMEOUT_MS, allowPrivate: ctx.config.OUTBOUND_ALLOW_PRIVATE, ...(deliveryId ? { deliveryId } : {}) });
   const delivery = await logAttempt(ctx, { affiliateId: conv.affiliateId, conversionId, event: `conversion.${conv.status}`, url, attempt, test: false, outcome: res.outcome, httpStatus: null, error: null, durationMs: null }, res);
   return { kind: 'attempted', delivery };
 }
@@ -76,7 +84,7 @@ export async function deliverConversion(ctx: AppContext, conversionId: string, a
 /** The "test call" button: one call now with sample values, logged as a test. */
 export async function deliverTest(ctx: AppContext, affiliateId: string, template: string, secret: string): Promise<DeliveryDoc> {
   const url = filledUrl(template, testMacros(affiliateId));
-  const res = await callSigned(url, { secret, timeoutMs: ctx.config.OUTBOUND_TIMEOUT_MS, allowPrivate: ctx.config.OUTBOUND_ALLOW_PRIVATE });
+  const res = await callSigned(url, { secret, timeoutMs: ctx.config.OUTBOUND_TIMEOUT_MS, allowPrivate: ctx.config.OUTBOUND_ALLOW_PRIVATE, deliveryId: 'test-delivery' });
   return logAttempt(ctx, { affiliateId, conversionId: null, event: 'test', url, attempt: 1, test: true, outcome: res.outcome, httpStatus: null, error: null, durationMs: null }, res);
 }
 

@@ -16,7 +16,11 @@ export interface CallOptions {
   secret: string;
   timeoutMs: number;
   allowPrivate: boolean;
+  /** The announcement's idempotency key, sent as `X-Offerly-Delivery-Id` (the same on every retry of it). */
+  deliveryId?: string;
 }
+
+export const DELIVERY_ID_HEADER = 'X-Offerly-Delivery-Id';
 
 /** A lookup that always answers the address that was vetted, whatever the host. */
 function pinnedLookup(a: VettedAddress): LookupFunction {
@@ -69,11 +73,12 @@ export async function callSigned(rawUrl: string, opts: CallOptions): Promise<Cal
   const vetted = await vetHost(hostOf(url), { allowPrivate: opts.allowPrivate, timeoutMs: opts.timeoutMs });
   if (!vetted.ok) return done(vetted.refused ? 'refused' : 'failed', null, vetted.reason);
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const headers = {
+  const headers: Record<string, string> = {
     'user-agent': 'Offerly-Postback/1',
     accept: '*/*',
     [TIMESTAMP_HEADER]: timestamp,
     [SIGNATURE_HEADER]: signPostback(opts.secret, timestamp, url.href),
+    ...(opts.deliveryId ? { [DELIVERY_ID_HEADER]: opts.deliveryId } : {}),
   };
   try {
     // IPv4 first: a host listed with both families often listens on IPv4 only.

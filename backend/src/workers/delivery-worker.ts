@@ -11,6 +11,10 @@ import { blockingConnection, stallOptions } from './connection';
  * address that is not public) is not retried, since it would be refused again.
  * A job whose id was delivered (or skipped) before is not called again: the
  * same transition may be enqueued anew once BullMQ has removed the finished job.
+ * Delivery is at least once: a worker that dies after the call and before
+ * marking it done leaves the job to be taken back and called again. The job id
+ * (one transition of one conversion) goes with every attempt as the delivery's
+ * idempotency key, so repeats are safe to take back as often as it takes.
  */
 export async function startDeliveryWorker(ctx: AppContext): Promise<() => Promise<void>> {
   const connection = blockingConnection(ctx, 'delivery-worker');
@@ -20,7 +24,7 @@ export async function startDeliveryWorker(ctx: AppContext): Promise<() => Promis
       if (job.name !== CONVERSION_DELIVERY_JOB) return { skipped: `unknown job ${job.name}` };
       const done = deliveryDoneKey(ctx, job.id ?? '');
       if (await ctx.redis.exists(done)) return { skipped: 'delivered already' };
-      const res = await deliverConversion(ctx, job.data.conversionId, job.attemptsMade + 1);
+      const res = await deliverConversion(ctx, job.data.conversionId, job.attemptsMade + 1, job.id ?? null);
       const finish = async <T>(result: T): Promise<T> => {
         await ctx.redis.set(done, '1', 'EX', DELIVERY_DONE_TTL_S);
         return result;
@@ -31,7 +35,7 @@ export async function startDeliveryWorker(ctx: AppContext): Promise<() => Promis
       if (d.outcome === 'failed') throw new Error(`delivery failed: ${d.error ?? `HTTP ${d.httpStatus}`}`);
       return finish({ delivered: d._id });
     },
-    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_DELIVERY_CONCURRENCY, ...stallOptions(ctx.config, false) },
+    { connection, prefix: ctx.keys.bullPrefix, concurrency: ctx.config.WORKER_DELIVERY_CONCURRENCY, ...stallOptions(ctx.config, true) },
   );
   worker.on('error', (err) => ctx.log.warn({ err }, 'delivery worker error'));
   return async () => {

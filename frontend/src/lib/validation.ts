@@ -11,7 +11,7 @@ export function isHttpUrl(s: string): boolean {
 }
 
 export const DESTINATION_MACROS = ['click_id', 'aff_id', 'campaign_id', 'link_id', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
-export const POSTBACK_MACROS = ['click_id', 'conversion_id', 'campaign_id', 'aff_id', 'txn_id', 'payout', 'payout_cents', 'currency', 'status', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+export const POSTBACK_MACROS = ['click_id', 'conversion_id', 'campaign_id', 'aff_id', 'txn_id', 'payout', 'payout_cents', 'currency', 'status', 'sub1', 'sub2', 'sub3', 'sub4', 'sub5', 'delivery_id'] as const;
 
 /** A URL template is valid when it is an absolute http(s) URL once known macros are filled. */
 export function isUrlTemplate(template: string, macros: readonly string[]): boolean {
