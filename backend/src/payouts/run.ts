@@ -20,6 +20,7 @@ import {
 import { listPayoutLines } from './line-list';
 import { countPayoutMove, listNewPayout } from './payout-list';
 import { settleClickEarnings } from './settle-clicks';
+import { faultPoint } from '../fault-points';
 
 export interface PayoutRunCounts {
   payouts: number;
@@ -158,7 +159,11 @@ export interface BuildResult {
  * disappears.
  */
 export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh?: PayableItem[]): Promise<BuildResult> {
-  if (fresh) return completePayout(ctx, p, by, note, await claimFresh(ctx, p, fresh));
+  if (fresh) {
+    const kept = await claimFresh(ctx, p, fresh);
+    await faultPoint('payouts:claimed');
+    return completePayout(ctx, p, by, note, kept);
+  }
   const { Conversion, ClickEarning } = ctx.models;
   const earningCol = clickEarnings(ctx.db);
   const claims = payoutClaims(ctx.db);
@@ -257,6 +262,7 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
   // Listed before they are stored: a crash in between leaves entries the list skips.
   await listPayoutLines(ctx.db, lines);
   await bulkWriteInChunks(lineCol, lines.map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })));
+  await faultPoint('payouts:lines-written');
   const res = await Payout.updateOne(
     { _id: p._id, status: 'building' },
     {

@@ -11,6 +11,7 @@ import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './
 import { signature } from './row-signature';
 import { writeReportDay } from './report-days';
 import { advanceCleanFrontier, readCleanState } from './clean-frontier';
+import { faultPoint } from '../fault-points';
 
 export interface RollupCounts {
   hours: number;
@@ -109,6 +110,7 @@ async function writeDayRows(
   // One delete by _id each (a `$in` would read the whole collection on FerretDB).
   const stale = [...previous.keys()].filter((id) => !rows.has(id));
   counts.deleted += (await bulkWriteInChunks(col, stale.map((id) => ({ deleteOne: { filter: { _id: id } } })))).deletedCount;
+  await faultPoint('rollup:day-rows-written');
 
   await bulkWriteInChunks(
     hourRowRecords(ctx.db),

@@ -136,7 +136,8 @@ export interface Child {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnProcess(entry: string, fault: FaultEnv, extra: Record<string, string> = {}): Child {
+/** `args` go after the entry (a job's name and window for `jobs/src/main.ts`). */
+export function spawnProcess(entry: string, fault: FaultEnv, extra: Record<string, string> = {}, args: string[] = []): Child {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -146,7 +147,7 @@ export function spawnProcess(entry: string, fault: FaultEnv, extra: Record<strin
     REDIS_URL: fault.redisUrl,
     ...extra,
   };
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (d: Buffer) => {
     out += d.toString();
