@@ -71,6 +71,7 @@ export const envSchema = z.object({
   SERVE_FRONTEND: bool.default(true),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO_DATA: bool.default(true),
+  ADVERTISER_APPROVAL: z.enum(['required', 'auto']).default('required'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import type { ApiServer } from '../src/http/server';
-import { cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient } from './helpers/http-client';
 
@@ -53,7 +53,7 @@ describe('affiliate approval', () => {
   });
 
   it('suspends an approved affiliate: links stop being issued; reinstating restores them', async () => {
-    const adv = await register(api.url, 'advertiser');
+    const adv = await approvedAdvertiser(api.url, admin);
     const camp = (await adv.client.post('/api/campaigns', cpaCampaign())).body.campaign;
     const aff = await register(api.url, 'affiliate');
     await admin.post(`/api/admin/affiliates/${aff.id}/approve`);

@@ -33,10 +33,10 @@ describe('register', () => {
     expect(me.body.user.status).toBe('pending');
   });
 
-  it('makes advertisers active at once', async () => {
+  it('makes advertisers wait for an admin too (ADVERTISER_APPROVAL=required, the default); advertiser-approval.test.ts covers the rest', async () => {
     const adv = await register(api.url, 'advertiser');
     const me = await adv.client.get('/api/auth/me');
-    expect(me.body.user).toMatchObject({ role: 'advertiser', status: 'approved' });
+    expect(me.body.user).toMatchObject({ role: 'advertiser', status: 'pending' });
   });
 
   it('refuses the admin role, bad emails and short passwords with field details', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import type { ApiServer } from '../src/http/server';
-import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient } from './helpers/http-client';
 
@@ -16,8 +16,8 @@ beforeAll(async () => {
   ctx = await createTestContext({ PUBLIC_TRACKING_URL: 'https://trk.example.net' });
   api = await startTestApi(ctx);
   admin = (await createAdmin(ctx, api.url)).client;
-  adv = await register(api.url, 'advertiser');
-  other = await register(api.url, 'advertiser');
+  adv = await approvedAdvertiser(api.url, admin);
+  other = await approvedAdvertiser(api.url, admin);
   aff = await approvedAffiliate(api.url, admin);
 });
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { changeConversionStatus } from '../src/conversions/status-change';
 import { listDirtyHours, ROLLUP_DIRTY } from '../src/db/rollup-dirty';
 import { dayKey, hourStart } from '../src/domain/time-buckets';
 import { readLive } from '../src/realtime/live-counters';
-import { approvedAffiliate, register } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, register } from './helpers/api';
 import { campaignWithLink, insertClick, sendAndResolve, startPostbackEnv, type Party, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
 
 /** Only the conversion worker runs, so delivery jobs stay in their queue and can be looked at. */
@@ -205,7 +205,7 @@ describe('conversion lists', () => {
 
   beforeAll(async () => {
     aff2 = await approvedAffiliate(e.api.url, e.admin.client, 'second');
-    const adv2 = await register(e.api.url, 'advertiser');
+    const adv2 = await approvedAdvertiser(e.api.url, e.admin.client);
     other = await campaignWithLink(e, { name: 'Other advertiser' }, aff2, adv2);
     await convert(other);
   });

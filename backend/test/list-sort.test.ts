@@ -5,7 +5,7 @@ import { listConversions } from '../src/conversions/conversion-list';
 import type { ApiServer } from '../src/http/server';
 import { listRuns } from '../src/job-runs/run-list';
 import { listPayoutLines } from '../src/payouts/line-list';
-import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient, TestResponse } from './helpers/http-client';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   ctx = await createTestContext();
   api = await startTestApi(ctx);
   ({ client: admin } = await createAdmin(ctx, api.url));
-  adv = await register(api.url, 'advertiser', 'Sorting Advertiser');
+  adv = await approvedAdvertiser(api.url, admin, 'Sorting Advertiser');
   aff = await approvedAffiliate(api.url, admin, 'Sorting Affiliate');
   const created = await adv.client.post('/api/campaigns', cpaCampaign({ name: 'Sorted' }));
   campaignId = created.body.campaign.id;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { createLogger, redactUrl } from '../src/logger';
 import { startWorkers } from '../src/workers';
-import { approvedAffiliate, cpaCampaign, createAdmin, PASSWORD, register } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin, PASSWORD } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { TestClient } from './helpers/http-client';
 import { insertClick } from './helpers/postbacks';
@@ -42,7 +42,7 @@ describe('secrets in logs', () => {
   it('never writes tokens, passwords, cookies, authorization headers or signatures, yet logs every request', async () => {
     const base = stack.api.url;
     const admin = await createAdmin(ctx, base);
-    const adv = await register(base, 'advertiser');
+    const adv = await approvedAdvertiser(base, admin.client);
     const aff = await approvedAffiliate(base, admin.client);
 
     // Login: the password in the body, the session in the answer's cookies and body.

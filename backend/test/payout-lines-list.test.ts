@@ -8,7 +8,7 @@ import { DAY_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { listPayoutLines } from '../src/payouts/line-list';
 import { runPayouts } from '../src/payouts/run';
-import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { allPages } from './helpers/cursor-pages';
 import type { TestClient } from './helpers/http-client';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   ({ client: admin } = await createAdmin(ctx, api.url));
   affA = await approvedAffiliate(api.url, admin, 'Lines A');
   affB = await approvedAffiliate(api.url, admin, 'Lines B');
-  const adv = await register(api.url, 'advertiser');
+  const adv = await approvedAdvertiser(api.url, admin);
   camp = await b.campaign({ name: 'Lined', advertiserId: adv.id });
   // 150 conversions spread over 100 days (more than one request's day budget), pairs sharing a millisecond.
   await b.addConversions(Array.from({ length: 150 }, (_, i) => ({ at: daysAgo(110) + Math.floor(i / 2) * (32 * 3_600_000), campaign: camp, affiliateId: affA.id, payoutCents: 100 + i })));

@@ -13,7 +13,7 @@ import { settleClickEarnings } from '../src/payouts/settle-clicks';
 import { transitionPayout } from '../src/payouts/transitions';
 import { reconcile } from '../src/reconcile/reconcile';
 import { rollHours } from '../src/rollups/hourly';
-import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient } from './helpers/http-client';
 import { RawEventsBuilder, type BuiltCampaign, type ClickSpec } from './helpers/raw-events-builder';
@@ -57,7 +57,7 @@ beforeAll(async () => {
   b = new RawEventsBuilder(ctx);
   admin = await createAdmin(ctx, api.url);
   aff = await approvedAffiliate(api.url, admin.client, 'Clicky');
-  const adv = await register(api.url, 'advertiser');
+  const adv = await approvedAdvertiser(api.url, admin.client);
   cpc = await b.campaign({ name: 'Pay per click', advertiserId: adv.id, payoutModel: 'CPC', revenueCents: CPC_REVENUE, payoutCents: CPC_PAYOUT });
   cpa = await b.campaign({ name: 'Pay per sale', advertiserId: adv.id });
   await b.addClicks([

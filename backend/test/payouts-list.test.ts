@@ -7,7 +7,7 @@ import { DAY_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { LISTED_PAYOUT_STATUSES, PAYOUT_LIST } from '../src/payouts/payout-list';
 import { runPayouts } from '../src/payouts/run';
-import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { allPages } from './helpers/cursor-pages';
 import type { TestClient } from './helpers/http-client';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   ({ client: admin } = await createAdmin(ctx, api.url));
   affs = [];
   for (let i = 0; i < 4; i++) affs.push(await approvedAffiliate(api.url, admin, `Payee ${i}`));
-  const adv = await register(api.url, 'advertiser');
+  const adv = await approvedAdvertiser(api.url, admin);
   usd = await b.campaign({ name: 'Dollars', advertiserId: adv.id });
   eur = await b.campaign({ name: 'Euros', advertiserId: adv.id, currency: 'EUR' });
   for (let r = 0; r < 4; r++) await payRound();

@@ -7,7 +7,7 @@ import { DAY_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { acquireLock } from '../src/job-runs/lock';
 import { buildPayout, runPayouts } from '../src/payouts/run';
-import { approvedAffiliate, createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import type { TestClient } from './helpers/http-client';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   admin = await createAdmin(ctx, api.url);
   affA = await approvedAffiliate(api.url, admin.client, 'Alice');
   affB = await approvedAffiliate(api.url, admin.client, 'Bob');
-  const adv = await register(api.url, 'advertiser');
+  const adv = await approvedAdvertiser(api.url, admin.client);
   usd = await b.campaign({ name: 'Dollars', advertiserId: adv.id });
   eur = await b.campaign({ name: 'Euros', advertiserId: adv.id, currency: 'EUR' });
   await b.addConversions([

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../src/context';
 import { PERMISSIONS, type Role } from '../src/domain/permissions';
-import { approvedAffiliate, createAdmin, login, register } from './helpers/api';
+import { approvedAdvertiser, approvedAffiliate, createAdmin, login, register } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { TestClient } from './helpers/http-client';
 import { createOffer, startTrackingStack, type TrackingStack } from './helpers/tracking';
@@ -40,6 +40,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/admin/affiliates/:id/reject': ADMIN,
   'POST /api/admin/affiliates/:id/suspend': ADMIN,
   'GET /api/admin/users': ADMIN,
+  'POST /api/admin/users/:id/review': ADMIN,
   'GET /api/track/postback': 'public',
   'POST /api/track/postback': 'public',
   'GET /api/track/postback/:id': ADV_ADMIN,
@@ -73,6 +74,19 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
 /** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account. */
 const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout']);
 
+/** What a suspended or rejected advertiser may still do: read its own records. A pending one is not limited (its offers get no traffic). */
+const OPEN_TO_INACTIVE_ADVERTISERS = new Set([
+  'GET /api/auth/me',
+  'POST /api/auth/logout',
+  'GET /api/campaigns',
+  'GET /api/campaigns/:id',
+  'GET /api/track/postback/:id',
+  'GET /api/postbacks',
+  'GET /api/conversions',
+  'GET /api/analytics/campaign/:id',
+  'GET /api/live',
+]);
+
 interface Caller {
   role: Role | null;
   status: 'approved' | 'pending' | 'rejected' | 'suspended' | 'none';
@@ -96,7 +110,16 @@ beforeAll(async () => {
     if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${res.text}`);
     return aff;
   };
-  const adv = await register(api.url, 'advertiser');
+  const reviewedAdvertiser = async (action: 'reject' | 'suspend') => {
+    const a = action === 'suspend' ? await approvedAdvertiser(api.url, admin.client) : await register(api.url, 'advertiser');
+    const res = await admin.client.post(`/api/admin/users/${a.id}/review`, { action, note: 'matrix test' });
+    if (res.status !== 200) throw new Error(`${action} failed: ${res.status} ${res.text}`);
+    return a;
+  };
+  const adv = await approvedAdvertiser(api.url, admin.client);
+  const pendingAdv = await register(api.url, 'advertiser');
+  const rejectedAdv = await reviewedAdvertiser('reject');
+  const suspendedAdv = await reviewedAdvertiser('suspend');
   const aff = await approvedAffiliate(api.url, admin.client);
   const pending = await register(api.url, 'affiliate');
   const rejected = await reviewed('reject');
@@ -104,6 +127,9 @@ beforeAll(async () => {
   callers.anonymous = { role: null, status: 'none', email: null, client: new TestClient(api.url) };
   callers.admin = { role: 'admin', status: 'approved', email: admin.email, client: admin.client };
   callers.advertiser = { role: 'advertiser', status: 'approved', email: adv.email, client: adv.client };
+  callers.pendingAdvertiser = { role: 'advertiser', status: 'pending', email: pendingAdv.email, client: pendingAdv.client };
+  callers.rejectedAdvertiser = { role: 'advertiser', status: 'rejected', email: rejectedAdv.email, client: rejectedAdv.client };
+  callers.suspendedAdvertiser = { role: 'advertiser', status: 'suspended', email: suspendedAdv.email, client: suspendedAdv.client };
   callers.affiliate = { role: 'affiliate', status: 'approved', email: aff.email, client: aff.client };
   callers.pendingAffiliate = { role: 'affiliate', status: 'pending', email: pending.email, client: pending.client };
   callers.rejectedAffiliate = { role: 'affiliate', status: 'rejected', email: rejected.email, client: rejected.client };
@@ -119,7 +145,7 @@ const fakeId = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const concretePath = (p: string) => p.replace(/:[A-Za-z]+/g, fakeId);
 const routeKey = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
 
-type Expectation = 'allow' | 'unauthenticated' | 'forbidden' | 'affiliate_not_approved';
+type Expectation = 'allow' | 'unauthenticated' | 'forbidden' | 'affiliate_not_approved' | 'account_suspended';
 
 function expectation(key: string, caller: Caller): Expectation | 'public' {
   const rule = EXPECTED[key];
@@ -127,6 +153,7 @@ function expectation(key: string, caller: Caller): Expectation | 'public' {
   if (!caller.role) return 'unauthenticated';
   if (!rule?.includes(caller.role)) return 'forbidden';
   if (caller.role === 'affiliate' && caller.status !== 'approved' && !OPEN_TO_UNAPPROVED.has(key)) return 'affiliate_not_approved';
+  if (caller.role === 'advertiser' && (caller.status === 'suspended' || caller.status === 'rejected') && !OPEN_TO_INACTIVE_ADVERTISERS.has(key)) return 'account_suspended';
   return 'allow';
 }
 

@@ -11,7 +11,7 @@ import { runPayouts } from '../src/payouts/run';
 import { repairCampaignCounters } from '../src/reconcile/campaign-counters';
 import { reconcile } from '../src/reconcile/reconcile';
 import { rollHours } from '../src/rollups/hourly';
-import { createAdmin, register, startTestApi } from './helpers/api';
+import { approvedAdvertiser, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
 
@@ -197,7 +197,7 @@ describe('reconciliation', () => {
       expect(res.body).toMatchObject({ ok: true, differences: [], checked: { hours: 48 } });
       expect((await admin.client.post('/api/admin/reconcile', { from: '2026-05-03', to: '2026-05-01' })).status).toBe(400);
       expect((await admin.client.post('/api/admin/reconcile', { from: '2026-01-01', to: '2026-05-01' })).status).toBe(400);
-      const adv = await register(api.url, 'advertiser');
+      const adv = await approvedAdvertiser(api.url, admin.client);
       expect((await adv.client.post('/api/admin/reconcile', { from: '2026-05-01', to: '2026-05-03' })).status).toBe(403);
     } finally {
       await api?.close();

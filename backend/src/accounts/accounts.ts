@@ -11,6 +11,7 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
   const passwordHash = await hashPassword(input.password);
   const _id = newId();
   const createdAt = new Date();
+  const status = initialStatus(input.role, ctx.config.ADVERTISER_APPROVAL);
   // Listed before it is stored (an email already taken leaves an entry the lists skip), counted once stored.
   await listNewUser(ctx.db, { _id, role: input.role, createdAt });
   try {
@@ -20,10 +21,10 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
       email: input.email,
       passwordHash,
       role: input.role,
-      status: initialStatus(input.role),
+      status,
       name: input.name,
       company: input.company,
-      statusHistory: [{ at: new Date(), by: null, from: null, to: initialStatus(input.role), note: 'registered' }],
+      statusHistory: [{ at: new Date(), by: null, from: null, to: status, note: status === 'approved' ? 'registered (approval not required)' : 'registered' }],
     });
     await countStoredUsers(ctx.db, [user]);
     return user.toObject();
@@ -65,24 +66,38 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
   }
 }
 
+export type ReviewableRole = 'affiliate' | 'advertiser';
+
 /**
- * Applies an admin's review to an affiliate. The status filter makes the
- * update conditional, so two admins acting at once cannot both transition it.
+ * Applies an admin's review to an affiliate or an advertiser (admins are not
+ * reviewed: they answer 404 like any other id of the wrong kind). The status
+ * filter makes the update conditional, so two admins acting at once cannot
+ * both transition it, and the per-status counters move only for the one that did.
  */
-export async function reviewAffiliate(ctx: AppContext, affiliateId: string, action: ReviewAction, adminId: string, note: string) {
-  const user = await ctx.models.User.findOne({ _id: affiliateId, role: 'affiliate' }).lean();
-  if (!user) throw notFound('Affiliate');
+export async function reviewAccount(ctx: AppContext, id: string, roles: readonly ReviewableRole[], action: ReviewAction, adminId: string, note: string) {
+  const user = await ctx.models.User.findById(id).lean();
+  const what = roles.length === 1 && roles[0] === 'affiliate' ? 'Affiliate' : 'Account';
+  if (!user || !(roles as readonly string[]).includes(user.role)) throw notFound(what);
   const to = reviewTransition(user.status, action);
-  if (!to) throw new ApiError('conflict', `Cannot ${action} an affiliate that is ${user.status}`);
+  if (!to) throw new ApiError('conflict', `Cannot ${action} an ${user.role} that is ${user.status}`, { status: user.status, action });
   const updated = await ctx.models.User.findOneAndUpdate(
-    { _id: affiliateId, status: user.status },
+    { _id: id, status: user.status },
     { $set: { status: to }, $push: { statusHistory: { at: new Date(), by: adminId, from: user.status, to, note } } },
     { returnDocument: 'after' },
   ).lean();
-  if (!updated) throw new ApiError('conflict', 'The affiliate was changed by someone else; reload and retry');
+  if (!updated) throw new ApiError('conflict', `The ${user.role} was changed by someone else; reload and retry`);
   await countUserMove(ctx.db, updated, user.status, to);
-  await publishInvalidation(ctx, { kind: 'affiliate', id: affiliateId });
-  // Its open dashboards stop receiving at once (live rooms are only checked when joined).
-  if (to !== 'approved') disconnectUser(ctx, affiliateId);
+  if (user.role === 'advertiser') {
+    // Every API instance drops the cached routing of this advertiser's links, so its campaigns'
+    // traffic goes to the fallback (or back to the offer) at once, without listing its campaigns.
+    await publishInvalidation(ctx, { kind: 'advertiser', id });
+  } else {
+    await publishInvalidation(ctx, { kind: 'affiliate', id });
+    // Its open dashboards stop receiving at once (live rooms are only checked when joined).
+    if (to !== 'approved') disconnectUser(ctx, id);
+  }
   return updated;
 }
+
+export const reviewAffiliate = (ctx: AppContext, affiliateId: string, action: ReviewAction, adminId: string, note: string) =>
+  reviewAccount(ctx, affiliateId, ['affiliate'], action, adminId, note);

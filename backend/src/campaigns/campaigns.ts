@@ -18,10 +18,21 @@ export async function createCampaign(ctx: AppContext, advertiserId: string, inpu
   return doc.toObject() as CampaignDoc;
 }
 
+/**
+ * Which of these advertisers may receive traffic (approved: not pending, rejected or
+ * suspended). One read by _id per distinct advertiser, so a page costs what it shows.
+ */
+export async function approvedAdvertisers(ctx: AppContext, ids: Iterable<string>): Promise<Set<string>> {
+  const users = await Promise.all([...new Set(ids)].map((id) => ctx.models.User.findById(id, { status: 1, role: 1 }).lean()));
+  return new Set(users.flatMap((u) => (u && u.role === 'advertiser' && u.status === 'approved' ? [u._id] : [])));
+}
+
 export async function loadCampaign(ctx: AppContext, p: Principal, id: string, mode: 'see' | 'manage'): Promise<CampaignDoc> {
   const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;
+  // Affiliates see only offers that can take traffic: an advertiser awaiting approval or suspended has none.
+  const hidden = c !== null && p.role === 'affiliate' && !(await approvedAdvertisers(ctx, [c.advertiserId])).has(c.advertiserId);
   // Campaigns a caller may not see answer 404, so ids of other advertisers' campaigns do not leak.
-  if (!c || !canSeeCampaign(p, c)) {
+  if (!c || hidden || !canSeeCampaign(p, c)) {
     if (c && mode === 'manage' && p.role === 'affiliate') throw forbidden();
     throw notFound('Campaign');
   }

@@ -24,7 +24,7 @@ export interface ClickDoc {
   unique: 0 | 1;
   valid: 0 | 1;
   invalid: 0 | 1;
-  /** Why a click is invalid: bot, no_user_agent, campaign_paused, campaign_archived, affiliate_inactive, cap_reached, budget_exhausted. */
+  /** Why a click is invalid: bot, no_user_agent, campaign_paused, campaign_archived, affiliate_inactive, advertiser_inactive, cap_reached, budget_exhausted. */
   reason: string | null;
   sub1: string | null;
   sub2: string | null;

@@ -13,6 +13,7 @@ export const INVALID_REASONS = [
   'campaign_paused',
   'campaign_archived',
   'affiliate_inactive',
+  'advertiser_inactive',
   'cap_reached',
   'budget_exhausted',
   'head_request',
@@ -25,6 +26,8 @@ export type CampaignLimit = null | 'cap_reached' | 'budget_exhausted';
 export interface ClickTargetState {
   campaignStatus: CampaignStatus;
   affiliateStatus: UserStatus | 'missing';
+  /** Traffic reaches an advertiser's offers only once an admin approved it, and not while suspended. */
+  advertiserStatus: UserStatus | 'missing';
   limit: CampaignLimit;
 }
 
@@ -32,6 +35,7 @@ export interface ClickTargetState {
 export function blockReason(t: ClickTargetState): InvalidReason | null {
   if (t.campaignStatus === 'archived') return 'campaign_archived';
   if (t.campaignStatus === 'paused') return 'campaign_paused';
+  if (t.advertiserStatus !== 'approved') return 'advertiser_inactive';
   if (t.affiliateStatus !== 'approved') return 'affiliate_inactive';
   return t.limit;
 }

@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'csrf_failed'
   | 'affiliate_not_approved'
+  | 'account_suspended'
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
@@ -19,6 +20,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   csrf_failed: 403,
   affiliate_not_approved: 403,
+  account_suspended: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

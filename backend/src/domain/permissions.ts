@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   'admin.affiliates.list': ADMIN,
   'admin.affiliates.review': ADMIN,
   'admin.users.list': ADMIN,
+  'admin.users.review': ADMIN,
   'postbacks.read': ADV_ADMIN,
   'postbacks.list': ADV_ADMIN,
   'postbacks.test': ADV_ADMIN,
@@ -59,13 +60,36 @@ export interface Principal {
   status: UserStatus;
 }
 
-export type Decision = 'allow' | 'deny_role' | 'deny_unapproved';
+/**
+ * A suspended or rejected advertiser keeps read access to its own records
+ * (money it owes or is owed is still being settled) but changes nothing. The
+ * list names what stays open, so an action added later is closed to them
+ * until someone decides otherwise. A pending advertiser is not limited here:
+ * it may prepare campaigns, which get no traffic until an admin approves it
+ * (tracking/link-cache, domain/click-rules).
+ */
+const OPEN_TO_INACTIVE_ADVERTISERS: ReadonlySet<Action> = new Set<Action>([
+  'auth.me',
+  'auth.logout',
+  'campaigns.list',
+  'campaigns.read',
+  'postbacks.read',
+  'postbacks.list',
+  'conversions.list',
+  'analytics.campaign',
+  'analytics.live',
+]);
+
+export type Decision = 'allow' | 'deny_role' | 'deny_unapproved' | 'deny_inactive_advertiser';
 
 export function decide(principal: Pick<Principal, 'role' | 'status'>, action: Action): Decision {
   const roles: readonly Role[] = PERMISSIONS[action];
   if (!roles.includes(principal.role)) return 'deny_role';
   if (principal.role === 'affiliate' && principal.status !== 'approved' && !OPEN_TO_UNAPPROVED_AFFILIATES.has(action)) {
     return 'deny_unapproved';
+  }
+  if (principal.role === 'advertiser' && (principal.status === 'suspended' || principal.status === 'rejected') && !OPEN_TO_INACTIVE_ADVERTISERS.has(action)) {
+    return 'deny_inactive_advertiser';
   }
   return 'allow';
 }

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context';
 
 /**
- * Tells every API instance that a cached campaign, link or affiliate changed.
- * The click path caches them in process; see tracking/link-cache.
+ * Tells every API instance that a cached campaign, link, affiliate or
+ * advertiser changed. The click path caches them in process; see tracking/link-cache.
  */
-export type Invalidation = { kind: 'campaign' | 'link' | 'affiliate'; id: string };
+export const INVALIDATION_KINDS = ['campaign', 'link', 'affiliate', 'advertiser'] as const;
+export type Invalidation = { kind: (typeof INVALIDATION_KINDS)[number]; id: string };
 
 export async function publishInvalidation(ctx: Pick<AppContext, 'redis' | 'keys' | 'log'>, msg: Invalidation): Promise<void> {
   try {

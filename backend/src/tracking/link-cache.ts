@@ -8,7 +8,7 @@ import { clickValue } from '../domain/payout-models';
 import type { UserStatus } from '../domain/permissions';
 import { DAY_MS, dayKey, dayStart } from '../domain/time-buckets';
 import type { Logger } from '../logger';
-import type { Invalidation } from './cache-bus';
+import { INVALIDATION_KINDS, type Invalidation } from './cache-bus';
 
 /** Everything the click path needs to know about a link, resolved from four collections. */
 export interface LinkTarget {
@@ -18,6 +18,7 @@ export interface LinkTarget {
   advertiserId: string;
   campaignStatus: CampaignStatus;
   affiliateStatus: UserStatus | 'missing';
+  advertiserStatus: UserStatus | 'missing';
   /** Destination URL template with macros. */
   destination: string;
   /** True when the template is plain printable ASCII, so a filled copy is a valid Location as is. */
@@ -150,9 +151,9 @@ export class LinkCache {
       return;
     }
     // Invalidations are rare (edits, status changes, caps reached): a scan is cheaper than keeping indexes current.
+    const key = msg.kind === 'campaign' ? 'campaignId' : msg.kind === 'affiliate' ? 'affiliateId' : 'advertiserId';
     for (const [id, e] of this.entries) {
-      const v = e.value;
-      if (v && (msg.kind === 'campaign' ? v.campaignId === msg.id : v.affiliateId === msg.id)) this.entries.delete(id);
+      if (e.value?.[key] === msg.id) this.entries.delete(id);
     }
   }
 
@@ -201,26 +202,32 @@ export class LinkCache {
     this.entries.set(linkId, { value: loaded.target, expiresAt });
   }
 
+  private async limitOf(campaign: CampaignDoc): Promise<CampaignLimit> {
+    if (!campaign.caps || !hasCaps(campaign.caps)) return null;
+    const today = dayKey(this.now());
+    const { CampaignCounter } = this.opts.models;
+    // Lookups by _id: the only ones FerretDB serves from an index.
+    const [day, total] = await Promise.all([
+      CampaignCounter.findById(`${campaign._id}|${today}`).lean() as Promise<CampaignCounterDoc | null>,
+      CampaignCounter.findById(`${campaign._id}|total`).lean() as Promise<CampaignCounterDoc | null>,
+    ]);
+    return limitReached(campaign.caps, day, total, nextSpendCents(campaign));
+  }
+
   private async fetch(linkId: string): Promise<Loaded | null> {
     this.stats.loads++;
-    const { Link, Campaign, User, CampaignCounter } = this.opts.models;
+    const { Link, Campaign, User } = this.opts.models;
     const link = await Link.findById(linkId).lean();
     if (!link) return null;
-    const [campaign, affiliate] = await Promise.all([
+    // The link names its advertiser, so its status (pending and suspended advertisers get no
+    // traffic) is read beside the campaign's, at no extra round trip.
+    const [campaign, affiliate, advertiser] = await Promise.all([
       Campaign.findById(link.campaignId).lean() as Promise<CampaignDoc | null>,
       User.findById(link.affiliateId, { status: 1, role: 1 }).lean(),
+      User.findById(link.advertiserId, { status: 1, role: 1 }).lean(),
     ]);
     if (!campaign) return null;
-    let limit: CampaignLimit = null;
-    if (campaign.caps && hasCaps(campaign.caps)) {
-      const today = dayKey(this.now());
-      // Lookups by _id: the only ones FerretDB serves from an index.
-      const [day, total] = await Promise.all([
-        CampaignCounter.findById(`${campaign._id}|${today}`).lean() as Promise<CampaignCounterDoc | null>,
-        CampaignCounter.findById(`${campaign._id}|total`).lean() as Promise<CampaignCounterDoc | null>,
-      ]);
-      limit = limitReached(campaign.caps, day, total, nextSpendCents(campaign));
-    }
+    const limit = await this.limitOf(campaign);
     const override = campaign.overrides?.find((o) => o.affiliateId === link.affiliateId) ?? null;
     const value = clickValue(
       { model: campaign.payoutModel, revenueCents: campaign.revenueCents, payoutCents: campaign.payoutCents },
@@ -234,6 +241,7 @@ export class LinkCache {
       advertiserId: campaign.advertiserId,
       campaignStatus: campaign.status,
       affiliateStatus: affiliate && affiliate.role === 'affiliate' ? affiliate.status : 'missing',
+      advertiserStatus: advertiser && advertiser.role === 'advertiser' ? advertiser.status : 'missing',
       destination: campaign.destinationUrl,
       destinationAscii: PRINTABLE_ASCII.test(campaign.destinationUrl),
       fallbackUrl: normaliseUrl(campaign.fallbackUrl),
@@ -250,7 +258,7 @@ export class LinkCache {
 export function parseInvalidation(raw: string): Invalidation | null {
   try {
     const m = JSON.parse(raw) as Partial<Invalidation>;
-    if ((m.kind === 'campaign' || m.kind === 'link' || m.kind === 'affiliate') && typeof m.id === 'string') return { kind: m.kind, id: m.id };
+    if (m.kind !== undefined && INVALIDATION_KINDS.includes(m.kind) && typeof m.id === 'string') return { kind: m.kind, id: m.id };
   } catch {
     /* fall through */
   }

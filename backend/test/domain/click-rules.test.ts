@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { botVerdict } from '../../src/domain/bots';
 import { budgetExhausted, classifyClick, cleanText, deepLinkLocation, limitReached, nextSpendCents } from '../../src/domain/click-rules';
 
-const ok = { campaignStatus: 'active', affiliateStatus: 'approved', limit: null } as const;
+const ok = { campaignStatus: 'active', affiliateStatus: 'approved', advertiserStatus: 'approved', limit: null } as const;
 const noCaps = { dailyConversions: null, totalConversions: null, dailyBudgetCents: null, totalBudgetCents: null };
 
 describe('click classification', () => {
@@ -15,6 +15,14 @@ describe('click classification', () => {
     expect(classifyClick({ ...ok, affiliateStatus: 'suspended', limit: 'cap_reached' }, null).reason).toBe('affiliate_inactive');
     expect(classifyClick({ ...ok, affiliateStatus: 'missing' }, null).reason).toBe('affiliate_inactive');
     expect(classifyClick({ ...ok, limit: 'budget_exhausted' }, null)).toEqual({ reason: 'budget_exhausted', blocked: true });
+  });
+
+  it('sends no traffic to an advertiser that is pending, suspended, rejected or gone; a paused campaign keeps its own reason', () => {
+    for (const advertiserStatus of ['pending', 'suspended', 'rejected', 'missing'] as const) {
+      expect(classifyClick({ ...ok, advertiserStatus }, null), advertiserStatus).toEqual({ reason: 'advertiser_inactive', blocked: true });
+    }
+    expect(classifyClick({ ...ok, campaignStatus: 'paused', advertiserStatus: 'suspended' }, null).reason).toBe('campaign_paused');
+    expect(classifyClick({ ...ok, advertiserStatus: 'suspended', affiliateStatus: 'suspended' }, null).reason).toBe('advertiser_inactive');
   });
 
   it('marks HEAD requests invalid (head_request) without blocking them; a blocked link keeps its blocking reason', () => {

@@ -91,5 +91,21 @@ describe('permissions', () => {
     expect(reviewTransition('suspended', 'approve')).toBe('approved');
     expect(reviewTransition('approved', 'reject')).toBeNull();
     expect(reviewTransition('pending', 'suspend')).toBeNull();
+    expect(reviewTransition('suspended', 'reinstate')).toBe('approved');
+    expect(reviewTransition('pending', 'reinstate')).toBeNull();
+    expect(reviewTransition('rejected', 'reinstate')).toBeNull();
+  });
+
+  it('leaves suspended and rejected advertisers read-only, pending ones free to prepare campaigns', () => {
+    for (const status of ['suspended', 'rejected'] as const) {
+      const adv = { role: 'advertiser' as const, status };
+      expect(decide(adv, 'campaigns.list')).toBe('allow');
+      expect(decide(adv, 'analytics.campaign')).toBe('allow');
+      expect(decide(adv, 'campaigns.create')).toBe('deny_inactive_advertiser');
+      expect(decide(adv, 'conversions.review')).toBe('deny_inactive_advertiser');
+      expect(decide(adv, 'links.get')).toBe('deny_role');
+    }
+    expect(decide({ role: 'advertiser', status: 'pending' }, 'campaigns.create')).toBe('allow');
+    expect(decide({ role: 'advertiser', status: 'pending' }, 'campaigns.changeStatus')).toBe('allow');
   });
 });

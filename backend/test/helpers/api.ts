@@ -51,6 +51,14 @@ export async function approvedAffiliate(baseUrl: string, admin: TestClient, name
   return aff;
 }
 
+/** Advertisers start pending (ADVERTISER_APPROVAL=required): registered, then approved through the admin route. */
+export async function approvedAdvertiser(baseUrl: string, admin: TestClient, name = 'advertiser') {
+  const adv = await register(baseUrl, 'advertiser', name);
+  const res = await admin.post(`/api/admin/users/${adv.id}/review`, { action: 'approve', note: '' });
+  if (res.status !== 200) throw new Error(`approve failed: ${res.status} ${res.text}`);
+  return adv;
+}
+
 export const cpaCampaign = (over: Record<string, unknown> = {}) => ({
   name: 'Summer Sale',
   destinationUrl: 'https://shop.example.com/landing?cid={click_id}&s1={sub1}',

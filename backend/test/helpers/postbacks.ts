@@ -4,7 +4,7 @@ import { newClickId } from '../../src/domain/click-id';
 import { hourStart } from '../../src/domain/time-buckets';
 import type { ApiServer } from '../../src/http/server';
 import { startWorkers } from '../../src/workers';
-import { approvedAffiliate, cpaCampaign, createAdmin, register, startTestApi } from './api';
+import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin, startTestApi } from './api';
 import { createTestContext, destroyTestContext } from './context';
 import { TestClient } from './http-client';
 
@@ -30,7 +30,7 @@ export async function startPostbackEnv(env: Parameters<typeof createTestContext>
   const api = await startTestApi(ctx);
   const stopWorkers = await startWorkers(ctx, workers);
   const admin = await createAdmin(ctx, api.url);
-  const adv = await register(api.url, 'advertiser');
+  const adv = await approvedAdvertiser(api.url, admin.client);
   const aff = await approvedAffiliate(api.url, admin.client);
   return {
     ctx,

@@ -5,7 +5,7 @@ import { startApiServer, type ApiServer } from '../../src/http/server';
 import { attachSocketServer } from '../../src/realtime/socket-server';
 import { startClickTracking, type ClickTracking } from '../../src/tracking';
 import { startClickWorker, type ClickWorkerOptions } from '../../src/workers/click-worker';
-import { approvedAffiliate, cpaCampaign, createAdmin, register } from './api';
+import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin } from './api';
 import type { TestClient } from './http-client';
 
 export const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
@@ -99,7 +99,7 @@ export interface Offer {
 /** An advertiser's campaign, an approved affiliate and its tracking link. */
 export async function createOffer(ctx: AppContext, baseUrl: string, campaign: Record<string, unknown> = {}, parties: Partial<Pick<Offer, 'admin' | 'advertiser'>> = {}): Promise<Offer> {
   const admin = parties.admin ?? (await createAdmin(ctx, baseUrl));
-  const advertiser = parties.advertiser ?? (await register(baseUrl, 'advertiser'));
+  const advertiser = parties.advertiser ?? (await approvedAdvertiser(baseUrl, admin.client));
   const affiliate = await approvedAffiliate(baseUrl, admin.client);
   const c = await advertiser.client.post('/api/campaigns', cpaCampaign(campaign));
   if (c.status !== 201) throw new Error(`campaign: ${c.status} ${c.text}`);

@@ -32,6 +32,7 @@ describe('link cache', () => {
       advertiserId: offer.advertiser.id,
       campaignStatus: 'active',
       affiliateStatus: 'approved',
+      advertiserStatus: 'approved',
       fallbackUrl: 'https://shop.example.com/',
       limit: null,
       currency: 'USD',

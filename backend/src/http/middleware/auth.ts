@@ -72,6 +72,9 @@ export function authorize(action: Action): RequestHandler {
         return next();
       case 'deny_unapproved':
         return next(new ApiError('affiliate_not_approved', `Your affiliate account is ${s.principal.status}; an admin must approve it first`));
+      case 'deny_inactive_advertiser':
+        // One code for suspended and rejected alike: either way the account is read-only until an admin acts.
+        return next(new ApiError('account_suspended', `Your advertiser account is ${s.principal.status}; it can look at its records but change nothing`));
       default:
         return next(new ApiError('forbidden', `The ${s.principal.role} role may not do this`));
     }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { reviewAffiliate } from '../../accounts/accounts';
+import { reviewAccount, reviewAffiliate } from '../../accounts/accounts';
 import { readUserPage } from '../../accounts/user-list';
 import type { AppContext } from '../../context';
 import { publicUser, USER_STATUSES } from '../../db/models/user';
-import { REVIEW_ACTIONS } from '../../domain/account-rules';
+import { accountReviewSchema, REVIEW_ACTIONS } from '../../domain/account-rules';
 import { ROLES } from '../../domain/permissions';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
@@ -38,7 +38,13 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       const q = parse(userListQuery, req.query, 'query');
       const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
       const page = await readUserPage(ctx, { role: q.role, status: q.status, order, limit: q.limit, after: q.cursor ?? null });
-      res.json(cursorPaged(page.rows.map(publicUser), page.total, q.limit, page.next));
+      res.json(cursorPaged(page.rows.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), page.total, q.limit, page.next));
+    }),
+    route('post', '/api/admin/users/:id/review', 'admin.users.review', 'Approve, reject, suspend or reinstate an advertiser or affiliate, with a note kept in the history', async (req, res) => {
+      const { id } = parse(idParam, req.params, 'params');
+      const { action, note } = parse(accountReviewSchema, req.body, 'body');
+      const user = await reviewAccount(ctx, id, ['advertiser', 'affiliate'], action, principalOf(req).id, note);
+      res.json({ user: { ...publicUser(user), statusHistory: user.statusHistory } });
     }),
   ];
 }

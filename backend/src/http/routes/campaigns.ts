@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
+import { approvedAdvertisers, campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import type { CampaignDoc } from '../../db/models/campaign';
 import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignUpdateSchema, overrideSchema, type CampaignStatus } from '../../domain/campaign-rules';
@@ -54,11 +54,18 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
         filter.status = 'active';
       } else if (q.status) filter.status = q.status;
       if (q.q) filter.name = { $regex: escapeRegex(q.q), $options: 'i' };
-      const [items, total] = await Promise.all([
+      const [found, total] = await Promise.all([
         ctx.models.Campaign.find(filter).sort(mongoSort(campaignSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
         ctx.models.Campaign.countDocuments(filter),
       ]);
-      res.json(paged(items.map((c) => campaignView(ctx, c as CampaignDoc, p)), total, q.page, q.limit));
+      let items = found as CampaignDoc[];
+      if (p.role === 'affiliate') {
+        // Offers of advertisers awaiting approval or suspended are left out of the page (read by _id per
+        // advertiser shown); the total still counts them, as campaigns carry no copy of their advertiser's status.
+        const live = await approvedAdvertisers(ctx, items.map((c) => c.advertiserId));
+        items = items.filter((c) => live.has(c.advertiserId));
+      }
+      res.json(paged(items.map((c) => campaignView(ctx, c, p)), total, q.page, q.limit));
     }),
 
     route('post', '/api/campaigns', 'campaigns.create', 'Create a campaign', async (req, res) => {
@@ -123,7 +130,9 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
       const p = principalOf(req);
       const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;
       const existing = c ? await ctx.models.Link.findOne({ campaignId: c._id, affiliateId: p.id }).lean() : null;
-      if (!c || (c.status !== 'active' && !existing)) throw new ApiError('not_found', 'Campaign not found');
+      // A link already taken is still answered (it redirects to the fallback while the offer is closed).
+      const open = c !== null && c.status === 'active' && (await approvedAdvertisers(ctx, [c.advertiserId])).has(c.advertiserId);
+      if (!c || (!open && !existing)) throw new ApiError('not_found', 'Campaign not found');
       const link = await getOrCreateLink(ctx, c, p.id);
       res.json({ link: linkView(ctx, link) });
     }),
