@@ -73,6 +73,23 @@ describe('auth flow in the app shell', () => {
     expect(calls).toEqual(['GET /api/auth/me']);
   });
 
+  it('a pending advertiser works in the dashboard under a banner saying its campaigns get no traffic until approved; Check again clears it once approved', async () => {
+    let status = 'pending';
+    handler = (url) => {
+      if (url === '/api/auth/me') return { status: 200, body: { user: user({ status }), csrfToken: 't' } };
+      if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 0 } };
+      return { status: 404, body: { error: { code: 'not_found', message: 'No route' } } };
+    };
+    window.history.pushState({}, '', '/campaigns');
+    render(<App />);
+    expect(await screen.findByText('Your advertiser account is awaiting approval')).toBeInTheDocument();
+    expect(screen.getByText(/No traffic reaches them until an admin approves your account/)).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Campaigns' })).toBeInTheDocument();
+    status = 'approved';
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Check again' }));
+    await waitFor(() => expect(screen.queryByText('Your advertiser account is awaiting approval')).toBeNull());
+  });
+
   it('an approved user lands on its role’s home page with the role’s navigation', async () => {
     handler = (url) => {
       if (url === '/api/auth/me') return { status: 200, body: { user: user({ role: 'admin', name: 'Root' }), csrfToken: 't' } };

@@ -38,7 +38,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     ...campaignRoutes,
     { path: '/payouts', element: page(payouts, 'PayoutsPage') },
     { path: '/payouts/:id', element: page(payoutDetail, 'PayoutDetailPage') },
-    { path: '/users', element: page(ops, 'UsersPage') },
+    { path: '/users', element: page(() => import('./pages/admin/UsersPage'), 'UsersPage') },
     { path: '/jobs', element: page(ops, 'JobRunsPage') },
     { path: '/queues', element: page(ops, 'QueuesPage') },
   ],

@@ -7,6 +7,7 @@ import { hourStart } from '../../backend/src/domain/time-buckets';
 import { rollHours } from '../../backend/src/rollups/hourly';
 import { createAdminAccount, eventually, screenshots, startStack, type Stack } from './harness';
 import {
+  approveAccount,
   approveAffiliate,
   approveConversion,
   approvePendingPayout,
@@ -86,6 +87,8 @@ describe('dashboard in a real browser', () => {
     await advertiser.waitForURL(/\/campaigns$/);
     await expectHeading(advertiser, 'Campaigns');
     await advertiser.getByText('No campaigns yet').waitFor();
+    // Advertisers start pending: they prepare campaigns under a banner until an admin approves them.
+    await advertiser.getByText('Your advertiser account is awaiting approval').waitFor();
 
     // The form refuses a bad destination before sending anything.
     await advertiser.getByRole('link', { name: /New campaign/ }).click();
@@ -150,6 +153,12 @@ describe('dashboard in a real browser', () => {
     const stored = await stack.ctx.models.User.findOne({ email: people.affiliate.email }).lean();
     expect(stored?.status).toBe('approved');
     expect(stored?.statusHistory.at(-1)).toMatchObject({ to: 'approved', note: 'Verified the blog' });
+
+    // The advertiser's campaign takes traffic only once the admin approves the advertiser too.
+    await approveAccount(admin, people.advertiser.name, 'Company checked');
+    await admin.getByText(`${people.advertiser.name} is now approved`).waitFor();
+    const adv = await stack.ctx.models.User.findOne({ email: people.advertiser.email }).lean();
+    expect(adv?.statusHistory.at(-1)).toMatchObject({ from: 'pending', to: 'approved', note: 'Company checked' });
   });
 
   it('the approved affiliate opens the campaign, gets its link and copies it with sub IDs', async () => {

@@ -71,6 +71,17 @@ export async function approveAffiliate(page: Page, name: string, note = 'Looks g
   await dialog.waitFor({ state: 'detached' });
 }
 
+/** Admin: approves any account awaiting approval (an advertiser, say) from the Users page, with a note. */
+export async function approveAccount(page: Page, name: string, note = 'Looks good'): Promise<void> {
+  await page.getByRole('link', { name: 'Users' }).first().click();
+  await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'Awaiting approval' }).click();
+  await page.getByRole('button', { name: `Approve ${name}` }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Note/).fill(note);
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** Affiliate: opens an offer from the list and returns the tracking link shown. */
 export async function openOfferAndGetLink(page: Page, campaignName: string): Promise<string> {
   await page.getByRole('link', { name: 'Offers' }).first().click();

@@ -1,14 +1,17 @@
 import { api } from './client';
-import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, QueueSummary, Role, User, UserStatus } from './types';
+import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, QueueSummary, Role, UserStatus } from './types';
 
 export type ReviewAction = 'approve' | 'reject' | 'suspend';
+/** Reviews of any advertiser or affiliate; `reinstate` only lifts a suspension. */
+export type AccountReviewAction = ReviewAction | 'reinstate';
 
 export const adminApi = {
   affiliates: (q: CursorQuery & { status?: UserStatus | '' }, signal?: AbortSignal) =>
     api.get<CursorPaged<AffiliateAccount>>('/api/admin/affiliates', { ...q }, signal),
   review: (id: string, action: ReviewAction, note: string) => api.post<{ affiliate: AffiliateAccount }>(`/api/admin/affiliates/${id}/${action}`, { note }),
   users: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | '' }, signal?: AbortSignal) =>
-    api.get<CursorPaged<User>>('/api/admin/users', { ...q }, signal),
+    api.get<CursorPaged<AffiliateAccount>>('/api/admin/users', { ...q }, signal),
+  reviewUser: (id: string, action: AccountReviewAction, note: string) => api.post<{ user: AffiliateAccount }>(`/api/admin/users/${id}/review`, { action, note }),
   jobRuns: (q: CursorQuery & { job?: string; status?: JobRunStatus | '' }, signal?: AbortSignal) => api.get<CursorPaged<JobRun>>('/api/admin/job-runs', { ...q }, signal),
   queues: (signal?: AbortSignal) => api.get<{ queues: QueueSummary[] }>('/api/admin/queues/summary', undefined, signal),
 };

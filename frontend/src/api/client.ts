@@ -96,9 +96,9 @@ export class ApiClient {
   }
 
   /**
-   * Called on every 403 `affiliate_not_approved`: the affiliate was suspended
-   * (or otherwise un-approved) after the dashboard read its account, so the
-   * auth state re-reads it; returns an unsubscribe.
+   * Called on every 403 `affiliate_not_approved` or `account_suspended`: the
+   * account was suspended (or otherwise un-approved) after the dashboard read
+   * it, so the auth state re-reads it; returns an unsubscribe.
    */
   onNotApproved(fn: (err: ApiError) => void): () => void {
     this.notApprovedHandlers.add(fn);
@@ -134,7 +134,7 @@ export class ApiClient {
     if (!res.ok) {
       const err = toApiError(res.status, await readJson(res));
       if (res.status === 401) for (const fn of this.unauthorizedHandlers) fn(err);
-      if (err.code === 'affiliate_not_approved') for (const fn of this.notApprovedHandlers) fn(err);
+      if (err.code === 'affiliate_not_approved' || err.code === 'account_suspended') for (const fn of this.notApprovedHandlers) fn(err);
       throw err;
     }
     return res;

@@ -20,6 +20,7 @@ export interface StatusChange {
   note: string;
 }
 
+/** An account with its reviews (affiliates, and every account in the admin users list). */
 export interface AffiliateAccount extends User {
   statusHistory: StatusChange[];
 }

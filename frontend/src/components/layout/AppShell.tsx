@@ -5,6 +5,7 @@ import { useSocket } from '../../context/SocketContext';
 import { Icon } from '../Icon';
 import { LiveDot } from '../KpiCard';
 import { RoleBadge } from '../StatusBadge';
+import type { UserStatus } from '../../api/types';
 import { NAV } from './nav';
 
 function Logo() {
@@ -62,6 +63,50 @@ function Account() {
         className="rounded-md px-2.5 py-1.5 text-sm font-medium text-slate-700 ring-1 ring-slate-300 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
       >
         Sign out
+      </button>
+    </div>
+  );
+}
+
+const ADVERTISER_NOTICE: Partial<Record<UserStatus, { title: string; body: string }>> = {
+  pending: {
+    title: 'Your advertiser account is awaiting approval',
+    body: 'You can create and edit campaigns now. No traffic reaches them until an admin approves your account: affiliates cannot see them yet.',
+  },
+  suspended: {
+    title: 'Your advertiser account is suspended',
+    body: 'Clicks on your campaigns go to their fallback pages, and the account is read-only. Conversions of earlier clicks are still recorded. Contact the network for details.',
+  },
+  rejected: {
+    title: 'Your advertiser application was not approved',
+    body: 'The account is read-only and its campaigns take no traffic. Contact the network if you think this is a mistake.',
+  },
+};
+
+/** An advertiser works while pending (campaigns get no traffic yet), so its status is a banner, not a page. */
+function AccountNotice() {
+  const user = useUser();
+  const { refresh } = useAuth();
+  const [checking, setChecking] = useState(false);
+  const notice = user.role === 'advertiser' ? ADVERTISER_NOTICE[user.status] : undefined;
+  if (!notice) return null;
+  return (
+    <div role="status" className="mb-6 flex flex-wrap items-start justify-between gap-3 rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+      <div>
+        <p className="font-semibold">{notice.title}</p>
+        <p className="mt-0.5">{notice.body}</p>
+      </div>
+      <button
+        type="button"
+        disabled={checking}
+        onClick={async () => {
+          setChecking(true);
+          await refresh();
+          setChecking(false);
+        }}
+        className="rounded-md bg-white px-2.5 py-1.5 font-medium text-amber-900 ring-1 ring-amber-300 hover:bg-amber-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-600"
+      >
+        {checking ? 'Checking…' : 'Check again'}
       </button>
     </div>
   );
@@ -127,6 +172,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           )}
         </header>
         <main id="main" ref={main} tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 outline-none sm:px-6 lg:px-8">
+          <AccountNotice />
           {children}
         </main>
       </div>

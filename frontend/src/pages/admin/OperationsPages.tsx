@@ -1,18 +1,18 @@
 import { useState } from 'react';
 import { adminApi, QUEUE_BOARD_URL } from '../../api/admin';
-import type { JobRun, JobRunStatus, QueueSummary, Role, User } from '../../api/types';
+import type { JobRun, JobRunStatus, QueueSummary } from '../../api/types';
 import { buttonClass, Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { DataTable, type Column } from '../../components/DataTable';
 import { inputClass } from '../../components/form/fields';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
-import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
+import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
 import { useCursorTable } from '../../hooks/useCursorTable';
-import { formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
+import { formatDateTime, formatNumber, humanize } from '../../lib/format';
 
 function duration(run: JobRun): string {
   if (!run.finishedAt) return '—';
@@ -157,58 +157,6 @@ export function QueuesPage() {
       <Card>
         <Async state={state} isEmpty={(d) => d.queues.length === 0} empty={<EmptyState title="No queues reported" />}>
           {(d) => <DataTable caption="Queues" columns={columns} rows={d.queues} rowKey={(q) => q.name} rowLabel="queues" busy={state.loading} />}
-        </Async>
-      </Card>
-    </>
-  );
-}
-
-export function UsersPage() {
-  const [role, setRole] = useState<Role | 'all'>('all');
-  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
-  const { query, reset } = table;
-  const state = useApi((signal) => adminApi.users({ role: role === 'all' ? '' : role, ...query, limit: 50 }, signal), [role, query.cursor, query.sort, query.order]);
-  const columns: Column<User>[] = [
-    { id: 'name', header: 'Name', cell: (u) => <span className="font-medium">{u.name}</span> },
-    { id: 'email', header: 'Email', cell: (u) => u.email },
-    { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} /> },
-    { id: 'status', header: 'Status', cell: (u) => <StatusBadge status={u.status} /> },
-    { id: 'company', header: 'Company', cell: (u) => u.company || '—', hideOnMobile: true },
-    { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortKey: 'createdAt', hideOnMobile: true },
-    { id: 'id', header: 'Id', cell: (u) => <span className="font-mono text-xs">{u.id}</span>, hideOnMobile: true },
-  ];
-  return (
-    <>
-      <PageHeader title="Users" description="Every account on the platform." />
-      <Card>
-        <div className="border-b border-slate-100 px-4 py-3">
-          <Segmented
-            label="Role"
-            value={role}
-            onChange={(r) => {
-              setRole(r);
-              reset();
-            }}
-            options={[
-              { id: 'all', label: 'All' },
-              { id: 'admin', label: 'Admins' },
-              { id: 'advertiser', label: 'Advertisers' },
-              { id: 'affiliate', label: 'Affiliates' },
-            ]}
-          />
-        </div>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Users"
-              columns={columns}
-              rows={data.items}
-              rowKey={(u) => u.id}
-              rowLabel="users"
-              busy={state.loading}
-              cursor={table.paging(data)}
-            />
-          )}
         </Async>
       </Card>
     </>
