@@ -9,7 +9,9 @@
  * tests it is ignored. Points: `rollup:day-rows-written` (a day's stats rows
  * written, its roll records, report documents and dirty marks not yet),
  * `payouts:claimed` (a new payout holds its conversions, no lines yet),
- * `payouts:lines-written` (a payout's lines written, not yet completed).
+ * `payouts:lines-written` (a payout's lines written, not yet completed),
+ * `conversions:lifetime-place-taken` (the cap gate took postbacks' lifetime
+ * places, not yet their daily ones).
  */
 const spec = process.env.NODE_ENV === 'test' ? (process.env.OFFERLY_FAULT_PAUSE ?? '') : '';
 const [wanted, nth] = spec.split('#');

@@ -4,6 +4,7 @@ import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { budgetExhausted, nextSpendCents } from '../domain/click-rules';
 import { publishInvalidation } from '../tracking/cache-bus';
 import { GroupCommit, perContext } from '../db/group-commit';
+import { faultPoint } from '../fault-points';
 
 /**
  * The caps and budget gate. Each campaign has one counter document per UTC
@@ -100,21 +101,29 @@ interface GateRequest {
   revenueCents: number;
 }
 
-/** Places for requests on one campaign and day, daily counter first, then the lifetime one. */
+/**
+ * Places for requests on one campaign and day, the lifetime counter first,
+ * then the daily one. A crash between the two, or before the places the daily
+ * counter refused are given back, leaves the lifetime counter ahead, never the
+ * daily one: repair-counters corrects a day's drift on both counters, so with
+ * the other order it would take a place the lifetime counter never had and
+ * leave it below what it counts (a lifetime cap could then be overrun).
+ */
 async function takeGroup(ctx: AppContext, reqs: GateRequest[]): Promise<GateResult[]> {
   const { c, day } = reqs[0]!;
   const limits = limitsOf(c);
   const revenues = reqs.map((r) => r.revenueCents);
-  const daily = await takeMany(ctx, c._id, day, limits.daily, revenues);
-  const total = daily.granted > 0 ? await takeMany(ctx, c._id, TOTAL_DAY, limits.total, revenues.slice(0, daily.granted)) : { granted: 0, reached: false, reason: null };
-  // Places the lifetime counter refused go back to the daily one; a crash right before keeps them taken: caps err on the safe side.
-  await giveBack(ctx, c._id, day, daily.granted - total.granted, sumOf(revenues.slice(total.granted, daily.granted)));
+  const total = await takeMany(ctx, c._id, TOTAL_DAY, limits.total, revenues);
+  await faultPoint('conversions:lifetime-place-taken');
+  const daily = total.granted > 0 ? await takeMany(ctx, c._id, day, limits.daily, revenues.slice(0, total.granted)) : { granted: 0, reached: false, reason: null };
+  // Places the daily counter refused go back to the lifetime one; a crash right before keeps them taken: caps err on the safe side.
+  await giveBack(ctx, c._id, TOTAL_DAY, total.granted - daily.granted, sumOf(revenues.slice(daily.granted, total.granted)));
   const reached = daily.reached || total.reached;
   // When a limit is reached the click path reloads the campaign, so new clicks go to the fallback URL.
-  if (reached || total.granted < reqs.length) await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  if (reached || daily.granted < reqs.length) await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
   return reqs.map((_, i): GateResult => {
-    if (i < total.granted) return { ok: true, reached };
-    return { ok: false, reason: (i < daily.granted ? total.reason : daily.reason) ?? 'cap_reached' };
+    if (i < daily.granted) return { ok: true, reached };
+    return { ok: false, reason: (i < total.granted ? daily.reason : total.reason) ?? 'cap_reached' };
   });
 }
 
