@@ -8,6 +8,8 @@ import { markHoursDirty } from '../src/db/rollup-dirty';
 import { clickClaimId, isoDay } from '../src/domain/payout-plan';
 import { DAY_MS, dayStart, HOUR_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
+import { duePayables } from '../src/payouts/payable-queue';
+import { addHolds, markOpen } from '../src/payouts/payout-holds';
 import { buildPayout, runPayouts } from '../src/payouts/run';
 import { settleClickEarnings } from '../src/payouts/settle-clicks';
 import { transitionPayout } from '../src/payouts/transitions';
@@ -196,6 +198,9 @@ describe('CPC click earnings in payout runs', () => {
     await ctx.models.Payout.create({ _id: id, runId: 'crashed', affiliateId: affC, currency: 'USD', status: 'building', cutoff: new Date(now - 7 * DAY_MS), buildKey: `building|${affC}|USD` });
     await payoutClaims(ctx.db).insertMany([e0!, e1!].map((e) => ({ _id: clickClaimId(e._id), payoutId: id, at: new Date() })));
     await clickEarnings(ctx.db).updateOne({ _id: e0!._id }, { $set: { payoutId: id } });
+    // What the run wrote before creating it and before claiming: the open mark and the payout's holds.
+    await markOpen(ctx.db, 'building', id);
+    await addHolds(ctx.db, id, [e0!, e1!].map((e) => clickClaimId(e._id)));
     const counts = await runPayouts(ctx, { runId: 'run5', nowMs: now });
     expect(counts).toMatchObject({ resumed: 1, payouts: 1, clickEarnings: 3 });
     expect(await ctx.models.Payout.findById(id).lean()).toMatchObject({ status: 'pending_approval', amountCents: 270 * CPC_PAYOUT, clickEarningCount: 3, clickCount: 270, buildKey: id });
@@ -222,7 +227,9 @@ describe('CPC click earnings in payout runs', () => {
     const mk = async (k: string) =>
       (await ctx.models.Payout.create({ _id: newId(), runId: k, affiliateId: affE, currency: 'USD', status: 'building', cutoff: new Date(now - 7 * DAY_MS), buildKey: `test|${k}` })).toObject() as PayoutDoc;
     const [p1, p2] = [await mk('x'), await mk('y')];
-    await Promise.all([buildPayout(ctx, p1, 'system', 'x'), buildPayout(ctx, p2, 'system', 'y')]);
+    const fresh = (await duePayables(ctx, new Date(now - 7 * DAY_MS))).filter((p) => p.doc.affiliateId === affE);
+    expect(fresh).toHaveLength(eDays.length);
+    await Promise.all([buildPayout(ctx, p1, 'system', 'x', fresh), buildPayout(ctx, p2, 'system', 'y', fresh)]);
     const lines = await ctx.models.PayoutLine.find({ payoutId: { $in: [p1._id, p2._id] } }).lean();
     const ids = lines.map((l) => l.clickEarningId);
     expect(new Set(ids).size).toBe(ids.length);

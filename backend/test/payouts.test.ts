@@ -6,6 +6,8 @@ import { payoutClaims } from '../src/db/payout-claims';
 import { DAY_MS } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { acquireLock } from '../src/job-runs/lock';
+import { duePayables } from '../src/payouts/payable-queue';
+import { addHolds, markOpen } from '../src/payouts/payout-holds';
 import { buildPayout, runPayouts } from '../src/payouts/run';
 import { approvedAdvertiser, approvedAffiliate, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
@@ -96,6 +98,9 @@ describe('payout runs', () => {
     await ctx.models.Payout.create({ _id: id, runId: 'crashed', affiliateId: affC, currency: 'USD', status: 'building', cutoff: new Date(daysAgo(7)), buildKey: `building|${affC}|USD` });
     await payoutClaims(ctx.db).insertMany([convs[0]!, convs[1]!].map((c) => ({ _id: c._id, payoutId: id, at: new Date() })));
     await ctx.models.Conversion.updateOne({ _id: convs[0]!._id }, { $set: { payoutId: id } });
+    // What the run wrote before creating it and before claiming: the open mark and the payout's holds.
+    await markOpen(ctx.db, 'building', id);
+    await addHolds(ctx.db, id, [convs[0]!._id, convs[1]!._id]);
     const counts = await runPayouts(ctx, { runId: 'run4', nowMs: now });
     expect(counts).toMatchObject({ resumed: 1, payouts: 1, conversions: 6 });
     expect(await ctx.models.Payout.findById(id).lean()).toMatchObject({ status: 'pending_approval', amountCents: 6000, conversionCount: 6, buildKey: id });
@@ -117,7 +122,9 @@ describe('payout runs', () => {
     const mk = async (k: string) =>
       (await ctx.models.Payout.create({ _id: newId(), runId: k, affiliateId: affE, currency: 'USD', status: 'building', cutoff: new Date(daysAgo(7)), buildKey: `test|${k}` })).toObject() as PayoutDoc;
     const [p1, p2] = [await mk('x'), await mk('y')];
-    await Promise.all([buildPayout(ctx, p1, 'system', 'x'), buildPayout(ctx, p2, 'system', 'y')]);
+    const fresh = (await duePayables(ctx, new Date(daysAgo(7)))).filter((p) => p.doc.affiliateId === affE);
+    expect(fresh).toHaveLength(40);
+    await Promise.all([buildPayout(ctx, p1, 'system', 'x', fresh), buildPayout(ctx, p2, 'system', 'y', fresh)]);
     const lines = await ctx.models.PayoutLine.find({ payoutId: { $in: [p1._id, p2._id] } }).lean();
     const convIds = lines.map((l) => l.conversionId);
     expect(new Set(convIds).size).toBe(convIds.length);

@@ -5,7 +5,7 @@ import { newId } from '../src/db/ids';
 import { reportDays } from '../src/db/report-docs';
 import { statsHourly } from '../src/db/models/stats';
 import { markHoursDirty } from '../src/db/rollup-dirty';
-import { DAY_MS, HOUR_MS, hourKey } from '../src/domain/time-buckets';
+import { DAY_MS, dayKey, HOUR_MS, hourKey } from '../src/domain/time-buckets';
 import type { ApiServer } from '../src/http/server';
 import { runPayouts } from '../src/payouts/run';
 import { repairCampaignCounters } from '../src/reconcile/campaign-counters';
@@ -157,7 +157,10 @@ describe('reconciliation', () => {
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $inc: { amountCents: 100 } });
     await ctx.models.Conversion.updateOne({ _id: line.conversionId }, { $set: { payoutId: null } });
     const report = await reconcile(ctx, range);
+    const conv = (await ctx.models.Conversion.findById(line.conversionId).lean())!;
     expect(report.differences).toEqual([
+      // Free again but in no queue: no payout run would find it.
+      { kind: 'due_queues', key: `payable|${dayKey(conv.convertedAt.getTime())}`, field: conv._id, expected: 1, actual: 0 },
       { kind: 'payout_lines', key: payout._id, field: 'amountCents', expected: payout.amountCents, actual: payout.amountCents + 100 },
       { kind: 'payout_conversions', key: payout._id, field: 'amountCents', expected: conversionCents, actual: conversionCents - line.amountCents },
       { kind: 'payout_conversions', key: payout._id, field: 'conversionCount', expected: payout.conversionCount, actual: payout.conversionCount - 1 },

@@ -2,6 +2,7 @@ import type { AppContext } from '../../backend/src/context';
 import { countStoredConversions, listConversions } from '../../backend/src/conversions/conversion-list';
 import { countStoredPostbacks, listPostbacks } from '../../backend/src/conversions/postback-list';
 import { recordConversionHours } from '../../backend/src/db/conversion-hours';
+import { queueDueWork } from '../../backend/src/conversions/due-work';
 import { insertNew } from '../../backend/src/db/insert-new';
 import type { ConversionDoc } from '../../backend/src/db/models/conversion';
 import type { PostbackDoc } from '../../backend/src/db/models/postback';
@@ -255,6 +256,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
       }
       await recordConversionHours(ctx.db, conversions);
       await listConversions(ctx.db, conversions);
+      await queueDueWork(ctx.db, conversions);
       await insertCountedConversions(ctx, conversions);
       await listPostbacks(ctx.db, postbacks);
       await insertCountedPostbacks(ctx, postbacks);

@@ -8,6 +8,7 @@ import { ApiError, conflict, notFound } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
 import { releaseCapPlace, takeCapPlace } from './cap-gate';
 import { countConversionTransition } from './conversion-list';
+import { queueDueWork } from './due-work';
 import { applyOrRecordEffects } from './effects-retry';
 
 export interface StatusChangeOptions {
@@ -51,6 +52,8 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
   // The hour is marked before the change (it must be: a change without a mark is never re-rolled once the hour is
   // past the lookback) and again after it, by the effects: a rollup may take this first mark before the update lands.
   await markHoursDirty(ctx.db, [conv.convertedAt]);
+  // Queued before the change too: the effects queue it again after, but a crash in between would skip them.
+  await queueDueWork(ctx.db, [{ ...conv, status: to, payoutId: null }]);
 
   let capHeld = conv.capHeld;
   let capDay = conv.capDay;

@@ -8,6 +8,7 @@ import { dayStart } from '../domain/time-buckets';
 import { enqueueConversionDelivery } from '../outbound/delivery-jobs';
 import { createLiveEmitter, recordLiveOnce } from '../realtime/live-counters';
 import { GroupCommit, perContext } from '../db/group-commit';
+import { queueDueWorkOf } from './due-work';
 
 const emitters = new WeakMap<AppContext, Emitter>();
 
@@ -32,7 +33,8 @@ const dirtyMarks = perContext(
 );
 
 /**
- * What follows a conversion status transition: its hour is re-rolled, live
+ * What follows a conversion status transition: its hour is re-rolled, it
+ * joins the job queue of its new status (payout, auto-approval), live
  * totals move, and the affiliate's outbound postback is enqueued. Only the
  * caller that made the transition runs this, and a retry after a crash may
  * run it again, so each part is idempotent: dirty marks are, and delivery
@@ -41,12 +43,13 @@ const dirtyMarks = perContext(
  */
 export async function applyTransitionEffects(
   ctx: AppContext,
-  conv: Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'convertedAt' | 'revenueCents' | 'payoutCents'>,
+  conv: Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'convertedAt' | 'revenueCents' | 'payoutCents' | 'suspectedFraud' | 'payoutId'>,
   from: ConversionStatus | null,
   to: ConversionStatus,
   seq: number,
 ): Promise<void> {
   await dirtyMarks(ctx).add(conv.convertedAt);
+  await queueDueWorkOf(ctx.db, { ...conv, status: to });
   const delta = liveConversionDelta(from, to, conv.revenueCents, conv.payoutCents);
   // Live counters cover today; changes to older conversions show up in the rollups only.
   if (delta.conversions !== 0 && conv.convertedAt.getTime() >= dayStart(Date.now())) {

@@ -1,15 +1,13 @@
 import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { newId } from '../db/ids';
-import { clickEarnings, type ClickEarningDoc } from '../db/models/click-earning';
+import { clickEarnings } from '../db/models/click-earning';
 import { payoutClaims } from '../db/payout-claims';
-import type { ConversionDoc } from '../db/models/conversion';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
 import {
   clickClaimId,
   earningIdOfClaim,
   isClickClaim,
-  lastPayableDayStart,
   payoutCutoff,
   payoutTotals,
   planPayouts,
@@ -17,7 +15,11 @@ import {
   type EligibleGroup,
   type PayableItem,
 } from '../domain/payout-plan';
+import { dequeueDone, dequeueStale, type DueEntry } from '../db/due-queues';
 import { listPayoutLines } from './line-list';
+import { inParallel } from './parallel';
+import { duePayables, enqueuePayable, isDueBy, isFree, readPayable, type Payable, type PayableConversion, type PayableEarning } from './payable-queue';
+import { addHolds, backfillPayoutHolds, dropHolds, holdsOf, markDone, markOpen, openPayouts } from './payout-holds';
 import { countPayoutMove, listNewPayout } from './payout-list';
 import { settleClickEarnings } from './settle-clicks';
 import { faultPoint } from '../fault-points';
@@ -40,31 +42,6 @@ export interface PayoutRunCounts {
 
 const CLAIM_CONCURRENCY = 8;
 
-async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
-}
-
-/** Documents by `_id`, one findOne each (bounded parallelism), in the order of `ids`, missing ones left out. */
-async function byIds<T>(ids: string[], find: (id: string) => PromiseLike<T | null>): Promise<T[]> {
-  const found: Array<T | null> = ids.map(() => null);
-  await inParallel(ids.map((id, i) => ({ id, i })), CLAIM_CONCURRENCY, async ({ id, i }) => {
-    found[i] = await find(id);
-  });
-  return found.filter((d): d is T => d !== null);
-}
-
-/** What a payout needs of a conversion to claim it and write its line. */
-type PayableConversion = Pick<ConversionDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'payoutCents' | 'convertedAt'>;
-const CONVERSION_FIELDS = { _id: 1, campaignId: 1, affiliateId: 1, currency: 1, payoutCents: 1, convertedAt: 1 } as const;
-/** The same of a click earning. */
-type PayableEarning = Pick<ClickEarningDoc, '_id' | 'campaignId' | 'affiliateId' | 'currency' | 'payoutCents' | 'clicks' | 'day' | 'dayStart'>;
-const EARNING_FIELDS = { _id: 1, campaignId: 1, affiliateId: 1, currency: 1, payoutCents: 1, clicks: 1, day: 1, dayStart: 1 } as const;
-
 const conversionItem = (c: PayableConversion): PayableItem => ({ kind: 'conversion', claimId: c._id, campaignId: c.campaignId, amountCents: c.payoutCents, at: c.convertedAt });
 const clickItem = (e: PayableEarning): PayableItem => ({
   kind: 'clicks',
@@ -75,36 +52,29 @@ const clickItem = (e: PayableEarning): PayableItem => ({
   day: e.day,
   clicks: e.clicks,
 });
+const itemOf = (p: Payable): PayableItem => (p.kind === 'clicks' ? clickItem(p.doc) : conversionItem(p.doc));
 
 const groupKey = (affiliateId: string, currency: string) => `${affiliateId}|${currency}`;
 
-/**
- * Approved, unpaid conversions past the hold period and unclaimed click
- * earnings of days that ended by the cutoff, per affiliate × currency, read in
- * one pass each: each group's payout is then built from its list without
- * querying again (every such query is a collection scan on FerretDB).
- */
-async function eligiblePayables(ctx: AppContext, cutoff: Date): Promise<{ groups: EligibleGroup[]; members: Map<string, PayableItem[]> }> {
-  const members = new Map<string, PayableItem[]>();
-  const groups = new Map<string, EligibleGroup>();
-  const add = (affiliateId: string, currency: string, item: PayableItem) => {
-    const k = groupKey(affiliateId, currency);
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { affiliateId, currency, amountCents: 0, count: 0, clickEarnings: 0 }));
-    g.amountCents += item.amountCents;
-    if (item.kind === 'clicks') g.clickEarnings = (g.clickEarnings ?? 0) + 1;
+/** What a run may pay, per affiliate × currency. */
+function byGroup(payables: Payable[]): Map<string, Payable[]> {
+  const members = new Map<string, Payable[]>();
+  for (const p of payables) {
+    const k = groupKey(p.doc.affiliateId, p.doc.currency);
+    members.set(k, [...(members.get(k) ?? []), p]);
+  }
+  return members;
+}
+
+function groupOf(members: Payable[]): EligibleGroup {
+  const first = members[0]!.doc;
+  const g: EligibleGroup = { affiliateId: first.affiliateId, currency: first.currency, amountCents: 0, count: 0, clickEarnings: 0 };
+  for (const p of members) {
+    g.amountCents += p.doc.payoutCents;
+    if (p.kind === 'clicks') g.clickEarnings = (g.clickEarnings ?? 0) + 1;
     else g.count += 1;
-    const list = members.get(k) ?? [];
-    list.push(item);
-    members.set(k, list);
-  };
-  const [convs, earnings] = await Promise.all([
-    ctx.models.Conversion.find({ status: 'approved', payoutId: null, convertedAt: { $lte: cutoff } }, CONVERSION_FIELDS).lean() as Promise<PayableConversion[]>,
-    ctx.models.ClickEarning.find({ payoutId: null, dayStart: { $lte: new Date(lastPayableDayStart(cutoff)) } }, EARNING_FIELDS).lean() as Promise<PayableEarning[]>,
-  ]);
-  for (const c of convs) add(c.affiliateId, c.currency, conversionItem(c));
-  for (const e of earnings) add(e.affiliateId, e.currency, clickItem(e));
-  return { groups: [...groups.values()], members };
+  }
+  return g;
 }
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
@@ -133,14 +103,32 @@ async function claimItem(ctx: AppContext, claimId: string, payoutId: string): Pr
   return false;
 }
 
-/** Lets go of everything a payout holds: its claims and the mirror field of its conversions and click earnings. */
+/** Sets the mirror field of a claimed item back to free, if this payout holds it. */
+async function unmirror(ctx: AppContext, claimId: string, payoutId: string): Promise<number> {
+  const res = isClickClaim(claimId)
+    ? await clickEarnings(ctx.db).updateOne({ _id: earningIdOfClaim(claimId), payoutId }, { $set: { payoutId: null } })
+    : await ctx.models.Conversion.updateOne({ _id: claimId, payoutId }, { $set: { payoutId: null } });
+  return res.modifiedCount;
+}
+
+/**
+ * Lets go of what a payout holds: the mirror field of its conversions and
+ * click earnings and its claims, one `_id` at a time from its holds; what is
+ * free again goes back in the payable queue. Idempotent.
+ */
 export async function releasePayout(ctx: AppContext, payoutId: string): Promise<number> {
-  const [convs, earnings] = await Promise.all([
-    ctx.models.Conversion.updateMany({ payoutId }, { $set: { payoutId: null } }),
-    clickEarnings(ctx.db).updateMany({ payoutId }, { $set: { payoutId: null } }),
-  ]);
-  await payoutClaims(ctx.db).deleteMany({ payoutId });
-  return convs.modifiedCount + earnings.modifiedCount;
+  await backfillPayoutHolds(ctx);
+  let released = 0;
+  const free: DueEntry[] = [];
+  await inParallel(await holdsOf(ctx.db, payoutId), CLAIM_CONCURRENCY, async (claimId) => {
+    const n = await unmirror(ctx, claimId, payoutId);
+    released += n;
+    await payoutClaims(ctx.db).deleteOne({ _id: claimId, payoutId });
+    const p = await readPayable(ctx, claimId);
+    if (p && isFree(p)) free.push(p.entry);
+  });
+  await enqueuePayable(ctx, free);
+  return released;
 }
 
 export interface BuildResult {
@@ -150,64 +138,47 @@ export interface BuildResult {
 }
 
 /**
- * Claims a payout's conversions and click earnings and completes it. A claim
- * is an insert keyed by the conversion id (or the click earning's claim id),
- * so each lands in at most one payout whatever runs in parallel. Lines and
- * totals are derived from what the payout holds, so a build interrupted at
- * any step is finished by running this again. Below the minimum (conversions
- * rejected meanwhile, another run got there first) it releases everything and
- * disappears.
+ * Builds a payout from `fresh` (what the run found payable for its
+ * affiliate and currency) and, for a payout an interrupted run left
+ * `building`, what it holds already. A claim is an insert keyed by the claim
+ * id, so each item lands in at most one payout whatever runs in parallel;
+ * the ids are written to the payout's holds first, so an interruption at any
+ * step is finished (or undone) by running this again. Below the minimum
+ * (items rejected meanwhile, another run got there first) it releases
+ * everything and disappears.
  */
-export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh?: PayableItem[]): Promise<BuildResult> {
-  if (fresh) {
-    const kept = await claimFresh(ctx, p, fresh);
-    await faultPoint('payouts:claimed');
-    return completePayout(ctx, p, by, note, kept);
-  }
-  const { Conversion, ClickEarning } = ctx.models;
-  const earningCol = clickEarnings(ctx.db);
-  const claims = payoutClaims(ctx.db);
-  const [candidates, earningCandidates] = await Promise.all([
-    Conversion.find({ affiliateId: p.affiliateId, currency: p.currency, status: 'approved', payoutId: null, convertedAt: { $lte: p.cutoff } }, { _id: 1 }).lean(),
-    ClickEarning.find({ affiliateId: p.affiliateId, currency: p.currency, payoutId: null, dayStart: { $lte: new Date(lastPayableDayStart(p.cutoff)) } }, { _id: 1 }).lean(),
-  ]);
-  await inParallel(candidates, CLAIM_CONCURRENCY, async (c) => {
-    if (await claimItem(ctx, c._id, p._id)) await Conversion.updateOne({ _id: c._id, payoutId: null }, { $set: { payoutId: p._id } });
-  });
-  await inParallel(earningCandidates, CLAIM_CONCURRENCY, async (e) => {
-    if (await claimItem(ctx, clickClaimId(e._id), p._id)) await earningCol.updateOne({ _id: e._id, payoutId: null }, { $set: { payoutId: p._id } });
-  });
+export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh: Payable[], resumed = false): Promise<BuildResult> {
+  await addHolds(ctx.db, p._id, fresh.map((f) => f.entry.id));
+  const held = resumed ? await keepHeld(ctx, p) : [];
+  const heldIds = new Set(held.map((h) => h.entry.id));
+  const kept = [...held, ...(await claimFresh(ctx, p, fresh.filter((f) => !heldIds.has(f.entry.id))))];
+  await faultPoint('payouts:claimed');
+  // Taken out before the payout can be rejected (it is still `building`): a release then puts them back.
+  await dequeueDone(ctx.db, 'payable', kept.map((k) => k.entry));
+  const r = await completePayout(ctx, p, by, note, kept.map(itemOf));
+  await markDone(ctx.db, 'building', p._id);
+  return r;
+}
 
-  const held = (await claims.find({ payoutId: p._id }, { projection: { _id: 1 } }).toArray()).map((c) => c._id);
-  const heldConvs = held.filter((id) => !isClickClaim(id));
-  const heldEarnings = held.filter(isClickClaim).map(earningIdOfClaim);
-  // One findOne by _id each: a `$in` reads the whole collection on the embedded server.
-  const [convs, earnings] = await Promise.all([
-    byIds(heldConvs, (id) => Conversion.findById(id, { ...CONVERSION_FIELDS, status: 1, payoutId: 1 }).lean()),
-    byIds(heldEarnings, (id) => ClickEarning.findById(id, { ...EARNING_FIELDS, payoutId: 1 }).lean()),
-  ]);
-  const mine = (d: { affiliateId: string; currency: string; payoutId: string | null }) => d.affiliateId === p.affiliateId && d.currency === p.currency && (d.payoutId === p._id || d.payoutId === null);
-  const keep = convs.filter((c) => c.status === 'approved' && mine(c));
-  const keepEarnings = earnings.filter(mine);
-  const keepIds = new Set(keep.map((c) => c._id));
-  const keepEarningIds = new Set(keepEarnings.map((e) => e._id));
-  for (const id of heldConvs.filter((id) => !keepIds.has(id))) {
-    // Changed status between the candidate query and the claim: not payable.
-    await Conversion.updateOne({ _id: id, payoutId: p._id }, { $set: { payoutId: null } });
-    await claims.deleteOne({ _id: id, payoutId: p._id });
-  }
-  for (const id of heldEarnings.filter((id) => !keepEarningIds.has(id))) {
-    // Held elsewhere (or gone): not this payout's.
-    await earningCol.updateOne({ _id: id, payoutId: p._id }, { $set: { payoutId: null } });
-    await claims.deleteOne({ _id: clickClaimId(id), payoutId: p._id });
-  }
-  await inParallel(keep.filter((c) => c.payoutId === null), CLAIM_CONCURRENCY, async (c) => {
-    await Conversion.updateOne({ _id: c._id, payoutId: null }, { $set: { payoutId: p._id } });
+/** What a payout left `building` holds and may keep: claimed by it, its affiliate's and currency's, still payable. */
+async function keepHeld(ctx: AppContext, p: PayoutDoc): Promise<Payable[]> {
+  const kept: Payable[] = [];
+  await inParallel(await holdsOf(ctx.db, p._id), CLAIM_CONCURRENCY, async (claimId) => {
+    const claim = await payoutClaims(ctx.db).findOne({ _id: claimId });
+    if (claim?.payoutId !== p._id) return;
+    const item = await readPayable(ctx, claimId);
+    const mine = item && item.doc.affiliateId === p.affiliateId && item.doc.currency === p.currency && (item.doc.payoutId === p._id || item.doc.payoutId === null);
+    if (item && mine && (item.kind === 'clicks' || item.doc.status === 'approved') && (item.doc.payoutId === p._id || (await mirrorClaim(ctx, itemOf(item), p._id)))) {
+      kept.push(item);
+      return;
+    }
+    // Changed status between the run that claimed it and now, or held elsewhere: not this payout's.
+    await unmirror(ctx, claimId, p._id);
+    await payoutClaims(ctx.db).deleteOne({ _id: claimId, payoutId: p._id });
+    const now = await readPayable(ctx, claimId);
+    if (now && isFree(now)) await enqueuePayable(ctx, [now.entry]);
   });
-  await inParallel(keepEarnings.filter((e) => e.payoutId === null), CLAIM_CONCURRENCY, async (e) => {
-    await earningCol.updateOne({ _id: e._id, payoutId: null }, { $set: { payoutId: p._id } });
-  });
-  return completePayout(ctx, p, by, note, [...keep.map(conversionItem), ...keepEarnings.map(clickItem)]);
+  return kept;
 }
 
 /**
@@ -224,18 +195,24 @@ async function mirrorClaim(ctx: AppContext, item: PayableItem, payoutId: string)
 }
 
 /**
- * Claims the conversions and click earnings of a payout that was just
- * created: one is kept when this payout won its claim and it was still free
- * (a conversion still approved) when marked. The rest are let go at once. A
- * crash midway leaves the payout `building`, and the next run finishes it
- * from its claims.
+ * Claims the conversions and click earnings the run found payable: one is
+ * kept when this payout won its claim and it was still free (a conversion
+ * still approved) when marked. The rest are let go at once and leave the
+ * queue unless free again. A crash midway leaves the payout `building`, and
+ * the next run finishes it from its holds.
  */
-async function claimFresh(ctx: AppContext, p: PayoutDoc, candidates: PayableItem[]): Promise<PayableItem[]> {
-  const kept: PayableItem[] = [];
+async function claimFresh(ctx: AppContext, p: PayoutDoc, candidates: Payable[]): Promise<Payable[]> {
+  const kept: Payable[] = [];
+  const lost: DueEntry[] = [];
   await inParallel(candidates, CLAIM_CONCURRENCY, async (item) => {
-    if (!(await claimItem(ctx, item.claimId, p._id))) return;
-    if (await mirrorClaim(ctx, item, p._id)) kept.push(item);
-    else await payoutClaims(ctx.db).deleteOne({ _id: item.claimId, payoutId: p._id });
+    if (!(await claimItem(ctx, item.entry.id, p._id))) return void lost.push(item.entry);
+    if (await mirrorClaim(ctx, itemOf(item), p._id)) return void kept.push(item);
+    await payoutClaims(ctx.db).deleteOne({ _id: item.entry.id, payoutId: p._id });
+    lost.push(item.entry);
+  });
+  await dequeueStale(ctx.db, 'payable', lost, async (e) => {
+    const now = await readPayable(ctx, e.id);
+    return now && isFree(now) ? now.entry : null;
   });
   return kept;
 }
@@ -247,14 +224,24 @@ function lineOf(payoutId: string, i: PayableItem): PayoutLineDoc {
     : { ...base, kind: 'conversion', conversionId: i.claimId, clickEarningId: null, day: null, clicks: null };
 }
 
+/** Undoes a payout that stays below the minimum: its items go free, lines an earlier attempt wrote (by `_id`) and the payout go. */
+async function dissolvePayout(ctx: AppContext, p: PayoutDoc): Promise<void> {
+  const held = await holdsOf(ctx.db, p._id);
+  await releasePayout(ctx, p._id);
+  await bulkWriteInChunks(
+    ctx.db.collection<PayoutLineDoc>('payout_lines'),
+    held.map((claimId) => ({ deleteOne: { filter: { _id: `${p._id}:${claimId}` } } })),
+  );
+  await ctx.models.Payout.deleteOne({ _id: p._id, status: 'building' });
+  await dropHolds(ctx.db, p._id);
+}
+
 /** Writes the lines and totals of what a payout holds, or dissolves it when below the minimum. */
 async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, items: PayableItem[]): Promise<BuildResult> {
-  const { PayoutLine, Payout } = ctx.models;
+  const { Payout } = ctx.models;
   const t = payoutTotals(items);
   if (items.length === 0 || t.amountCents <= 0 || t.amountCents < ctx.config.PAYOUT_MIN_CENTS) {
-    await releasePayout(ctx, p._id);
-    await PayoutLine.deleteMany({ payoutId: p._id });
-    await Payout.deleteOne({ _id: p._id, status: 'building' });
+    await dissolvePayout(ctx, p);
     return { built: false, conversions: 0, clickEarnings: 0 };
   }
   const lines = sortPayable(items).map((i) => lineOf(p._id, i));
@@ -296,52 +283,35 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
  * `building` is finished by the next run.
  */
 export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?: number; by?: string | null; signal?: AbortSignal }): Promise<PayoutRunCounts> {
-  const { Payout, Conversion } = ctx.models;
+  await backfillPayoutHolds(ctx);
   const by = opts.by ?? 'system';
   const note = `payout run ${opts.runId}`;
-  const counts: PayoutRunCounts = {
-    payouts: 0,
-    conversions: 0,
-    clickEarnings: 0,
-    carriedOver: 0,
-    carriedOverClickEarnings: 0,
-    carriedOverGroups: 0,
-    resumed: 0,
-    released: 0,
-    settledDays: 0,
-    settledClickEarnings: 0,
-    unsettledDays: 0,
-  };
-
-  opts.signal?.throwIfAborted();
-  // A rejection that stopped before releasing what its payout held.
-  const rejected = (await Payout.find({ status: 'rejected' }, { _id: 1 }).lean()).map((r) => r._id);
-  if (rejected.length) {
-    const [convs, earnings] = await Promise.all([
-      Conversion.updateMany({ payoutId: { $in: rejected } }, { $set: { payoutId: null } }),
-      clickEarnings(ctx.db).updateMany({ payoutId: { $in: rejected } }, { $set: { payoutId: null } }),
-    ]);
-    counts.released = convs.modifiedCount + earnings.modifiedCount;
-    await payoutClaims(ctx.db).deleteMany({ payoutId: { $in: rejected } });
-  }
+  const counts = emptyCounts();
   const add = (r: BuildResult) => {
     counts.payouts += 1;
     counts.conversions += r.conversions;
     counts.clickEarnings += r.clickEarnings;
   };
-  for (const p of (await Payout.find({ status: 'building' }).lean()) as PayoutDoc[]) {
-    opts.signal?.throwIfAborted();
-    const r = await buildPayout(ctx, p, by, `${note} (resumed)`);
-    counts.resumed += 1;
-    if (r.built) add(r);
-  }
+  opts.signal?.throwIfAborted();
+  counts.released = await finishReleases(ctx);
 
   const cutoff = payoutCutoff(opts.nowMs ?? Date.now(), ctx.config.PAYOUT_HOLD_DAYS);
   opts.signal?.throwIfAborted();
   Object.assign(counts, await settleClickEarnings(ctx, cutoff));
+  const members = byGroup(await duePayables(ctx, cutoff));
 
-  const eligible = await eligiblePayables(ctx, cutoff);
-  const plan = planPayouts(eligible.groups, ctx.config.PAYOUT_MIN_CENTS);
+  for (const p of await buildingPayouts(ctx)) {
+    opts.signal?.throwIfAborted();
+    // It takes what was payable by its own cutoff; the rest of its group goes in a payout of this run.
+    const k = groupKey(p.affiliateId, p.currency);
+    const [mine, rest] = partition(members.get(k) ?? [], (m) => isDueBy(m, p.cutoff));
+    members.set(k, rest);
+    const r = await buildPayout(ctx, p, by, `${note} (resumed)`, mine, true);
+    counts.resumed += 1;
+    if (r.built) add(r);
+  }
+
+  const plan = planPayouts([...members.values()].filter((m) => m.length > 0).map(groupOf), ctx.config.PAYOUT_MIN_CENTS);
   const carry = (g: EligibleGroup) => {
     counts.carriedOver += g.count;
     counts.carriedOverClickEarnings += g.clickEarnings ?? 0;
@@ -350,23 +320,59 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
   for (const g of plan.carryOver) carry(g);
   for (const g of plan.build) {
     opts.signal?.throwIfAborted();
-    const id = newId();
-    let payout: PayoutDoc;
-    const createdAt = new Date();
-    try {
-      // Listed before it is created (while building, no list shows it; a crash leaves an entry the list skips).
-      await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, createdAt });
-      payout = (
-        await Payout.create({ _id: id, runId: opts.runId, affiliateId: g.affiliateId, currency: g.currency, status: 'building', cutoff, buildKey: `building|${g.affiliateId}|${g.currency}`, history: [], createdAt })
-      ).toObject() as PayoutDoc;
-    } catch (err) {
-      // Another run is building this affiliate's payout in this currency right now.
-      if (isDuplicateKey(err)) continue;
-      throw err;
-    }
-    const r = await buildPayout(ctx, payout, by, note, eligible.members.get(groupKey(g.affiliateId, g.currency)) ?? []);
+    const payout = await createBuilding(ctx, g, opts.runId, cutoff);
+    // Null: another run is building this affiliate's payout in this currency right now.
+    if (!payout) continue;
+    const r = await buildPayout(ctx, payout, by, note, members.get(groupKey(g.affiliateId, g.currency)) ?? []);
     if (r.built) add(r);
     else carry(g);
   }
   return counts;
+}
+
+function emptyCounts(): PayoutRunCounts {
+  return { payouts: 0, conversions: 0, clickEarnings: 0, carriedOver: 0, carriedOverClickEarnings: 0, carriedOverGroups: 0, resumed: 0, released: 0, settledDays: 0, settledClickEarnings: 0, unsettledDays: 0 };
+}
+
+function partition<T>(items: T[], pred: (t: T) => boolean): [T[], T[]] {
+  return [items.filter(pred), items.filter((t) => !pred(t))];
+}
+
+/** Rejections that stopped before releasing what their payout held; a rejection still in flight is left to its request. */
+async function finishReleases(ctx: AppContext): Promise<number> {
+  let released = 0;
+  for (const id of await openPayouts(ctx.db, 'releasing')) {
+    const p = await ctx.models.Payout.findById(id, { status: 1 }).lean();
+    if (p?.status === 'rejected') released += await releasePayout(ctx, id);
+    if (!p || p.status === 'rejected' || p.status === 'paid') await markDone(ctx.db, 'releasing', id);
+  }
+  return released;
+}
+
+/** Payouts an interrupted run left `building`, by `_id` from the open set. */
+async function buildingPayouts(ctx: AppContext): Promise<PayoutDoc[]> {
+  const found: PayoutDoc[] = [];
+  for (const id of await openPayouts(ctx.db, 'building')) {
+    const p = (await ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
+    if (p?.status === 'building') found.push(p);
+    else if (p) await markDone(ctx.db, 'building', id);
+  }
+  return found;
+}
+
+/** A new payout in `building`, listed and marked open before it is created; null if the group has one building already. */
+async function createBuilding(ctx: AppContext, g: EligibleGroup, runId: string, cutoff: Date): Promise<PayoutDoc | null> {
+  const id = newId();
+  const createdAt = new Date();
+  // Listed before it is created (while building, no list shows it; a crash leaves an entry the list skips).
+  await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, createdAt });
+  await markOpen(ctx.db, 'building', id);
+  try {
+    const doc = await ctx.models.Payout.create({ _id: id, runId, affiliateId: g.affiliateId, currency: g.currency, status: 'building', cutoff, buildKey: `building|${g.affiliateId}|${g.currency}`, history: [], createdAt });
+    return doc.toObject() as PayoutDoc;
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await markDone(ctx.db, 'building', id);
+    return null;
+  }
 }

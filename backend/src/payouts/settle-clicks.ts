@@ -6,6 +6,7 @@ import { hourRowRecords, loadRolledHours, rolledHours } from '../db/rollup-state
 import { clickEarningsOf, dayStartsThrough, isoDay, lastPayableDayStart, settleableDays, type CpcHourRow } from '../domain/payout-plan';
 import { DAY_MS, HOUR_MS, hourKey } from '../domain/time-buckets';
 import { rowFromSignature } from '../rollups/row-signature';
+import { earningEntry, enqueuePayable } from './payable-queue';
 
 export interface SettleCounts {
   /** Days settled by this run (with or without CPC value). */
@@ -98,6 +99,8 @@ export async function settleClickEarnings(ctx: AppContext, cutoff: Date): Promis
   const earnings: ClickEarningDoc[] = clickEarningsOf(rows)
     .filter((e) => steadySet.has(e.day))
     .map((e) => ({ ...e, payoutId: null, settledAt }));
+  // Queued before they are stored: an entry without its earning is dropped by the run that reads it.
+  await enqueuePayable(ctx, earnings.map(earningEntry));
   for (let i = 0; i < earnings.length; i += INSERT_CHUNK) {
     counts.settledClickEarnings += (await insertNew(clickEarnings(ctx.db), earnings.slice(i, i + INSERT_CHUNK))).stored;
   }

@@ -3,6 +3,7 @@ import type { PayoutDoc } from '../db/models/payout';
 import { conflict, notFound } from '../domain/errors';
 import { acquireLock } from '../job-runs/lock';
 import { countPayoutMove } from './payout-list';
+import { markDone, markOpen } from './payout-holds';
 import { releasePayout } from './run';
 import { canTransitionPayout, PAYOUT_TRANSITIONS, type PayoutAction } from '../domain/payout-plan';
 
@@ -35,6 +36,8 @@ async function applyTransition(ctx: AppContext, id: string, action: PayoutAction
   if (!p || p.status === 'building') throw notFound('Payout');
   if (!canTransitionPayout(action, p.status)) throw conflict(`The payout is ${p.status.replace('_', ' ')}; it cannot be ${action === 'markPaid' ? 'marked paid' : `${action}d`}`, { status: p.status });
   const to = PAYOUT_TRANSITIONS[action].to;
+  // Marked before the change: a rejection interrupted before its release is finished by the next payout run.
+  if (action === 'reject') await markOpen(ctx.db, 'releasing', id);
   const $set: Record<string, unknown> = { status: to };
   if (action === 'markPaid') $set.paidReference = opts.reference ?? null;
   const updated = (await ctx.models.Payout.findOneAndUpdate(
@@ -46,6 +49,7 @@ async function applyTransition(ctx: AppContext, id: string, action: PayoutAction
   await countPayoutMove(ctx.db, updated, p.status, to);
   if (action === 'reject') {
     await releasePayout(ctx, id);
+    await markDone(ctx.db, 'releasing', id);
   }
   return updated;
 }

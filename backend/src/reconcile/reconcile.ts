@@ -1,3 +1,4 @@
+import { dueQueueDifferences } from './due-queues';
 import type { AppContext } from '../context';
 import { clickSettledDays } from '../db/models/click-earning';
 import { STAT_VALUE_FIELDS, statsHourly } from '../db/models/stats';
@@ -187,7 +188,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
 
   // Report documents and conversion buckets, built from and pointing at what was just compared.
   const fullyCompared = days.filter((d) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS).every((h) => compared.has(h)));
-  report.differences.push(...(await reportDocDifferences(ctx, fullyCompared)), ...(await conversionBucketDifferences(ctx, [...compared])));
+  report.differences.push(...(await reportDocDifferences(ctx, fullyCompared)), ...(await conversionBucketDifferences(ctx, [...compared])), ...(await dueQueueDifferences(ctx, [...compared])));
   report.checked.days = fullyCompared.length;
 
   // Settled click earnings against the CPC value rolled up for their day, for whole days all of whose hours were compared.

@@ -4,6 +4,7 @@ import { newId } from '../../src/db/ids';
 import type { CampaignDoc } from '../../src/db/models/campaign';
 import { countStatusMove, countStoredConversions, listConversions } from '../../src/conversions/conversion-list';
 import { recordConversionHours } from '../../src/db/conversion-hours';
+import { queueDueWork } from '../../src/conversions/due-work';
 import type { ConversionDoc } from '../../src/db/models/conversion';
 import { clickPartition, partitionDay, partitionKey, type ClickDoc } from '../../src/db/raw-events';
 import { statusFlags, type ConversionStatus } from '../../src/domain/attribution';
@@ -177,6 +178,7 @@ export class RawEventsBuilder {
     // Like indexNewConversion: buckets before the rows, counters once they are stored.
     await recordConversionHours(this.ctx.db, docs);
     await listConversions(this.ctx.db, docs);
+    await queueDueWork(this.ctx.db, docs);
     if (docs.length) await this.ctx.models.Conversion.collection.insertMany(docs as never[], { ordered: false });
     await countStoredConversions(this.ctx.db, docs);
     for (const d of docs) if (d.capHeld && d.capDay) await this.bumpCounters(d.campaignId, d.capDay, 1, d.revenueCents);
@@ -209,6 +211,8 @@ export class RawEventsBuilder {
       payApprovedCents: flags.approved ? c.payoutCents : 0,
       payPendingCents: flags.pending ? c.payoutCents : 0,
     });
+    // Like the status change: queued for the jobs of its new status before the change.
+    await queueDueWork(this.ctx.db, [c]);
     const { status: st, approved, pending, rejected, revApprovedCents, revPendingCents, payApprovedCents, payPendingCents, capHeld, capDay } = c;
     await this.ctx.models.Conversion.collection.updateOne(
       { _id: conversionId } as never,
