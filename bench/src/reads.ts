@@ -5,6 +5,7 @@ import type { ReadsOptions } from './options';
 import { newTarget, progress, startOfferlyApi } from './processes';
 import { signIn, timedGets, type Answer } from './reads-client';
 import { READ_ROLES, readPlan, type PlanIds, type ReadRole } from './reads-plan';
+import { timeJobs, type JobTimings } from './jobs-timing';
 import { buildDemoHistory } from './reads-seed';
 import { percentile, round } from './stats';
 
@@ -41,6 +42,8 @@ export interface ReadsResult {
     conversionRateFactor: number;
   };
   ms: { seed: { network: number; history: number; counters: number; rollups: number; payouts: number; total: number }; reads: number };
+  /** Scheduled job steps on the same data. */
+  jobs: JobTimings;
   accounts: Record<ReadRole, string> & { campaignId: string; campaignName: string; why: string };
   repeats: number;
   timeoutMs: number;
@@ -106,6 +109,8 @@ export async function runReadsSuite(o: ReadsOptions, base: { mongoUrl: string; r
     progress(`reads: seeding ${o.days} days, ${o.clicks} clicks${o.tenX ? ', 10× conversion rate' : ''} with the seed's code`);
     const demo = await buildDemoHistory(ctx, { days: o.days, clicks: o.clicks, conversionRateFactor: factor, log: (m) => progress(`reads: ${m}`) });
     progress(`reads: seeded in ${demo.ms.total} ms`);
+    const jobs = await timeJobs(ctx);
+    progress(`reads: payout runs ${jobs.payoutRunMs.join(', ')} ms; auto-approve runs ${jobs.autoApproveMs.join(', ')} ms`);
 
     // The busiest campaign (the seed's traffic weights fall with the catalog order), its advertiser, and the
     // first approved affiliate, who holds the heaviest link of every campaign it promotes.
@@ -150,6 +155,7 @@ export async function runReadsSuite(o: ReadsOptions, base: { mongoUrl: string; r
     return {
       volume: { days: o.days, ...demo.counts, conversionRateFactor: factor },
       ms: { seed: demo.ms, reads: Date.now() - readsStart },
+      jobs,
       accounts: { ...emails, campaignId: top.doc._id, campaignName: top.doc.name, why: 'the seed catalog’s first campaign gets the most traffic (Pareto weights by catalog order); its advertiser; the first approved affiliate holds the heaviest link of every campaign it promotes' },
       repeats: o.repeats,
       timeoutMs: o.timeoutMs,
