@@ -293,4 +293,14 @@ describe('CPC click earnings in payout runs', () => {
       { kind: 'click_earnings', key: settled._id, field: 'revenueCents', expected: 101 * CPC_REVENUE, actual: 100 * CPC_REVENUE },
     ]);
   });
+
+  it('settles an older day rolled up after later days were settled (the frontier moves back)', async () => {
+    const affO = newId();
+    await b.addClicks(cpcDay(day(70), affO, 40));
+    await rollHours(ctx, hoursOf(day(70)));
+    const counts = await settleClickEarnings(ctx, new Date(now - 7 * DAY_MS));
+    expect(counts.settledDays).toBe(1);
+    expect((await earningsOf(affO)).map((e) => e.clicks)).toEqual([40]);
+    expect(await clickSettledDays(ctx.db).findOne({ _id: isoDay(day(70)) })).not.toBeNull();
+  });
 });

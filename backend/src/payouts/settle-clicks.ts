@@ -2,11 +2,12 @@ import type { AppContext } from '../context';
 import { clickEarnings, clickSettledDays, type ClickEarningDoc } from '../db/models/click-earning';
 import { insertNew } from '../db/insert-new';
 import { listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadRolledHours, rolledHours } from '../db/rollup-state';
+import { hourRowRecords, rolledHours, type RolledHourDoc } from '../db/rollup-state';
 import { clickEarningsOf, dayStartsThrough, isoDay, lastPayableDayStart, settleableDays, type CpcHourRow } from '../domain/payout-plan';
 import { DAY_MS, HOUR_MS, hourKey } from '../domain/time-buckets';
 import { rowFromSignature } from '../rollups/row-signature';
 import { earningEntry, enqueuePayable } from './payable-queue';
+import { advanceFrontier, settledAmong, settleFrom } from './settle-frontier';
 
 export interface SettleCounts {
   /** Days settled by this run (with or without CPC value). */
@@ -25,7 +26,11 @@ const INSERT_CHUNK = 1000;
  * read the raw events, so a re-roll between two looks is seen.
  */
 async function cleanRolls(ctx: AppContext, fromMs: number, toMs: number): Promise<Map<number, number>> {
-  const [rolled, dirty] = await Promise.all([loadRolledHours(ctx.db, fromMs, toMs), listDirtyHours(ctx.db)]);
+  const hours = Array.from({ length: Math.max(0, Math.ceil((toMs - fromMs) / HOUR_MS)) }, (_, i) => fromMs + i * HOUR_MS);
+  // One findOne by _id per hour of the open window: a range over the roll records reads them all on FerretDB.
+  const [records, dirty] = await Promise.all([Promise.all(hours.map((h) => rolledHours(ctx.db).findOne({ _id: hourKey(h) }))), listDirtyHours(ctx.db)]);
+  const rolled = new Map<number, RolledHourDoc>();
+  records.forEach((r, i) => r && rolled.set(hours[i]!, r));
   const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
   const clean = new Map<number, number>();
   for (const [h, r] of rolled) if (r.readAt.getTime() >= h + HOUR_MS && !dirtySet.has(h)) clean.set(h, r.readAt.getTime());
@@ -66,14 +71,12 @@ async function cpcRowsOfDay(ctx: AppContext, day: number): Promise<CpcHourRow[]>
 export async function settleClickEarnings(ctx: AppContext, cutoff: Date): Promise<SettleCounts> {
   const counts: SettleCounts = { settledDays: 0, settledClickEarnings: 0, unsettledDays: 0 };
   const lastDay = lastPayableDayStart(cutoff);
-  // Nothing was rolled before the oldest roll record: no earlier day can have CPC value in the rollup.
-  const [oldest] = await rolledHours(ctx.db).find({}, { projection: { hour: 1 } }).sort({ _id: 1 }).limit(1).toArray();
-  const days = oldest ? dayStartsThrough(oldest.hour.getTime(), lastDay) : [];
+  const from = await settleFrom(ctx.db);
+  const days = from === null ? [] : dayStartsThrough(from, lastDay);
   if (days.length === 0) return counts;
-  const settled = new Set(
-    (await clickSettledDays(ctx.db).find({ _id: { $gte: isoDay(days[0]!), $lte: isoDay(lastDay) } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id),
-  );
-  const pending = days.filter((d) => !settled.has(isoDay(d)));
+  const settled = await settledAmong(ctx.db, days);
+  const pending = days.filter((d) => !settled.has(d));
+  await advanceFrontier(ctx.db, from!, settled);
   if (pending.length === 0) return counts;
 
   const windowFrom = pending[0]!;

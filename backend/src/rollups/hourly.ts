@@ -6,6 +6,7 @@ import { insertNew } from '../db/insert-new';
 import { isDayPartition, listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
 import { hourRowRecords, loadDroppedDays, rolledHours } from '../db/rollup-state';
+import { rolledFrom } from '../payouts/settle-frontier';
 import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
 import { signature } from './row-signature';
@@ -117,6 +118,8 @@ async function writeDayRows(
     hours.map((h) => ({ replaceOne: { filter: { _id: hourKey(h) }, replacement: { ids: perHour.get(h)?.ids ?? [], sigs: perHour.get(h)?.sigs ?? [] }, upsert: true } })),
   );
   const writtenAt = new Date();
+  // Before the records: click settlement must look at these days from now on.
+  if (hours.length) await rolledFrom(ctx.db, Math.min(...hours));
   await bulkWriteInChunks(
     rolledHours(ctx.db),
     hours.map((h) => ({
