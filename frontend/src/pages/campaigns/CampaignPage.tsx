@@ -117,7 +117,7 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged(c
           </Card>
         )}
         {tab === 'postback' && <PostbackSetup campaign={campaign} onChanged={onChanged} />}
-        {tab === 'settings' && <CampaignSettings campaign={campaign} onChanged={onChanged} />}
+        {tab === 'settings' && <CampaignSettings campaign={campaign} onChanged={onChanged} isAdmin={user.role === 'admin'} />}
       </TabPanel>
       {dialog}
     </>

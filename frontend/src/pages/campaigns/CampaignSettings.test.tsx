@@ -58,12 +58,12 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-function renderSettings(c: Campaign) {
+function renderSettings(c: Campaign, isAdmin = false) {
   const onChanged = vi.fn();
   render(
     <MemoryRouter>
       <ToastProvider>
-        <CampaignSettings campaign={c} onChanged={onChanged} />
+        <CampaignSettings campaign={c} onChanged={onChanged} isAdmin={isAdmin} />
       </ToastProvider>
     </MemoryRouter>,
   );
@@ -189,5 +189,27 @@ describe('payout override form', () => {
       </MemoryRouter>,
     );
     expect(screen.queryByRole('form', { name: 'Add payout override' })).toBeNull();
+  });
+});
+
+describe('negative margin', () => {
+  it('lets an admin allow it after confirming, sending only the flag', async () => {
+    const updated = campaign({ allowNegativeMargin: true });
+    reply = () => ({ status: 200, body: { campaign: updated } });
+    const { onChanged } = renderSettings(campaign(), true);
+    const user = userEvent.setup();
+    expect(screen.getByText('Not allowed: payouts may not exceed revenue')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Allow…' }));
+    expect(requests).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Allow negative margin' }));
+    expect(await screen.findByText('Negative margin allowed on this campaign')).toBeInTheDocument();
+    expect(requests).toEqual([{ method: 'PATCH', url: '/api/campaigns/c1', body: { allowNegativeMargin: true } }]);
+    expect(onChanged).toHaveBeenCalledWith(updated);
+  });
+
+  it('shows advertisers the warning only when an admin allowed it, with no control', () => {
+    renderSettings(campaign({ allowNegativeMargin: true }));
+    expect(screen.getByText('Allowed by an admin: payouts may exceed revenue')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Allow|Stop allowing/ })).toBeNull();
   });
 });

@@ -12,6 +12,7 @@ import { asApiError } from '../../hooks/useApi';
 import { computeMargin, marginUnit, parseTerm } from '../../lib/margin';
 import { parseMoney, parsePercentToBps } from '../../lib/money';
 import { MarginNote } from './MarginNote';
+import { NegativeMarginControl } from './NegativeMarginControl';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -32,7 +33,7 @@ function overrideMargin(c: Campaign, amount: string) {
 const limit = (v: number | null, render: (n: number) => ReactNode) => (v === null ? <span className="text-slate-500">No limit</span> : render(v));
 
 /** The campaign's terms at a glance, plus per-affiliate payout overrides. */
-export function CampaignSettings({ campaign, onChanged }: { campaign: Campaign; onChanged(c: Campaign): void }) {
+export function CampaignSettings({ campaign, onChanged, isAdmin = false }: { campaign: Campaign; onChanged(c: Campaign): void; isAdmin?: boolean }) {
   const c = campaign;
   return (
     <div className="space-y-6">
@@ -64,10 +65,16 @@ export function CampaignSettings({ campaign, onChanged }: { campaign: Campaign; 
             <Row label="Minimum click-to-conversion">{c.minClickToConversionSeconds} s</Row>
             <Row label="One conversion per click">{c.oneConversionPerClick ? 'Yes' : 'No'}</Row>
             <Row label="Sub1 reporting">{c.trackSub1 ? 'On' : 'Off'}</Row>
-            {c.allowNegativeMargin && (
+            {isAdmin ? (
               <Row label="Negative margin">
-                <span className="font-medium text-amber-800">Allowed by an admin: payouts may exceed revenue</span>
+                <NegativeMarginControl campaign={c} onChanged={onChanged} />
               </Row>
+            ) : (
+              c.allowNegativeMargin && (
+                <Row label="Negative margin">
+                  <span className="font-medium text-amber-800">Allowed by an admin: payouts may exceed revenue</span>
+                </Row>
+              )
             )}
           </dl>
         </CardBody>
