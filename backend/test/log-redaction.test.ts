@@ -76,7 +76,7 @@ describe('secrets in logs', () => {
     expect((await server.post('/api/track/postback', `click_id=${click}&txn_id=log-2&token=${encodeURIComponent(secret)}`, { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
     expect((await server.post('/api/track/postback', { click_id: click, txn_id: 'log-3', token: secret })).status).toBe(200);
     // A bad token is still a secret-shaped value someone typed.
-    expect((await server.get(`/api/track/postback?click_id=${click}&token=wrong-token-abcdef123`)).status).toBe(200);
+    expect((await server.get(`/api/track/postback?click_id=${click}&token=wrong-token-abcdef123`)).status).toBe(401);
     // An unknown route and a click carrying secret-looking parameters.
     expect((await byHeader.get(`/api/nowhere?access_token=at-31337-value`)).status).toBe(404);
     const clickRes = await fetch(`${base}/c/${link.body.link.id}?sub1=a&token=click-token-value`, { redirect: 'manual', headers: { 'user-agent': BROWSER_UA } });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetCampaignTokens } from '../src/conversions/campaign-by-token';
 import { clicksCollectionName, findClick, listClickPartitions, testClicks } from '../src/db/raw-events';
 import { newClickId } from '../src/domain/click-id';
 import { hourStart } from '../src/domain/time-buckets';
@@ -90,8 +91,10 @@ describe('attribution', () => {
     const now = await sendAndResolve(e, { click_id: await insertClick(e.ctx, rot), txn_id: 'r-2', token: fresh });
     expect(now.state).toBe('attributed');
     await e.ctx.models.Campaign.updateOne({ _id: rot.id }, { $set: { previousSecretValidUntil: new Date(Date.now() - 1000) } });
-    const expired = await sendAndResolve(e, { click_id: await insertClick(e.ctx, rot), txn_id: 'r-3', token: rot.postbackSecret });
-    expect(expired).toMatchObject({ state: 'rejected', reason: 'bad_token' });
+    forgetCampaignTokens(e.ctx, rot.id); // as an edit through the API does; intake would otherwise trust its last look for a few seconds
+    const expired = await e.server.get(`/api/track/postback?click_id=${await insertClick(e.ctx, rot)}&txn_id=r-3&token=${rot.postbackSecret}`);
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.code).toBe('bad_token');
   });
 
   it('waits for a click that is not stored yet, then attributes the postback when it appears', async () => {
@@ -124,11 +127,15 @@ describe('rejection reasons', () => {
     return pb;
   };
 
-  it('bad_token: unknown or missing token', async () => {
+  it('bad_token: an unknown or missing token is answered 401 at intake and never stored', async () => {
     const click = await insertClick(e.ctx, cpa);
-    const pb = await expectRejected({ click_id: click, txn_id: 'bt-1', token: 'not-a-secret' }, 'bad_token');
-    expect(pb.campaignId).toBeNull();
-    await expectRejected({ click_id: click, txn_id: 'bt-2' }, 'bad_token');
+    const before = await e.ctx.models.Postback.countDocuments({});
+    for (const qs of [`click_id=${click}&txn_id=bt-1&token=not-a-secret`, `click_id=${click}&txn_id=bt-2`]) {
+      const res = await e.server.get(`/api/track/postback?${qs}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('bad_token');
+    }
+    expect(await e.ctx.models.Postback.countDocuments({})).toBe(before);
   });
 
   it('unknown_click: malformed id, an old id never stored, a click of another campaign', async () => {
@@ -212,14 +219,11 @@ describe('rejection reasons', () => {
 });
 
 describe('visibility of postbacks', () => {
-  it('shows a postback to its campaign’s advertiser and admins only; bad_token ones to admins only', async () => {
+  it('shows a postback to its campaign’s advertiser and admins only', async () => {
     const good = await sendAndResolve(e, { click_id: await insertClick(e.ctx, cpa), token: cpa.postbackSecret });
-    const bad = await sendAndResolve(e, { click_id: await insertClick(e.ctx, cpa), token: 'wrong' });
     const other = await register(e.api.url, 'advertiser');
     expect((await e.adv.client.get(`/api/track/postback/${good.id}`)).status).toBe(200);
     expect((await other.client.get(`/api/track/postback/${good.id}`)).status).toBe(404);
-    expect((await e.adv.client.get(`/api/track/postback/${bad.id}`)).status).toBe(404);
-    expect((await e.admin.client.get(`/api/track/postback/${bad.id}`)).status).toBe(200);
     expect((await e.adv.client.get('/api/track/postback/not-an-id')).status).toBe(400);
     expect((await e.aff.client.get(`/api/track/postback/${good.id}`)).status).toBe(403);
 
@@ -228,8 +232,6 @@ describe('visibility of postbacks', () => {
     expect(mine.body.items.map((p: any) => p.id)).toContain(good.id);
     expect(mine.body.items.every((p: any) => p.campaignId === cpa.id)).toBe(true);
     expect((await other.client.get('/api/postbacks')).body.total).toBe(0);
-    const rejected = await e.admin.client.get('/api/postbacks?state=rejected&limit=500');
-    expect(rejected.body.items.map((p: any) => p.id)).toContain(bad.id);
   });
 
   it('leaves no postback unresolved', async () => {

@@ -1,6 +1,8 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
+import { forgetCampaignTokens } from '../conversions/campaign-by-token';
 import { newSecret } from '../db/ids';
+import { indexPostbackToken } from '../db/postback-tokens';
 import { canTransition, marginProblems, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
@@ -70,6 +72,7 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
 }
 
 export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus): Promise<CampaignDoc> {
+  forgetCampaignTokens(ctx, c._id);
   if (!canTransition(c.status, to)) throw new ApiError('conflict', `Campaign is ${c.status}; cannot make it ${to}`);
   const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
@@ -81,7 +84,7 @@ export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Pro
   refuseArchived(c, 'get a new postback secret');
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(
     c._id,
-    { $set: { postbackSecret: newSecret(), previousPostbackSecret: c.postbackSecret, previousSecretValidUntil: new Date(Date.now() + SECRET_ROTATION_GRACE_MS) } },
+    { $set: { postbackSecret: secret, previousPostbackSecret: c.postbackSecret, previousSecretValidUntil: new Date(Date.now() + SECRET_ROTATION_GRACE_MS) } },
     { returnDocument: 'after' },
   ).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
@@ -90,6 +93,9 @@ export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Pro
 }
 
 export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: string, override: { payoutCents: number | null; payoutBps: number | null } | null) {
+  const secret = newSecret();
+  // Indexed before the campaign names it, so intake never meets a secret it cannot find by _id.
+  await indexPostbackToken(ctx.db, secret, c._id);
   refuseArchived(c, 'change payouts');
   if (override) {
     const margin = marginProblems({ ...c, payoutCents: null, payoutBps: null, overrides: [{ affiliateId, ...override }] });
@@ -97,6 +103,7 @@ export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: 
     const aff = await ctx.models.User.exists({ _id: affiliateId, role: 'affiliate' });
     if (!aff) throw notFound('Affiliate');
   }
+  forgetCampaignTokens(ctx, c._id);
   // The list is rewritten whole, so the write is conditional on the version it was computed from:
   // two overrides set at once for different affiliates must both stay.
   let current: CampaignDoc | null = c;
@@ -179,3 +186,4 @@ function safePreview(template: string): string | null {
     return null;
   }
 }
+    postbackAllowedIps: c.postbackAllowedIps ?? [],

@@ -24,9 +24,11 @@ export async function findPostback(ctx: AppContext, id: string): Promise<Postbac
       ctx.log.warn({ err, postbackId: id }, 'could not look up a postback job');
       throw new ApiError('service_unavailable', 'Postbacks cannot be looked up right now; retry later');
     }
-    // A job whose postback was resolved has its document; a job that failed for good gets one from the worker's sweep.
-    if (!isJobData(data, id)) return null;
-    pb = postbackDocFor(data);
+    if (isJobData(data, id)) pb = postbackDocFor(data);
+    // No job: either there never was one, or it finished (and was removed) after the read above, its
+    // document written before it finished. Reading again tells them apart, so an accepted id is always found.
+    else pb = (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null;
+    if (!pb) return null;
   }
   if (pb.state === 'queued' && pb.advertiserId === null && pb.params.token) {
     const campaign = await campaignForToken(ctx, pb.params.token, pb.receivedAt.getTime());

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DESTINATION_MACROS, hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH } from './macros';
 import { isCurrencyCode, MAX_AMOUNT_CENTS, MAX_BPS } from './money';
+import { ipAllowListSchema } from './ip-allow-list';
 import { PAYOUT_MODELS, requiredTermFields } from './payout-models';
 
 export const CAMPAIGN_STATUSES = ['active', 'paused', 'archived'] as const;
@@ -69,6 +70,8 @@ const editableFields = {
   minClickToConversionSeconds: z.number().int().min(0).max(86_400),
   oneConversionPerClick: z.boolean(),
   trackSub1: z.boolean(),
+  /** Where the advertiser's postbacks may come from; empty: anywhere (the token alone decides). */
+  postbackAllowedIps: ipAllowListSchema,
 };
 
 /** A new campaign: what is not named takes its default. */
@@ -89,6 +92,7 @@ const campaignFields = {
   minClickToConversionSeconds: editableFields.minClickToConversionSeconds.default(0),
   oneConversionPerClick: editableFields.oneConversionPerClick.default(true),
   trackSub1: editableFields.trackSub1.default(false),
+  postbackAllowedIps: editableFields.postbackAllowedIps.optional(),
 };
 
 type TermsLike = {

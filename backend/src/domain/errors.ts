@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'bad_token'
+  | 'ip_not_allowed'
   | 'service_unavailable'
   | 'internal';
 
@@ -27,6 +29,8 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   rate_limited: 429,
+  bad_token: 401,
+  ip_not_allowed: 403,
   internal: 500,
   service_unavailable: 503,
 };

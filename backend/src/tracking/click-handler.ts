@@ -38,6 +38,7 @@ const PAGES = {
   methodNotAllowed: page('Method not allowed', 'Tracking links only answer GET and HEAD requests.'),
   badRequest: page('Bad request', 'This request cannot be answered.'),
   busy: page('Temporarily unavailable', 'We could not process this link just now. Please try again in a few seconds.'),
+  tooMany: page('Too many requests', 'Too many requests for links that cannot be answered came from your address. Please try again later.'),
 };
 
 const PAGE_HEADERS = {
@@ -56,6 +57,12 @@ export interface ClickHandlerDeps {
   batcher: Pick<ClickBatcher, 'push'>;
   /** Called after a click was handed over (queued or spooled), for tests. */
   onClick?: (ev: ClickEvent) => void;
+  /**
+   * Takes one point of the client address's budget for error answers and
+   * says how many seconds it must wait (0: within budget). Only error answers
+   * ask: a valid click's redirect never waits for it.
+   */
+  errorBudget?: (ip: string) => Promise<number>;
 }
 
 function firstHeader(v: string | string[] | undefined): string | undefined {
@@ -83,7 +90,7 @@ export interface ClickCounts {
   clicks: Map<string, number>;
 }
 
-const STATUS_NAMES: Record<number, string> = { 200: '200', 400: '400', 404: '404', 405: '405', 503: '503' };
+const STATUS_NAMES: Record<number, string> = { 200: '200', 400: '400', 404: '404', 405: '405', 429: '429', 503: '503' };
 const bump = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
 
 /**
@@ -101,6 +108,25 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath & { counts:
     const buf = Buffer.from(body);
     res.writeHead(status, { ...PAGE_HEADERS, 'content-length': String(buf.length), ...extra });
     res.end(req.method === 'HEAD' ? undefined : buf);
+  }
+
+  /**
+   * An error answer (unknown link, malformed request), or a 429 once the
+   * address has sent too many: probing for links costs a Redis round trip
+   * each, so it is bounded per address. Without a budget (or if Redis fails)
+   * the error is answered as it is.
+   */
+  async function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number, body: string, extra: Record<string, string> = {}): Promise<void> {
+    let wait = 0;
+    if (deps.errorBudget) {
+      try {
+        wait = await deps.errorBudget(clientIp(req, trustProxy));
+      } catch (err) {
+        deps.log.warn({ err }, 'click error budget unavailable');
+      }
+    }
+    if (wait) return sendPage(req, res, 429, PAGES.tooMany, { 'retry-after': String(wait) });
+    sendPage(req, res, status, body, extra);
   }
 
   function redirect(res: http.ServerResponse, location: string): void {
@@ -139,15 +165,15 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath & { counts:
   }
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse, rest: string): Promise<void> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendPage(req, res, 405, PAGES.methodNotAllowed, { allow: 'GET, HEAD' });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, 405, PAGES.methodNotAllowed, { allow: 'GET, HEAD' });
     // A click with a body is no browser's. Node hands the request over before reading the body, and a
     // body it cannot parse (an unknown Transfer-Encoding) then ends the connection with a 400 of its own:
     // the click would be stored while its visitor never got the redirect.
     const length = req.headers['content-length'];
-    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) return sendPage(req, res, 400, PAGES.badRequest);
+    if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) return refuse(req, res, 400, PAGES.badRequest);
     const q = rest.indexOf('?');
     const linkId = q < 0 ? rest : rest.slice(0, q);
-    if (!LINK_ID_RE.test(linkId)) return sendPage(req, res, 404, PAGES.notFound);
+    if (!LINK_ID_RE.test(linkId)) return refuse(req, res, 404, PAGES.notFound);
 
     let target: LinkTarget | null;
     try {
@@ -157,7 +183,7 @@ export function createClickHandler(deps: ClickHandlerDeps): FastPath & { counts:
       deps.log.error({ err, linkId }, 'link lookup failed');
       return sendPage(req, res, 503, PAGES.busy, { 'retry-after': '5' });
     }
-    if (!target) return sendPage(req, res, 404, PAGES.notFound);
+    if (!target) return refuse(req, res, 404, PAGES.notFound);
 
     const params = q < 0 ? null : new URLSearchParams(rest.slice(q + 1));
     const param = (name: string) => params?.get(name) ?? null;

@@ -1,3 +1,4 @@
+import { Throttle } from '../auth/throttle';
 import type { AppContext } from '../context';
 import type { FastPath } from '../http/server';
 import { ClickBatcher } from './click-batcher';
@@ -35,7 +36,8 @@ export async function startClickTracking(ctx: AppContext, opts: { onClick?: (ev:
     enqueueTimeoutMs: config.CLICK_ENQUEUE_TIMEOUT_MS,
   });
   const stopReplay = spool.startReplayLoop(ctx.queues.clicks, () => ctx.producer.status === 'ready', opts.replayIntervalMs);
-  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick });
+  const errors = new Throttle(ctx.redis, `${ctx.keys.rateLimit}:click-err`, config.CLICK_MAX_ERRORS_PER_IP, config.PUBLIC_RATE_WINDOW_SECONDS);
+  const handler = createClickHandler({ config, log: ctx.log, cache, batcher, onClick: opts.onClick, errorBudget: (ip) => errors.take(ip) });
   ctx.metrics.counterOf('offerly_click_answers_total', 'Tracking-link answers by HTTP status (302: redirected)', 'status', handler.counts.answers);
   ctx.metrics.counterOf('offerly_clicks_total', 'Clicks handed over to the queue or the spool, by validity (valid, or the invalid reason)', 'reason', handler.counts.clicks);
   ctx.metrics.gaugeOf('offerly_click_batches', 'Click micro-batches of this process since start, by where they went', ['to'], (set) => {

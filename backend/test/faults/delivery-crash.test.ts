@@ -131,13 +131,15 @@ describe('delivery worker SIGKILLed mid-send', () => {
     round = 2;
     mode = 'freeze-then-answer';
     const sales2 = await salesFor(ctx, t, 40, 'deliv2');
-    const load2 = await firePostbacks(api.url, t.token, sales2, { concurrency: 10 });
-    await until('a call answered while the database is frozen', () => hits.some((h) => h.round === 2), 60_000, 20);
+    // Not awaited yet: the receiver may freeze the database while postbacks are still being sent.
+    const sending2 = firePostbacks(api.url, t.token, sales2, { concurrency: 10 });
     try {
+      await until('a call answered while the database is frozen', () => hits.some((h) => h.round === 2), 60_000, 20);
       await liveWorker().kill('SIGKILL');
     } finally {
-      mongo.signal('SIGCONT');
+      if (mongo.pid() !== null) mongo.signal('SIGCONT');
     }
+    const load2 = await sending2;
     const answeredUnrecorded = hits.filter((h) => h.round === 2).map((h) => h.key);
     await startWorkerProcess(fault, {}, workers);
     await waitConversions(ctx, t.campaignId, sales1.length + sales2.length, 60_000);

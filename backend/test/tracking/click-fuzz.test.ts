@@ -11,7 +11,7 @@ let stack: TrackingStack;
 let offer: Offer;
 
 beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_PER_IP: '100000', TRUST_PROXY: 'true' });
+  ctx = await createTestContext({ LOGIN_MAX_PER_IP: '100000', TRUST_PROXY: 'true', CLICK_MAX_ERRORS_PER_IP: '1000000' });
   stack = await startTrackingStack(ctx);
   offer = await createOffer(ctx, stack.api.url, {
     destinationUrl: 'https://shop.example.com/l?c={click_id}&a={aff_id}&s1={sub1}&s2={sub2}&s3={sub3}&s4={sub4}&s5={sub5}',

@@ -1,7 +1,8 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import { APPROVAL_MODES, CAMPAIGN_STATUSES, type Caps, type CampaignStatus } from '../../domain/campaign-rules';
 import { PAYOUT_MODELS, type PayoutModel } from '../../domain/payout-models';
 import { newId } from '../ids';
+import { indexPostbackToken } from '../postback-tokens';
 
 export interface PayoutOverrideDoc {
   affiliateId: string;
@@ -42,6 +43,8 @@ export interface CampaignDoc {
   allowNegativeMargin?: boolean;
   negativeMarginSetBy?: string | null;
   negativeMarginSetAt?: Date | null;
+  /** Addresses and CIDR ranges postbacks must come from; empty or missing: anywhere. */
+  postbackAllowedIps?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -92,11 +95,22 @@ const campaignSchema = new Schema<CampaignDoc>(
     allowNegativeMargin: { type: Boolean, default: false },
     negativeMarginSetBy: { type: String, default: null },
     negativeMarginSetAt: { type: Date, default: null },
+    postbackAllowedIps: { type: [String], default: [] },
   },
   { timestamps: true, versionKey: false, collection: 'campaigns' },
 );
 campaignSchema.index({ advertiserId: 1, status: 1 });
 campaignSchema.index({ postbackSecret: 1 });
+
+// Every way a campaign is created indexes its postback secret by _id first (db/postback-tokens), so
+// intake finds a token's campaign without a scan, also for campaigns made by tests, seed and benchmarks.
+campaignSchema.pre('save', async function () {
+  if (this.isNew) await indexPostbackToken((this.constructor as Model<CampaignDoc>).db.db!, this.postbackSecret, this._id);
+});
+campaignSchema.pre('insertMany', async function (docs: unknown) {
+  const list = (Array.isArray(docs) ? docs : [docs]) as Array<Pick<CampaignDoc, 'postbackSecret'> & { _id?: string }>;
+  await Promise.all(list.map((d) => indexPostbackToken(this.db.db!, d.postbackSecret, (d._id ??= newId()))));
+});
 
 export const campaignModel = (conn: Connection) => conn.model<CampaignDoc>('Campaign', campaignSchema);
 export type CampaignModel = ReturnType<typeof campaignModel>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { loadCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import { acceptPostback } from '../../conversions/postback-intake';
+import { PostbackGuard } from '../../conversions/postback-guard';
 import { sendTestPostback } from '../../conversions/test-postback';
 import { findPostback } from '../../conversions/postback-lookup';
 import { postbackView } from '../../conversions/views';
@@ -28,19 +29,25 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
    * readable and queued; the answer does not say whether it will be
    * attributed (see GET /api/track/postback/:id for that).
    */
+  const guard = new PostbackGuard(ctx);
+  ctx.onClose(() => guard.close());
+  ctx.metrics.counterOf('offerly_postbacks_refused_total', 'Inbound postbacks refused without being stored, by reason', 'reason', guard.refusals.totals);
+
   const intake = route('get', '/api/track/postback', 'public', 'Inbound S2S postback (advertiser → Offerly)', async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     if (req.method === 'HEAD') {
       res.status(200).end(); // link checkers probe with HEAD; that is not a postback
       return;
     }
+    const ip = req.ip ?? null;
     const raw = mergePostbackParams(req.query, req.body);
     const parsed = postbackParamsSchema.safeParse(raw);
     if (!parsed.success) {
       const message = raw.click_id === undefined ? 'click_id is required' : 'Invalid postback parameters';
-      throw new ApiError('validation_failed', message, zodDetails(parsed.error));
+      return guard.refuse(ip, 'invalid_request', new ApiError('validation_failed', message, zodDetails(parsed.error)));
     }
-    const id = await acceptPostback(ctx, { method: req.method, ip: req.ip ?? null, params: storedParams(parsed.data) });
+    await guard.admit(ip, parsed.data.token);
+    const id = await acceptPostback(ctx, { method: req.method, ip, params: storedParams(parsed.data) });
     res.json({ accepted: true, id });
   });
 
