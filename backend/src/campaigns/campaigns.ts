@@ -68,11 +68,11 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
   await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  forgetCampaignTokens(ctx, c._id);
   return updated;
 }
 
 export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus): Promise<CampaignDoc> {
-  forgetCampaignTokens(ctx, c._id);
   if (!canTransition(c.status, to)) throw new ApiError('conflict', `Campaign is ${c.status}; cannot make it ${to}`);
   const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
@@ -82,6 +82,9 @@ export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: 
 
 export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Promise<CampaignDoc> {
   refuseArchived(c, 'get a new postback secret');
+  const secret = newSecret();
+  // Indexed before the campaign names it, so intake never meets a secret it cannot find by _id.
+  await indexPostbackToken(ctx.db, secret, c._id);
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(
     c._id,
     { $set: { postbackSecret: secret, previousPostbackSecret: c.postbackSecret, previousSecretValidUntil: new Date(Date.now() + SECRET_ROTATION_GRACE_MS) } },
@@ -89,13 +92,11 @@ export async function rotatePostbackSecret(ctx: AppContext, c: CampaignDoc): Pro
   ).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
   await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
+  forgetCampaignTokens(ctx, c._id);
   return updated;
 }
 
 export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: string, override: { payoutCents: number | null; payoutBps: number | null } | null) {
-  const secret = newSecret();
-  // Indexed before the campaign names it, so intake never meets a secret it cannot find by _id.
-  await indexPostbackToken(ctx.db, secret, c._id);
   refuseArchived(c, 'change payouts');
   if (override) {
     const margin = marginProblems({ ...c, payoutCents: null, payoutBps: null, overrides: [{ affiliateId, ...override }] });
@@ -103,7 +104,6 @@ export async function setOverride(ctx: AppContext, c: CampaignDoc, affiliateId: 
     const aff = await ctx.models.User.exists({ _id: affiliateId, role: 'affiliate' });
     if (!aff) throw notFound('Affiliate');
   }
-  forgetCampaignTokens(ctx, c._id);
   // The list is rewritten whole, so the write is conditional on the version it was computed from:
   // two overrides set at once for different affiliates must both stay.
   let current: CampaignDoc | null = c;
@@ -175,6 +175,7 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
     postbackSecret: c.postbackSecret,
     previousSecretValidUntil: c.previousSecretValidUntil,
     postbackUrl: postbackUrlTemplate(ctx, c),
+    postbackAllowedIps: c.postbackAllowedIps ?? [],
   };
 }
 
@@ -186,4 +187,3 @@ function safePreview(template: string): string | null {
     return null;
   }
 }
-    postbackAllowedIps: c.postbackAllowedIps ?? [],
