@@ -9,7 +9,7 @@ let ctx: AppContext;
 let api: ApiServer;
 
 beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_IP: '1000' });
+  ctx = await createTestContext({ LOGIN_MAX_PER_ACCOUNT_IP: '3', LOGIN_MAX_PER_IP: '1000' });
   api = await startTestApi(ctx);
 });
 afterAll(async () => {
@@ -149,7 +149,7 @@ describe('CSRF', () => {
 });
 
 describe('login rate limiting', () => {
-  it('locks an account after 3 attempts with 429 and Retry-After; a success resets it', async () => {
+  it('locks an account from an address after 3 failures with 429 and Retry-After; a success resets it', async () => {
     const adv = await register(api.url, 'advertiser');
     const c = new TestClient(api.url);
     for (let i = 0; i < 2; i++) expect((await c.post('/api/auth/login', { email: adv.email, password: 'wrong-password' })).status).toBe(401);
@@ -161,7 +161,7 @@ describe('login rate limiting', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('keeps the per-account budget in Redis, shared by every API instance', async () => {
+  it('keeps the failure budgets in Redis, shared by every API instance', async () => {
     const adv = await register(api.url, 'advertiser');
     const second = await startTestApi(ctx);
     try {
@@ -177,7 +177,7 @@ describe('login rate limiting', () => {
 });
 
 describe('per-IP login limit', () => {
-  it('limits attempts from one address across accounts', async () => {
+  it('limits failures from one address across accounts', async () => {
     const strict = await createTestContext({ LOGIN_MAX_PER_IP: '4', LOGIN_MAX_PER_ACCOUNT: '100' });
     const server = await startTestApi(strict);
     try {

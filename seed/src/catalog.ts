@@ -4,7 +4,7 @@ import type { CampaignCreateInput } from '../../backend/src/domain/campaign-rule
  * The demo network: who exists and what they run. Passwords are for local
  * demos only and are printed by the seed and listed in the README.
  */
-export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_PASSWORD = 'demo-password-2026';
 
 export interface DemoAdvertiser {
   key: string;

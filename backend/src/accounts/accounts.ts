@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { hashPassword } from '../auth/passwords';
+import { judgePassword } from '../auth/password-strength';
 import { newId } from '../db/ids';
 import { reviewTransition, initialStatus, type ReviewAction } from '../domain/account-rules';
 import { ApiError, notFound } from '../domain/errors';
@@ -44,6 +45,14 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
   const existing = await ctx.models.User.findOne({ email }, { role: 1 }).lean();
   // An account someone registered with that address is never promoted: that would hand the platform to them.
   if (existing) return existing.role === 'admin' ? 'exists' : 'not_admin';
+  // The same bar as registration: this account can approve every payout, and a refusal here is seen at once.
+  const verdict = await judgePassword(ADMIN_PASSWORD, ctx.config.PASSWORD_MIN_SCORE, [email, 'Administrator']);
+  if (!verdict.ok) {
+    throw new Error(
+      `ADMIN_PASSWORD is too easy to guess (strength ${verdict.score} of 4, PASSWORD_MIN_SCORE is ${ctx.config.PASSWORD_MIN_SCORE}): ` +
+        `${[verdict.warning, ...verdict.suggestions].filter(Boolean).join(' ')} Choose another one; no admin was created.`,
+    );
+  }
   const _id = newId();
   const createdAt = new Date();
   await listNewUser(ctx.db, { _id, role: 'admin', createdAt });

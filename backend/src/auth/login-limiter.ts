@@ -2,54 +2,107 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from '../domain/errors';
 
+export interface LoginLimits {
+  /** Failures for one account from one address per `windowSeconds`: the fast lock a guesser meets first. */
+  perAccountIp: number;
+  windowSeconds: number;
+  /** Failures for one account from every address per `slowWindowSeconds`: stops guesses spread over many addresses. */
+  perAccount: number;
+  /** Failures from one address over every account per `slowWindowSeconds`: stops one address trying many accounts. */
+  perIp: number;
+  slowWindowSeconds: number;
+}
+
+interface Budget {
+  limiter: RateLimiterRedis;
+  key: (ip: string, account: string) => string;
+  refused: string;
+}
+
+/** A failed attempt keeps the failure reserved by `begin`. */
+export interface LoginAttempt {
+  succeeded(): Promise<void>;
+  /** The password was never checked (e.g. the database failed): nothing is counted. */
+  abandoned(): Promise<void>;
+}
+
 /**
- * Login throttling in Redis, shared by every API instance: attempts per IP,
- * and failed attempts per account (reset by a successful login). If Redis is
- * unreachable an in-process limiter takes over instead of letting everything through.
+ * Redis-backed (shared by every API instance); an in-process limiter takes over
+ * while Redis is unreachable, so an outage does not lift the limits.
+ */
+export function redisLimiter(redis: Redis, keyPrefix: string, points: number, duration: number): RateLimiterRedis {
+  // A Redis that is reconnecting would hold the sign-in; the in-process limiter answers instead.
+  return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory({ points, duration }) });
+}
+
+export function retryAfter(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}
+
+/**
+ * Failed sign-ins only, counted three ways (rate-limiter-flexible's brute-force
+ * recipe): per account × address, per account and per address. Successful
+ * sign-ins never count, so a whole office behind one NAT can sign in all day,
+ * and a stranger's wrong guesses lock the account only from the stranger's
+ * address until they reach the slow per-account budget.
  */
 export class LoginLimiter {
-  private readonly perIp: RateLimiterRedis;
-  private readonly perAccount: RateLimiterRedis;
+  private readonly budgets: Budget[];
+  private readonly accountIp: Budget;
 
-  constructor(redis: Redis, prefix: string, opts: { perIp: number; perAccount: number; windowSeconds: number }) {
-    this.perIp = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}:login-ip`,
-      points: opts.perIp,
-      duration: opts.windowSeconds,
-      insuranceLimiter: new RateLimiterMemory({ points: opts.perIp, duration: opts.windowSeconds }),
-    });
-    this.perAccount = new RateLimiterRedis({
-      storeClient: redis,
-      keyPrefix: `${prefix}:login-acct`,
-      points: opts.perAccount,
-      duration: opts.windowSeconds,
-      insuranceLimiter: new RateLimiterMemory({ points: opts.perAccount, duration: opts.windowSeconds }),
-    });
+  constructor(redis: Redis, prefix: string, limits: LoginLimits) {
+    this.accountIp = {
+      limiter: redisLimiter(redis, `${prefix}:login-fail-acct-ip`, limits.perAccountIp, limits.windowSeconds),
+      key: (ip, account) => `${account}|${ip}`,
+      refused: 'Too many failed sign-ins to this account from your address',
+    };
+    this.budgets = [
+      this.accountIp,
+      { limiter: redisLimiter(redis, `${prefix}:login-fail-acct`, limits.perAccount, limits.slowWindowSeconds), key: (_ip, account) => account, refused: 'Too many failed sign-ins to this account' },
+      { limiter: redisLimiter(redis, `${prefix}:login-fail-ip`, limits.perIp, limits.slowWindowSeconds), key: (ip) => ip, refused: 'Too many failed sign-ins from your address' },
+    ];
   }
 
-  private static limited(res: RateLimiterRes, what: string): ApiError {
-    const retryAfterSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
-    return new ApiError('rate_limited', `Too many login attempts for this ${what}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  private static limited(refused: string, msBeforeNext: number): ApiError {
+    const retryAfterSeconds = retryAfter(msBeforeNext);
+    return new ApiError('rate_limited', `${refused}; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 
   /**
-   * Called before checking the password; throws 429 when either budget is
-   * spent. Each attempt is consumed atomically, so parallel guesses cannot
-   * slip past the limit; a successful login gives the account its budget back.
+   * Called before the password is checked; 429 when a budget is spent. The
+   * check is a read (`get`), so refused attempts do not push the unlock time
+   * further. Then one failure is reserved in every budget before the (slow)
+   * password check and given back on success: a burst of parallel guesses
+   * cannot all pass the read before any failure is counted.
    */
-  async beforeAttempt(ip: string, account: string): Promise<void> {
-    for (const [limiter, key, what] of [[this.perIp, ip, 'address'], [this.perAccount, account, 'account']] as const) {
-      try {
-        await limiter.consume(key);
-      } catch (res) {
-        if (res instanceof RateLimiterRes) throw LoginLimiter.limited(res, what);
-        throw res;
-      }
+  async begin(ip: string, account: string): Promise<LoginAttempt> {
+    const keys = this.budgets.map((b) => b.key(ip, account));
+    const states = await Promise.all(this.budgets.map((b, i) => b.limiter.get(keys[i]!)));
+    states.forEach((s, i) => {
+      const b = this.budgets[i]!;
+      if (s && s.consumedPoints >= b.limiter.points) throw LoginLimiter.limited(b.refused, s.msBeforeNext);
+    });
+
+    const reserved = await Promise.allSettled(this.budgets.map((b, i) => b.limiter.consume(keys[i]!)));
+    const lost = reserved.findIndex((r) => r.status === 'rejected');
+    if (lost >= 0) {
+      await this.giveBack(keys, reserved.map((r) => r.status === 'fulfilled'));
+      const reason = (reserved[lost] as PromiseRejectedResult).reason as unknown;
+      if (reason instanceof RateLimiterRes) throw LoginLimiter.limited(this.budgets[lost]!.refused, reason.msBeforeNext);
+      throw reason;
     }
+
+    return {
+      succeeded: async () => {
+        await this.giveBack(keys, this.budgets.map((b) => b !== this.accountIp));
+        // A success clears this account's failures from this address: the owner's next typo starts from zero.
+        await this.accountIp.limiter.delete(keys[0]!).catch(() => false);
+      },
+      abandoned: () => this.giveBack(keys, this.budgets.map(() => true)),
+    };
   }
 
-  async onSuccess(account: string): Promise<void> {
-    await this.perAccount.delete(account).catch(() => {});
+  private async giveBack(keys: string[], which: boolean[]): Promise<void> {
+    await Promise.all(this.budgets.map((b, i) => (which[i] ? b.limiter.reward(keys[i]!, 1).catch(() => null) : null)));
   }
 }

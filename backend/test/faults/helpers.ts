@@ -117,6 +117,7 @@ export async function faultContext(opts: { mongoUrl?: string; redisUrl?: string;
     PORT: '0',
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
     LOGIN_MAX_PER_IP: '100000',
+    REGISTER_MAX_PER_IP: '100000',
     ...opts.env,
   };
   const mongoUrl = opts.mongoUrl ?? inject('mongoUrl');

@@ -17,6 +17,8 @@ export async function createTestContext(env: Partial<Record<keyof Env, string>> 
     PORT: '0',
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
     CLIENT_URL: 'http://localhost:5173',
+    // Every test registers its accounts from 127.0.0.1; the registration tests set their own limit.
+    REGISTER_MAX_PER_IP: '100000',
     ...env,
   });
   return createContext(config, { name, mongoUrl: inject('mongoUrl'), redisUrl: inject('redisUrl'), ...opts });

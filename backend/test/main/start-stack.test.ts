@@ -103,7 +103,7 @@ describe('npm start', () => {
     const stack = await startStack({}, 300_000);
     const base = `http://127.0.0.1:${stack.port}`;
     expect(stack.output()).toMatch(/empty database: loading demo data first/);
-    expect(stack.output()).toMatch(/demo accounts in the README, e\.g\. advertiser@offerly\.local \/ demo-password/);
+    expect(stack.output()).toMatch(/demo accounts in the README, e\.g\. advertiser@offerly\.local \/ demo-password-2026/);
     const signIn = async (email: string, password: string) => {
       const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
       expect(res.status, email).toBe(200);
@@ -116,7 +116,7 @@ describe('npm start', () => {
     };
     type Report = { totals: { clicks: number; conversions: number }; series: Array<{ clicks: number }> };
 
-    const advertiser = await signIn('advertiser@offerly.local', 'demo-password');
+    const advertiser = await signIn('advertiser@offerly.local', 'demo-password-2026');
     const campaigns = await advertiser<{ items: Array<{ id: string; status: string }> }>('/api/campaigns?limit=50');
     expect(campaigns.items.length).toBeGreaterThan(0);
     const reports = await Promise.all(campaigns.items.map((c) => advertiser<Report>(`/api/analytics/campaign/${c.id}?groupBy=affiliate`)));
@@ -124,7 +124,7 @@ describe('npm start', () => {
     // A chart with a line, not one lone point: clicks on several days of the last week.
     expect(Math.max(...reports.map((r) => r.series.filter((p) => p.clicks > 0).length))).toBeGreaterThan(3);
 
-    const affiliate = await signIn('affiliate@offerly.local', 'demo-password');
+    const affiliate = await signIn('affiliate@offerly.local', 'demo-password-2026');
     expect((await affiliate<Report>('/api/analytics/affiliate')).totals.clicks).toBeGreaterThan(0);
 
     const admin = await signIn('admin@offerly.local', 'admin-password');

@@ -1,11 +1,12 @@
-import { burnPasswordCheck, verifyPassword } from '../../auth/passwords';
 import { LoginLimiter } from '../../auth/login-limiter';
+import { assertStrongPassword, preloadPasswordStrength } from '../../auth/password-strength';
+import { RegisterLimiter } from '../../auth/register-limiter';
+import { signIn } from '../../auth/sign-in';
 import { csrfTokenFor, signSession } from '../../auth/tokens';
 import { registerUser } from '../../accounts/accounts';
 import type { AppContext } from '../../context';
 import { publicUser } from '../../db/models/user';
 import { loginSchema, registerSchema } from '../../domain/account-rules';
-import { ApiError } from '../../domain/errors';
 import { clearSessionCookies, setSessionCookies } from '../cookies';
 import { disconnectSession } from '../../realtime/socket-control';
 import { revokedKey } from '../middleware/auth';
@@ -15,10 +16,17 @@ import { noInput, route, type RouteSpec } from './types';
 
 export function authRoutes(ctx: AppContext): RouteSpec[] {
   const limiter = new LoginLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
-    perIp: ctx.config.LOGIN_MAX_PER_IP,
-    perAccount: ctx.config.LOGIN_MAX_PER_ACCOUNT,
+    perAccountIp: ctx.config.LOGIN_MAX_PER_ACCOUNT_IP,
     windowSeconds: ctx.config.LOGIN_WINDOW_SECONDS,
+    perAccount: ctx.config.LOGIN_MAX_PER_ACCOUNT,
+    perIp: ctx.config.LOGIN_MAX_PER_IP,
+    slowWindowSeconds: ctx.config.LOGIN_SLOW_WINDOW_SECONDS,
   });
+  const registrations = new RegisterLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
+    perIp: ctx.config.REGISTER_MAX_PER_IP,
+    windowSeconds: ctx.config.REGISTER_WINDOW_SECONDS,
+  });
+  preloadPasswordStrength();
 
   const startSession = (res: Parameters<RouteSpec['handler']>[1], user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) => {
     const { token, claims } = signSession(ctx.config.JWT_SECRET, { id: user._id, role: user.role }, ctx.config.JWT_EXPIRES_IN);
@@ -29,6 +37,10 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
   return [
     route('post', '/api/auth/register', 'public', 'Register an affiliate or advertiser account', async (req, res) => {
       const input = parse(registerSchema, req.body, 'body');
+      // Checked before the budget is taken: a person picking a stronger password is not spending it.
+      await assertStrongPassword(input.password, ctx.config.PASSWORD_MIN_SCORE, [input.email, input.name, input.company]);
+      // An email already registered answers 409 on purpose (README, Security model); this budget bounds that probe.
+      await registrations.take(req.ip ?? 'unknown');
       const user = await registerUser(ctx, input);
       const session = startSession(res, user);
       res.status(201).json({ user: publicUser(user), ...session });
@@ -36,16 +48,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
 
     route('post', '/api/auth/login', 'public', 'Sign in; sets the session cookie and returns a token for API clients', async (req, res) => {
       const input = parse(loginSchema, req.body, 'body');
-      await limiter.beforeAttempt(req.ip ?? 'unknown', input.email);
-      const user = await ctx.models.User.findOne({ email: input.email }).lean();
-      if (!user) {
-        await burnPasswordCheck(input.password);
-        throw new ApiError('unauthenticated', 'Email or password is incorrect');
-      }
-      if (!(await verifyPassword(user.passwordHash, input.password))) {
-        throw new ApiError('unauthenticated', 'Email or password is incorrect');
-      }
-      await limiter.onSuccess(input.email);
+      const user = await signIn(ctx, limiter, req.ip ?? 'unknown', input.email, input.password);
       const session = startSession(res, user);
       res.json({ user: publicUser(user), ...session });
     }),
