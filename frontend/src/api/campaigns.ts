@@ -13,7 +13,7 @@ export const campaignsApi = {
   offer: (id: string, signal?: AbortSignal) => api.get<{ campaign: OfferView }>(`/api/campaigns/${id}`, undefined, signal),
   create: (input: CampaignInput) => api.post<{ campaign: Campaign }>('/api/campaigns', input),
   /** `allowNegativeMargin` only for admins (the API answers 403 to others). */
-  update: (id: string, patch: Partial<CampaignInput> & { allowNegativeMargin?: boolean }) => api.patch<{ campaign: Campaign }>(`/api/campaigns/${id}`, patch),
+  update: (id: string, patch: Partial<CampaignInput> & { allowNegativeMargin?: boolean; postbackAllowedIps?: string[] }) => api.patch<{ campaign: Campaign }>(`/api/campaigns/${id}`, patch),
   changeStatus: (id: string, verb: 'pause' | 'resume' | 'archive') => api.post<{ campaign: Campaign }>(`/api/campaigns/${id}/${verb}`),
   rotateSecret: (id: string) => api.post<{ campaign: Campaign }>(`/api/campaigns/${id}/rotate-secret`),
   setOverride: (id: string, affiliateId: string, body: { payoutCents: number | null; payoutBps: number | null }) =>

@@ -107,6 +107,8 @@ export interface Campaign {
   allowNegativeMargin: boolean;
   postbackSecret: string;
   postbackUrl: string;
+  /** Addresses and CIDR ranges postbacks must come from; empty: anywhere. */
+  postbackAllowedIps?: string[];
   createdAt: string;
   updatedAt: string;
 }

@@ -11,6 +11,7 @@ import { useToast } from '../../context/ToastContext';
 import { asApiError } from '../../hooks/useApi';
 import { formatDateTime, humanize } from '../../lib/format';
 import { PostbacksTable } from '../shared/PostbacksTable';
+import { PostbackAllowList } from './PostbackAllowList';
 
 const PARAMS: Array<[string, string]> = [
   ['click_id', 'The click id Offerly put in your landing page URL ({click_id} in the destination). Required.'],
@@ -18,7 +19,7 @@ const PARAMS: Array<[string, string]> = [
   ['amount', 'Sale amount in major units, e.g. 49.90 (required for CPS).'],
   ['currency', 'ISO code of the amount; must match the campaign currency.'],
   ['status', 'approved, pending or rejected — a later postback with the same txn_id updates the status.'],
-  ['token', 'The campaign’s postback secret (already in the URL).'],
+  ['token', 'The campaign’s postback secret (already in the URL). Postbacks without it, or with a wrong one, are refused (401) and not recorded.'],
 ];
 
 const REASONS: Record<string, string> = {
@@ -147,6 +148,7 @@ export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimit
           </div>
         </CardBody>
       </Card>
+      <PostbackAllowList campaign={campaign} onChanged={onChanged} />
       <Card>
         <CardHeader title="Recent postbacks" description="Every postback received for this campaign and how it was resolved." />
         <PostbacksTable campaignId={campaign.id} reloadKey={reloadKey} />
