@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, destroyTestContext } from './helpers/context';
+import { BROWSER_UA, createOffer, startTrackingStack } from './helpers/tracking';
 import { campaignWithLink, insertClick, resolved, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
 
 /**
@@ -158,4 +160,27 @@ describe('an accepted postback id', () => {
     );
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
   }, 60_000);
+});
+
+describe('tracking-link error answers', () => {
+  it('answers 429 with Retry-After once an address probed too many unknown links; valid clicks still redirect', async () => {
+    const ctx = await createTestContext({ TRUST_PROXY: '1', CLICK_MAX_ERRORS_PER_IP: '5', PUBLIC_RATE_WINDOW_SECONDS: '60', LOGIN_MAX_PER_IP: '100000' });
+    const stack = await startTrackingStack(ctx);
+    try {
+      const offer = await createOffer(ctx, stack.api.url);
+      const get = (path: string, ip: string) => fetch(`${stack.api.url}${path}`, { redirect: 'manual', headers: { 'user-agent': BROWSER_UA, 'x-forwarded-for': ip } });
+      const probes = [];
+      for (let i = 0; i < 8; i++) probes.push((await get(`/c/nosuchlink${i}`, '192.0.2.50')).status);
+      expect(probes).toEqual([404, 404, 404, 404, 404, 429, 429, 429]);
+      const limited = await get('/c/nosuchlink', '192.0.2.50');
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      // The valid redirect is never counted nor refused, even from the address that is over its budget.
+      expect((await get(`/c/${offer.linkId}`, '192.0.2.50')).status).toBe(302);
+      expect((await get('/c/nosuchlink', '192.0.2.51')).status).toBe(404);
+    } finally {
+      await stack.close();
+      await destroyTestContext(ctx);
+    }
+  });
 });
