@@ -63,6 +63,7 @@ export const envSchema = z.object({
   REGISTER_MAX_PER_IP: int(1, 100_000).default(10),
   REGISTER_WINDOW_SECONDS: int(1, 7 * 86_400).default(3600),
   PASSWORD_MIN_SCORE: int(0, 4).default(3),
+  DB_REQUEST_STALL_MS: int(100, 60_000).default(1500),
   PUBLIC_RATE_WINDOW_SECONDS: int(1, 3600).default(10),
   POSTBACK_MAX_PER_TOKEN: int(1, 10_000_000).default(3000),
   POSTBACK_MAX_PER_IP: int(1, 10_000_000).default(100),

@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { AppContext } from '../context';
 import { redactUrl } from '../logger';
 import { authenticate, authorize, csrfProtection, originCheck } from './middleware/auth';
+import { DbProbe, dbDeadline } from './middleware/db-deadline';
 import { errorHandler, notFoundHandler } from './middleware/errors';
 import { allRoutes } from './routes';
 import type { RouteSpec } from './routes/types';
@@ -51,6 +52,9 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
     res.once('finish', () => done({ route: req.route?.path ?? (res.statusCode === 404 ? 'unknown' : 'other'), status: `${Math.floor(res.statusCode / 100)}xx` }));
     next();
   });
+  // Before authentication, which reads the user from the database too; /api/health has its own short timeouts.
+  const dbProbe = new DbProbe(ctx.db, ctx.config.DB_REQUEST_STALL_MS);
+  app.use('/api', dbDeadline(dbProbe, ctx.config.DB_REQUEST_STALL_MS, ctx.log, ['/health']));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(cookieParser());
