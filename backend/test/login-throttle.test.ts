@@ -151,3 +151,17 @@ describe('registration', () => {
     expect((await signUp(ip, { email })).status).toBe(429);
   });
 });
+
+describe('bootstrap admin', () => {
+  it('a weak ADMIN_PASSWORD stops the start with the library’s advice, and no admin is created', async () => {
+    const { ensureBootstrapAdmin } = await import('../src/accounts/accounts');
+    const email = uniqueEmail('root');
+    const weak = await createTestContext({ ADMIN_EMAIL: email, ADMIN_PASSWORD: 'password123' });
+    try {
+      await expect(ensureBootstrapAdmin(weak)).rejects.toThrow(/ADMIN_PASSWORD is too easy to guess \(strength 0 of 4, PASSWORD_MIN_SCORE is 3\): .*commonly used/);
+      expect(await weak.models.User.findOne({ email }).lean()).toBeNull();
+    } finally {
+      await destroyTestContext(weak);
+    }
+  });
+});

@@ -75,7 +75,7 @@ export function RegisterPage() {
         <TextField label="Your name" autoComplete="name" value={name} onChange={setName} error={errors.name} required maxLength={100} />
         <TextField label="Company" hint="Optional" autoComplete="organization" value={company} onChange={setCompany} error={errors.company} maxLength={100} />
         <TextField label="Email" type="email" autoComplete="email" value={email} onChange={setEmail} error={errors.email} required />
-        <TextField label="Password" type="password" autoComplete="new-password" value={password} onChange={setPassword} error={errors.password} hint="At least 8 characters" required />
+        <TextField label="Password" type="password" autoComplete="new-password" value={password} onChange={setPassword} error={errors.password} hint="At least 8 characters and hard to guess: a few uncommon words work well" required />
         <Button type="submit" busy={busy} className="w-full">
           Create account
         </Button>
