@@ -1,5 +1,6 @@
 import { countStoredUsers, countUserMove, listNewUser } from '../../backend/src/accounts/user-list';
 import { hashPassword } from '../../backend/src/auth/passwords';
+import { putCampaignEntry, syncCampaignEntry } from '../../backend/src/campaigns/campaign-directory';
 import { createCampaign } from '../../backend/src/campaigns/campaigns';
 import type { AppContext } from '../../backend/src/context';
 import { newId } from '../../backend/src/db/ids';
@@ -66,6 +67,8 @@ export async function seedNetwork(ctx: AppContext, windowStart: Date): Promise<S
     let doc = (await ctx.models.Campaign.findOne({ advertiserId, name: demo.input.name }).lean()) as CampaignDoc | null;
     if (!doc) {
       doc = await createCampaign(ctx, advertiserId, { description: '', ...demo.input });
+      // Listed (campaigns directory) with the date it is given before it has it.
+      await putCampaignEntry(ctx.db, { ...doc, createdAt: windowStart }, doc.updatedAt.getTime());
       await ctx.db.collection('campaigns').updateOne({ _id: doc._id as never }, { $set: { createdAt: windowStart } });
     }
     // Bigger campaigns are promoted by more affiliates.
@@ -95,7 +98,10 @@ export async function seedNetwork(ctx: AppContext, windowStart: Date): Promise<S
 export async function applyFinalStatuses(ctx: AppContext, net: SeededNetwork): Promise<void> {
   for (const c of net.campaigns) {
     if (c.demo.pausedDaysAgo !== undefined && c.doc.status === 'active') {
+      await putCampaignEntry(ctx.db, { ...c.doc, status: 'paused' }, 0);
       await ctx.models.Campaign.updateOne({ _id: c.doc._id, status: 'active' }, { $set: { status: 'paused' } });
+      const stored = (await ctx.models.Campaign.findById(c.doc._id).lean()) as CampaignDoc | null;
+      if (stored) await syncCampaignEntry(ctx.db, stored);
     }
   }
   for (const a of net.affiliates) {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
+import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from './campaign-directory';
 import { forgetCampaignTokens } from '../conversions/campaign-by-token';
 import { newSecret } from '../db/ids';
 import { indexPostbackToken } from '../db/postback-tokens';
@@ -56,6 +57,9 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
   if (problems.length) throw new ApiError('validation_failed', 'Payout terms are incomplete', problems);
   const margin = marginProblems(merged);
   if (margin.length) throw new ApiError('validation_failed', 'Payout exceeds revenue', margin);
+  // A change the campaigns list shows (name, payout model, attribution window) is listed before it is stored.
+  const listed = !sameListing(campaignEntry(c, 0), campaignEntry(merged, 0));
+  if (listed) await putCampaignEntry(ctx.db, merged, 0);
   const $set: Record<string, unknown> = {};
   if (patch.allowNegativeMargin !== undefined) Object.assign($set, { negativeMarginSetBy: by, negativeMarginSetAt: new Date() });
   for (const [k, v] of Object.entries(patch)) {
@@ -67,6 +71,7 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
   }
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
+  if (listed) await syncCampaignEntry(ctx.db, updated);
   await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
   forgetCampaignTokens(ctx, c._id);
   return updated;
@@ -74,8 +79,15 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
 
 export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus): Promise<CampaignDoc> {
   if (!canTransition(c.status, to)) throw new ApiError('conflict', `Campaign is ${c.status}; cannot make it ${to}`);
+  // Listed with its new status before it has it; set again from the stored campaign either way.
+  await putCampaignEntry(ctx.db, { ...c, status: to }, 0);
   const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
-  if (!updated) throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
+  if (!updated) {
+    const stored = (await ctx.models.Campaign.findById(c._id).lean()) as CampaignDoc | null;
+    if (stored) await syncCampaignEntry(ctx.db, stored);
+    throw new ApiError('conflict', 'The campaign changed meanwhile; reload and retry');
+  }
+  await syncCampaignEntry(ctx.db, updated);
   await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
   return updated;
 }

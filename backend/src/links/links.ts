@@ -4,27 +4,82 @@ import type { LinkDoc } from '../db/models/link';
 import { randomBase62 } from '../db/ids';
 import { ApiError } from '../domain/errors';
 import { trackingLinkUrls } from '../domain/tracking-urls';
+import { dropLinkEntry, linkKey, linkKeys, putLinkEntry, reservedLinkId } from './link-directory';
 
 export const LINK_ID_LENGTH = 10;
 export const LINK_ID_RE = /^[0-9A-Za-z]{6,24}$/;
 
+/** The affiliate's link for a campaign, or null: its key, then the link, each read by `_id`. */
+export async function findLink(ctx: AppContext, campaignId: string, affiliateId: string): Promise<LinkDoc | null> {
+  const linkId = await reservedLinkId(ctx.db, campaignId, affiliateId);
+  if (!linkId) return null;
+  const link = (await ctx.models.Link.findById(linkId).lean()) as LinkDoc | null;
+  return link && link.campaignId === campaignId && link.affiliateId === affiliateId ? link : null;
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
 /**
  * The affiliate's one link for a campaign, created on first request. The
- * unique (campaign, affiliate) index makes concurrent first requests agree.
+ * link's id is reserved first under a key of its own (`link_keys`, `_id`
+ * `<campaignId>|<affiliateId>`): the first request to insert the key decides
+ * it, so concurrent first requests agree on one link, found later by `_id`
+ * (the unique (campaign, affiliate) index on links stays as a guard). The link
+ * is listed in the affiliate's directory before it is stored.
  */
 export async function getOrCreateLink(ctx: AppContext, campaign: CampaignDoc, affiliateId: string): Promise<LinkDoc> {
-  const existing = (await ctx.models.Link.findOne({ campaignId: campaign._id, affiliateId }).lean()) as LinkDoc | null;
-  if (existing) return existing;
-  if (campaign.status !== 'active') throw new ApiError('conflict', `Campaign is ${campaign.status}; links are only issued for active campaigns`);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const keys = linkKeys(ctx.db);
+  const _id = linkKey(campaign._id, affiliateId);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    let linkId = await reservedLinkId(ctx.db, campaign._id, affiliateId);
+    if (linkId) {
+      const stored = (await ctx.models.Link.findById(linkId).lean()) as LinkDoc | null;
+      if (stored && stored.campaignId === campaign._id && stored.affiliateId === affiliateId) return stored;
+      if (stored) {
+        // The reserved id was drawn by another link first: reserve a new one.
+        await keys.updateOne({ _id, linkId }, { $set: { linkId: randomBase62(LINK_ID_LENGTH) } });
+        continue;
+      }
+      // Reserved by a request that has not stored the link (yet, or ever): store it under that id.
+    }
+    if (campaign.status !== 'active') throw new ApiError('conflict', `Campaign is ${campaign.status}; links are only issued for active campaigns`);
+    if (!linkId) {
+      linkId = randomBase62(LINK_ID_LENGTH);
+      try {
+        await keys.insertOne({ _id, linkId });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        continue; // another request reserved it first: take its id
+      }
+    }
+    const createdAt = new Date();
+    await putLinkEntry(ctx.db, affiliateId, linkId, campaign._id, createdAt);
     try {
-      const link = await ctx.models.Link.create({ _id: randomBase62(LINK_ID_LENGTH), campaignId: campaign._id, affiliateId, advertiserId: campaign.advertiserId });
+      const link = await ctx.models.Link.create({ _id: linkId, campaignId: campaign._id, affiliateId, advertiserId: campaign.advertiserId, createdAt, updatedAt: createdAt });
       return link.toObject() as LinkDoc;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      const raced = (await ctx.models.Link.findOne({ campaignId: campaign._id, affiliateId }).lean()) as LinkDoc | null;
-      if (raced) return raced;
-      // Otherwise the random id collided with another link: draw again.
+      if (!isDuplicateKey(err)) throw err;
+      const byId = (await ctx.models.Link.findById(linkId).lean()) as LinkDoc | null;
+      if (byId && byId.campaignId === campaign._id && byId.affiliateId === affiliateId) {
+        // A concurrent request stored it first: list it as stored.
+        await putLinkEntry(ctx.db, affiliateId, linkId, campaign._id, new Date(byId.createdAt));
+        return byId;
+      }
+      if (byId) {
+        // The id was drawn by another link first: give its entry back (if it is this affiliate's) and reserve a new id.
+        if (byId.affiliateId === affiliateId) await putLinkEntry(ctx.db, affiliateId, linkId, byId.campaignId, new Date(byId.createdAt));
+        else await dropLinkEntry(ctx.db, affiliateId, linkId);
+        await keys.updateOne({ _id, linkId }, { $set: { linkId: randomBase62(LINK_ID_LENGTH) } });
+        continue;
+      }
+      await dropLinkEntry(ctx.db, affiliateId, linkId);
+      // The (campaign, affiliate) index refused it: a link stored without a key (by a process older than link_keys).
+      const legacy = (await ctx.models.Link.findOne({ campaignId: campaign._id, affiliateId }).lean()) as LinkDoc | null;
+      if (legacy) {
+        await putLinkEntry(ctx.db, affiliateId, legacy._id, campaign._id, new Date(legacy.createdAt));
+        await keys.updateOne({ _id }, { $set: { linkId: legacy._id } });
+        return legacy;
+      }
     }
   }
   throw new Error('could not allocate a link id');

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { APPROVAL_MODES, CAMPAIGN_STATUSES, type Caps, type CampaignStatus } from '../../domain/campaign-rules';
 import { PAYOUT_MODELS, type PayoutModel } from '../../domain/payout-models';
+import { putCampaignEntry, type CampaignSummary } from '../../campaigns/campaign-directory';
 import { newId } from '../ids';
 import { indexPostbackToken } from '../postback-tokens';
 
@@ -110,6 +111,25 @@ campaignSchema.pre('save', async function () {
 campaignSchema.pre('insertMany', async function (docs: unknown) {
   const list = (Array.isArray(docs) ? docs : [docs]) as Array<Pick<CampaignDoc, 'postbackSecret'> & { _id?: string }>;
   await Promise.all(list.map((d) => indexPostbackToken(this.db.db!, d.postbackSecret, (d._id ??= newId()))));
+});
+
+// ...and lists it in the campaigns directory first (campaigns/campaign-directory), so the campaigns list,
+// read from that directory by _id, shows every campaign however it was made.
+campaignSchema.pre('save', async function () {
+  if (this.isNew) await putCampaignEntry((this.constructor as Model<CampaignDoc>).db.db!, this, this.updatedAt?.getTime() ?? 0);
+});
+campaignSchema.pre('insertMany', async function (docs: unknown) {
+  const list = (Array.isArray(docs) ? docs : [docs]) as Array<Omit<CampaignSummary, '_id'> & { _id?: string; updatedAt?: Date }>;
+  await Promise.all(
+    list.map((d) => {
+      // Stamped here (insertMany keeps timestamps already set), so the entry and the campaign agree.
+      d.createdAt ??= new Date();
+      d.updatedAt ??= d.createdAt;
+      d.status ??= 'active';
+      d.attributionWindowDays ??= 30;
+      return putCampaignEntry(this.db.db!, { ...d, _id: (d._id ??= newId()) }, d.updatedAt.getTime());
+    }),
+  );
 });
 
 export const campaignModel = (conn: Connection) => conn.model<CampaignDoc>('Campaign', campaignSchema);

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { ALL_CAMPAIGNS, advertiserCampaigns, directoryMatcher, pageOfDirectory, readCampaignDirectory } from '../../campaigns/campaign-directory';
 import { approvedAdvertisers, campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import type { CampaignDoc } from '../../db/models/campaign';
 import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignUpdateSchema, overrideSchema, type CampaignStatus } from '../../domain/campaign-rules';
 import { ApiError, forbidden } from '../../domain/errors';
 import { canAllowNegativeMargin } from '../../domain/permissions';
-import { getOrCreateLink, linkView } from '../../links/links';
+import type { LinkDoc } from '../../db/models/link';
+import { pageOfLinks, readLinkDirectory } from '../../links/link-directory';
+import { findLink, getOrCreateLink, linkView } from '../../links/links';
 import { parse } from '../middleware/validate';
 import { principalOf } from '../request-context';
 import { listSort, mongoSort, sortParams } from './list-sort';
@@ -30,8 +33,6 @@ const listQuery = z
 
 const overrideParams = z.object({ id: idParam.shape.id, affiliateId: idParam.shape.id }).strict();
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function campaignRoutes(ctx: AppContext): RouteSpec[] {
   const statusRoute = (verb: 'pause' | 'resume' | 'archive', to: CampaignStatus) =>
     route('post', `/api/campaigns/:id/${verb}`, 'campaigns.changeStatus', `${verb[0]?.toUpperCase()}${verb.slice(1)} a campaign`, async (req, res) => {
@@ -46,19 +47,22 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     route('get', '/api/campaigns', 'campaigns.list', 'Campaigns: an advertiser’s own, all for admins, active ones for affiliates', async (req, res) => {
       const q = parse(listQuery, req.query, 'query');
       const p = principalOf(req);
-      const filter: Record<string, unknown> = {};
-      if (p.role === 'advertiser') filter.advertiserId = p.id;
-      if (p.role === 'admin' && q.advertiserId) filter.advertiserId = q.advertiserId;
+      const advertiserId = p.role === 'advertiser' ? p.id : p.role === 'admin' ? q.advertiserId : undefined;
+      let status = q.status;
       if (p.role === 'affiliate') {
         if (q.status && q.status !== 'active') throw new ApiError('forbidden', 'Affiliates only see active campaigns');
-        filter.status = 'active';
-      } else if (q.status) filter.status = q.status;
-      if (q.q) filter.name = { $regex: escapeRegex(q.q), $options: 'i' };
-      const [found, total] = await Promise.all([
-        ctx.models.Campaign.find(filter).sort(mongoSort(campaignSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.Campaign.countDocuments(filter),
-      ]);
-      let items = found as CampaignDoc[];
+        status = 'active';
+      }
+      // One directory document by _id (all campaigns, or one advertiser's), filtered, searched, sorted and
+      // paged in memory; then the page's campaigns by _id, re-checked against the filter (an entry is written
+      // before its campaign, so it may name one that is not stored, or not changed, yet).
+      const [[sortField, dir]] = Object.entries(mongoSort(campaignSort, q)) as [[keyof typeof campaignSort.fields, 1 | -1]];
+      const filter = { advertiserId, status, q: q.q };
+      const entries = await readCampaignDirectory(ctx.db, advertiserId ? advertiserCampaigns(advertiserId) : ALL_CAMPAIGNS);
+      const { ids, total } = pageOfDirectory(entries, { ...filter, sort: sortField, dir, page: q.page, limit: q.limit });
+      const matches = directoryMatcher(filter);
+      const fetched = (await Promise.all(ids.map((id) => ctx.models.Campaign.findById(id).lean()))) as Array<CampaignDoc | null>;
+      let items = fetched.filter((c): c is CampaignDoc => c !== null && matches(c));
       if (p.role === 'affiliate') {
         // Offers of advertisers awaiting approval or suspended are left out of the page (read by _id per
         // advertiser shown); the total still counts them, as campaigns carry no copy of their advertiser's status.
@@ -129,7 +133,7 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
       const { id } = parse(idParam, req.params, 'params');
       const p = principalOf(req);
       const c = (await ctx.models.Campaign.findById(id).lean()) as CampaignDoc | null;
-      const existing = c ? await ctx.models.Link.findOne({ campaignId: c._id, affiliateId: p.id }).lean() : null;
+      const existing = c ? await findLink(ctx, c._id, p.id) : null;
       // A link already taken is still answered (it redirects to the fallback while the offer is closed).
       const open = c !== null && c.status === 'active' && (await approvedAdvertisers(ctx, [c.advertiserId])).has(c.advertiserId);
       if (!c || (!open && !existing)) throw new ApiError('not_found', 'Campaign not found');
@@ -140,13 +144,15 @@ export function campaignRoutes(ctx: AppContext): RouteSpec[] {
     route('get', '/api/links', 'links.list', 'The affiliate’s tracking links', async (req, res) => {
       const q = parse(linksQuery, req.query, 'query');
       const p = principalOf(req);
-      const filter = { affiliateId: p.id };
-      const [items, total] = await Promise.all([
-        ctx.models.Link.find(filter).sort(mongoSort(linkSort, q)).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-        ctx.models.Link.countDocuments(filter),
-      ]);
-      const campaigns = await ctx.models.Campaign.find({ _id: { $in: items.map((l) => l.campaignId) } }, { name: 1, status: 1 }).lean();
-      const names = new Map(campaigns.map((c) => [c._id, c]));
+      // The affiliate's link directory by _id, sorted and paged in memory; the page's links and their
+      // campaigns' names by _id (one read per distinct campaign).
+      const [dir] = Object.values(mongoSort(linkSort, q)) as [1 | -1];
+      const { ids, total } = pageOfLinks(await readLinkDirectory(ctx.db, p.id), dir, q.page, q.limit);
+      const fetched = (await Promise.all(ids.map((id) => ctx.models.Link.findById(id).lean()))) as Array<LinkDoc | null>;
+      const items = fetched.filter((l): l is LinkDoc => l !== null && l.affiliateId === p.id);
+      const campaignIds = [...new Set(items.map((l) => l.campaignId))];
+      const campaigns = await Promise.all(campaignIds.map((id) => ctx.models.Campaign.findById(id, { name: 1, status: 1 }).lean()));
+      const names = new Map(campaigns.flatMap((c) => (c ? [[c._id, c] as const] : [])));
       res.json(paged(items.map((l) => ({ ...linkView(ctx, l), campaignName: names.get(l.campaignId)?.name ?? null, campaignStatus: names.get(l.campaignId)?.status ?? null })), total, q.page, q.limit));
     }),
   ];
