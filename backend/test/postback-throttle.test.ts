@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignForToken } from '../src/conversions/campaign-by-token';
+import { POSTBACK_TOKENS } from '../src/db/postback-tokens';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { BROWSER_UA, createOffer, startTrackingStack } from './helpers/tracking';
 import { campaignWithLink, insertClick, resolved, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
@@ -180,6 +182,22 @@ describe('tracking-link error answers', () => {
       expect((await get('/c/nosuchlink', '192.0.2.51')).status).toBe(404);
     } finally {
       await stack.close();
+      await destroyTestContext(ctx);
+    }
+  });
+});
+
+describe('the postback token index', () => {
+  it('finds campaigns stored before it existed, after one backfill, and never those of other tokens', async () => {
+    const ctx = await createTestContext();
+    try {
+      // Written straight to the collection, as a database from before the index holds them.
+      await ctx.db.collection('campaigns').insertOne({ _id: 'c'.repeat(24) as never, advertiserId: 'a'.repeat(24), postbackSecret: 'old-secret-1', previousPostbackSecret: null, previousSecretValidUntil: null });
+      expect(await ctx.db.collection(POSTBACK_TOKENS).countDocuments({})).toBe(0);
+      expect((await campaignForToken(ctx, 'old-secret-1', Date.now()))?._id).toBe('c'.repeat(24));
+      expect(await campaignForToken(ctx, 'other-secret', Date.now())).toBeNull();
+      expect(await ctx.db.collection('migrations').countDocuments({ _id: 'postback_tokens' as never })).toBe(1);
+    } finally {
       await destroyTestContext(ctx);
     }
   });
