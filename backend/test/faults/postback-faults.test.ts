@@ -201,8 +201,8 @@ describe('postbacks under faults', () => {
     await waitConversions(ctx, t.campaignId, N, 90_000);
     await until('the database to answer again', async () => (await ctx.db.command({ ping: 1 })).ok === 1, 30_000);
     expect(liveWorker(), 'the worker rode out the freeze').not.toBeNull();
-    await assertConvertedOnce(ctx, t, sales, load, MONEY);
+    const { madeByUnansweredAttempt } = await assertConvertedOnce(ctx, t, sales, load, MONEY);
     await assertReconciled(ctx, startedAt);
-    console.log(JSON.stringify({ test: 'postback-faults/mongo-frozen', sales: N, statuses: load.statuses, retries: load.retries, acceptedWhileFrozen, heldMax: Math.max(...heldWhileFrozen), frozenMs: thawedAt - frozenAt, ms: Date.now() - startedAt - HOUR_MS }));
+    console.log(JSON.stringify({ test: 'postback-faults/mongo-frozen', sales: N, statuses: load.statuses, retries: load.retries, madeByUnansweredAttempt, acceptedWhileFrozen, heldMax: Math.max(...heldWhileFrozen), frozenMs: thawedAt - frozenAt, ms: Date.now() - startedAt - HOUR_MS }));
   }, 150_000);
 });
