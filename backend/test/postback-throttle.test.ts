@@ -1,6 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { campaignForToken } from '../src/conversions/campaign-by-token';
+import { createContext } from '../src/context';
 import { POSTBACK_TOKENS } from '../src/db/postback-tokens';
+import { startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
 import { BROWSER_UA, createOffer, startTrackingStack } from './helpers/tracking';
 import { campaignWithLink, insertClick, resolved, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
@@ -201,4 +203,24 @@ describe('the postback token index', () => {
       await destroyTestContext(ctx);
     }
   });
+});
+
+describe('while MongoDB is unreachable', () => {
+  it('keeps accepting postbacks of a token the instance has seen valid, also past its 5 s memory, without waiting', async () => {
+    const ctx = await createContext(e.ctx.config, { name: 'api-losing-mongo', mongoUrl: inject('mongoUrl'), redisUrl: inject('redisUrl') });
+    const api = await startTestApi(ctx);
+    try {
+      const send = (txn: string) => fetch(`${api.url}/api/track/postback?click_id=x&txn_id=${txn}&token=${c.postbackSecret}`, { headers: from(freshIp()) });
+      expect((await send('m-1')).status).toBe(200);
+      await ctx.conn.close(true);
+      expect((await send('m-2')).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 5200));
+      const t0 = Date.now();
+      expect((await send('m-3')).status).toBe(200);
+      expect(Date.now() - t0).toBeLessThan(ctx.config.POSTBACK_ENQUEUE_TIMEOUT_MS);
+    } finally {
+      await api.close();
+      await ctx.close().catch(() => {});
+    }
+  }, 30_000);
 });

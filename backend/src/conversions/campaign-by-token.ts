@@ -72,28 +72,41 @@ export async function campaignForToken(ctx: AppContext, token: string, at: numbe
 
 /**
  * The owner of a token as intake sees it: remembered for a few seconds so a
- * steady stream of postbacks does not read the campaign for each one, and
- * used past that when MongoDB does not answer, so a campaign's postbacks keep
- * being accepted through a database outage. Edits on this instance forget
- * the campaign's entries at once (forgetCampaignTokens); other instances
- * within OWNER_TTL_MS.
+ * steady stream of postbacks does not read the campaign for each one. Past
+ * that, a token known valid is answered from memory at once while one read
+ * refreshes it in the background, so a campaign's postbacks keep being
+ * accepted, without waiting, through a database outage or stall (the worker
+ * checks the token again). Edits on this instance forget the campaign's
+ * entries at once (forgetCampaignTokens); other instances within
+ * OWNER_TTL_MS, give or take one request.
  */
 export async function tokenOwner(ctx: AppContext, token: string): Promise<TokenOwner | null> {
   const cache = cacheOf(owners, ctx);
-  const now = Date.now();
   const hit = cache.get(token);
-  if (hit && hit.expires > now) return hit.owner;
-  let c: CampaignDoc | null;
-  try {
-    c = await campaignForToken(ctx, token, now);
-  } catch (err) {
-    if (hit?.owner) return hit.owner;
-    throw err;
+  if (hit && hit.expires > Date.now()) return hit.owner;
+  if (hit?.owner) {
+    void refreshOwner(ctx, cache, token).catch((err: unknown) => ctx.log.warn({ err }, 'could not refresh a postback token'));
+    return hit.owner;
   }
-  const owner = c ? { campaignId: c._id, advertiserId: c.advertiserId, allowedIps: c.postbackAllowedIps ?? [] } : null;
-  if (cache.size >= CACHE_MAX) cache.clear();
-  cache.set(token, { owner, expires: now + (owner ? OWNER_TTL_MS : MISS_TTL_MS) });
-  return owner;
+  return refreshOwner(ctx, cache, token);
+}
+
+const refreshing = new WeakMap<Map<string, OwnerEntry>, Map<string, Promise<TokenOwner | null>>>();
+
+function refreshOwner(ctx: AppContext, cache: Map<string, OwnerEntry>, token: string): Promise<TokenOwner | null> {
+  let inFlight = refreshing.get(cache);
+  if (!inFlight) refreshing.set(cache, (inFlight = new Map()));
+  const running = inFlight.get(token);
+  if (running) return running;
+  const p = (async () => {
+    const c = await campaignForToken(ctx, token, Date.now());
+    const owner = c ? { campaignId: c._id, advertiserId: c.advertiserId, allowedIps: c.postbackAllowedIps ?? [] } : null;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(token, { owner, expires: Date.now() + (owner ? OWNER_TTL_MS : MISS_TTL_MS) });
+    return owner;
+  })().finally(() => inFlight.delete(token));
+  inFlight.set(token, p);
+  return p;
 }
 
 /** Whether this process has seen the token open a campaign, without any I/O (a stale entry counts too). */
