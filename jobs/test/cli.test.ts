@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '@offerly/backend/context';
 import { newId } from '@offerly/backend/db/ids';
+import { listScopes } from '@offerly/backend/db/list-buckets';
 import { statsHourly } from '@offerly/backend/db/models/stats';
 import { reportManifests } from '@offerly/backend/db/report-docs';
 import { acquireLock } from '@offerly/backend/job-runs/lock';
@@ -79,6 +80,25 @@ describe('jobs command line', () => {
     // Against the raw events, and against the per-hour roll record the rollup wrote.
     expect(text).toMatch(new RegExp(`hourly +${key.replace(/[|.]/g, '\\$&')} +clicks +1 +6\n`));
     expect(text).toMatch(new RegExp(`hourly_parts +${key.replace(/[|.]/g, '\\$&')} +clicks +6 +1`));
+  });
+
+  it('reconcile --list-counters reports a drifted list counter; repair-list-counters corrects it, and again changes nothing', async () => {
+    const args = ['--from', '2026-07-01', '--to', '2026-07-04', '--list-counters'];
+    await listScopes(ctx.db).updateOne({ _id: 'jr|job:rollup' }, { $inc: { succeeded: 2 } });
+    const out: string[] = [];
+    expect(await reconcileCli(ctx, args, (l) => out.push(l))).toBe(1);
+    expect(out[0]).toContain('list counters compared');
+    const [, expected, actual] = /list_counters +jr\|job:rollup +succeeded +(\d+) +(\d+)\n/.exec(out.join('\n')) ?? [];
+    expect(Number(actual)).toBe(Number(expected) + 2);
+    const repair: string[] = [];
+    expect(await runCli(ctx, ['repair-list-counters'], (l) => repair.push(l))).toBe(0);
+    expect(repair[0]).toBe(`[repair-list-counters] jr|job:rollup succeeded: ${actual} → ${expected}`);
+    expect(JSON.parse(repair.at(-1)!)).toMatchObject({ status: 'succeeded', counts: { scopes: 1 } });
+    expect(await reconcileCli(ctx, args, () => {})).toBe(0);
+    const again: string[] = [];
+    expect(await runCli(ctx, ['repair-list-counters'], (l) => again.push(l))).toBe(0);
+    expect(again).toHaveLength(1);
+    expect(JSON.parse(again[0]!)).toMatchObject({ status: 'succeeded', counts: { scopes: 0 } });
   });
 
   it('runs as a real process: npm run reconcile exits 0 on clean data', async () => {

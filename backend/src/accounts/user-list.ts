@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
-import { addEntries, addEntry, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import { USER_STATUSES, type UserDoc } from '../db/models/user';
 import type { Role, UserStatus } from '../domain/permissions';
 
@@ -43,10 +43,14 @@ export const countUserMove = (db: Db, u: Scoped, from: UserStatus, to: UserStatu
 export const listUsers = (db: Db, users: Array<Pick<UserDoc, '_id' | 'role' | 'createdAt'>>) =>
   addEntries(db, USER_LIST, users.map((u) => ({ scopes: userScopes(u), ms: u.createdAt.getTime(), id: u._id })));
 
+const scanUsers = (db: Db) => db.collection<UserDoc>('users').find({}, { projection: { _id: 1, role: 1, status: 1, createdAt: 1 } });
+
+export const userListCounters: CountedList = { list: USER_LIST, counters: USER_STATUSES, countRows: (ctx) => countScan(scanUsers(ctx.db), (batch) => countsOf(batch, false)), backfill: (db) => backfillUserList(db) };
+
 /** Accounts stored before the buckets existed are listed and counted once per database (one scan, recorded in `migrations`). */
 export function backfillUserList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_users', async () => {
-    const users = await db.collection<UserDoc>('users').find({}, { projection: { _id: 1, role: 1, status: 1, createdAt: 1 } }).toArray();
+    const users = await scanUsers(db).toArray();
     await listUsers(db, users);
     await setCounters(db, USER_LIST, countsOf(users, true));
   });

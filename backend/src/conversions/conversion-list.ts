@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
 import type { ConversionDoc } from '../db/models/conversion';
-import { addEntries, addEntry, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/attribution';
 import type { Principal } from '../domain/permissions';
 
@@ -88,22 +88,34 @@ export async function countStatusMove(db: Db, conv: Scoped, from: string, to: st
   await incCounters(db, CONVERSION_LIST, statusDeltas([{ ...conv, from, to }]));
 }
 
+const scanConversions = (db: Db) =>
+  db.collection<ConversionDoc>('conversions').find({}, { projection: { _id: 1, convertedAt: 1, campaignId: 1, affiliateId: 1, advertiserId: 1, status: 1 } });
+
+function countsOf(docs: Array<Scoped & Pick<ConversionDoc, 'status'>>): Map<string, Record<string, number>> {
+  const counts = statusDeltas(docs.map((d) => ({ ...d, from: null, to: d.status })));
+  for (const inc of counts.values()) for (const s of CONVERSION_STATUSES) inc[s] ??= 0;
+  return counts;
+}
+
+export const conversionListCounters: CountedList = {
+  list: CONVERSION_LIST,
+  counters: CONVERSION_STATUSES,
+  countRows: (ctx) => countScan(scanConversions(ctx.db), countsOf),
+  backfill: (db) => backfillConversionList(db),
+};
+
 /**
  * Conversions stored before the buckets existed get listed and counted once
  * per database (one scan, recorded in `migrations`). The counters are set,
  * not added to, from that scan; a status change landing during the scan can
- * leave them one off (the migration runs once, at the first list read).
+ * leave them one off (the migration runs once, at the first list read;
+ * reconciliation finds such a drift, repair-list-counters corrects it).
  */
 export function backfillConversionList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_conversions', async () => {
-    const docs = await db
-      .collection<ConversionDoc>('conversions')
-      .find({}, { projection: { _id: 1, convertedAt: 1, campaignId: 1, affiliateId: 1, advertiserId: 1, status: 1 } })
-      .toArray();
+    const docs = await scanConversions(db).toArray();
     await listConversions(db, docs);
-    const counts = statusDeltas(docs.map((d) => ({ ...d, from: null, to: d.status })));
-    for (const inc of counts.values()) for (const s of CONVERSION_STATUSES) inc[s] ??= 0;
-    await setCounters(db, CONVERSION_LIST, counts);
+    await setCounters(db, CONVERSION_LIST, countsOf(docs));
   });
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
 import type { PostbackDoc, PostbackState } from '../db/models/postback';
-import { addCountedEntry, addEntries, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import { addCountedEntry, addEntries, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import type { Principal } from '../domain/permissions';
 import { campaignForToken } from './campaign-by-token';
 import type { PostbackJobData } from './postback-job';
@@ -47,6 +47,32 @@ function countsOf(docs: Owner[]): Map<string, Record<string, number>> {
   return counts;
 }
 
+const scanPostbacks = (db: Db) => db.collection<PostbackDoc>('postbacks').find({}, { projection: { _id: 1, receivedAt: 1, campaignId: 1, advertiserId: 1, state: 1, params: 1 } });
+
+/**
+ * The scopes a stored postback was listed under: its token's campaign at the
+ * time it was received (listPostback), which a postback stored by the intake
+ * while Redis was down does not carry until the worker has processed it.
+ */
+async function* asListed(ctx: AppContext, docs: AsyncIterable<Owner & Pick<PostbackDoc, 'receivedAt' | 'state' | 'params'>>): AsyncIterable<Owner> {
+  for await (const d of docs) {
+    const token = d.state === 'queued' && !d.campaignId ? d.params?.token : undefined;
+    const c = token ? await campaignForToken(ctx, token, d.receivedAt.getTime()) : null;
+    yield c ? { campaignId: c._id, advertiserId: c.advertiserId } : d;
+  }
+}
+
+/**
+ * The stored postbacks. A postback is counted when listed, before it is
+ * stored: one being processed right now is counted and not yet stored.
+ */
+export const postbackListCounters: CountedList = {
+  list: POSTBACK_LIST,
+  counters: ['n'],
+  countRows: (ctx) => countScan(asListed(ctx, scanPostbacks(ctx.db)), countsOf),
+  backfill: (db) => backfillPostbackList(db),
+};
+
 /** Counts postbacks written directly, once stored (pass only the ones the insert stored). */
 export async function countStoredPostbacks(db: Db, docs: Owner[]): Promise<void> {
   await incCounters(db, POSTBACK_LIST, countsOf(docs));
@@ -58,7 +84,7 @@ export async function countStoredPostbacks(db: Db, docs: Owner[]): Promise<void>
  */
 export function backfillPostbackList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_postbacks', async () => {
-    const docs = await db.collection<PostbackDoc>('postbacks').find({}, { projection: { _id: 1, receivedAt: 1, campaignId: 1, advertiserId: 1 } }).toArray();
+    const docs = await scanPostbacks(db).toArray();
     await listPostbacks(db, docs);
     await setCounters(db, POSTBACK_LIST, countsOf(docs));
   });

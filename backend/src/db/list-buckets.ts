@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { AppContext } from '../context';
 import { DAY_MS, dayKey, dayKeyToMs, dayStart } from '../domain/time-buckets';
 import { bulkWriteInChunks } from './bulk-write';
 import { GroupCommit, perContext } from './group-commit';
@@ -29,6 +30,46 @@ export interface ScopeDoc {
   first?: string;
   last?: string;
   [counter: string]: unknown;
+}
+
+/** Counters per scope (`scope` → `{ counter: n }`). */
+export type ScopeCounts = Map<string, Record<string, number>>;
+
+/**
+ * A list whose scope documents carry counters, and what they should hold
+ * according to its rows: one scan of its collection, shared by its one-time
+ * backfill and by reconciliation (which may scan).
+ */
+export interface CountedList {
+  list: string;
+  counters: readonly string[];
+  countRows(ctx: AppContext): Promise<ScopeCounts>;
+  /** Its one-time backfill: before it ran, the rows have no counters to compare. */
+  backfill(db: Db): Promise<void>;
+}
+
+const SCAN_BATCH = 5_000;
+
+/** Counts a scan batch by batch with `countsOf` (adding up), so a large collection is never held in memory at once. */
+export async function countScan<T>(docs: AsyncIterable<T>, countsOf: (batch: T[]) => ScopeCounts): Promise<ScopeCounts> {
+  const total: ScopeCounts = new Map();
+  const add = (batch: T[]) => {
+    for (const [scope, c] of countsOf(batch)) {
+      const t = total.get(scope) ?? {};
+      for (const [k, n] of Object.entries(c)) t[k] = (t[k] ?? 0) + n;
+      total.set(scope, t);
+    }
+  };
+  let batch: T[] = [];
+  for await (const d of docs) {
+    batch.push(d);
+    if (batch.length === SCAN_BATCH) {
+      add(batch);
+      batch = [];
+    }
+  }
+  add(batch);
+  return total;
 }
 
 export const listDays = (db: Db) => db.collection<DayBucketDoc>('list_days');

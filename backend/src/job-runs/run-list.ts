@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
-import { addEntries, addEntry, backfillOnce, bucketId, incCounters, listDays, listScopes, readPage, readScope, scopeId, setCounters, type BulkEntry, type Page, type ScopeDoc } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, bucketId, countScan, incCounters, listDays, listScopes, readPage, readScope, scopeId, setCounters, type BulkEntry, type CountedList, type Page, type ScopeDoc } from '../db/list-buckets';
 import type { JobRunDoc } from '../db/models/job-run';
 import { DAY_MS, dayKey, dayKeyToMs } from '../domain/time-buckets';
 
@@ -94,6 +94,11 @@ function countsOf(runs: Array<Pick<JobRunDoc, 'job' | 'status'>>): Map<string, R
   return counts;
 }
 
+const scanRuns = (db: Db) => db.collection<JobRunDoc>('job_runs').find({}, { projection: { _id: 1, job: 1, startedAt: 1, status: 1 } });
+
+/** The status counters of `all` and `job:<job>` (the status scopes count nothing). */
+export const jobRunListCounters: CountedList = { list: JOB_RUN_LIST, counters: JOB_RUN_STATUSES, countRows: (ctx) => countScan(scanRuns(ctx.db), countsOf), backfill: (db) => backfillJobRunList(db) };
+
 const entriesOf = (runs: Array<Listed & Pick<JobRunDoc, 'status'>>): BulkEntry[] =>
   runs.map((r) => ({ scopes: r.status === 'running' ? mainScopes(r.job) : [...mainScopes(r.job), ...statusScopes(r.job, r.status)], ms: r.startedAt.getTime(), id: r._id }));
 
@@ -109,7 +114,7 @@ export const countStoredRuns = (db: Db, runs: Array<Pick<JobRunDoc, 'job' | 'sta
  */
 export function backfillJobRunList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_job_runs', async () => {
-    const runs = await db.collection<JobRunDoc>('job_runs').find({}, { projection: { _id: 1, job: 1, startedAt: 1, status: 1 } }).toArray();
+    const runs = await scanRuns(db).toArray();
     await listRuns(db, runs);
     await setCounters(db, JOB_RUN_LIST, countsOf(runs));
     const open = new Map<string, string[]>();

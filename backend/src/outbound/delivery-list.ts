@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
-import { addEntries, addEntry, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import type { DeliveryDoc } from '../db/models/delivery';
 
 /**
@@ -30,10 +30,14 @@ export const countStoredDeliveries = (db: Db, docs: Array<Pick<DeliveryDoc, 'aff
 /** Lists attempts written directly (tests, the seed) before they are inserted. */
 export const listDeliveries = (db: Db, docs: Listed[]) => addEntries(db, DELIVERY_LIST, docs.map((d) => ({ scopes: deliveryScopes(d), ms: d.at.getTime(), id: d._id })));
 
+const scanDeliveries = (db: Db) => db.collection<DeliveryDoc>('postback_deliveries').find({}, { projection: { _id: 1, affiliateId: 1, at: 1 } });
+
+export const deliveryListCounters: CountedList = { list: DELIVERY_LIST, counters: ['n'], countRows: (ctx) => countScan(scanDeliveries(ctx.db), countsOf), backfill: (db) => backfillDeliveryList(db) };
+
 /** Attempts stored before the buckets existed are listed and counted once per database (one scan, recorded in `migrations`). */
 export function backfillDeliveryList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_deliveries', async () => {
-    const docs = await db.collection<DeliveryDoc>('postback_deliveries').find({}, { projection: { _id: 1, affiliateId: 1, at: 1 } }).toArray();
+    const docs = await scanDeliveries(db).toArray();
     await listDeliveries(db, docs);
     await setCounters(db, DELIVERY_LIST, countsOf(docs));
   });

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
-import { addEntries, addEntry, backfillOnce, incCounters, readPage, readScope, setCounters, type Page } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import type { PayoutDoc, PayoutStatus } from '../db/models/payout';
 
 /**
@@ -46,10 +46,14 @@ export const listPayouts = (db: Db, docs: Array<Pick<PayoutDoc, '_id' | 'affilia
   addEntries(db, PAYOUT_LIST, docs.map((d) => ({ scopes: payoutScopes(d), ms: d.createdAt.getTime(), id: d._id })));
 export const countStoredPayouts = (db: Db, docs: Array<Pick<PayoutDoc, 'affiliateId' | 'status'>>) => incCounters(db, PAYOUT_LIST, countsOf(docs));
 
+const scanPayouts = (db: Db) => db.collection<PayoutDoc>('payouts').find({}, { projection: { _id: 1, affiliateId: 1, createdAt: 1, status: 1 } });
+
+export const payoutListCounters: CountedList = { list: PAYOUT_LIST, counters: LISTED_PAYOUT_STATUSES, countRows: (ctx) => countScan(scanPayouts(ctx.db), countsOf), backfill: (db) => backfillPayoutList(db) };
+
 /** Payouts stored before the buckets existed are listed and counted once per database (one scan, recorded in `migrations`). */
 export function backfillPayoutList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_payouts', async () => {
-    const docs = await db.collection<PayoutDoc>('payouts').find({}, { projection: { _id: 1, affiliateId: 1, createdAt: 1, status: 1 } }).toArray();
+    const docs = await scanPayouts(db).toArray();
     await listPayouts(db, docs);
     await setCounters(db, PAYOUT_LIST, countsOf(docs));
   });

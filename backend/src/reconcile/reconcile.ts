@@ -11,6 +11,7 @@ import { clickClaimId, clickEarningId, isClickClaim, isoDay } from '../domain/pa
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
 import { rowFromSignature } from '../rollups/row-signature';
 import { counterDifferences } from './campaign-counters';
+import { listCounterDifferences, type ListCounterOptions } from './list-counters';
 import { conversionBucketDifferences, reportDocDifferences } from './report-docs';
 import { DAY_MS, dayKey, dayKeyToMs, daysBetween, dayStart, HOUR_MS, hourKey as hourRecordId, hourStart } from '../domain/time-buckets';
 
@@ -23,6 +24,22 @@ export interface ReconcileReport {
   /** `staleDays` stays empty: there are no daily rows to go stale any more (kept so the report keeps its shape). */
   skipped: { dirtyHours: string[]; settlingHours: string[]; staleDays: string[]; droppedDays: string[] };
   differences: Difference[];
+  /** Whether the dashboard lists' counters (all time) were compared with their rows. */
+  listCounters: boolean;
+}
+
+export interface ReconcileOptions {
+  fromMs: number;
+  toMs: number;
+  nowMs?: number;
+  /**
+   * Compare the dashboard lists' counters too (`list_counters`): they count
+   * all time, from a scan of each listed collection. By default only when the
+   * range reaches the current day (a look at the present); a look at past
+   * days does not pay for scanning everything.
+   */
+  listCounters?: boolean;
+  listCounterOptions?: ListCounterOptions;
 }
 
 /** Fields compared between raw events and `stats_hourly`, per stats row (hour × campaign × affiliate × sub1). */
@@ -65,11 +82,12 @@ const statKey = (bucket: string, campaignId: string, affiliateId: string, sub1: 
  * conversion or click earning and claim point back at its payout, each claimed
  * one has a line, a clicks line carries its earning's clicks and amount);
  * and the cap and budget counters of past days with the conversions and
- * clicks they count.
+ * clicks they count; and (see ReconcileOptions.listCounters) the dashboard
+ * lists' counters with the rows they count.
  * Hours waiting to be re-rolled (dirty or just ended) are listed as skipped,
  * not counted as differences.
  */
-export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: number; nowMs?: number }): Promise<ReconcileReport> {
+export async function reconcile(ctx: AppContext, opts: ReconcileOptions): Promise<ReconcileReport> {
   const nowMs = opts.nowMs ?? Date.now();
   const fromMs = hourStart(opts.fromMs);
   const toMs = opts.toMs;
@@ -80,6 +98,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
     checked: { hours: 0, days: 0, clickDays: 0, counterDays: 0, payouts: 0 },
     skipped: { dirtyHours: [], settlingHours: [], staleDays: [], droppedDays: [] },
     differences: [],
+    listCounters: opts.listCounters ?? toMs > dayStart(nowMs),
   };
 
   // Which hours to compare.
@@ -189,6 +208,7 @@ export async function reconcile(ctx: AppContext, opts: { fromMs: number; toMs: n
   // Report documents and conversion buckets, built from and pointing at what was just compared.
   const fullyCompared = days.filter((d) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS).every((h) => compared.has(h)));
   report.differences.push(...(await reportDocDifferences(ctx, fullyCompared)), ...(await conversionBucketDifferences(ctx, [...compared])), ...(await dueQueueDifferences(ctx, [...compared])));
+  if (report.listCounters) report.differences.push(...(await listCounterDifferences(ctx, opts.listCounterOptions)));
   report.checked.days = fullyCompared.length;
 
   // Settled click earnings against the CPC value rolled up for their day, for whole days all of whose hours were compared.

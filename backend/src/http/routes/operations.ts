@@ -18,7 +18,7 @@ const jobRunsQuery = z
   .strict();
 
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
-const reconcileBody = z.object({ from: instant, to: instant }).strict();
+const reconcileBody = z.object({ from: instant, to: instant, listCounters: z.boolean().optional() }).strict();
 
 /** The API reconciles at most this much at once (the CLI has no limit). */
 export const RECONCILE_API_MAX_DAYS = 31;
@@ -38,7 +38,8 @@ export function operationsRoutes(ctx: AppContext): RouteSpec[] {
       if (body.to - body.from > RECONCILE_API_MAX_DAYS * DAY_MS) {
         throw new ApiError('validation_failed', 'Invalid range', [{ path: 'from', message: `at most ${RECONCILE_API_MAX_DAYS} days at once here; use npm run reconcile for longer ranges` }]);
       }
-      res.json(await reconcile(ctx, { fromMs: body.from, toMs: body.to }));
+      // The lists' counters take a scan of every listed collection: only when asked for (the CLI has no time limit).
+      res.json(await reconcile(ctx, { fromMs: body.from, toMs: body.to, listCounters: body.listCounters ?? false }));
     }),
   ];
 }
