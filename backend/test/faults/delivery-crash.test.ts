@@ -7,8 +7,8 @@ import type { ApiServer } from '../../src/http/server';
 import { conversionDeliveryJobId } from '../../src/outbound/delivery-jobs';
 import { startTestApi } from '../helpers/api';
 import { createOffer } from '../helpers/tracking';
-import { assertReconciled, faultContext, ownMongo, tempDir, until, type Child, type FaultEnv } from './helpers';
-import { assertConvertedOnce, firePostbacks, salesFor, startWorkerProcess, targetOf, waitConversions, type PostbackLoad } from './postback-load';
+import { faultContext, ownMongo, tempDir, until, type Child, type FaultEnv } from './helpers';
+import { assertConvertedOnce, assertReconciledAfterKills, firePostbacks, salesFor, startWorkerProcess, targetOf, waitConversions, type PostbackLoad } from './postback-load';
 
 /**
  * The delivery worker (outbound affiliate postbacks) SIGKILLed mid-send.
@@ -164,9 +164,10 @@ describe('delivery worker SIGKILLed mid-send', () => {
     expect(await ctx.queues.deliveries.getJobCounts('failed')).toEqual({ failed: 0 });
 
     await assertConvertedOnce(ctx, t, sales, merge(load1, load2), MONEY, { maxExtraPlaces: CONVERSION_CONCURRENCY });
-    await assertReconciled(ctx, startedAt);
+    // The second kill also hits conversion jobs and attempts being recorded: list counters may be a few short.
+    const listsShort = await assertReconciledAfterKills(ctx, startedAt, CONVERSION_CONCURRENCY + DELIVERY_CONCURRENCY);
     const repeats = [...convOfKey.keys()].filter((k) => calls(k) > 1).length;
-    console.log(JSON.stringify({ test: 'delivery-crash', conversions: convs.length, calls: hits.length, distinctKeys: convOfKey.size, repeatedKeys: repeats, heldAtKill: heldKeys.length, answeredUnrecorded: answeredUnrecorded.length, ms: Date.now() - startedAt - HOUR_MS }));
+    console.log(JSON.stringify({ test: 'delivery-crash', conversions: convs.length, calls: hits.length, distinctKeys: convOfKey.size, repeatedKeys: repeats, heldAtKill: heldKeys.length, answeredUnrecorded: answeredUnrecorded.length, listsShort, ms: Date.now() - startedAt - HOUR_MS }));
   }, 150_000);
 });
 
