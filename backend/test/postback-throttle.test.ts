@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { campaignForToken } from '../src/conversions/campaign-by-token';
-import { createContext } from '../src/context';
+import { findPostback } from '../src/conversions/postback-lookup';
+import { createContext, type AppContext } from '../src/context';
+import { newId } from '../src/db/ids';
 import { POSTBACK_TOKENS } from '../src/db/postback-tokens';
 import { startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
@@ -223,4 +225,20 @@ describe('while MongoDB is unreachable', () => {
       await ctx.close().catch(() => {});
     }
   }, 30_000);
+});
+
+describe('postback lookup race', () => {
+  it('finds a postback whose job finished between the document read and the job read', async () => {
+    const id = newId();
+    const doc = { _id: id, state: 'attributed', advertiserId: c.advertiserId, params: {}, receivedAt: new Date() };
+    let reads = 0;
+    // The first read misses (the worker has not written it yet); by the job read the job is done and removed.
+    const racing = {
+      ...e.ctx,
+      models: { ...e.ctx.models, Postback: { findById: () => ({ lean: async () => (reads++ === 0 ? null : doc) }) } },
+      queues: { ...e.ctx.queues, conversions: { getJob: async () => undefined } },
+    } as unknown as AppContext;
+    expect(await findPostback(racing, id)).toMatchObject({ _id: id, state: 'attributed' });
+    expect(reads).toBe(2);
+  });
 });
