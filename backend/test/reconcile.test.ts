@@ -197,7 +197,10 @@ describe('reconciliation', () => {
       const admin = await createAdmin(ctx, api.url);
       const res = await admin.client.post('/api/admin/reconcile', { from: '2026-05-01', to: '2026-05-03' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ ok: true, differences: [], checked: { hours: 48 } });
+      expect(res.body).toMatchObject({ ok: true, differences: [], checked: { hours: 48 }, listCounters: false });
+      // The lists' counters (all time) only when asked for: the accounts this test just made are counted.
+      const withLists = await admin.client.post('/api/admin/reconcile', { from: '2026-05-01', to: '2026-05-03', listCounters: true });
+      expect(withLists.body).toMatchObject({ ok: true, differences: [], listCounters: true });
       expect((await admin.client.post('/api/admin/reconcile', { from: '2026-05-03', to: '2026-05-01' })).status).toBe(400);
       expect((await admin.client.post('/api/admin/reconcile', { from: '2026-01-01', to: '2026-05-01' })).status).toBe(400);
       const adv = await approvedAdvertiser(api.url, admin.client);
