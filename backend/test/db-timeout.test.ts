@@ -17,7 +17,7 @@ let offer: Offer;
 
 beforeAll(async () => {
   mongo = await ownMongo(tempDir('db-timeout'));
-  ({ ctx } = await faultContext({ mongoUrl: mongo.url, env: { DB_REQUEST_STALL_MS: String(STALL_MS), LINK_CACHE_TTL_MS: '600000' } }));
+  ({ ctx } = await faultContext({ mongoUrl: mongo.url, env: { DB_REQUEST_STALL_MS: String(STALL_MS), LINK_CACHE_TTL_MS: '600000', POSTBACK_ENQUEUE_TIMEOUT_MS: '2500' } }));
   stack = await startTrackingStack(ctx, { worker: false });
   offer = await createOffer(ctx, stack.api.url);
 }, 90_000);
@@ -37,6 +37,12 @@ describe('MongoDB-wire server frozen', () => {
     expect((await campaigns()).status).toBe(200);
     const clickUrl = `http://127.0.0.1:${stack.api.port}/c/${offer.linkId}`;
     expect((await fetch(clickUrl, { redirect: 'manual' })).status).toBe(302);
+    const postback = (txn: string, token = String(offer.campaign.postbackSecret)) =>
+      fetch(`http://127.0.0.1:${stack.api.port}/api/track/postback?${new URLSearchParams({ click_id: 'unknown-click', txn_id: txn, token })}`);
+    // Seen valid once, so intake knows the token without the database.
+    expect((await postback('before')).status).toBe(200);
+    // A campaign whose token this API has never seen: intake waits for the database longer than the request deadline.
+    const unseen = await ctx.models.Campaign.create({ ...(await ctx.models.Campaign.findById(offer.campaign.id).lean()), _id: undefined, name: 'Unseen', postbackSecret: 'unseen-token-0123456789abcdef' });
 
     mongo.signal('SIGSTOP');
     // Everything in this block is answered before SIGCONT: the server could not have given these answers.
@@ -55,8 +61,12 @@ describe('MongoDB-wire server frozen', () => {
       expect(write.status).toBe(503);
       expect(write.body.error.message).toMatch(/may or may not have been saved/);
 
-      // Accepted traffic does not need the database: the click is redirected and queued in Redis.
+      // Accepted traffic does not need the database: the click is redirected and queued in Redis, and a
+      // postback is taken (a 503 would make the advertiser resend one that was queued).
       expect((await fetch(clickUrl, { redirect: 'manual' })).status).toBe(302);
+      expect((await postback('while-frozen')).status).toBe(200);
+      // Accepted unchecked once its own deadline passes, never answered 503 after being queued.
+      expect((await postback('unseen-while-frozen', unseen.postbackSecret)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 12_000 - (Date.now() - started)));
     } finally {
       mongo.signal('SIGCONT');

@@ -52,9 +52,11 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
     res.once('finish', () => done({ route: req.route?.path ?? (res.statusCode === 404 ? 'unknown' : 'other'), status: `${Math.floor(res.statusCode / 100)}xx` }));
     next();
   });
-  // Before authentication, which reads the user from the database too; /api/health has its own short timeouts.
+  // Before authentication, which reads the user from the database too. /api/health has its own short timeouts;
+  // postback intake has its own deadline and accepts once queued, so a 503 there would tell an advertiser to resend
+  // a postback that was taken.
   const dbProbe = new DbProbe(ctx.db, ctx.config.DB_REQUEST_STALL_MS);
-  app.use('/api', dbDeadline(dbProbe, ctx.config.DB_REQUEST_STALL_MS, ctx.log, ['/health']));
+  app.use('/api', dbDeadline(dbProbe, ctx.config.DB_REQUEST_STALL_MS, ctx.log, ['/health', '/track/postback']));
   app.use(express.json({ limit: '100kb' }));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   app.use(cookieParser());
