@@ -84,7 +84,7 @@ describe('jobs command line', () => {
 
   it('reconcile --list-counters reports a drifted list counter; repair-list-counters corrects it, and again changes nothing', async () => {
     const args = ['--from', '2026-07-01', '--to', '2026-07-04', '--list-counters'];
-    await listScopes(ctx.db).updateOne({ _id: 'jr|job:rollup' }, { $inc: { succeeded: 2 } });
+    await listScopes(ctx.db).updateOne({ _id: 'jr|job:rollup' }, { $inc: { succeeded: 2 } as never });
     const out: string[] = [];
     expect(await reconcileCli(ctx, args, (l) => out.push(l))).toBe(1);
     expect(out[0]).toContain('list counters compared');
