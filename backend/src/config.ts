@@ -14,7 +14,7 @@ const cron = z.string().regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression s
 
 /**
  * Every environment variable Offerly reads, with its default. A test keeps
- * the README's configuration table and .env.example naming every one of them.
+ * the configuration table in docs/configuration.md and .env.example naming every one of them.
  */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

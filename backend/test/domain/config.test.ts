@@ -78,15 +78,15 @@ describe('config values in errors and proxies', () => {
 
 describe('configuration documents', () => {
   const root = REPO_ROOT;
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const manual = fs.readFileSync(path.join(root, 'docs', 'configuration.md'), 'utf8');
   const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
 
-  it('the README table and .env.example name every variable, and nothing that is not one', () => {
+  it('the configuration table of docs/configuration.md and .env.example name every variable, and nothing that is not one', () => {
     const names = Object.keys(envSchema.shape);
-    const inTable = new Set([...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?: \/ `([A-Z][A-Z0-9_]+)`)*/gm)].flatMap((m) => [...m[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((x) => x[1])));
+    const inTable = new Set([...manual.matchAll(/^\| `([A-Z][A-Z0-9_]+)`(?: \/ `([A-Z][A-Z0-9_]+)`)*/gm)].flatMap((m) => [...m[0].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((x) => x[1])));
     const inExample = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
     for (const n of names) {
-      expect(inTable.has(n), `${n} in the README`).toBe(true);
+      expect(inTable.has(n), `${n} in docs/configuration.md`).toBe(true);
       expect(inExample.has(n), `${n} in .env.example`).toBe(true);
     }
     for (const n of inExample) expect(names, `${n} of .env.example is a setting`).toContain(n);

@@ -39,7 +39,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
       const input = parse(registerSchema, req.body, 'body');
       // Checked before the budget is taken: a person picking a stronger password is not spending it.
       await assertStrongPassword(input.password, ctx.config.PASSWORD_MIN_SCORE, [input.email, input.name, input.company]);
-      // An email already registered answers 409 on purpose (README, Security model); this budget bounds that probe.
+      // An email already registered answers 409 on purpose (docs/security.md); this budget bounds that probe.
       await registrations.take(req.ip ?? 'unknown');
       const user = await registerUser(ctx, input);
       const session = startSession(res, user);
