@@ -1,6 +1,6 @@
 import { DelayedError, Worker, type Job } from 'bullmq';
 import type { AppContext } from '../context';
-import { processPostback } from '../conversions/process-postback';
+import { processPostback, RetryLater } from '../conversions/process-postback';
 import type { PostbackJobData } from '../conversions/postback-job';
 import { listPostback } from '../conversions/postback-list';
 import { countCreatedConversion } from '../conversions/conversion-list';
@@ -17,6 +17,10 @@ const REPLAY_INTERVAL_MS = 5_000;
  * for its click; BullMQ counts each start) whose postback was not replayed
  * from MongoDB: no earlier run can have stored anything of it.
  */
+/** Quick re-tries of a postback that waits on another one holding its sale's keys. */
+const CONTENTION_RETRIES = 40;
+const CONTENTION_DELAY_MS = 250;
+
 const isFirstRun = (job: Job<PostbackJobData>) => job.attemptsStarted <= 1 && job.attemptsMade === 0 && job.stalledCounter === 0 && !job.data.stored;
 
 /**
@@ -34,7 +38,16 @@ export async function startConversionWorker(ctx: AppContext): Promise<() => Prom
     async (job: Job<PostbackJobData>, token?: string) => {
       // Listed (idempotently) before processing may store it, so no stored postback is missing from the list.
       await listPostback(ctx, job.data);
-      const outcome = await processPostback(ctx, job.data, { firstRun: isFirstRun(job) });
+      let outcome: Awaited<ReturnType<typeof processPostback>>;
+      try {
+        outcome = await processPostback(ctx, job.data, { firstRun: isFirstRun(job) });
+      } catch (err) {
+        // Waiting on another postback of the same sale: a short delay, not an attempt, whose exponential backoff
+        // would reach tens of seconds after a burst of replays. Bounded, then BullMQ's attempts take over.
+        if (!(err instanceof RetryLater) || job.attemptsStarted >= CONTENTION_RETRIES) throw err;
+        await job.moveToDelayed(Date.now() + CONTENTION_DELAY_MS + Math.floor(Math.random() * CONTENTION_DELAY_MS), token);
+        throw new DelayedError();
+      }
       if (outcome.kind === 'wait') {
         await job.moveToDelayed(outcome.untilMs, token);
         throw new DelayedError();
