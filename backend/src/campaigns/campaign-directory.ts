@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { CampaignDoc } from '../db/models/campaign';
-import { backfillOnce } from '../db/list-buckets';
+import { backfillOnce, upsertRetrying } from '../db/list-buckets';
 import type { CampaignStatus } from '../domain/campaign-rules';
 
 /**
@@ -60,17 +60,6 @@ export function campaignEntry(c: CampaignSummary, v: number): CampaignEntry {
 /** Whether two entries list a campaign alike (the version aside). */
 export const sameListing = (x: CampaignEntry, y: CampaignEntry) => x.n === y.n && x.s === y.s && x.a === y.a && x.c === y.c && x.m === y.m && x.w === y.w;
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
-/** An upsert run again once: two first upserts of one `_id` race, and the loser finds the document now. */
-async function upsertRetrying(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await write();
-  }
-}
 
 /**
  * Sets a campaign's entry in each scope it belongs to, unconditionally: at

@@ -1,6 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import { GroupCommit } from './group-commit';
+import { upsertRetrying } from './list-buckets';
 
 /**
  * Work queues of the scheduled jobs, read by `_id` so a job step touches the
@@ -44,21 +45,6 @@ function byDay(entries: DueEntry[]): Map<string, string[]> {
   return days;
 }
 
-const isDuplicateKey = (err: unknown) => {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && e.writeErrors.every((w) => w.code === 11000));
-};
-
-/** Two first upserts of one `_id` race on MongoDB; the loser finds the document on its second try. */
-async function twice(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await write();
-  }
-}
-
 /** Adds entries (idempotent). */
 export async function enqueueDue(db: Db, queue: DueQueue, entries: DueEntry[]): Promise<void> {
   if (entries.length === 0) return;
@@ -66,8 +52,8 @@ export async function enqueueDue(db: Db, queue: DueQueue, entries: DueEntry[]): 
   const ops: AnyBulkWriteOperation<BucketDoc>[] = [...days].map(([day, ids]) => ({
     updateOne: { filter: { _id: bucketId(queue, day) }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true },
   }));
-  await twice(() => bulkWriteInChunks(buckets(db), ops));
-  await twice(() => queues(db).updateOne({ _id: queue }, { $addToSet: { days: { $each: [...days.keys()] } } }, { upsert: true }));
+  await upsertRetrying(() => bulkWriteInChunks(buckets(db), ops));
+  await upsertRetrying(() => queues(db).updateOne({ _id: queue }, { $addToSet: { days: { $each: [...days.keys()] } } }, { upsert: true }));
 }
 
 /** Concurrent additions (postbacks approving conversions) go in one write per flush. */

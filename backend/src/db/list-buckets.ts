@@ -89,7 +89,7 @@ const isDuplicateKey = (err: unknown) => {
 };
 
 /** Runs an idempotent upsert again once: two first upserts of one `_id` race on MongoDB, and the loser finds the document now. */
-async function upsertRetrying(write: () => Promise<unknown>): Promise<void> {
+export async function upsertRetrying(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (err) {

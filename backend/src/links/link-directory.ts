@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import type { LinkDoc } from '../db/models/link';
-import { backfillOnce } from '../db/list-buckets';
+import { backfillOnce, upsertRetrying } from '../db/list-buckets';
 
 /**
  * Links by `_id`, the one query the embedded server answers without reading
@@ -39,16 +39,6 @@ export const affiliateLinks = (affiliateId: string) => `aff:${affiliateId}`;
 export const linkKeys = (db: Db) => db.collection<LinkKeyDoc>(LINK_KEYS);
 const directory = (db: Db) => db.collection<LinkDirectoryDoc>(LINK_DIRECTORY);
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
-
-async function upsertRetrying(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await write();
-  }
-}
 
 /** Lists a link in its affiliate's directory (before the link is stored). */
 export async function putLinkEntry(db: Db, affiliateId: string, linkId: string, campaignId: string, createdAt: Date): Promise<void> {
