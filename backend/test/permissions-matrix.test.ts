@@ -19,6 +19,10 @@ const AFFILIATE: Role[] = ['affiliate'];
 
 const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/health': 'public',
+  'GET /api/openapi.json': 'public',
+  'GET /api/reference': 'public',
+  'GET /api/reference/scalar.js': 'public',
+  'GET /api/reference/init.js': 'public',
   'POST /api/auth/register': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': ALL,

@@ -1,39 +1,7 @@
-export type ErrorCode =
-  | 'validation_failed'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'csrf_failed'
-  | 'affiliate_not_approved'
-  | 'account_suspended'
-  | 'not_found'
-  | 'conflict'
-  | 'unprocessable'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'bad_token'
-  | 'ip_not_allowed'
-  | 'service_unavailable'
-  | 'internal';
+import { ERROR_STATUS, type ErrorCode } from '@offerly/contract';
 
-const STATUS: Record<ErrorCode, number> = {
-  validation_failed: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  csrf_failed: 403,
-  affiliate_not_approved: 403,
-  account_suspended: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  unprocessable: 422,
-  rate_limited: 429,
-  bad_token: 401,
-  ip_not_allowed: 403,
-  internal: 500,
-  service_unavailable: 503,
-};
+export type { ErrorCode };
+const STATUS: Record<ErrorCode, number> = ERROR_STATUS;
 
 export interface ErrorDetail {
   path: string;

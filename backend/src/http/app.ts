@@ -7,6 +7,7 @@ import { redactUrl } from '../logger';
 import { authenticate, authorize, csrfProtection, originCheck } from './middleware/auth';
 import { DbProbe, dbDeadline } from './middleware/db-deadline';
 import { errorHandler, notFoundHandler } from './middleware/errors';
+import { checkResponses, validateRequest } from './middleware/route-io';
 import { allRoutes } from './routes';
 import type { RouteSpec } from './routes/types';
 
@@ -63,10 +64,13 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
   app.use(originCheck([ctx.config.CLIENT_URL, ctx.config.PUBLIC_TRACKING_URL]));
   app.use('/api', authenticate(ctx), csrfProtection(ctx));
 
-  const routes = [...allRoutes(ctx), ...(opts.extraRoutes ?? [])];
+  const routes = allRoutes(ctx, opts.extraRoutes);
   for (const r of routes) {
     const guards = r.action === 'public' ? [] : [authorize(r.action)];
-    const chain = r.use ? [...guards, r.use] : guards;
+    // Tests check every answer against its declared schema; production does not pay for it.
+    const checks = ctx.config.NODE_ENV === 'test' && !r.legacy && !r.mount ? [checkResponses(r, ctx.log)] : [];
+    const io = r.legacy || r.mount ? [] : [validateRequest(r)];
+    const chain = r.use ? [...checks, ...guards, r.use] : [...checks, ...guards, ...io];
     if (r.mount && r.use) {
       app.use(r.path, ...chain);
       continue;

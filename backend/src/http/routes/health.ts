@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context';
-import { route, type RouteSpec } from './types';
+import { HealthResponse } from '@offerly/contract';
+import { defineRoute, type RouteSpec } from './types';
 
 async function timed(fn: () => Promise<unknown>): Promise<{ ok: boolean; latencyMs: number; error?: string }> {
   const t = performance.now();
@@ -13,11 +14,18 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ok: boolean; latency
 
 export function healthRoutes(ctx: AppContext): RouteSpec[] {
   return [
-    route('get', '/api/health', 'public', 'Liveness and the state of MongoDB and Redis', async (_req, res) => {
+    defineRoute({
+      method: 'get',
+      path: '/api/health',
+      action: 'public',
+      tag: 'Operations',
+      summary: 'Liveness and the state of MongoDB and Redis',
+      responses: { 200: HealthResponse },
+    }).handle(async () => {
       const [mongo, redis] = await Promise.all([timed(() => ctx.db.command({ ping: 1 })), timed(() => ctx.redis.ping())]);
       const ok = mongo.ok && redis.ok;
       // 200 even when degraded: without Redis the click path still redirects (spool), so the instance stays useful.
-      res.json({ status: ok ? 'ok' : 'degraded', mongo, redis, uptimeSeconds: Math.round(process.uptime()) });
+      return { status: ok ? 'ok' : 'degraded', mongo, redis, uptimeSeconds: Math.round(process.uptime()) };
     }),
   ];
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context';
 import { adminRoutes } from './admin';
 import { affiliatePostbackRoutes } from './affiliate-postback';
 import { analyticsRoutes } from './analytics';
+import { apiDocsRoutes } from './api-docs';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { conversionRoutes } from './conversions';
@@ -14,9 +15,9 @@ import { postbackRoutes } from './postbacks';
 import { queueRoutes } from './queues';
 import type { RouteSpec } from './types';
 
-/** Every API route. Feature areas add their list here. */
-export function allRoutes(ctx: AppContext): RouteSpec[] {
-  return [
+/** Every API route. Feature areas add their list here; the OpenAPI document describes them all (extra routes included). */
+export function allRoutes(ctx: AppContext, extra: RouteSpec[] = []): RouteSpec[] {
+  const routes: RouteSpec[] = [
     ...healthRoutes(ctx),
     ...authRoutes(ctx),
     ...campaignRoutes(ctx),
@@ -30,5 +31,8 @@ export function allRoutes(ctx: AppContext): RouteSpec[] {
     ...payoutRoutes(ctx),
     ...operationsRoutes(ctx),
     ...metricsRoutes(ctx),
+    ...extra,
   ];
+  routes.push(...apiDocsRoutes(ctx, () => routes));
+  return routes;
 }
