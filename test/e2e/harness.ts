@@ -78,7 +78,8 @@ export type StackEnv = Partial<Record<keyof Env, string>>;
  */
 export const E2E_ENV: StackEnv = { PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '100', ANALYTICS_RAW_CACHE_MS: '0', OUTBOUND_ALLOW_PRIVATE: 'true' };
 
-export async function startStack(env: StackEnv = {}): Promise<Stack> {
+/** `dashboard: false` skips building the dashboard, for tests of pages the API serves itself. */
+export async function startStack(env: StackEnv = {}, opts: { dashboard?: boolean } = {}): Promise<Stack> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const ctx = await createTestContext({ ...E2E_ENV, ...env, PORT: String(port), PUBLIC_TRACKING_URL: baseUrl, CLIENT_URL: baseUrl }, 'e2e');
@@ -94,8 +95,8 @@ export async function startStack(env: StackEnv = {}): Promise<Stack> {
     }
   };
   try {
-    const staticDir = path.join(tmp, 'dist');
-    await buildDashboard(staticDir);
+    const staticDir = opts.dashboard === false ? null : path.join(tmp, 'dist');
+    if (staticDir) await buildDashboard(staticDir);
     const server = await startApiStack(ctx, { port, host: '127.0.0.1', staticDir });
     cleanups.push(() => server.close());
     const stopWorkers = await startWorkers(ctx);
