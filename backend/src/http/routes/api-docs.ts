@@ -16,7 +16,7 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-const INIT = `Scalar.createApiReference('#reference', { url: '/api/openapi.json', withDefaultFonts: false, hideClientButton: true, telemetry: false, agent: { disabled: true } });`;
+const INIT = `Scalar.createApiReference('#reference', { url: '/api/openapi.json', withDefaultFonts: false, hideClientButton: true, telemetry: false, agent: { disabled: true }, showDeveloperTools: 'never' });`;
 
 /** The OpenAPI document and a browsable reference of it, served from the API's (and dashboard's) origin. */
 export function apiDocsRoutes(_ctx: AppContext, routes: () => RouteSpec[]): RouteSpec[] {
