@@ -71,12 +71,16 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/payouts/:id/mark-paid': ADMIN,
   'GET /api/admin/job-runs': ADMIN,
   'POST /api/admin/reconcile': ADMIN,
+  'GET /api/api-keys': ALL,
+  'POST /api/api-keys': ALL,
+  'DELETE /api/api-keys/:id': ALL,
+  'GET /api/admin/audit-log': ADMIN,
   // Guarded by METRICS_TOKEN or a loopback peer instead of a session (metrics.test.ts).
   'GET /metrics': 'public',
 };
 
-/** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account. */
-const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout']);
+/** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account, see and revoke its API keys. */
+const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout', 'GET /api/api-keys', 'DELETE /api/api-keys/:id']);
 
 /** What a suspended or rejected advertiser may still do: read its own records. A pending one is not limited (its offers get no traffic). */
 const OPEN_TO_INACTIVE_ADVERTISERS = new Set([
@@ -89,6 +93,8 @@ const OPEN_TO_INACTIVE_ADVERTISERS = new Set([
   'GET /api/conversions',
   'GET /api/analytics/campaign/:id',
   'GET /api/live',
+  'GET /api/api-keys',
+  'DELETE /api/api-keys/:id',
 ]);
 
 interface Caller {

@@ -45,12 +45,20 @@ export const PERMISSIONS = {
   'jobs.list': ADMIN,
   'reconcile.run': ADMIN,
   'queues.view': ADMIN,
+  'apiKeys.list': ALL,
+  'apiKeys.create': ALL,
+  'apiKeys.revoke': ALL,
+  'audit.read': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;
 
-/** Affiliates that are not approved may only look at their own account. */
-const OPEN_TO_UNAPPROVED_AFFILIATES: ReadonlySet<Action> = new Set<Action>(['auth.me', 'auth.logout']);
+/**
+ * Affiliates that are not approved may only look at their own account; they
+ * may also see and revoke their API keys (taking access away is never
+ * closed), but not create one.
+ */
+const OPEN_TO_UNAPPROVED_AFFILIATES: ReadonlySet<Action> = new Set<Action>(['auth.me', 'auth.logout', 'apiKeys.list', 'apiKeys.revoke']);
 
 export type UserStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -78,6 +86,8 @@ const OPEN_TO_INACTIVE_ADVERTISERS: ReadonlySet<Action> = new Set<Action>([
   'conversions.list',
   'analytics.campaign',
   'analytics.live',
+  'apiKeys.list',
+  'apiKeys.revoke',
 ]);
 
 export type Decision = 'allow' | 'deny_role' | 'deny_unapproved' | 'deny_inactive_advertiser';

@@ -1,13 +1,18 @@
 import type { Request } from 'express';
+import type { ApiKeyScope } from '@offerly/contract';
 import type { Principal } from '../domain/permissions';
 import type { UserDoc } from '../db/models/user';
 
 export interface Session {
   principal: Principal;
   user: UserDoc;
+  /** The session token's id; `key:<id>` for an API key. */
   jti: string;
+  /** When the session token expires (seconds); 0 for an API key, which lasts until revoked. */
   exp: number;
-  via: 'cookie' | 'bearer';
+  via: 'cookie' | 'bearer' | 'api_key';
+  /** The key a request authenticated with (via `api_key`): its scope narrows what the account may do. */
+  apiKey?: { id: string; scope: ApiKeyScope; prefix: string };
 }
 
 declare module 'express-serve-static-core' {

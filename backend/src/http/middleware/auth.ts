@@ -1,4 +1,7 @@
 import type { RequestHandler } from 'express';
+import { apiKeySession } from '../../api-keys/key-session';
+import { scopeRefusal } from '../../api-keys/scopes';
+import { looksLikeApiKey } from '../../api-keys/secrets';
 import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, verifySession } from '../../auth/tokens';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
@@ -9,13 +12,18 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const revokedKey = (ctx: AppContext, jti: string) => `${ctx.keys.prefix}:revoked:${jti}`;
 
 /**
- * Resolves the caller from the session cookie or a Bearer token. The user is
- * re-read on every request so suspensions and role changes apply at once.
+ * Resolves the caller from the session cookie or a Bearer token (a session
+ * token or an API key). The user is re-read on every request so suspensions
+ * and role changes apply at once.
  */
 export function authenticate(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    if (bearer && looksLikeApiKey(bearer)) {
+      req.session = (await apiKeySession(ctx, bearer)) ?? undefined;
+      return next();
+    }
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
     const token = bearer ?? cookie;
     if (!token) return next();
@@ -36,8 +44,9 @@ export function authenticate(ctx: AppContext): RequestHandler {
 }
 
 /**
- * Cookie-authenticated writes must carry the CSRF header; Bearer clients are
- * not exposed to CSRF because browsers never attach that header on their own.
+ * Cookie-authenticated writes must carry the CSRF header; Bearer clients (session
+ * tokens and API keys) are not exposed to CSRF because browsers never attach
+ * that header on their own.
  */
 export function csrfProtection(ctx: AppContext): RequestHandler {
   return (req, _res, next) => {
@@ -69,7 +78,8 @@ export function authorize(action: Action): RequestHandler {
     if (!s) return next(new ApiError('unauthenticated', 'Sign in first'));
     switch (decide(s.principal, action)) {
       case 'allow':
-        return next();
+        // An API key's scope narrows what its account may do, never widens it.
+        return next(s.apiKey ? scopeRefusal(s.apiKey.scope, action, req.method) : undefined);
       case 'deny_unapproved':
         return next(new ApiError('affiliate_not_approved', `Your affiliate account is ${s.principal.status}; an admin must approve it first`));
       case 'deny_inactive_advertiser':

@@ -3,6 +3,8 @@ import { adminRoutes } from './admin';
 import { affiliatePostbackRoutes } from './affiliate-postback';
 import { analyticsRoutes } from './analytics';
 import { apiDocsRoutes } from './api-docs';
+import { apiKeyRoutes } from './api-keys';
+import { auditRoutes } from './audit';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { conversionRoutes } from './conversions';
@@ -31,6 +33,8 @@ export function allRoutes(ctx: AppContext, extra: RouteSpec[] = []): RouteSpec[]
     ...payoutRoutes(ctx),
     ...operationsRoutes(ctx),
     ...metricsRoutes(ctx),
+    ...apiKeyRoutes(ctx),
+    ...auditRoutes(ctx),
     ...extra,
   ];
   routes.push(...apiDocsRoutes(ctx, () => routes));
