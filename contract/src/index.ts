@@ -1,3 +1,5 @@
 export * from './common';
 export * from './errors';
 export * from './health';
+export * from './api-keys';
+export * from './audit';
