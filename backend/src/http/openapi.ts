@@ -8,7 +8,7 @@ import { requestSchemas, type RawResponse, type RouteSpec } from './routes/types
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input: `details` names every bad field',
   401: 'Not signed in, or the session ended',
-  403: 'The caller’s role or account status does not allow this, or a cookie session’s write lacks its CSRF header',
+  403: 'The caller’s role, account status or API key scope does not allow this, or a cookie session’s write lacks its CSRF header',
   404: 'No such record, or not one the caller may see',
   409: 'Conflicts with the current state of the record',
   413: 'Request body over 100 kB',
@@ -83,12 +83,12 @@ export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
       title: 'Offerly API',
       version: '1.0.0',
       description:
-        'Affiliate tracking and payouts. Sign in with `POST /api/auth/login` and send the returned token as `Authorization: Bearer <token>` (or use the session cookie plus the `X-CSRF-Token` header on writes). Money is always an integer number of minor units with its currency. Errors are `{ error: { code, message, details? } }`.',
+        'Affiliate tracking and payouts. Sign in with `POST /api/auth/login` and send the returned token, or an API key, as `Authorization: Bearer <token>` (or use the session cookie plus the `X-CSRF-Token` header on writes). Money is always an integer number of minor units with its currency. Errors are `{ error: { code, message, details? } }`.',
     },
     servers: [{ url: serverUrl }],
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token `POST /api/auth/login` returns, or an API key (`ofl_…`, see `POST /api/api-keys`)' },
         cookieAuth: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
       },
     },
