@@ -26,10 +26,12 @@ const SECRET_KEY_RE = new RegExp(`("(?:${SECRET_KEYS.join('|')})":)(?:"(?:[^"\\\
 /** `scheme://user:password@host` in any URL (e.g. a MONGO_URL inside an error message). */
 const USERINFO_RE = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]+@/gi;
 const BEARER_RE = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+/** An API key wherever it is pasted (see api-keys/secrets.ts): its shape alone gives it away. */
+const API_KEY_RE = /\bofl_[0-9A-Za-z]{40}\b/g;
 
 /** Censors secret-looking query values and credentials in a URL (or any text holding URLs). */
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAM_RE, `$1${CENSOR}`).replace(USERINFO_RE, `$1${CENSOR}@`).replace(BEARER_RE, `$1 ${CENSOR}`);
+  return url.replace(SECRET_PARAM_RE, `$1${CENSOR}`).replace(USERINFO_RE, `$1${CENSOR}@`).replace(BEARER_RE, `$1 ${CENSOR}`).replace(API_KEY_RE, `ofl_${CENSOR}`);
 }
 
 /**

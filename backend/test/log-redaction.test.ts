@@ -117,6 +117,7 @@ describe('redactUrl', () => {
     ['/x?password=&code=123456', '/x?password=[redacted]&code=[redacted]'],
     ['mongodb://admin:hunter2@db.example:27017/offerly', 'mongodb://[redacted]@db.example:27017/offerly'],
     ['sent Authorization: Bearer eyJ.abc.def', 'sent Authorization: Bearer [redacted]'],
+    [`key ofl_${'aB3'.repeat(13)}x rejected`, 'key ofl_[redacted] rejected'],
     ['/c/abc?sub1=token', '/c/abc?sub1=token'],
   ])('%s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
