@@ -3,3 +3,5 @@ export * from './errors';
 export * from './health';
 export * from './api-keys';
 export * from './audit';
+export * from './currency';
+export * from './macros';

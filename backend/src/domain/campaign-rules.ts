@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { DESTINATION_MACROS, hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH } from './macros';
-import { isCurrencyCode, MAX_AMOUNT_CENTS, MAX_BPS } from './money';
+import { DESTINATION_MACROS, hasMacroInOrigin, isCurrencyCode, isValidUrlTemplate, MACROS_ONLY_IN_PATH, MAX_AMOUNT_CENTS, MAX_BPS } from '@offerly/contract';
 import { ipAllowListSchema } from './ip-allow-list';
 import { PAYOUT_MODELS, requiredTermFields } from './payout-models';
 

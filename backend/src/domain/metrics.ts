@@ -1,4 +1,5 @@
-import { currencyDigits, divRound } from './money';
+import { currencyDigits } from '@offerly/contract';
+import { divRound } from './money';
 
 /**
  * The additive counters of a stats bucket. Everything a report shows is a sum

@@ -1,31 +1,11 @@
+import { currencyDigits, MAX_BPS, MAX_AMOUNT_CENTS } from '@offerly/contract';
+
 /**
- * Money is always an integer number of minor units (cents) plus an ISO 4217
- * code; percentages are basis points (1 bp = 0.01 %). Rounding happens here only.
+ * Money arithmetic of the server. Amounts are integer minor units (cents) plus
+ * an ISO 4217 code, percentages basis points (1 bp = 0.01 %); the currency
+ * rules (codes, minor-unit digits, limits) are the contract's, shared with the
+ * dashboard. Rounding happens here only.
  */
-export const MAX_AMOUNT_CENTS = 100_000_000_000; // 1 billion in major units
-export const MAX_BPS = 10_000;
-
-const digitsCache = new Map<string, number>();
-
-export function isCurrencyCode(code: string): boolean {
-  if (!/^[A-Z]{3}$/.test(code)) return false;
-  try {
-    new Intl.NumberFormat('en', { style: 'currency', currency: code });
-    return Intl.supportedValuesOf('currency').includes(code);
-  } catch {
-    return false;
-  }
-}
-
-/** Minor-unit digits of a currency: 2 for USD, 0 for JPY, 3 for KWD. */
-export function currencyDigits(code: string): number {
-  let d = digitsCache.get(code);
-  if (d === undefined) {
-    d = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
-    digitsCache.set(code, d);
-  }
-  return d;
-}
 
 /** Integer division rounding half away from zero, the one rounding rule for money. */
 export function divRound(numerator: number, denominator: number): number {

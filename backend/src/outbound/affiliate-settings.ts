@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH, POSTBACK_MACROS } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { newSecret } from '../db/ids';
 import type { UserDoc } from '../db/models/user';
 import { ApiError, notFound } from '../domain/errors';
-import { hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH, POSTBACK_MACROS } from '../domain/macros';
 import { hostOf, obviouslyPrivateHost } from './address-guard';
 import { filledUrl, testMacros } from './deliver';
 

@@ -1,9 +1,9 @@
+import { fillUrlMacros, type MacroValues } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import type { ConversionDoc } from '../db/models/conversion';
 import type { DeliveryDoc } from '../db/models/delivery';
 import type { UserDoc } from '../db/models/user';
-import { fillUrlMacros, type MacroValues } from '../domain/macros';
 import { formatDecimal } from '../domain/money';
 import { countStoredDeliveries, listDelivery } from './delivery-list';
 import { callSigned, type CallResult } from './signed-call';

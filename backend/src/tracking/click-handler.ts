@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { fillUrlMacros, isAllowedDeepLink } from '@offerly/contract';
 import type { Config } from '../config';
 import { botVerdict } from '../domain/bots';
 import { clientAddress, type TrustProxy } from '../domain/client-address';
@@ -13,7 +14,6 @@ import {
   SUB_MAX_LENGTH,
   USER_AGENT_MAX_LENGTH,
 } from '../domain/click-rules';
-import { fillUrlMacros, isAllowedDeepLink } from '../domain/macros';
 import { visitorHash } from '../domain/visitor';
 import type { FastPath } from '../http/server';
 import { LINK_ID_RE } from '../links/links';

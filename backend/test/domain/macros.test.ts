@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESTINATION_MACROS, fillMacros, fillUrlMacros, hasMacroInOrigin, isAllowedDeepLink, isValidUrlTemplate, macrosIn } from '../../src/domain/macros';
+import { DESTINATION_MACROS, fillMacros, fillUrlMacros, hasMacroInOrigin, isAllowedDeepLink, isValidUrlTemplate, macrosIn } from '@offerly/contract';
 
 describe('macros', () => {
   it('fills known macros URL-encoded, blanks missing values, keeps unknown ones', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyBps, currencyDigits, divRound, formatDecimal, isCurrencyCode, parseDecimalAmount } from '../../src/domain/money';
+import { currencyDigits, isCurrencyCode } from '@offerly/contract';
+import { applyBps, divRound, formatDecimal, parseDecimalAmount } from '../../src/domain/money';
 
 describe('money', () => {
   it('knows minor-unit digits per currency', () => {

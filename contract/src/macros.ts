@@ -1,7 +1,9 @@
 /**
  * Macro templating for destination and postback URLs, with the names the
  * affiliate networks use: {click_id}, {aff_id}, {campaign_id}, {sub1}…{sub5}, …
- * Values are URL-encoded; macros we do not know are left as written.
+ * Values are URL-encoded; macros we do not know are left as written. Shared by
+ * the API (which fills and validates templates) and the dashboard (which checks
+ * them before sending), so both accept the same templates.
  */
 export type MacroValues = Record<string, string | number | null | undefined>;
 
@@ -63,6 +65,11 @@ export function fillUrlMacros(template: string, values: MacroValues): string {
 /** Macro names used in a template, lower-cased. */
 export function macrosIn(template: string): string[] {
   return [...template.matchAll(MACRO_RE)].map((m) => (m[1] ?? '').toLowerCase());
+}
+
+/** Macro names of a template that are not in the list (left as written when filled, so most likely typos). */
+export function unknownMacros(template: string, known: readonly string[]): string[] {
+  return macrosIn(template).filter((name) => !known.includes(name));
 }
 
 /** A template is valid if it is an absolute http(s) URL once its known macros are filled. */
