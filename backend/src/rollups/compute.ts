@@ -69,6 +69,110 @@ export async function groupConversions(ctx: AppContext, hours: number[], scope?:
   return groupDocs(docs, keys, CONVERSION_SUMS);
 }
 
+/** Stats rows being summed, by `hourlyStatId`: a row appears with its first value. */
+class RowSums {
+  readonly rows = new Map<string, StatRow>();
+
+  constructor(private readonly trackSub1: ReadonlySet<string>) {}
+
+  rowFor(hourMs: number, k: GroupKey): StatRow {
+    const sub1 = this.trackSub1.has(k.c) ? (k.s ?? '') : '';
+    const id = hourlyStatId(hourMs, k.c, k.a, sub1);
+    let row = this.rows.get(id);
+    if (!row) {
+      row = { hour: hourMs, campaignId: k.c, affiliateId: k.a, advertiserId: k.adv, currency: k.cur, sub1, ...emptyStatValues() };
+      this.rows.set(id, row);
+    }
+    return row;
+  }
+}
+
+const groupRow = (sums: RowSums, k: Record<string, unknown>): StatRow => sums.rowFor(new Date(k.h as Date).getTime(), k as unknown as GroupKey);
+
+const CLICK_SUMS = { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' } as const;
+
+function hoursByDay(sorted: number[]): Map<string, number[]> {
+  const byDay = new Map<string, number[]>();
+  for (const h of sorted) {
+    const d = dayKey(h);
+    const list = byDay.get(d);
+    if (list) list.push(h);
+    else byDay.set(d, [h]);
+  }
+  return byDay;
+}
+
+function addClickGroups(sums: RowSums, groups: Array<Group<string, keyof typeof CLICK_SUMS>>): void {
+  for (const g of groups) {
+    const row = groupRow(sums, g.key);
+    row.clicks += g.sums.n;
+    row.uniqueClicks += g.sums.u;
+    row.invalidClicks += g.sums.i;
+    row.cpcRevenueCents += g.sums.r;
+    row.cpcPayoutCents += g.sums.p;
+  }
+}
+
+/** The clicks of a day whose raw clicks were dropped: the rolled rows of its hours, from their row records by _id. */
+async function addRolledClicks(ctx: AppContext, sums: RowSums, dayHours: number[], scope: Record<string, string>): Promise<void> {
+  const records = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
+  for (const rec of records) {
+    (rec?.ids ?? []).forEach((id, k) => {
+      const s = rowFromSignature(id, rec?.sigs?.[k] ?? '');
+      if ((scope.campaignId && s.campaignId !== scope.campaignId) || (scope.affiliateId && s.affiliateId !== scope.affiliateId)) return;
+      const row = sums.rowFor(s.hour, { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
+      for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
+    });
+  }
+}
+
+interface ClickDay {
+  day: string;
+  dayHours: number[];
+  scope: Record<string, string>;
+  groupKeys: Record<string, string>;
+  legacyDays: ReadonlySet<string> | undefined;
+}
+
+/**
+ * Each hour's own partition, read whole; the day partition of older databases
+ * once for the day's hours. Named directly, not listed first: reading a
+ * collection that does not exist costs nothing, listing them all does.
+ */
+async function addRawClicks(ctx: AppContext, sums: RowSums, { day, dayHours, scope, groupKeys, legacyDays }: ClickDay): Promise<void> {
+  const perHour = await Promise.all(dayHours.map((h) => groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, CLICK_SUMS)));
+  for (const groups of perHour) addClickGroups(sums, groups);
+  if (legacyDays && !legacyDays.has(day)) return;
+  const match: Record<string, unknown> = { ...scope };
+  if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
+  addClickGroups(sums, await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, CLICK_SUMS));
+}
+
+function addConversionGroups(sums: RowSums, groups: ConversionGroups, wanted: ReadonlySet<number>): void {
+  for (const g of groups) {
+    if (!wanted.has(new Date(g.key.h as Date).getTime())) continue;
+    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
+    if (ap + pe + rj === 0) continue; // conversions still being processed
+    const row = groupRow(sums, g.key);
+    row.approvedConversions += ap;
+    row.pendingConversions += pe;
+    row.rejectedConversions += rj;
+    row.approvedRevenueCents += ra;
+    row.approvedPayoutCents += pa;
+    row.revenueCents += ra + rp;
+    row.payoutCents += pa + pp;
+  }
+}
+
+/** Totals over clicks and conversions, once both are in. */
+function addTotals(rows: Map<string, StatRow>): void {
+  for (const row of rows.values()) {
+    row.conversions = row.approvedConversions + row.pendingConversions;
+    row.revenueCents += row.cpcRevenueCents;
+    row.payoutCents += row.cpcPayoutCents;
+  }
+}
+
 /**
  * Computes the stats rows of the given hours straight from the raw events:
  * one grouping per hour partition of clicks (FerretDB scans a whole
@@ -82,90 +186,17 @@ export async function computeRawRows(
   hours: number[],
   opts: { scope?: RawScope; droppedDays?: ReadonlySet<string>; conversions?: ConversionGroups; legacyDays?: ReadonlySet<string> } = {},
 ): Promise<Map<string, StatRow>> {
-  const rows = new Map<string, StatRow>();
-  if (hours.length === 0) return rows;
+  if (hours.length === 0) return new Map();
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
   const trackSub1 = await trackSub1Campaigns(ctx);
   const groupKeys = statGroupKeys(trackSub1);
   const scope = scopeMatch(opts.scope);
-
-  const rowFor = (hourMs: number, k: GroupKey): StatRow => {
-    const sub1 = trackSub1.has(k.c) ? (k.s ?? '') : '';
-    const id = hourlyStatId(hourMs, k.c, k.a, sub1);
-    let row = rows.get(id);
-    if (!row) {
-      row = { hour: hourMs, campaignId: k.c, affiliateId: k.a, advertiserId: k.adv, currency: k.cur, sub1, ...emptyStatValues() };
-      rows.set(id, row);
-    }
-    return row;
-  };
-  const keyOf = (k: Record<string, unknown>) => ({ hour: new Date(k.h as Date).getTime(), key: k as unknown as GroupKey });
-
-  const byDay = new Map<string, number[]>();
-  for (const h of sorted) {
-    const d = dayKey(h);
-    const list = byDay.get(d);
-    if (list) list.push(h);
-    else byDay.set(d, [h]);
+  const sums = new RowSums(trackSub1);
+  for (const [day, dayHours] of hoursByDay(sorted)) {
+    if (opts.droppedDays?.has(day)) await addRolledClicks(ctx, sums, dayHours, scope);
+    else await addRawClicks(ctx, sums, { day, dayHours, scope, groupKeys, legacyDays: opts.legacyDays });
   }
-  const addClicks = (groups: Array<Group<string, 'n' | 'u' | 'i' | 'r' | 'p'>>) => {
-    for (const g of groups) {
-      const { hour, key } = keyOf(g.key);
-      const row = rowFor(hour, key);
-      row.clicks += g.sums.n;
-      row.uniqueClicks += g.sums.u;
-      row.invalidClicks += g.sums.i;
-      row.cpcRevenueCents += g.sums.r;
-      row.cpcPayoutCents += g.sums.p;
-    }
-  };
-  const clickSums = { n: 1, u: 'unique', i: 'invalid', r: 'revenueCents', p: 'payoutCents' } as const;
-
-  for (const [day, dayHours] of byDay) {
-    if (opts.droppedDays?.has(day)) {
-      // The rolled rows of those hours, from their row records by _id.
-      const records = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
-      for (const rec of records) {
-        (rec?.ids ?? []).forEach((id, k) => {
-          const s = rowFromSignature(id, rec?.sigs?.[k] ?? '');
-          if ((scope.campaignId && s.campaignId !== scope.campaignId) || (scope.affiliateId && s.affiliateId !== scope.affiliateId)) return;
-          const row = rowFor(s.hour, { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
-          for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
-        });
-      }
-      continue;
-    }
-    // Each hour's own partition, read whole; the day partition of older databases once for the day's hours.
-    // Named directly, not listed first: reading a collection that does not exist costs nothing, listing them all does.
-    const perHour = await Promise.all(dayHours.map((h) => groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, clickSums)));
-    perHour.forEach(addClicks);
-    if (opts.legacyDays && !opts.legacyDays.has(day)) continue;
-    const match: Record<string, unknown> = { ...scope };
-    if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
-    addClicks(await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, clickSums));
-  }
-
-  const wanted = new Set(sorted);
-  const convGroups = opts.conversions ?? (await groupConversions(ctx, sorted, opts.scope));
-  for (const g of convGroups) {
-    if (!wanted.has(new Date(g.key.h as Date).getTime())) continue;
-    const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
-    if (ap + pe + rj === 0) continue; // conversions still being processed
-    const { hour, key } = keyOf(g.key);
-    const row = rowFor(hour, key);
-    row.approvedConversions += ap;
-    row.pendingConversions += pe;
-    row.rejectedConversions += rj;
-    row.approvedRevenueCents += ra;
-    row.approvedPayoutCents += pa;
-    row.revenueCents += ra + rp;
-    row.payoutCents += pa + pp;
-  }
-
-  for (const row of rows.values()) {
-    row.conversions = row.approvedConversions + row.pendingConversions;
-    row.revenueCents += row.cpcRevenueCents;
-    row.payoutCents += row.cpcPayoutCents;
-  }
-  return rows;
+  addConversionGroups(sums, opts.conversions ?? (await groupConversions(ctx, sorted, opts.scope)), new Set(sorted));
+  addTotals(sums.rows);
+  return sums.rows;
 }

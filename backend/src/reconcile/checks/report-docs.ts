@@ -1,12 +1,10 @@
-import type { AppContext } from '../context';
-import { conversionHours } from '../db/conversion-hours';
-import type { ConversionDoc } from '../db/models/conversion';
-import { monthDayField, reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot } from '../db/report-docs';
-import { decodeVec, buildScopeDays, dayTotal, encodeVec, type ScopeDay } from '../domain/report-scopes';
-import { METRIC_FIELDS } from '../domain/metrics';
-import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
-import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
-import { dayRowsFromRecords } from '../rollups/report-days';
+import type { AppContext } from '../../context';
+import { monthDayField, reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot } from '../../db/report-docs';
+import { decodeVec, buildScopeDays, dayTotal, encodeVec, type ScopeDay } from '../../domain/report-scopes';
+import { METRIC_FIELDS } from '../../domain/metrics';
+import { diffTallies, tallyAdd, type Difference, type Tally } from '../../domain/reconcile-diff';
+import { dayKeyToMs } from '../../domain/time-buckets';
+import { dayRowsFromRecords } from '../../rollups/report-days';
 
 function tallyScopeDay(t: Tally, key: string, cur: Record<string, ScopeDay | undefined>): void {
   for (const [c, d] of Object.entries(cur)) {
@@ -46,23 +44,5 @@ export async function reportDocDifferences(ctx: AppContext, days: string[]): Pro
     });
     out.push(...diffTallies('report_docs', expected, actual, METRIC_FIELDS));
   }
-  return out;
-}
-
-/** Every conversion of the compared hours is in its hour's bucket of ids (what rollups read it through). */
-export async function conversionBucketDifferences(ctx: AppContext, hours: number[]): Promise<Difference[]> {
-  if (hours.length === 0) return [];
-  const wanted = new Set(hours);
-  const stored: Tally = new Map();
-  const bucketed: Tally = new Map();
-  const from = new Date(Math.min(...hours));
-  const to = new Date(Math.max(...hours) + HOUR_MS);
-  for await (const c of ctx.db.collection<ConversionDoc>('conversions').find({ hour: { $gte: from, $lt: to } }, { projection: { _id: 1, hour: 1 } })) {
-    if (wanted.has(c.hour.getTime())) tallyAdd(stored, hourKey(c.hour.getTime()), { [c._id]: 1 });
-  }
-  const buckets = await Promise.all(hours.map((h) => conversionHours(ctx.db).findOne({ _id: hourKey(h) })));
-  for (const b of buckets) if (b) for (const id of b.ids) if (stored.get(b._id)?.[id]) tallyAdd(bucketed, b._id, { [id]: 1 });
-  const out: Difference[] = [];
-  for (const [h, ids] of stored) out.push(...diffTallies('conversion_buckets', new Map([[h, ids]]), new Map([[h, bucketed.get(h) ?? {}]]), Object.keys(ids)));
   return out;
 }

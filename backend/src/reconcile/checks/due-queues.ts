@@ -1,11 +1,11 @@
-import { backfillPendingQueue } from '../auto-approve/auto-approve';
-import type { AppContext } from '../context';
-import { backfillPayableQueue } from '../payouts/payable-queue';
-import { conversionDueEntry, dueQueueOf } from '../conversions/due-work';
-import { dueIdsOfDay, type DueQueue } from '../db/due-queues';
-import type { ConversionDoc } from '../db/models/conversion';
-import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
-import { HOUR_MS } from '../domain/time-buckets';
+import { backfillPendingQueue } from '../../auto-approve/auto-approve';
+import type { AppContext } from '../../context';
+import { backfillPayableQueue } from '../../payouts/payable-queue';
+import { conversionDueEntry, dueQueueOf } from '../../conversions/due-work';
+import { dueIdsOfDay, type DueQueue } from '../../db/due-queues';
+import type { ConversionDoc } from '../../db/models/conversion';
+import { diffTallies, tallyAdd, type Difference, type Tally } from '../../domain/reconcile-diff';
+import { HOUR_MS } from '../../domain/time-buckets';
 
 /**
  * Every approved unpaid or pending conversion of the compared hours must be
