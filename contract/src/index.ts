@@ -5,3 +5,6 @@ export * from './api-keys';
 export * from './audit';
 export * from './currency';
 export * from './macros';
+export * from './campaigns';
+export * from './links';
+export * from './users';

@@ -1,8 +1,9 @@
+import type { ReviewAction } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { hashPassword } from '../auth/passwords';
 import { judgePassword } from '../auth/password-strength';
 import { newId } from '../db/ids';
-import { reviewTransition, initialStatus, type ReviewAction } from '../domain/account-rules';
+import { reviewTransition, initialStatus } from '../domain/account-rules';
 import { ApiError, notFound } from '../domain/errors';
 import { disconnectUser } from '../realtime/socket-control';
 import { publishInvalidation } from '../tracking/cache-bus';

@@ -1,10 +1,11 @@
+import { marginProblems, termProblems, type Campaign, type CampaignCaps, type ManagedCampaign } from '@offerly/contract';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from './campaign-directory';
 import { forgetCampaignTokens } from '../conversions/campaign-by-token';
 import { newSecret } from '../db/ids';
 import { indexPostbackToken } from '../db/postback-tokens';
-import { canTransition, marginProblems, termProblems, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
+import { canTransition, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
 import { postbackUrlTemplate as postbackUrl } from '../domain/tracking-urls';
@@ -144,9 +145,14 @@ export function postbackUrlTemplate(ctx: AppContext, c: Pick<CampaignDoc, 'postb
   return postbackUrl(ctx.config.PUBLIC_TRACKING_URL, c.payoutModel, c.postbackSecret);
 }
 
-/** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */
-export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
-  const common = {
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+type CommonField = 'id' | 'name' | 'description' | 'status' | 'currency' | 'payoutModel' | 'attributionWindowDays' | 'allowDeepLink' | 'caps' | 'createdAt' | 'updatedAt';
+
+/** What every role sees; caps are listed whole (a cap a stored campaign lacks is off). */
+function commonView(c: CampaignDoc): Pick<ManagedCampaign, CommonField> {
+  const caps: Partial<CampaignCaps> = c.caps ?? {};
+  return {
     id: c._id,
     name: c.name,
     description: c.description,
@@ -155,10 +161,20 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
     payoutModel: c.payoutModel,
     attributionWindowDays: c.attributionWindowDays,
     allowDeepLink: c.allowDeepLink,
-    caps: c.caps,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
+    caps: {
+      dailyConversions: caps.dailyConversions ?? null,
+      totalConversions: caps.totalConversions ?? null,
+      dailyBudgetCents: caps.dailyBudgetCents ?? null,
+      totalBudgetCents: caps.totalBudgetCents ?? null,
+    },
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
   };
+}
+
+/** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */
+export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal): Campaign {
+  const common = commonView(c);
   if (p.role === 'affiliate') {
     const o = c.overrides.find((x) => x.affiliateId === p.id);
     return {
@@ -182,10 +198,10 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal) {
     minClickToConversionSeconds: c.minClickToConversionSeconds,
     oneConversionPerClick: c.oneConversionPerClick,
     trackSub1: c.trackSub1,
-    overrides: c.overrides,
+    overrides: c.overrides.map((o) => ({ affiliateId: o.affiliateId, payoutCents: o.payoutCents ?? null, payoutBps: o.payoutBps ?? null })),
     allowNegativeMargin: c.allowNegativeMargin === true,
     postbackSecret: c.postbackSecret,
-    previousSecretValidUntil: c.previousSecretValidUntil,
+    previousSecretValidUntil: c.previousSecretValidUntil ? iso(c.previousSecretValidUntil) : null,
     postbackUrl: postbackUrlTemplate(ctx, c),
     postbackAllowedIps: c.postbackAllowedIps ?? [],
   };

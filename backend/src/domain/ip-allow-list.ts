@@ -1,8 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-
-/** Enough for an advertiser's server farm; a longer list is a sign of pasting the wrong thing. */
-export const MAX_ALLOWED_IPS = 50;
+import { MAX_ALLOWED_IPS } from '@offerly/contract';
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 

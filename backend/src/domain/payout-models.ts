@@ -1,7 +1,8 @@
+import type { PayoutModel } from '@offerly/contract';
 import { applyBps } from './money';
 
-export const PAYOUT_MODELS = ['CPA', 'CPL', 'CPS', 'CPC'] as const;
-export type PayoutModel = (typeof PAYOUT_MODELS)[number];
+// The models are part of the API's contract; the valuation below is the server's.
+export { PAYOUT_MODELS, type PayoutModel } from '@offerly/contract';
 
 /**
  * What the advertiser pays Offerly (revenue) and what Offerly pays the
@@ -57,11 +58,4 @@ export function conversionValue(terms: PayoutTerms, override: PayoutOverride | n
 export function clickValue(terms: PayoutTerms, override: PayoutOverride | null | undefined, click: { unique: boolean; valid: boolean }): EventValue {
   if (terms.model !== 'CPC' || !click.unique || !click.valid) return { revenueCents: 0, payoutCents: 0 };
   return { revenueCents: terms.revenueCents ?? 0, payoutCents: override?.payoutCents ?? terms.payoutCents ?? 0 };
-}
-
-/** Which fields a model needs; used by campaign validation and the dashboard form. */
-export type TermField = 'revenueCents' | 'payoutCents' | 'revenueBps' | 'payoutBps';
-
-export function requiredTermFields(model: PayoutModel): TermField[] {
-  return model === 'CPS' ? ['revenueBps', 'payoutBps'] : ['revenueCents', 'payoutCents'];
 }

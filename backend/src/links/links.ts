@@ -1,3 +1,5 @@
+import type { TrackingLink } from '@offerly/contract';
+import { approvedAdvertisers } from '../campaigns/campaigns';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { LinkDoc } from '../db/models/link';
@@ -85,6 +87,19 @@ export async function getOrCreateLink(ctx: AppContext, campaign: CampaignDoc, af
   throw new Error('could not allocate a link id');
 }
 
-export function linkView(ctx: AppContext, link: LinkDoc) {
-  return { id: link._id, campaignId: link.campaignId, ...trackingLinkUrls(ctx.config.PUBLIC_TRACKING_URL, link._id), createdAt: link.createdAt };
+/**
+ * The affiliate's link for a campaign, issued on first request while the offer
+ * is open (active, its advertiser approved). A link already taken is still
+ * answered: it redirects to the fallback while the offer is closed.
+ */
+export async function affiliateLink(ctx: AppContext, campaignId: string, affiliateId: string): Promise<LinkDoc> {
+  const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
+  const existing = c ? await findLink(ctx, c._id, affiliateId) : null;
+  const open = c !== null && c.status === 'active' && (await approvedAdvertisers(ctx, [c.advertiserId])).has(c.advertiserId);
+  if (!c || (!open && !existing)) throw new ApiError('not_found', 'Campaign not found');
+  return getOrCreateLink(ctx, c, affiliateId);
+}
+
+export function linkView(ctx: AppContext, link: LinkDoc): TrackingLink {
+  return { id: link._id, campaignId: link.campaignId, ...trackingLinkUrls(ctx.config.PUBLIC_TRACKING_URL, link._id), createdAt: new Date(link.createdAt).toISOString() };
 }

@@ -55,8 +55,3 @@ userSchema.index({ role: 1, status: 1 });
 
 export const userModel = (conn: Connection) => conn.model<UserDoc>('User', userSchema);
 export type UserModel = ReturnType<typeof userModel>;
-
-/** What the API returns for a user: never the hash or secrets. */
-export function publicUser(u: Pick<UserDoc, '_id' | 'email' | 'role' | 'status' | 'name' | 'company' | 'createdAt'>) {
-  return { id: u._id, email: u.email, role: u.role, status: u.status, name: u.name, company: u.company, createdAt: u.createdAt };
-}

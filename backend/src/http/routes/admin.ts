@@ -1,50 +1,79 @@
 import { z } from 'zod';
+import { AccountReviewBody, affiliateListFilters, IdParams, REVIEW_ACTIONS, ReviewedAffiliate, ReviewedUser, ReviewNoteBody, UserPage, userListFilters, type ReviewAction } from '@offerly/contract';
 import { reviewAccount, reviewAffiliate } from '../../accounts/accounts';
-import { readUserPage } from '../../accounts/user-list';
+import { readUserPage, type UserListQuery } from '../../accounts/user-list';
+import { userWithHistoryView } from '../../accounts/views';
 import type { AppContext } from '../../context';
-import { publicUser, USER_STATUSES } from '../../db/models/user';
-import { accountReviewSchema, REVIEW_ACTIONS } from '../../domain/account-rules';
-import { ROLES } from '../../domain/permissions';
-import { parse } from '../middleware/validate';
-import { principalOf } from '../request-context';
 import { cursorPaged, cursorQuery } from './cursor-page';
 import { listSort, sortParams } from './list-sort';
-import { idParam, route, type RouteSpec } from './types';
+import { defineRoute, type RouteSpec } from './types';
 
 /** Accounts grow without end: read through day buckets in createdAt order (accounts/user-list.ts). */
 const userSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
-const affiliateListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), status: z.enum(USER_STATUSES).optional() }).strict();
-const userListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), role: z.enum(ROLES).optional(), status: z.enum(USER_STATUSES).optional() }).strict();
-const reviewBody = z.object({ note: z.string().trim().max(500).default('') }).strict();
+const affiliateListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), ...affiliateListFilters }).strict();
+const userListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), ...userListFilters }).strict();
+
+const TAG = 'Accounts';
+const LIST_DESCRIPTION = 'Newest first unless `order` says otherwise; paged with `cursor` (the previous answer’s `nextCursor`). The total counts every account the filters match.';
+
+type ListQuery = z.output<typeof userListQuery>;
+
+/** The page a list query asks for: newest first by default, `sort=createdAt` alone ascending. */
+const pageRequest = (q: ListQuery): Pick<UserListQuery, 'order' | 'limit' | 'after'> => ({ order: q.order ?? (q.sort === undefined ? 'desc' : 'asc'), limit: q.limit, after: q.cursor ?? null });
+
+async function userPage(ctx: AppContext, q: ListQuery) {
+  const page = await readUserPage(ctx, { role: q.role, status: q.status, ...pageRequest(q) });
+  return cursorPaged(page.rows.map(userWithHistoryView), page.total, q.limit, page.next);
+}
 
 export function adminRoutes(ctx: AppContext): RouteSpec[] {
-  const review = (action: (typeof REVIEW_ACTIONS)[number]) =>
-    route('post', `/api/admin/affiliates/:id/${action}`, 'admin.affiliates.review', `${action} an affiliate`, async (req, res) => {
-      const { id } = parse(idParam, req.params, 'params');
-      const { note } = parse(reviewBody, req.body, 'body');
-      const user = await reviewAffiliate(ctx, id, action, principalOf(req).id, note);
-      res.json({ affiliate: { ...publicUser(user), statusHistory: user.statusHistory } });
-    });
+  const review = (action: ReviewAction) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/admin/affiliates/:id/${action}`,
+      action: 'admin.affiliates.review',
+      tag: TAG,
+      summary: `${action} an affiliate`,
+      description: 'One of two reviews made at once wins; the other, and a transition the status does not allow, answer 409. 404 for an id that is not an affiliate.',
+      request: { params: IdParams, body: ReviewNoteBody },
+      responses: { 200: ReviewedAffiliate },
+      errors: [409],
+    }).handle(async ({ params, body, principal }) => ({ affiliate: userWithHistoryView(await reviewAffiliate(ctx, params.id, action, principal.id, body.note)) }));
 
   return [
-    route('get', '/api/admin/affiliates', 'admin.affiliates.list', 'Affiliates, newest first, filterable by status (the approval queue: status=pending)', async (req, res) => {
-      const q = parse(affiliateListQuery, req.query, 'query');
-      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
-      const page = await readUserPage(ctx, { role: 'affiliate', status: q.status, order, limit: q.limit, after: q.cursor ?? null });
-      res.json(cursorPaged(page.rows.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), page.total, q.limit, page.next));
-    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/affiliates',
+      action: 'admin.affiliates.list',
+      tag: TAG,
+      summary: 'Affiliates, newest first, filterable by status (the approval queue: status=pending)',
+      description: LIST_DESCRIPTION,
+      request: { query: affiliateListQuery },
+      responses: { 200: UserPage },
+    }).handle(async ({ query }) => userPage(ctx, { ...query, role: 'affiliate' })),
     ...REVIEW_ACTIONS.map(review),
-    route('get', '/api/admin/users', 'admin.users.list', 'All accounts', async (req, res) => {
-      const q = parse(userListQuery, req.query, 'query');
-      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
-      const page = await readUserPage(ctx, { role: q.role, status: q.status, order, limit: q.limit, after: q.cursor ?? null });
-      res.json(cursorPaged(page.rows.map((u) => ({ ...publicUser(u), statusHistory: u.statusHistory })), page.total, q.limit, page.next));
-    }),
-    route('post', '/api/admin/users/:id/review', 'admin.users.review', 'Approve, reject, suspend or reinstate an advertiser or affiliate, with a note kept in the history', async (req, res) => {
-      const { id } = parse(idParam, req.params, 'params');
-      const { action, note } = parse(accountReviewSchema, req.body, 'body');
-      const user = await reviewAccount(ctx, id, ['advertiser', 'affiliate'], action, principalOf(req).id, note);
-      res.json({ user: { ...publicUser(user), statusHistory: user.statusHistory } });
-    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/admin/users',
+      action: 'admin.users.list',
+      tag: TAG,
+      summary: 'All accounts',
+      description: LIST_DESCRIPTION,
+      request: { query: userListQuery },
+      responses: { 200: UserPage },
+    }).handle(async ({ query }) => userPage(ctx, query)),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/users/:id/review',
+      action: 'admin.users.review',
+      tag: TAG,
+      summary: 'Approve, reject, suspend or reinstate an advertiser or affiliate, with a note kept in the history',
+      description: 'Suspending an advertiser sends its campaigns’ traffic to their fallback at once; suspending an affiliate closes its live dashboards. A transition the status does not allow, or a concurrent review that won, answers 409; admins answer 404.',
+      request: { params: IdParams, body: AccountReviewBody },
+      responses: { 200: ReviewedUser },
+      errors: [409],
+    }).handle(async ({ params, body, principal }) => ({
+      user: userWithHistoryView(await reviewAccount(ctx, params.id, ['advertiser', 'affiliate'], body.action, principal.id, body.note)),
+    })),
   ];
 }

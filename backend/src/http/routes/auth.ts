@@ -1,18 +1,20 @@
+import type { Response } from 'express';
+import { CurrentUser, LoginBody, RegisterBody, SignedIn, SignedOut } from '@offerly/contract';
 import { LoginLimiter } from '../../auth/login-limiter';
 import { assertStrongPassword, preloadPasswordStrength } from '../../auth/password-strength';
 import { RegisterLimiter } from '../../auth/register-limiter';
 import { signIn } from '../../auth/sign-in';
 import { csrfTokenFor, signSession } from '../../auth/tokens';
 import { registerUser } from '../../accounts/accounts';
+import { userView } from '../../accounts/views';
 import type { AppContext } from '../../context';
-import { publicUser } from '../../db/models/user';
-import { loginSchema, registerSchema } from '../../domain/account-rules';
 import { clearSessionCookies, setSessionCookies } from '../cookies';
 import { disconnectSession } from '../../realtime/socket-control';
 import { revokedKey } from '../middleware/auth';
-import { parse } from '../middleware/validate';
 import { sessionOf } from '../request-context';
-import { noInput, route, type RouteSpec } from './types';
+import { defineRoute, type RouteSpec } from './types';
+
+const TAG = 'Auth';
 
 export function authRoutes(ctx: AppContext): RouteSpec[] {
   const limiter = new LoginLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
@@ -28,45 +30,75 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
   });
   preloadPasswordStrength();
 
-  const startSession = (res: Parameters<RouteSpec['handler']>[1], user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) => {
+  const startSession = (res: Response, user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) => {
     const { token, claims } = signSession(ctx.config.JWT_SECRET, { id: user._id, role: user.role }, ctx.config.JWT_EXPIRES_IN);
     const csrfToken = setSessionCookies(res, ctx.config, token, claims);
     return { token, csrfToken, expiresAt: new Date(claims.exp * 1000).toISOString() };
   };
 
   return [
-    route('post', '/api/auth/register', 'public', 'Register an affiliate or advertiser account', async (req, res) => {
-      const input = parse(registerSchema, req.body, 'body');
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/register',
+      action: 'public',
+      tag: TAG,
+      summary: 'Register an affiliate or advertiser account',
+      description:
+        'Signs the new account in (session cookie, and a token for API clients). It waits for an admin’s approval before it can work (advertisers only when ADVERTISER_APPROVAL=required, the default). A password easy to guess is a 400; an email already registered a 409; registrations per address are limited (429).',
+      request: { body: RegisterBody },
+      responses: { 201: SignedIn },
+      errors: [409, 429],
+    }).handle(async ({ body, req, res }) => {
       // Checked before the budget is taken: a person picking a stronger password is not spending it.
-      await assertStrongPassword(input.password, ctx.config.PASSWORD_MIN_SCORE, [input.email, input.name, input.company]);
+      await assertStrongPassword(body.password, ctx.config.PASSWORD_MIN_SCORE, [body.email, body.name, body.company]);
       // An email already registered answers 409 on purpose (docs/security.md); this budget bounds that probe.
       await registrations.take(req.ip ?? 'unknown');
-      const user = await registerUser(ctx, input);
-      const session = startSession(res, user);
-      res.status(201).json({ user: publicUser(user), ...session });
+      const user = await registerUser(ctx, body);
+      return { user: userView(user), ...startSession(res, user) };
     }),
 
-    route('post', '/api/auth/login', 'public', 'Sign in; sets the session cookie and returns a token for API clients', async (req, res) => {
-      const input = parse(loginSchema, req.body, 'body');
-      const user = await signIn(ctx, limiter, req.ip ?? 'unknown', input.email, input.password);
-      const session = startSession(res, user);
-      res.json({ user: publicUser(user), ...session });
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/login',
+      action: 'public',
+      tag: TAG,
+      summary: 'Sign in; sets the session cookie and returns a token for API clients',
+      description: 'An unknown email and a wrong password get the same 401. Failures are limited per account and address, per account and per address (429 with `Retry-After`).',
+      request: { body: LoginBody },
+      responses: { 200: SignedIn },
+      errors: [401, 429],
+    }).handle(async ({ body, req, res }) => {
+      const user = await signIn(ctx, limiter, req.ip ?? 'unknown', body.email, body.password);
+      return { user: userView(user), ...startSession(res, user) };
     }),
 
-    route('post', '/api/auth/logout', 'auth.logout', 'Sign out this session', async (req, res) => {
-      parse(noInput, req.body, 'body');
+    defineRoute({
+      method: 'post',
+      path: '/api/auth/logout',
+      action: 'auth.logout',
+      tag: TAG,
+      summary: 'Sign out this session',
+      description: 'The session token stops working on every instance at once (also a copy of it), its live connections close and its cookies are cleared.',
+      responses: { 200: SignedOut },
+    }).handle(async ({ req, res }) => {
       const s = sessionOf(req);
       const ttl = Math.max(1, s.exp - Math.floor(Date.now() / 1000));
       await ctx.redis.set(revokedKey(ctx, s.jti), '1', 'EX', ttl);
       disconnectSession(ctx, s.jti);
       clearSessionCookies(res, ctx.config);
-      res.json({ ok: true });
+      return { ok: true as const };
     }),
 
-    route('get', '/api/auth/me', 'auth.me', 'The signed-in account', (req, res) => {
-      parse(noInput, req.query, 'query');
+    defineRoute({
+      method: 'get',
+      path: '/api/auth/me',
+      action: 'auth.me',
+      tag: TAG,
+      summary: 'The signed-in account',
+      responses: { 200: CurrentUser },
+    }).handle(async ({ req }) => {
       const s = sessionOf(req);
-      res.json({ user: publicUser(s.user), csrfToken: csrfTokenFor(ctx.config.JWT_SECRET, s.jti) });
+      return { user: userView(s.user), csrfToken: csrfTokenFor(ctx.config.JWT_SECRET, s.jti) };
     }),
   ];
 }
