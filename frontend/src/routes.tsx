@@ -21,6 +21,9 @@ export interface RouteDef {
   element: ReactNode;
 }
 
+/** Every role manages its own API keys. */
+const apiKeys: RouteDef = { path: '/settings/api-keys', element: page(() => import('./pages/shared/ApiKeysPage'), 'ApiKeysPage') };
+
 const campaignRoutes: RouteDef[] = [
   { path: '/campaigns', element: page(campaigns, 'CampaignsPage') },
   { path: '/campaigns/:id', element: page(campaignPage, 'CampaignPage') },
@@ -31,7 +34,7 @@ const campaignRoutes: RouteDef[] = [
 
 /** The pages each role can open; the sidebar (components/layout/nav.ts) links to the main ones. */
 export const ROUTES: Record<Role, RouteDef[]> = {
-  advertiser: [...campaignRoutes, { path: '/campaigns/new', element: page(editors, 'NewCampaignPage') }],
+  advertiser: [...campaignRoutes, { path: '/campaigns/new', element: page(editors, 'NewCampaignPage') }, apiKeys],
   admin: [
     { path: '/overview', element: page(() => import('./pages/admin/OverviewPage'), 'OverviewPage') },
     { path: '/affiliates', element: page(() => import('./pages/admin/AffiliatesPage'), 'AffiliatesPage') },
@@ -41,6 +44,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/users', element: page(() => import('./pages/admin/UsersPage'), 'UsersPage') },
     { path: '/jobs', element: page(ops, 'JobRunsPage') },
     { path: '/queues', element: page(ops, 'QueuesPage') },
+    apiKeys,
   ],
   affiliate: [
     { path: '/dashboard', element: page(() => import('./pages/affiliate/DashboardPage'), 'AffiliateDashboardPage') },
@@ -51,6 +55,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/payouts', element: page(payouts, 'PayoutsPage') },
     { path: '/payouts/:id', element: page(payoutDetail, 'PayoutDetailPage') },
     { path: '/postback', element: page(() => import('./pages/affiliate/PostbackSettingsPage'), 'PostbackSettingsPage') },
+    apiKeys,
   ],
 };
 

@@ -10,6 +10,12 @@ const PATHS: Record<string, ReactNode> = {
     </>
   ),
   chart: <path d="M4 20V11M10 20V5M16 20v-7M21 20H3" />,
+  key: (
+    <>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M11 12l8-8M16 7l2.5 2.5M14 9l2 2" />
+    </>
+  ),
   users: (
     <>
       <circle cx="9" cy="8" r="3" />

@@ -18,11 +18,13 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/users', label: 'Users', icon: 'user' },
     { to: '/jobs', label: 'Job runs', icon: 'clock' },
     { to: '/queues', label: 'Queues', icon: 'queue' },
+    { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
   ],
   advertiser: [
     { to: '/campaigns', label: 'Campaigns', icon: 'stack' },
     { to: '/conversions', label: 'Conversions', icon: 'check' },
     { to: '/postbacks', label: 'Postback log', icon: 'swap' },
+    { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
   ],
   affiliate: [
     { to: '/dashboard', label: 'Dashboard', icon: 'chart' },
@@ -31,6 +33,7 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/conversions', label: 'Conversions', icon: 'check' },
     { to: '/payouts', label: 'Payouts', icon: 'money' },
     { to: '/postback', label: 'Postback', icon: 'swap' },
+    { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
   ],
 };
 
