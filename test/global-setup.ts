@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalServices, type LocalServices } from '../backend/src/services';
+import { ensureSchemathesis } from '../backend/src/services/schemathesis-install';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,6 +32,8 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('mongoUrl', services.mongoUrl);
   project.provide('redisUrl', services.redisUrl);
   project.provide('mongoKind', services.mongoKind);
+  // The API contract test runs schemathesis; installed once per checkout, like FerretDB is built, so `npm test` needs nothing before it.
+  if (project.name === 'server') ensureSchemathesis((m) => console.log(`[test services] ${m}`));
 }
 
 export async function teardown(): Promise<void> {

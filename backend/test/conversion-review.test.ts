@@ -238,7 +238,7 @@ describe('conversion lists', () => {
     const byAff = await e.admin.client.get(`/api/conversions?affiliateId=${aff2.id}`);
     expect(byAff.body.total).toBe(1);
     const future = await e.adv.client.get(`/api/conversions?from=${new Date(Date.now() + 3_600_000).toISOString()}`);
-    // Under a date filter no counter answers the total: null (docs/api-contract.md).
+    // Under a date filter no counter answers the total: null (docs/api.md).
     expect(future.body).toMatchObject({ items: [], total: null, nextCursor: null });
     const today = await e.adv.client.get(`/api/conversions?from=${new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)}`);
     expect(today.body.items.length).toBeGreaterThan(0);

@@ -40,3 +40,29 @@ export const pageQuery = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
+
+/** A position in a list paged by cursor: the previous answer's `nextCursor`, opaque to clients. */
+export const CursorToken = z.string().max(300).meta({ description: 'The previous answer’s `nextCursor`; leave out for the first page' });
+
+/**
+ * Query parameters of a list paged by cursor (keyset). Page numbers cannot be
+ * served without counting rows: `page=1` (what older clients send first) is
+ * accepted, any other page is a 400 naming `page`.
+ */
+export const cursorPageQuery = {
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1, 'this list is paged with `cursor` (the previous answer’s nextCursor), not page numbers')
+    .optional()
+    .meta({ description: 'Only `1` is accepted (kept for older clients); page on with `cursor`' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: CursorToken.optional(),
+};
+
+/** `sort` (one of the list's sortable fields; anything else is a 400) and `order`, to spread into a list's query schema. */
+export const sortQuery = <K extends string>(fields: readonly [K, ...K[]]) => ({
+  sort: z.enum(fields).optional().meta({ description: 'Field to order by; the list’s own order when left out' }),
+  order: SortOrder.optional().meta({ description: 'Direction; with `sort` alone ascending, with neither the list’s own order' }),
+});

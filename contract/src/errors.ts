@@ -23,7 +23,8 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 
-export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
+// Loose: a detail may carry more than its field and message (the password check adds its score and suggestions).
+export const ErrorDetail = z.looseObject({ path: z.string(), message: z.string() });
 export type ErrorDetail = z.infer<typeof ErrorDetail>;
 
 /** The one error shape: `{ error: { code, message, details? } }`; details name bad fields, or carry facts such as `retryAfterSeconds`. */

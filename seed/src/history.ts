@@ -2,6 +2,7 @@ import type { AppContext } from '../../backend/src/context';
 import { countStoredConversions, listConversions } from '../../backend/src/conversions/conversion-list';
 import { countStoredPostbacks, listPostbacks } from '../../backend/src/conversions/postback-list';
 import { recordConversionHours } from '../../backend/src/db/conversion-hours';
+import { isDuplicateKey } from '../../backend/src/db/duplicate-key';
 import { queueDueWork } from '../../backend/src/conversions/due-work';
 import { insertNew } from '../../backend/src/db/insert-new';
 import type { ConversionDoc } from '../../backend/src/db/models/conversion';
@@ -49,9 +50,7 @@ async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: obje
     try {
       await col.insertMany(docs.slice(i, i + 5000) as never[], { ordered: false });
     } catch (err) {
-      const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
-      const all = e.writeErrors ?? (e.code !== undefined ? [{ code: e.code }] : []);
-      if (all.length === 0 || all.some((w) => w.code !== 11000)) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
 }

@@ -2,11 +2,12 @@ import type { ReviewAction } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { hashPassword } from '../auth/passwords';
 import { judgePassword } from '../auth/password-strength';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { newId } from '../db/ids';
 import { reviewTransition, initialStatus } from '../domain/account-rules';
 import { ApiError, notFound } from '../domain/errors';
 import { disconnectUser } from '../realtime/socket-control';
-import { publishInvalidation } from '../tracking/cache-bus';
+import { publishInvalidation } from '../cache-bus/invalidations';
 import { countStoredUsers, countUserMove, listNewUser } from './user-list';
 
 export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
@@ -31,7 +32,7 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
     await countStoredUsers(ctx.db, [user]);
     return user.toObject();
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) {
+    if (isDuplicateKey(err)) {
       throw new ApiError('conflict', 'An account with this email already exists', [{ path: 'email', message: 'already registered' }]);
     }
     throw err;
@@ -71,7 +72,7 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
     await countStoredUsers(ctx.db, [{ role: 'admin', status: 'approved' }]);
     return 'created';
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) return 'exists';
+    if (isDuplicateKey(err)) return 'exists';
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import type { Response } from 'express';
 import { safeCsv, type CsvCell } from '../csv/safe-csv';
 import { formatDecimal } from '../domain/money';
 import { localDay, localTimeLabel } from '../domain/time-buckets';
@@ -111,10 +110,4 @@ export function overviewReportCsv(r: OverviewReport): string {
     ...r.topAffiliates.map((a) => metricRow({ section: 'top_affiliates', key: a.id, label: a.name, ...window }, a, a.currency)),
     ...r.topAffiliates.flatMap((a) => a.byCurrency.map((m) => moneyRow({ section: 'top_affiliates_by_currency', key: a.id, label: a.name, ...window }, m, m.currency))),
   ]);
-}
-
-export function sendCsv(res: Response, filename: string, body: string): void {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`);
-  res.send(body);
 }

@@ -1,47 +1,9 @@
-import { z } from 'zod';
+import { MAX_HOURLY_RANGE_DAYS, MAX_RANGE_DAYS, type TimeBound } from '@offerly/contract';
 import { ApiError } from '../domain/errors';
-import { GRANULARITIES, type Granularity } from '../domain/report-buckets';
-import { parseTimeBound } from '../domain/time-bounds';
-import { DAY_MS, HOUR_MS, hourStart, isValidTimeZone, localDayStart, localDayStartOf } from '../domain/time-buckets';
+import type { Granularity } from '../domain/report-buckets';
+import { DAY_MS, HOUR_MS, hourStart, localDayStart, localDayStartOf } from '../domain/time-buckets';
 
-export const MAX_RANGE_DAYS = 400;
-export const MAX_HOURLY_RANGE_DAYS = 31;
 const DEFAULT_RANGE_DAYS = 7;
-
-const id = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-
-/**
- * A window bound: an instant (UTC ms), or a calendar day read in the report's
- * time zone once that is known (midnight there).
- */
-export type TimeBound = number | { day: string };
-
-/** `2026-11-25` (a day in `tz`) or a date-time with its UTC offset; see parseTimeBound. */
-const timeBound = z.string().transform((s, c): TimeBound => {
-  const b = parseTimeBound(s);
-  if (b.kind === 'day') return { day: b.day };
-  if (b.kind === 'instant') return b.ms;
-  c.addIssue({
-    code: 'custom',
-    message:
-      b.kind === 'no_offset'
-        ? 'a date-time needs its UTC offset, e.g. 2026-11-25T10:00:00Z or 2026-11-25T10:00:00-05:00 (a date alone, 2026-11-25, means midnight in tz)'
-        : 'must be a date (2026-11-25, midnight in tz) or a date-time with its UTC offset (2026-11-25T10:00:00Z)',
-  });
-  return z.NEVER;
-});
-
-export const reportQueryFields = {
-  from: timeBound.optional(),
-  to: timeBound.optional(),
-  granularity: z.enum(GRANULARITIES).default('day'),
-  tz: z.string().trim().max(64).refine(isValidTimeZone, { message: 'must be an IANA time zone such as Europe/Paris' }).default('UTC'),
-  format: z.enum(['json', 'csv']).default('json'),
-};
-
-export const campaignReportQuery = z.object({ ...reportQueryFields, groupBy: z.enum(['affiliate', 'sub1']).optional() }).strict();
-export const affiliateReportQuery = z.object({ ...reportQueryFields, affiliateId: id.optional(), campaignId: id.optional() }).strict();
-export const overviewReportQuery = z.object({ ...reportQueryFields, limit: z.coerce.number().int().min(1).max(100).default(10) }).strict();
 
 export interface ReportWindow {
   fromMs: number;

@@ -1,7 +1,8 @@
+import type { AffiliateReport, CampaignReport, CampaignReportRow, OverviewReport, ReportMetrics, ReportSeriesPoint } from '@offerly/contract';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { notFound } from '../domain/errors';
-import { addSums, emptySums, withoutMoney, withRatios, type MetricSums, type Metrics } from '../domain/metrics';
+import { addSums, emptySums, pickSums, withoutMoney, withRatios, type MetricSums } from '../domain/metrics';
 import { canManageCampaign, type Principal } from '../domain/permissions';
 import { assembleSeries, BucketIndex } from '../domain/report-buckets';
 import type { Dim, ReportScope } from '../domain/report-scopes';
@@ -11,25 +12,15 @@ import { loadRawRows, oldestEventHour } from './raw-rows';
 import { planRead } from './read-plan';
 import { readScope, type ReportRow, type ScopeRows } from './scope-reads';
 
-/** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin). */
-export type ReportMetrics = Omit<Metrics, 'revenueCents' | 'profitCents'> & { revenueCents: number | null; profitCents: number | null };
+/** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin): those are null. */
+export type { ReportMetrics };
+export type SeriesPoint = ReportSeriesPoint;
 
-export interface SeriesPoint extends ReportMetrics {
-  t: string;
-}
+type ReportBase = Pick<CampaignReport, 'from' | 'to' | 'granularity' | 'tz' | 'series' | 'totals' | 'freshHours'>;
 
-interface ReportBase {
-  from: string;
-  to: string;
-  granularity: ReportWindow['granularity'];
-  tz: string;
-  series: SeriesPoint[];
-  totals: ReportMetrics;
-  /** Hours answered from raw events because they are not rolled up yet (fresh data). */
-  freshHours: number;
-}
-
-function metrics(s: MetricSums, currency: string | null, hideRevenue: boolean): ReportMetrics {
+function metrics(sums: MetricSums, currency: string | null, hideRevenue: boolean): ReportMetrics {
+  // Only the counters: the accumulators carry more (their currencies), which is not part of a row.
+  const s = pickSums(sums);
   const m = withRatios(currency === null ? withoutMoney(s) : s, currency);
   return hideRevenue ? { ...m, revenueCents: null, profitCents: null } : m;
 }
@@ -53,7 +44,7 @@ const byActivity = (a: MetricSums, b: MetricSums) => b.conversions - a.conversio
 function seriesAndTotals(w: ReportWindow, rows: ReportRow[], currency: string | null, hideRevenue: boolean) {
   const index = new BucketIndex(w.fromMs, w.toMs, w.granularity, w.tz);
   const buckets = assembleSeries(index, rows);
-  const series: SeriesPoint[] = [];
+  const series: ReportSeriesPoint[] = [];
   const totals = emptySums();
   for (const [t, s] of buckets) {
     series.push({ t: new Date(t).toISOString(), ...metrics(s, currency, hideRevenue) });
@@ -90,13 +81,13 @@ async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string
   return new Map(cs.flatMap((c) => (c ? [[c._id, { name: c.name, currency: c.currency }] as const] : [])));
 }
 
-export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()) {
+export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()): Promise<CampaignReport> {
   const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
   if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
   const dim = groupBy === 'affiliate' ? 'a' : groupBy === 'sub1' ? 's' : undefined;
   const { rows, rawHours } = await loadScope(ctx, w, nowMs, { kind: 'c', campaignId }, dim ? [dim] : []);
   const { series, totals } = seriesAndTotals(w, rows.series, c.currency, false);
-  let breakdown: Array<{ key: string; label: string } & ReportMetrics> = [];
+  let breakdown: CampaignReportRow[] = [];
   if (groupBy) {
     const groups = sumBy(rows.breakdowns[dim as Dim] ?? [], (r) => r.key);
     const names = groupBy === 'affiliate' ? await userNames(ctx, [...groups.keys()]) : new Map<string, string>();
@@ -107,7 +98,7 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
   return { campaign: { id: c._id, name: c.name, currency: c.currency }, ...base(w, rawHours), currency: c.currency, series, totals, breakdown };
 }
 
-export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()) {
+export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()): Promise<AffiliateReport> {
   const hideRevenue = p.role !== 'admin';
   const scope: ReportScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
   const { rows, rawHours } = await loadScope(ctx, w, nowMs, scope, campaignId ? [] : ['c']);
@@ -124,7 +115,7 @@ export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId
   return { affiliateId, ...base(w, rawHours), currency, series, totals, breakdown };
 }
 
-export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()) {
+export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()): Promise<OverviewReport> {
   const { rows: platform, rawHours } = await loadScope(ctx, w, nowMs, { kind: 'p' }, ['c', 'a']);
   const rows = platform.series;
   const byCampaign = platform.breakdowns.c ?? [];

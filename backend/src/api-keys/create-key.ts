@@ -1,13 +1,12 @@
 import { MAX_ACTIVE_API_KEYS, type ApiKeyCreateBody } from '@offerly/contract';
 import { recordAudit } from '../audit/audit-log';
 import type { AppContext } from '../context';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { newId } from '../db/ids';
 import { conflict } from '../domain/errors';
 import type { KeyActor } from './actor';
 import { apiKeyIds, apiKeys, apiKeySets, type ApiKeyDoc } from './key-store';
 import { keyHash, newKeySecret, visiblePrefix } from './secrets';
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /**
  * Takes one of the account's key slots: a conditional update of its set, so

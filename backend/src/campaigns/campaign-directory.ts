@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { CampaignDoc } from '../db/models/campaign';
-import { backfillOnce, upsertRetrying } from '../db/list-buckets';
+import { upsertRetrying } from '../db/duplicate-key';
+import { backfillOnce } from '../db/list-buckets';
 import type { CampaignStatus } from '../domain/campaign-rules';
 
 /**

@@ -9,7 +9,7 @@ import { canTransition, type CampaignCreateInput, type CampaignStatus, type Camp
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
 import { postbackUrlTemplate as postbackUrl } from '../domain/tracking-urls';
-import { publishInvalidation } from '../tracking/cache-bus';
+import { publishInvalidation } from '../cache-bus/invalidations';
 
 /** After a rotation the old postback secret keeps working this long, so advertisers can switch over. */
 export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;

@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { budgetExhausted, nextSpendCents } from '../domain/click-rules';
-import { publishInvalidation } from '../tracking/cache-bus';
+import { publishInvalidation } from '../cache-bus/invalidations';
 import { GroupCommit, perContext } from '../db/group-commit';
 import { faultPoint } from '../fault-points';
 

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { newId } from '../db/ids';
 import { ApiError } from '../domain/errors';
 import { listPostback } from './postback-list';
@@ -22,8 +23,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /**
  * Accepts a validated postback: the answer must come at once, and only once

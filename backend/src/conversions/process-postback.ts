@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
 import type { PostbackDoc, PostbackState } from '../db/models/postback';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { insertNew } from '../db/insert-new';
 import { findClick, type ClickDoc } from '../db/raw-events';
 import { attribute, initialStatus, type ConversionStatus, type RejectReason } from '../domain/attribution';
@@ -62,8 +63,6 @@ interface Resolution {
 
 /** Postbacks known only from their job so far: their document is written once, with the outcome. */
 const unsaved = new WeakSet<PostbackDoc>();
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /** Outcomes of postbacks resolved together are inserted together; per document, whether it was stored. */
 const postbackInserts = perContext(

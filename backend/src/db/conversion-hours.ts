@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { HOUR_MS, hourKey } from '../domain/time-buckets';
 import { bulkWriteInChunks } from './bulk-write';
+import { upsertRetrying } from './duplicate-key';
 import { GroupCommit, perContext } from './group-commit';
 import type { ConversionDoc } from './models/conversion';
 
@@ -30,13 +31,7 @@ async function addToHours(db: Db, items: Array<{ hour: number; id: string }>): P
   const byHour = new Map<string, string[]>();
   for (const it of items) byHour.set(hourKey(it.hour), [...(byHour.get(hourKey(it.hour)) ?? []), it.id]);
   const write = () => bulkWriteInChunks(conversionHours(db), [...byHour].map(([_id, ids]) => ({ updateOne: { filter: { _id }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true } })));
-  try {
-    await write();
-  } catch (err) {
-    // Two first upserts of the same hour race on MongoDB: the loser finds the document now.
-    if ((err as { code?: number }).code !== 11000) throw err;
-    await write();
-  }
+  await upsertRetrying(write);
 }
 
 export async function recordConversionHour(db: Db, hour: Date | number, id: string): Promise<void> {

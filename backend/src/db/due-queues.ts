@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import { bulkWriteInChunks } from './bulk-write';
 import { GroupCommit } from './group-commit';
-import { upsertRetrying } from './list-buckets';
+import { upsertRetrying } from './duplicate-key';
 
 /**
  * Work queues of the scheduled jobs, read by `_id` so a job step touches the

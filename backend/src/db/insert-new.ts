@@ -1,4 +1,5 @@
 import type { Collection, Document, OptionalUnlessRequiredId } from 'mongodb';
+import { isDuplicateKey } from './duplicate-key';
 
 interface WriteErrorLike {
   code?: number;
@@ -22,7 +23,7 @@ export async function insertNew<T extends Document>(col: Collection<T>, docs: T[
     const raw = (err as { writeErrors?: WriteErrorLike | WriteErrorLike[] }).writeErrors;
     if (!raw) throw err;
     const errors = Array.isArray(raw) ? raw : [raw];
-    if (errors.some((e) => e.code !== 11000)) throw err;
+    if (!errors.every(isDuplicateKey)) throw err;
     existing = errors.map((e) => e.index ?? -1);
     stored = (err as { insertedCount?: number }).insertedCount ?? docs.length - existing.length;
   }

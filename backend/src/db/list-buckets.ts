@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { AppContext } from '../context';
 import { DAY_MS, dayKey, dayKeyToMs, dayStart } from '../domain/time-buckets';
 import { bulkWriteInChunks } from './bulk-write';
+import { isDuplicateKey, upsertRetrying } from './duplicate-key';
 import { GroupCommit, perContext } from './group-commit';
 
 /**
@@ -80,23 +81,6 @@ export const scopeId = (list: string, scope: string) => `${list}|${scope}`;
 export const entryOf = (ms: number, id: string) => `${String(ms).padStart(13, '0')}_${id}`;
 const entryMs = (position: string) => Number(position.slice(0, 13));
 const entryRowId = (entry: string) => entry.slice(14);
-
-const isDuplicateKey = (err: unknown) => {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number }> | { code?: number } };
-  if (e.code === 11000) return true;
-  const w = e.writeErrors;
-  return Array.isArray(w) ? w.length > 0 && w.every((x) => x.code === 11000) : w?.code === 11000;
-};
-
-/** Runs an idempotent upsert again once: two first upserts of one `_id` race on MongoDB, and the loser finds the document now. */
-export async function upsertRetrying(write: () => Promise<unknown>): Promise<void> {
-  try {
-    await write();
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await write();
-  }
-}
 
 /** Spans this process has stored already: `$min`/`$max` only move outward, so a day inside one needs no write. */
 const knownSpans = new WeakMap<Db, Map<string, { first: string; last: string }>>();

@@ -1,45 +1,8 @@
-import { currencyDigits } from '@offerly/contract';
+import { currencyDigits, METRIC_FIELDS, type MetricSums, type Metrics } from '@offerly/contract';
 import { divRound } from './money';
 
-/**
- * The additive counters of a stats bucket. Everything a report shows is a sum
- * of these, so hourly rows add up to days, campaigns and totals exactly.
- */
-export interface MetricSums {
-  clicks: number;
-  uniqueClicks: number;
-  invalidClicks: number;
-  /** Approved + pending (rejected conversions earn nothing). */
-  conversions: number;
-  approvedConversions: number;
-  pendingConversions: number;
-  rejectedConversions: number;
-  /** Approved + pending conversions plus CPC click values. */
-  revenueCents: number;
-  payoutCents: number;
-}
-
-export const METRIC_FIELDS = [
-  'clicks',
-  'uniqueClicks',
-  'invalidClicks',
-  'conversions',
-  'approvedConversions',
-  'pendingConversions',
-  'rejectedConversions',
-  'revenueCents',
-  'payoutCents',
-] as const satisfies ReadonlyArray<keyof MetricSums>;
-
-export const MONEY_FIELDS = ['revenueCents', 'payoutCents'] as const satisfies ReadonlyArray<keyof MetricSums>;
-
-export interface Metrics extends MetricSums {
-  profitCents: number;
-  /** conversions ÷ clicks, rounded to 4 decimals. */
-  cr: number;
-  /** Payout (affiliate earnings) per click in major units, 4 decimals, e.g. "0.0350". */
-  epc: string;
-}
+// The counters and their order are the contract's (the dashboard shows the same fields); re-exported for the stores and the rollups.
+export { METRIC_FIELDS, MONEY_FIELDS, type MetricSums, type Metrics } from '@offerly/contract';
 
 export function emptySums(): MetricSums {
   return { clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, approvedConversions: 0, pendingConversions: 0, rejectedConversions: 0, revenueCents: 0, payoutCents: 0 };

@@ -1,4 +1,4 @@
-import { METRIC_FIELDS, type MetricSums } from './metrics';
+import { METRIC_FIELDS, type MetricSums } from '@offerly/contract';
 import { HOUR_MS } from './time-buckets';
 
 /**

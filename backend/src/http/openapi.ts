@@ -35,7 +35,9 @@ const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 function successResponse(status: number, r: z.ZodType | RawResponse) {
   if (r instanceof z.ZodType) return { description: `${status}`, content: { 'application/json': { schema: r } } };
   if (status === 204 || status === 302) return { description: r.description };
-  return { description: r.description, content: { [r.mediaType]: { schema: r.schema ?? z.string() } } };
+  const content = { [r.mediaType]: { schema: r.schema ?? z.string() } };
+  for (const alt of r.alternatives ?? []) content[alt.mediaType] = { schema: alt.schema ?? z.string() };
+  return { description: r.description, content };
 }
 
 function responsesOf(spec: RouteSpec): ZodOpenApiResponsesObject {

@@ -1,17 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AppContext } from '../context';
+import type { FastPath } from '../tracking/fast-path';
 import { createApiApp, type ApiApp } from './app';
 import type { RouteSpec } from './routes/types';
-
-/**
- * A request handler that answers some URLs before Express sees them. The
- * click redirect is one: it is the hot path and skips the framework entirely.
- */
-export interface FastPath {
-  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean;
-  close?(): Promise<void>;
-}
 
 export interface ApiServer {
   server: http.Server;

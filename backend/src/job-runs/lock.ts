@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
-// Compare-and-delete / compare-and-extend: only the holder's token may release or renew.
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
-const RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+const RELEASE = readFileSync(new URL('./lock-release.lua', import.meta.url), 'utf8');
+const RENEW = readFileSync(new URL('./lock-renew.lua', import.meta.url), 'utf8');
 
 export interface HeldLock {
   key: string;

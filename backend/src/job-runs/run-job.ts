@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { JobRun } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import type { JobRunDoc } from '../db/models/job-run';
@@ -105,20 +106,23 @@ export async function runJob(ctx: AppContext, opts: RunJobOptions, fn: (ctl: Job
   }
 }
 
-export function jobRunView(r: JobRunDoc) {
+const isoOrNull = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** A run as the API shows it. */
+export function jobRunView(r: JobRunDoc): JobRun {
   return {
     id: r._id,
     job: r.job,
     trigger: r.trigger,
     slot: r.slot ?? null,
-    windowFrom: r.windowFrom,
-    windowTo: r.windowTo,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
+    windowFrom: isoOrNull(r.windowFrom),
+    windowTo: isoOrNull(r.windowTo),
+    startedAt: new Date(r.startedAt).toISOString(),
+    finishedAt: isoOrNull(r.finishedAt),
     status: r.status,
     counts: r.counts ?? {},
     details: r.details ?? {},
-    error: r.error,
-    host: r.host,
+    error: r.error ?? null,
+    host: r.host ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { LinkDoc } from '../db/models/link';
-import { backfillOnce, upsertRetrying } from '../db/list-buckets';
+import { upsertRetrying } from '../db/duplicate-key';
+import { backfillOnce } from '../db/list-buckets';
 
 /**
  * Links by `_id`, the one query the embedded server answers without reading

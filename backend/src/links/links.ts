@@ -3,6 +3,7 @@ import { approvedAdvertisers } from '../campaigns/campaigns';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { LinkDoc } from '../db/models/link';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { randomBase62 } from '../db/ids';
 import { ApiError } from '../domain/errors';
 import { trackingLinkUrls } from '../domain/tracking-urls';
@@ -18,8 +19,6 @@ export async function findLink(ctx: AppContext, campaignId: string, affiliateId:
   const link = (await ctx.models.Link.findById(linkId).lean()) as LinkDoc | null;
   return link && link.campaignId === campaignId && link.affiliateId === affiliateId ? link : null;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * The affiliate's one link for a campaign, created on first request. The

@@ -1,33 +1,19 @@
-import { z } from 'zod';
-import { hasMacroInOrigin, isValidUrlTemplate, MACROS_ONLY_IN_PATH, POSTBACK_MACROS } from '@offerly/contract';
+import type { z } from 'zod';
+import type { PostbackSettings, PostbackSettingsBody } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { newSecret } from '../db/ids';
+import type { DeliveryDoc } from '../db/models/delivery';
 import type { UserDoc } from '../db/models/user';
-import { ApiError, notFound } from '../domain/errors';
+import { ApiError, conflict, notFound } from '../domain/errors';
 import { hostOf, obviouslyPrivateHost } from './address-guard';
-import { filledUrl, testMacros } from './deliver';
+import { deliverTest, filledUrl, testMacros } from './deliver';
 
-export const postbackSettingsSchema = z
-  .object({
-    url: z
-      .string()
-      .trim()
-      .max(2048)
-      .refine((s) => !hasMacroInOrigin(s), { message: MACROS_ONLY_IN_PATH, abort: true })
-      .refine((s) => isValidUrlTemplate(s, POSTBACK_MACROS), {
-        message: `must be an absolute http(s) URL; macros: ${POSTBACK_MACROS.map((m) => `{${m}}`).join(' ')}`,
-      })
-      .nullable(),
-    enabled: z.boolean(),
-  })
-  .strict()
-  .refine((v) => !v.enabled || v.url !== null, { message: 'set a URL to enable outbound postbacks', path: ['url'] });
-
-export type PostbackSettingsInput = z.infer<typeof postbackSettingsSchema>;
+export type PostbackSettingsInput = z.output<typeof PostbackSettingsBody>;
 
 type Settings = Pick<UserDoc, 'postbackUrl' | 'postbackEnabled' | 'postbackSecret'>;
 
-export const settingsView = (u: Settings) => ({ url: u.postbackUrl, enabled: u.postbackEnabled, secret: u.postbackSecret });
+// Accounts stored without the fields (older ones, raw inserts) read as never set.
+export const settingsView = (u: Settings): PostbackSettings => ({ url: u.postbackUrl ?? null, enabled: u.postbackEnabled ?? false, secret: u.postbackSecret ?? null });
 
 export async function getPostbackSettings(ctx: AppContext, affiliateId: string): Promise<Settings> {
   const u = (await ctx.models.User.findById(affiliateId, { postbackUrl: 1, postbackEnabled: 1, postbackSecret: 1 }).lean()) as Settings | null;
@@ -54,4 +40,11 @@ export async function putPostbackSettings(ctx: AppContext, affiliateId: string, 
   ).lean()) as Settings | null;
   if (!u) throw notFound('Account');
   return { postbackUrl: u.postbackUrl, postbackEnabled: u.postbackEnabled, postbackSecret: u.postbackSecret };
+}
+
+/** The "test call" button: calls the saved URL once now with sample values (409 until one is saved). */
+export async function testPostbackSettings(ctx: AppContext, affiliateId: string): Promise<DeliveryDoc> {
+  const s = await getPostbackSettings(ctx, affiliateId);
+  if (!s.postbackUrl || !s.postbackSecret) throw conflict('Save a postback URL first');
+  return deliverTest(ctx, affiliateId, s.postbackUrl, s.postbackSecret);
 }

@@ -1,4 +1,4 @@
-import { fillUrlMacros, type MacroValues } from '@offerly/contract';
+import { fillUrlMacros, type Delivery, type MacroValues } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { newId } from '../db/ids';
 import type { ConversionDoc } from '../db/models/conversion';
@@ -88,7 +88,7 @@ export async function deliverTest(ctx: AppContext, affiliateId: string, template
   return logAttempt(ctx, { affiliateId, conversionId: null, event: 'test', url, attempt: 1, test: true, outcome: res.outcome, httpStatus: null, error: null, durationMs: null }, res);
 }
 
-export function deliveryView(d: DeliveryDoc) {
+export function deliveryView(d: DeliveryDoc): Delivery {
   return {
     id: d._id,
     conversionId: d.conversionId,
@@ -100,6 +100,6 @@ export function deliveryView(d: DeliveryDoc) {
     error: d.error,
     durationMs: d.durationMs,
     test: d.test,
-    at: d.at,
+    at: d.at.toISOString(),
   };
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { newId } from '../db/ids';
 import { clickEarnings } from '../db/models/click-earning';
 import { payoutClaims } from '../db/payout-claims';
@@ -76,8 +77,6 @@ function groupOf(members: Payable[]): EligibleGroup {
   }
   return g;
 }
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /**
  * Claims one conversion or click earning (by its claim id) for a payout: true

@@ -1,9 +1,14 @@
+import type { Payout, PayoutLine, PayoutStatus } from '@offerly/contract';
 import type { AppContext } from '../context';
 import { safeCsv } from '../csv/safe-csv';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
 import { formatDecimal } from '../domain/money';
 
-export function payoutView(p: PayoutDoc, affiliateName: string | null) {
+const iso = (d: Date) => new Date(d).toISOString();
+const isoOrNull = (d: Date | null) => (d ? iso(d) : null);
+
+/** A payout as the API shows it; only completed payouts are shown (never one still `building`). */
+export function payoutView(p: PayoutDoc, affiliateName: string | null): Payout {
   return {
     id: p._id,
     runId: p.runId,
@@ -15,18 +20,16 @@ export function payoutView(p: PayoutDoc, affiliateName: string | null) {
     clickEarningCount: p.clickEarningCount ?? 0,
     clickCount: p.clickCount ?? 0,
     clickAmountCents: p.clickAmountCents ?? 0,
-    status: p.status,
-    cutoff: p.cutoff,
-    periodStart: p.periodStart,
-    periodEnd: p.periodEnd,
+    status: p.status as PayoutStatus,
+    cutoff: iso(p.cutoff),
+    periodStart: isoOrNull(p.periodStart),
+    periodEnd: isoOrNull(p.periodEnd),
     paidReference: p.paidReference,
-    createdAt: p.createdAt,
-    updatedAt: p.updatedAt,
-    history: p.history.map((h) => ({ at: h.at, by: h.by, from: h.from, to: h.to, note: h.note })),
+    createdAt: iso(p.createdAt),
+    updatedAt: iso(p.updatedAt),
+    history: p.history.map((h) => ({ at: iso(h.at), by: h.by, from: h.from, to: h.to, note: h.note })),
   };
 }
-
-export type PayoutView = ReturnType<typeof payoutView>;
 
 export async function affiliateNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
   // One findOne by `_id` each: a `$in` reads the whole collection on the embedded server.
@@ -34,16 +37,22 @@ export async function affiliateNames(ctx: AppContext, ids: string[]): Promise<Ma
   return new Map(users.flatMap((u) => (u ? [[u._id, u.name] as [string, string]] : [])));
 }
 
-export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promise<PayoutView[]> {
+export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promise<Payout[]> {
   const names = await affiliateNames(ctx, payouts.map((p) => p.affiliateId));
   return payouts.map((p) => payoutView(p, names.get(p.affiliateId) ?? null));
+}
+
+/** One payout's view, with its affiliate's name. */
+export async function payoutViewOf(ctx: AppContext, p: PayoutDoc): Promise<Payout> {
+  const names = await affiliateNames(ctx, [p.affiliateId]);
+  return payoutView(p, names.get(p.affiliateId) ?? null);
 }
 
 /**
  * A payout line: a conversion, or a click earning (a UTC day's paid clicks on
  * one campaign). Lines stored before click earnings existed have no kind.
  */
-export function payoutLineView(l: PayoutLineDoc, campaignName: string | null) {
+export function payoutLineView(l: PayoutLineDoc, campaignName: string | null): PayoutLine {
   const clicks = l.kind === 'clicks';
   return {
     id: l._id,
@@ -55,13 +64,12 @@ export function payoutLineView(l: PayoutLineDoc, campaignName: string | null) {
     campaignId: l.campaignId,
     campaignName,
     amountCents: l.amountCents,
-    convertedAt: l.convertedAt,
+    convertedAt: iso(l.convertedAt),
   };
 }
 
 /** Click columns come last, so readers of the earlier columns by position are unaffected. */
-export function payoutsCsv(items: PayoutView[]): string {
-  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : '');
+export function payoutsCsv(items: Payout[]): string {
   return safeCsv([
     ['id', 'affiliateId', 'affiliateName', 'currency', 'amount', 'conversionCount', 'status', 'cutoff', 'periodStart', 'periodEnd', 'createdAt', 'paidReference', 'clickCount', 'clickAmount'],
     ...items.map((p) => [
@@ -72,10 +80,10 @@ export function payoutsCsv(items: PayoutView[]): string {
       formatDecimal(p.amountCents, p.currency),
       String(p.conversionCount),
       p.status,
-      iso(p.cutoff),
-      iso(p.periodStart),
-      iso(p.periodEnd),
-      iso(p.createdAt),
+      p.cutoff,
+      p.periodStart ?? '',
+      p.periodEnd ?? '',
+      p.createdAt,
       p.paidReference ?? '',
       String(p.clickCount),
       formatDecimal(p.clickAmountCents, p.currency),

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
+import { LIVE_EVENTS, PLATFORM_ID, roomFor, scopeHasRevenue, type LiveCounts, type LiveScope, type LiveSnapshot, type LiveUpdate } from '@offerly/contract';
 import { dayKey, minuteStart } from '../domain/time-buckets';
 import type { RedisKeys } from '../redis';
 
@@ -28,43 +30,12 @@ export interface LiveEvent {
   delta: Partial<LiveDelta>;
 }
 
-export type LiveScope = 'platform' | 'campaign' | 'affiliate';
-
-export interface LiveMoney {
-  /** revenueCents is absent in the affiliate scope. */
-  [currency: string]: { revenueCents?: number; payoutCents: number };
-}
-
-export interface LiveRow {
-  clicks: number;
-  uniqueClicks: number;
-  invalidClicks: number;
-  conversions: number;
-  money: LiveMoney;
-}
-
-export interface LiveUpdate {
-  room: string;
-  scope: LiveScope;
-  id: string;
-  minute: string;
-  currency: string;
-  /** Without revenueCents in the affiliate scope. */
-  delta: Omit<LiveDelta, 'revenueCents'> & { revenueCents?: number };
-}
+// The scopes, room names and update shape are the contract's (the dashboard reads them too).
+export { PLATFORM_ID, roomFor, scopeHasRevenue, type LiveScope, type LiveUpdate };
 
 const MINUTE_TTL_S = 2 * 3600;
 const DAY_TTL_S = 3 * 86_400;
 const COUNT_FIELDS = { clicks: 'c', uniqueClicks: 'u', invalidClicks: 'i', conversions: 'v' } as const;
-
-export const PLATFORM_ID = 'all';
-
-export function roomFor(scope: LiveScope, id: string): string {
-  return scope === 'platform' ? 'admin' : `${scope}:${id}`;
-}
-
-/** Whether a scope's counters include revenue: every scope but the affiliate's own. */
-export const scopeHasRevenue = (scope: LiveScope): boolean => scope !== 'affiliate';
 
 const emptyDelta = (): LiveDelta => ({ clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, revenueCents: 0, payoutCents: 0 });
 
@@ -116,7 +87,7 @@ function emitGroups(emitter: Emitter | null | undefined, groups: Group[]): void 
     const { revenueCents, ...rest } = g.delta;
     const delta = scopeHasRevenue(g.scope) ? { ...rest, revenueCents } : rest;
     const update: LiveUpdate = { room, scope: g.scope, id: g.id, minute: new Date(g.minute).toISOString(), currency: g.currency, delta };
-    emitter.to(room).emit('live', update);
+    emitter.to(room).emit(LIVE_EVENTS.update, update);
   }
 }
 
@@ -135,22 +106,7 @@ export async function recordLive(deps: { redis: Redis; keys: RedisKeys; emitter?
   emitGroups(deps.emitter, groups);
 }
 
-// Sets the marker (KEYS[1]) and applies the increments in one script: all of them happen, once, or none.
-// ARGV: ttl, then ops naming counter keys by their index in KEYS.
-const ONCE_SCRIPT = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
-local i = 2
-while i <= #ARGV do
-  local key = KEYS[tonumber(ARGV[i + 1])]
-  if ARGV[i] == 'i' then
-    redis.call('HINCRBY', key, ARGV[i + 2], ARGV[i + 3])
-    i = i + 4
-  else
-    redis.call('EXPIRE', key, ARGV[i + 2])
-    i = i + 3
-  end
-end
-return 1`;
+const ONCE_SCRIPT = readFileSync(new URL('./live-once.lua', import.meta.url), 'utf8');
 
 /**
  * Like recordLive, but applied at most once per `onceKey` (kept `onceTtlSeconds`):
@@ -182,8 +138,8 @@ export async function recordLiveOnce(
   return applied;
 }
 
-function parseRow(h: Record<string, string>, withRevenue: boolean): LiveRow {
-  const row: LiveRow = { clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, money: {} };
+function parseRow(h: Record<string, string>, withRevenue: boolean): LiveCounts {
+  const row: LiveCounts = { clicks: 0, uniqueClicks: 0, invalidClicks: 0, conversions: 0, money: {} };
   for (const [name, field] of Object.entries(COUNT_FIELDS)) row[name as keyof typeof COUNT_FIELDS] = Number(h[field] ?? 0);
   // Affiliate hashes written before they stopped keeping revenue may still hold `r:` fields: never read them.
   const moneyField = withRevenue ? /^([rp]):([A-Z]{3})$/ : /^(p):([A-Z]{3})$/;
@@ -198,7 +154,7 @@ function parseRow(h: Record<string, string>, withRevenue: boolean): LiveRow {
 }
 
 /** The last `minutes` minutes (oldest first) and today's totals for one scope. */
-export async function readLive(redis: Redis, keys: RedisKeys, scope: LiveScope, id: string, now = Date.now(), minutes = 60) {
+export async function readLive(redis: Redis, keys: RedisKeys, scope: LiveScope, id: string, now = Date.now(), minutes = 60): Promise<LiveSnapshot> {
   const last = minuteStart(now);
   const starts = Array.from({ length: minutes }, (_, i) => last - (minutes - 1 - i) * 60_000);
   const pipe = redis.pipeline();

@@ -1,20 +1,17 @@
 import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
-import { z } from 'zod';
+import { LIVE_EVENTS, LiveSubscribe, parseRoom, type LiveAck, type LiveSubscribeError } from '@offerly/contract';
 import { SESSION_COOKIE, verifySession } from '../auth/tokens';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
-import { isObjectIdHex } from '../db/ids';
 import { canJoinRoom, type Principal, type RoomRef } from '../domain/permissions';
-import { revokedKey } from '../http/middleware/auth';
+import { revokedKey } from '../auth/revocation';
 import { sessionRoom, userRoom } from './socket-control';
 
 export const SOCKET_PATH = '/socket.io';
 
-const subscribeSchema = z.object({ room: z.string().max(80) }).strict();
-
-type Ack = (reply: { ok: true } | { ok: false; error: string }) => void;
+type Ack = (reply: LiveAck) => void;
 
 interface SocketData {
   userId: string;
@@ -35,14 +32,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
     }
   }
   return undefined;
-}
-
-/** Parses `admin`, `campaign:<id>` or `affiliate:<id>`; null for anything else. */
-function parseRoom(room: string): { kind: 'admin' } | { kind: 'campaign' | 'affiliate'; id: string } | null {
-  if (room === 'admin') return { kind: 'admin' };
-  const m = /^(campaign|affiliate):(.+)$/.exec(room);
-  if (!m || !isObjectIdHex(m[2])) return null;
-  return { kind: m[1] as 'campaign' | 'affiliate', id: m[2]! };
 }
 
 /**
@@ -96,7 +85,7 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
     });
   });
 
-  const mayJoin = async (socket: Socket, room: string): Promise<'ok' | 'forbidden' | 'not_found' | 'bad_room' | 'unauthenticated'> => {
+  const mayJoin = async (socket: Socket, room: string): Promise<'ok' | Exclude<LiveSubscribeError, 'unavailable'>> => {
     const parsed = parseRoom(room);
     if (!parsed) return 'bad_room';
     const data = socket.data as SocketData;
@@ -105,8 +94,8 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
     const p = await loadPrincipal(data.userId, data.role);
     if (!p) return 'unauthenticated';
     let ref: RoomRef;
-    if (parsed.kind === 'admin') ref = { kind: 'admin' };
-    else if (parsed.kind === 'affiliate') ref = { kind: 'affiliate', affiliateId: parsed.id };
+    if (parsed.scope === 'platform') ref = { kind: 'admin' };
+    else if (parsed.scope === 'affiliate') ref = { kind: 'affiliate', affiliateId: parsed.id };
     else {
       const c = (await ctx.models.Campaign.findById(parsed.id, { advertiserId: 1 }).lean()) as Pick<CampaignDoc, 'advertiserId'> | null;
       // Like the REST API: campaigns the caller may not see do not exist for it.
@@ -127,9 +116,9 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
         if (revoked) socket.disconnect(true);
       })
       .catch((err: unknown) => ctx.log.warn({ err }, 'socket session re-check failed'));
-    socket.on('subscribe', (payload: unknown, ack?: unknown) => {
+    socket.on(LIVE_EVENTS.subscribe, (payload: unknown, ack?: unknown) => {
       const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => {};
-      const body = subscribeSchema.safeParse(payload);
+      const body = LiveSubscribe.safeParse(payload);
       if (!body.success) return reply({ ok: false, error: 'bad_room' });
       const room = body.data.room;
       mayJoin(socket, room)
@@ -143,8 +132,8 @@ export async function attachSocketServer(ctx: AppContext, server: http.Server): 
           reply({ ok: false, error: 'unavailable' });
         });
     });
-    socket.on('unsubscribe', (payload: unknown, ack?: unknown) => {
-      const body = subscribeSchema.safeParse(payload);
+    socket.on(LIVE_EVENTS.unsubscribe, (payload: unknown, ack?: unknown) => {
+      const body = LiveSubscribe.safeParse(payload);
       // Only live rooms: leaving the private ones would dodge a later logout or suspension.
       if (body.success && parseRoom(body.data.room)) void socket.leave(body.data.room);
       if (typeof ack === 'function') (ack as Ack)({ ok: true });

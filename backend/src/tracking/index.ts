@@ -1,9 +1,9 @@
 import { Throttle } from '../auth/throttle';
 import type { AppContext } from '../context';
-import type { FastPath } from '../http/server';
 import { ClickBatcher } from './click-batcher';
 import { createClickHandler } from './click-handler';
 import type { ClickEvent } from './click-event';
+import type { FastPath } from './fast-path';
 import { LinkCache } from './link-cache';
 import { ClickSpool } from './spool';
 

@@ -8,7 +8,7 @@ import { clickValue } from '../domain/payout-models';
 import type { UserStatus } from '../domain/permissions';
 import { DAY_MS, dayKey, dayStart } from '../domain/time-buckets';
 import type { Logger } from '../logger';
-import { INVALIDATION_KINDS, type Invalidation } from './cache-bus';
+import { parseInvalidation, type Invalidation } from '../cache-bus/invalidations';
 
 /** Everything the click path needs to know about a link, resolved from four collections. */
 export interface LinkTarget {
@@ -253,14 +253,4 @@ export class LinkCache {
     };
     return { target, resetsAtMidnight: Boolean(campaign.caps && hasDailyCaps(campaign.caps)) };
   }
-}
-
-export function parseInvalidation(raw: string): Invalidation | null {
-  try {
-    const m = JSON.parse(raw) as Partial<Invalidation>;
-    if (m.kind !== undefined && INVALIDATION_KINDS.includes(m.kind) && typeof m.id === 'string') return { kind: m.kind, id: m.id };
-  } catch {
-    /* fall through */
-  }
-  return null;
 }

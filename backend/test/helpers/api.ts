@@ -3,7 +3,8 @@ import { countStoredUsers, listNewUser } from '../../src/accounts/user-list';
 import { hashPassword } from '../../src/auth/passwords';
 import { newId } from '../../src/db/ids';
 import type { AppContext } from '../../src/context';
-import { startApiServer, type ApiServer, type FastPath } from '../../src/http/server';
+import { startApiServer, type ApiServer } from '../../src/http/server';
+import type { FastPath } from '../../src/tracking/fast-path';
 import { TestClient } from './http-client';
 
 export async function startTestApi(ctx: AppContext, opts: { fastPaths?: FastPath[] } = {}): Promise<ApiServer> {

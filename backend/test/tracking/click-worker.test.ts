@@ -10,7 +10,8 @@ import { dayKey, hourStart } from '../../src/domain/time-buckets';
 import { readLive } from '../../src/realtime/live-counters';
 import { hoursToRoll, rollHours } from '../../src/rollups/hourly';
 import { clickJobId, CLICK_JOB_NAME, type ClickBatch, type ClickEvent } from '../../src/tracking/click-event';
-import { processClickBatch, startClickWorker, type ClickWorkerDeps } from '../../src/workers/click-worker';
+import { processClickBatch, type ClickBatchDeps } from '../../src/tracking/process-click-batch';
+import { startClickWorker } from '../../src/workers/click-worker';
 import { createTestContext, destroyTestContext } from '../helpers/context';
 import { click, createOffer, eventually, startTrackingStack, storedClick, storedClicksWhere, type TrackingStack } from '../helpers/tracking';
 
@@ -62,7 +63,7 @@ async function storedCount(clicks: ClickEvent[]): Promise<number> {
   return n;
 }
 
-const deps = (): ClickWorkerDeps => ({ db: ctx.db, redis: ctx.redis, keys: ctx.keys, log: ctx.log, models: ctx.models, config: ctx.config, emitter: null });
+const deps = (): ClickBatchDeps => ({ db: ctx.db, redis: ctx.redis, keys: ctx.keys, log: ctx.log, models: ctx.models, config: ctx.config, emitter: null });
 
 const queueIdle = () =>
   eventually(async () => {

@@ -3,17 +3,17 @@
  * node:http fast path, link cache, click classification, macros and redirect)
  * but each click is written to its MongoDB day partition with `insertOne`
  * inside the request, before the 302, instead of being handed to the queue.
- * The stored document is the worker's (`toDoc`); the visitor-uniqueness check
+ * The stored document is the worker's (`toClickDoc`); the visitor-uniqueness check
  * (a Redis round trip in the worker) is left out, which only favours this design.
  */
 import { createContext } from '@offerly/backend/context';
 import { clickPartition, partitionKey } from '@offerly/backend/db/raw-events';
 import { startApiServer } from '@offerly/backend/http/server';
 import { fatal, loadConfigOrExit, onShutdown } from '@offerly/backend/main/runtime';
+import { toClickDoc } from '@offerly/backend/tracking/click-doc';
 import { createClickHandler } from '@offerly/backend/tracking/click-handler';
 import type { ClickEvent } from '@offerly/backend/tracking/click-event';
 import { LinkCache } from '@offerly/backend/tracking/link-cache';
-import { toDoc } from '@offerly/backend/workers/click-worker';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const store = {
     async push(ev: ClickEvent): Promise<void> {
       const col = await clickPartition(ctx.db, partitionKey(ev.ts));
-      await col.insertOne(toDoc(ev, ev.reason === null));
+      await col.insertOne(toClickDoc(ev, ev.reason === null));
     },
   };
   const fastPath = createClickHandler({ config, log: ctx.log, cache, batcher: store });

@@ -2,14 +2,13 @@ import type { RequestHandler } from 'express';
 import { apiKeySession } from '../../api-keys/key-session';
 import { scopeRefusal } from '../../api-keys/scopes';
 import { looksLikeApiKey } from '../../api-keys/secrets';
+import { revokedKey } from '../../auth/revocation';
 import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, verifySession } from '../../auth/tokens';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
 import { decide, type Action } from '../../domain/permissions';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-export const revokedKey = (ctx: AppContext, jti: string) => `${ctx.keys.prefix}:revoked:${jti}`;
 
 /**
  * Resolves the caller from the session cookie or a Bearer token (a session

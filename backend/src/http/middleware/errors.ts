@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isDuplicateKey } from '../../db/duplicate-key';
 import { ApiError } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import { zodDetails } from './validate';
@@ -34,7 +35,7 @@ export function toApiError(err: unknown): ApiError | null {
     return new ApiError('service_unavailable', 'A storage service is unreachable right now; retry shortly', { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
   }
   if (err instanceof ZodError) return new ApiError('validation_failed', 'Invalid request', zodDetails(err));
-  const e = err as BodyParserError & { code?: number; codeName?: string };
+  const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
       return new ApiError('validation_failed', 'Request body is not valid JSON');
@@ -49,7 +50,7 @@ export function toApiError(err: unknown): ApiError | null {
     case 'parameters.too.many':
       return new ApiError('validation_failed', 'Malformed request body');
   }
-  if (e?.code === 11000) return new ApiError('conflict', 'A record with the same key already exists');
+  if (isDuplicateKey(err)) return new ApiError('conflict', 'A record with the same key already exists');
   if (e instanceof URIError) return new ApiError('validation_failed', 'Malformed URL encoding');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new ApiError('validation_failed', 'Malformed request');

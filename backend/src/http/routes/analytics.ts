@@ -1,47 +1,87 @@
-import { affiliateReportCsv, campaignReportCsv, overviewReportCsv, sendCsv } from '../../analytics/csv';
-import { affiliateReportQuery, campaignReportQuery, overviewReportQuery, reportWindow } from '../../analytics/query';
+import {
+  AffiliateReport,
+  AffiliateReportQuery,
+  CampaignReport,
+  CampaignReportQuery,
+  IdParams,
+  MAX_HOURLY_RANGE_DAYS,
+  MAX_RANGE_DAYS,
+  OverviewReport,
+  OverviewReportQuery,
+} from '@offerly/contract';
+import { affiliateReportCsv, campaignReportCsv, overviewReportCsv } from '../../analytics/csv';
+import { sendCsv } from '../send-csv';
+import { reportWindow } from '../../analytics/query';
 import { affiliateReport, campaignReport, overviewReport } from '../../analytics/reports';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
-import { parse } from '../middleware/validate';
-import { principalOf } from '../request-context';
-import { idParam, route, type RouteSpec } from './types';
+import type { Principal } from '../../domain/permissions';
+import { defineRoute, jsonOrCsv, type RouteSpec } from './types';
 
 const day = (iso: string) => iso.slice(0, 10);
 
+const WINDOW_TEXT = [
+  'The window is whole hours, `to` exclusive: a date-only bound is midnight in `tz`; without `from`, the last 7 days.',
+  `At most ${MAX_RANGE_DAYS} days, ${MAX_HOURLY_RANGE_DAYS} with \`granularity=hour\`.`,
+  'Hours not rolled up yet are counted from raw events (`freshHours`). `format=csv` answers the same report as a CSV file.',
+].join(' ');
+
+/** Whose report an affiliate report is: admins name the affiliate, affiliates get their own. */
+function reportAffiliate(p: Principal, asked: string | undefined): string {
+  if (p.role === 'admin') {
+    if (!asked) throw new ApiError('validation_failed', 'affiliateId is required for admins', [{ path: 'affiliateId', message: 'required' }]);
+    return asked;
+  }
+  if (asked && asked !== p.id) throw new ApiError('forbidden', 'Affiliates see only their own analytics');
+  return p.id;
+}
+
 export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
   return [
-    route('get', '/api/analytics/campaign/:id', 'analytics.campaign', 'Campaign performance: series, totals, breakdown by affiliate or sub1', async (req, res) => {
-      const { id } = parse(idParam, req.params, 'params');
-      const q = parse(campaignReportQuery, req.query, 'query');
-      const w = reportWindow(q, Date.now());
-      const report = await campaignReport(ctx, principalOf(req), id, w, q.groupBy);
-      if (q.format === 'csv') return sendCsv(res, `campaign-${id}-${day(report.from)}-${day(report.to)}.csv`, campaignReportCsv(report));
-      res.json(report);
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/campaign/:id',
+      action: 'analytics.campaign',
+      tag: 'Analytics',
+      summary: 'Campaign performance: series, totals, breakdown by affiliate or sub1',
+      description: `${WINDOW_TEXT} Advertisers see their own campaigns only.`,
+      request: { params: IdParams, query: CampaignReportQuery },
+      responses: { 200: jsonOrCsv(CampaignReport, 'The campaign report', 'The campaign report as CSV (`format=csv`)') },
+    }).handle(async ({ params, query, principal, res }) => {
+      const report = await campaignReport(ctx, principal, params.id, reportWindow(query, Date.now()), query.groupBy);
+      if (query.format === 'csv') return sendCsv(res, `campaign-${params.id}-${day(report.from)}-${day(report.to)}.csv`, campaignReportCsv(report));
+      return report;
     }),
 
-    route('get', '/api/analytics/affiliate', 'analytics.affiliate', 'An affiliate’s performance by campaign', async (req, res) => {
-      const q = parse(affiliateReportQuery, req.query, 'query');
-      const p = principalOf(req);
-      let affiliateId = p.id;
-      if (p.role === 'admin') {
-        if (!q.affiliateId) throw new ApiError('validation_failed', 'affiliateId is required for admins', [{ path: 'affiliateId', message: 'required' }]);
-        affiliateId = q.affiliateId;
-      } else if (q.affiliateId && q.affiliateId !== p.id) {
-        throw new ApiError('forbidden', 'Affiliates see only their own analytics');
-      }
-      const w = reportWindow(q, Date.now());
-      const report = await affiliateReport(ctx, p, affiliateId, q.campaignId, w);
-      if (q.format === 'csv') return sendCsv(res, `affiliate-${affiliateId}-${day(report.from)}-${day(report.to)}.csv`, affiliateReportCsv(report));
-      res.json(report);
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/affiliate',
+      action: 'analytics.affiliate',
+      tag: 'Analytics',
+      summary: 'An affiliate’s performance by campaign',
+      description: `${WINDOW_TEXT} Admins name the affiliate (\`affiliateId\`); affiliates see their own report, without revenue and profit (null).`,
+      request: { query: AffiliateReportQuery },
+      responses: { 200: jsonOrCsv(AffiliateReport, 'The affiliate report', 'The affiliate report as CSV (`format=csv`)') },
+    }).handle(async ({ query, principal, res }) => {
+      const affiliateId = reportAffiliate(principal, query.affiliateId);
+      const report = await affiliateReport(ctx, principal, affiliateId, query.campaignId, reportWindow(query, Date.now()));
+      if (query.format === 'csv') return sendCsv(res, `affiliate-${affiliateId}-${day(report.from)}-${day(report.to)}.csv`, affiliateReportCsv(report));
+      return report;
     }),
 
-    route('get', '/api/analytics/overview', 'analytics.overview', 'Platform totals, top campaigns and affiliates', async (req, res) => {
-      const q = parse(overviewReportQuery, req.query, 'query');
-      const w = reportWindow(q, Date.now());
-      const report = await overviewReport(ctx, w, q.limit);
-      if (q.format === 'csv') return sendCsv(res, `overview-${day(report.from)}-${day(report.to)}.csv`, overviewReportCsv(report));
-      res.json(report);
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/overview',
+      action: 'analytics.overview',
+      tag: 'Analytics',
+      summary: 'Platform totals, top campaigns and affiliates',
+      description: WINDOW_TEXT,
+      request: { query: OverviewReportQuery },
+      responses: { 200: jsonOrCsv(OverviewReport, 'The platform report', 'The platform report as CSV (`format=csv`)') },
+    }).handle(async ({ query, res }) => {
+      const report = await overviewReport(ctx, reportWindow(query, Date.now()), query.limit);
+      if (query.format === 'csv') return sendCsv(res, `overview-${day(report.from)}-${day(report.to)}.csv`, overviewReportCsv(report));
+      return report;
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { z } from 'zod';
 import type { AppContext } from '../../context';
 import { openApiDocument } from '../openapi';
 import { defineRoute, type RouteSpec } from './types';
@@ -28,7 +29,7 @@ export function apiDocsRoutes(_ctx: AppContext, routes: () => RouteSpec[]): Rout
       action: 'public',
       tag: 'Reference',
       summary: 'This API’s OpenAPI 3.1 document, generated from the schemas the routes apply',
-      responses: { 200: { mediaType: 'application/json', description: 'OpenAPI 3.1 document' } },
+      responses: { 200: { mediaType: 'application/json', description: 'OpenAPI 3.1 document', schema: z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string() }), paths: z.record(z.string(), z.unknown()) }) } },
     }).handle(async ({ res }) => {
       doc ??= openApiDocument(routes(), '/');
       res.json(doc);

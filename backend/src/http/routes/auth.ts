@@ -10,13 +10,24 @@ import { userView } from '../../accounts/views';
 import type { AppContext } from '../../context';
 import { clearSessionCookies, setSessionCookies } from '../cookies';
 import { disconnectSession } from '../../realtime/socket-control';
-import { revokedKey } from '../middleware/auth';
+import { revokedKey } from '../../auth/revocation';
 import { sessionOf } from '../request-context';
 import { defineRoute, type RouteSpec } from './types';
 
 const TAG = 'Auth';
 
 export function authRoutes(ctx: AppContext): RouteSpec[] {
+  return [...signInRoutes(ctx), ...sessionRoutes(ctx)];
+}
+
+/** A new session: the cookies for the dashboard, the token for API clients, and when it ends. */
+function startSession(ctx: AppContext, res: Response, user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) {
+  const { token, claims } = signSession(ctx.config.JWT_SECRET, { id: user._id, role: user.role }, ctx.config.JWT_EXPIRES_IN);
+  const csrfToken = setSessionCookies(res, ctx.config, token, claims);
+  return { token, csrfToken, expiresAt: new Date(claims.exp * 1000).toISOString() };
+}
+
+function signInRoutes(ctx: AppContext): RouteSpec[] {
   const limiter = new LoginLimiter(ctx.redis, `${ctx.keys.rateLimit}`, {
     perAccountIp: ctx.config.LOGIN_MAX_PER_ACCOUNT_IP,
     windowSeconds: ctx.config.LOGIN_WINDOW_SECONDS,
@@ -29,12 +40,6 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
     windowSeconds: ctx.config.REGISTER_WINDOW_SECONDS,
   });
   preloadPasswordStrength();
-
-  const startSession = (res: Response, user: { _id: string; role: 'admin' | 'advertiser' | 'affiliate' }) => {
-    const { token, claims } = signSession(ctx.config.JWT_SECRET, { id: user._id, role: user.role }, ctx.config.JWT_EXPIRES_IN);
-    const csrfToken = setSessionCookies(res, ctx.config, token, claims);
-    return { token, csrfToken, expiresAt: new Date(claims.exp * 1000).toISOString() };
-  };
 
   return [
     defineRoute({
@@ -54,7 +59,7 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
       // An email already registered answers 409 on purpose (docs/security.md); this budget bounds that probe.
       await registrations.take(req.ip ?? 'unknown');
       const user = await registerUser(ctx, body);
-      return { user: userView(user), ...startSession(res, user) };
+      return { user: userView(user), ...startSession(ctx, res, user) };
     }),
 
     defineRoute({
@@ -69,9 +74,13 @@ export function authRoutes(ctx: AppContext): RouteSpec[] {
       errors: [401, 429],
     }).handle(async ({ body, req, res }) => {
       const user = await signIn(ctx, limiter, req.ip ?? 'unknown', body.email, body.password);
-      return { user: userView(user), ...startSession(res, user) };
+      return { user: userView(user), ...startSession(ctx, res, user) };
     }),
+  ];
+}
 
+function sessionRoutes(ctx: AppContext): RouteSpec[] {
+  return [
     defineRoute({
       method: 'post',
       path: '/api/auth/logout',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { sortQuery } from '@offerly/contract';
 
 export type SortOrder = 'asc' | 'desc';
 
@@ -24,8 +24,7 @@ export function listSort<K extends string>(spec: ListSort<K>): ListSort<K> {
 
 /** `sort` (one of the spec's fields; anything else is a 400) and `order`, to spread into a list's query schema. */
 export function sortParams<K extends string>(spec: ListSort<K>) {
-  const keys = Object.keys(spec.fields) as [K, ...K[]];
-  return { sort: z.enum(keys).optional(), order: z.enum(['asc', 'desc']).optional() };
+  return sortQuery(Object.keys(spec.fields) as [K, ...K[]]);
 }
 
 /**
@@ -35,7 +34,11 @@ export function sortParams<K extends string>(spec: ListSort<K>) {
  */
 export function mongoSort<K extends string>(spec: ListSort<K>, q: { sort?: K | undefined; order?: SortOrder | undefined }): Record<string, 1 | -1> {
   const sort = q.sort ?? spec.default.sort;
-  const order = q.order ?? (q.sort === undefined ? spec.default.order : 'asc');
-  const dir = order === 'asc' ? 1 : -1;
+  const dir = listOrder(spec, q) === 'asc' ? 1 : -1;
   return { [spec.fields[sort]]: dir, _id: dir };
+}
+
+/** The direction of a request: its `order`; else ascending when it names a `sort`, the list's own order when neither. */
+export function listOrder<K extends string>(spec: ListSort<K>, q: { sort?: K | undefined; order?: SortOrder | undefined }): SortOrder {
+  return q.order ?? (q.sort === undefined ? spec.default.order : 'asc');
 }

@@ -1,39 +1,22 @@
-import { z } from 'zod';
+import { LiveQuery, LiveSnapshot } from '@offerly/contract';
 import type { AppContext } from '../../context';
-import type { CampaignDoc } from '../../db/models/campaign';
-import { forbidden, notFound } from '../../domain/errors';
-import { canManageCampaign, canSeeAffiliateRecord } from '../../domain/permissions';
-import { PLATFORM_ID, readLive } from '../../realtime/live-counters';
-import { parse } from '../middleware/validate';
-import { principalOf } from '../request-context';
-import { route, type RouteSpec } from './types';
-
-const hexId = z.string().regex(/^[0-9a-f]{24}$/, 'must be a 24-character hex id');
-const liveQuery = z.discriminatedUnion('scope', [
-  z.object({ scope: z.literal('platform'), id: z.string().max(64).optional() }).strict(),
-  z.object({ scope: z.literal('campaign'), id: hexId }).strict(),
-  z.object({ scope: z.literal('affiliate'), id: hexId }).strict(),
-]);
+import { liveSnapshotFor } from '../../realtime/live-access';
+import { defineRoute, type RouteSpec } from './types';
 
 export function liveRoutes(ctx: AppContext): RouteSpec[] {
   return [
-    route('get', '/api/live', 'analytics.live', 'Live counters: the last 60 minutes and today, for the platform, a campaign or an affiliate', async (req, res) => {
-      const q = parse(liveQuery, req.query, 'query');
-      const p = principalOf(req);
-      let id: string;
-      if (q.scope === 'platform') {
-        if (p.role !== 'admin') throw forbidden('Only admins see platform-wide counters');
-        id = PLATFORM_ID;
-      } else if (q.scope === 'campaign') {
-        const c = (await ctx.models.Campaign.findById(q.id, { advertiserId: 1 }).lean()) as Pick<CampaignDoc, 'advertiserId'> | null;
-        // Other advertisers' campaigns answer 404, as everywhere else.
-        if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
-        id = q.id;
-      } else {
-        if (!canSeeAffiliateRecord(p, q.id)) throw notFound('Affiliate');
-        id = q.id;
-      }
-      res.json(await readLive(ctx.redis, ctx.keys, q.scope, id));
-    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/live',
+      action: 'analytics.live',
+      tag: 'Live',
+      summary: 'Live counters: the last 60 minutes and today, for the platform, a campaign or an affiliate',
+      description:
+        'The platform scope is for admins (403 for others); a campaign for its advertiser and admins, an affiliate for itself and admins (404 for others’ records). The affiliate scope carries no revenue. ' +
+        'Updates arrive over Socket.IO (path `/socket.io`): emit `subscribe` with `{ room }` — `admin`, `campaign:<id>` or `affiliate:<id>` — and receive `live` events (LiveUpdate) to add to this snapshot.',
+      request: { query: LiveQuery },
+      responses: { 200: LiveSnapshot },
+      errors: [404],
+    }).handle(async ({ query, principal }) => liveSnapshotFor(ctx, principal, query)),
   ];
 }

@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import type { Request } from 'express';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
-import { parse } from '../middleware/validate';
-import { noInput, route, type RouteSpec } from './types';
+import { defineRoute, type RouteSpec } from './types';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -42,8 +41,17 @@ export function metricsRoutes(ctx: AppContext): RouteSpec[] {
     }
   });
   return [
-    route('get', '/metrics', 'public', 'Prometheus metrics (METRICS_TOKEN as Bearer, or from this machine)', async (req, res) => {
-      parse(noInput, req.query, 'query');
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      action: 'public',
+      tag: 'Operations',
+      summary: 'Prometheus metrics (METRICS_TOKEN as Bearer, or from this machine)',
+      description:
+        'This API process’s metrics in the Prometheus text format, plus the depth of every queue and the jobs the workers processed. Without a session: with `METRICS_TOKEN` set, send it as `Authorization: Bearer <token>` (401 otherwise); without it, only this machine may scrape (403 otherwise).',
+      responses: { 200: { mediaType: 'text/plain', description: 'Prometheus text exposition format' } },
+      errors: [401, 403],
+    }).handle(async ({ req, res }) => {
       allowScrape(ctx, req);
       res.setHeader('Content-Type', ctx.metrics.registry.contentType);
       res.setHeader('Cache-Control', 'no-store');

@@ -1,105 +1,96 @@
-import { z } from 'zod';
-import { sendCsv } from '../../analytics/csv';
+import { IdParams, PayoutDetail, PayoutEnvelope, PayoutLinesQuery, PayoutListQuery, PayoutPage, PayoutReviewBody, PayoutRunResult } from '@offerly/contract';
 import type { AppContext } from '../../context';
-import type { PayoutDoc } from '../../db/models/payout';
-import { ApiError, notFound } from '../../domain/errors';
+import { ApiError } from '../../domain/errors';
 import type { PayoutAction } from '../../domain/payout-plan';
-import { canSeeAffiliateRecord } from '../../domain/permissions';
-import { jobRunView, runJob } from '../../job-runs/run-job';
-import { runPayouts } from '../../payouts/run';
-import { transitionPayout } from '../../payouts/transitions';
-import { payoutLineView, payoutsCsv, payoutViews } from '../../payouts/views';
-import { readPayoutLinePage } from '../../payouts/line-list';
+import type { Principal } from '../../domain/permissions';
+import { readPayoutWithLines } from '../../payouts/detail';
+import { runPayoutsNow } from '../../payouts/manual-run';
 import { readAllPayouts, readPayoutPage } from '../../payouts/payout-list';
-import { parse } from '../middleware/validate';
-import { principalOf } from '../request-context';
-import { cursorPaged, cursorQuery } from './cursor-page';
-import { listSort, sortParams } from './list-sort';
-import { idParam, noInput, route, type RouteSpec } from './types';
+import { transitionPayout } from '../../payouts/transitions';
+import { payoutsCsv, payoutViewOf, payoutViews } from '../../payouts/views';
+import { sendCsv } from '../send-csv';
+import { cursorPaged, withCursor } from './cursor-page';
+import { defineRoute, jsonOrCsv, type RouteSpec } from './types';
 
-const VISIBLE_STATUSES = ['pending_approval', 'approved', 'paid', 'rejected'] as const;
 const CSV_MAX_ROWS = 50_000;
 
 /** One payout per affiliate and currency per run, without end: read through day buckets in createdAt order (payouts/payout-list.ts). */
-const payoutSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
+const ListQuery = withCursor(PayoutListQuery);
 /** A payout's lines can be many (one per conversion or click day): read through day buckets in convertedAt order (a clicks line's day start; payouts/line-list.ts). */
-const lineSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'asc' } });
-const listQuery = z
-  .object({
-    ...cursorQuery,
-    ...sortParams(payoutSort),
-    status: z.enum(VISIBLE_STATUSES).optional(),
-    affiliateId: idParam.shape.id.optional(),
-    format: z.enum(['json', 'csv']).default('json'),
-  })
-  .strict();
-const linesQuery = z.object({ ...cursorQuery, ...sortParams(lineSort) }).strict();
-const reviewBody = z.object({ note: z.string().trim().max(500).default(''), reference: z.string().trim().max(200).optional() }).strict();
+const LinesQuery = withCursor(PayoutLinesQuery);
 
-/** Names of a page's campaigns, each read by `_id` (a `$in` would scan the collection on the embedded server). */
-async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
-  const rows = await Promise.all([...new Set(ids)].map((id) => ctx.models.Campaign.findById(id, { name: 1 }).lean()));
-  return new Map(rows.flatMap((c) => (c ? [[c._id, c.name] as [string, string]] : [])));
+/** Whose payouts a list shows: affiliates only their own, admins all or the one they name. */
+function listedAffiliate(p: Principal, asked: string | undefined): string | undefined {
+  if (p.role !== 'affiliate') return asked;
+  if (asked && asked !== p.id) throw new ApiError('forbidden', 'Affiliates see only their own payouts');
+  return p.id;
 }
 
 export function payoutRoutes(ctx: AppContext): RouteSpec[] {
-  const transition = (path: string, action: PayoutAction, summary: string) =>
-    route('post', path, 'payouts.review', summary, async (req, res) => {
-      const { id } = parse(idParam, req.params, 'params');
-      const body = parse(reviewBody, req.body, 'body');
+  const transition = (path: string, action: PayoutAction, summary: string, description: string) =>
+    defineRoute({
+      method: 'post',
+      path,
+      action: 'payouts.review',
+      tag: 'Payouts',
+      summary,
+      description: `${description} Changes of one payout are serialised; a payout not in the status the action starts from is a 409.`,
+      request: { params: IdParams, body: PayoutReviewBody },
+      responses: { 200: PayoutEnvelope },
+      errors: [409],
+    }).handle(async ({ params, body, principal }) => {
       if (body.reference !== undefined && action !== 'markPaid') throw new ApiError('validation_failed', 'A reference is only taken when marking a payout paid', [{ path: 'reference', message: 'only for mark-paid' }]);
-      const p = await transitionPayout(ctx, id, action, principalOf(req).id, { note: body.note, reference: body.reference ?? null });
-      const [view] = await payoutViews(ctx, [p]);
-      res.json({ payout: view });
+      const p = await transitionPayout(ctx, params.id, action, principal.id, { note: body.note, reference: body.reference ?? null });
+      return { payout: await payoutViewOf(ctx, p) };
     });
 
   return [
-    route('get', '/api/payouts', 'payouts.list', 'Payouts: an affiliate’s own, all for admins (filterable, CSV)', async (req, res) => {
-      const q = parse(listQuery, req.query, 'query');
-      const p = principalOf(req);
-      let affiliateId = q.affiliateId;
-      if (p.role === 'affiliate') {
-        if (q.affiliateId && q.affiliateId !== p.id) throw new ApiError('forbidden', 'Affiliates see only their own payouts');
-        affiliateId = p.id;
-      }
-      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
-      if (q.format === 'csv') {
-        const all = await readAllPayouts(ctx, { affiliateId, status: q.status, order }, CSV_MAX_ROWS);
+    defineRoute({
+      method: 'get',
+      path: '/api/payouts',
+      action: 'payouts.list',
+      tag: 'Payouts',
+      summary: 'Payouts: an affiliate’s own, all for admins (filterable, CSV)',
+      description: 'Newest first unless `sort`/`order` say otherwise; paged with `cursor`. `format=csv` answers every matching payout (up to 50,000) as one CSV file.',
+      request: { query: ListQuery },
+      responses: { 200: jsonOrCsv(PayoutPage, 'A page of payouts', 'Every matching payout as CSV (`format=csv`), amounts as decimals') },
+    }).handle(async ({ query, principal, res }) => {
+      const filters = { affiliateId: listedAffiliate(principal, query.affiliateId), status: query.status, order: query.order ?? (query.sort === undefined ? 'desc' : 'asc') };
+      if (query.format === 'csv') {
+        const all = await readAllPayouts(ctx, filters, CSV_MAX_ROWS);
         return sendCsv(res, `payouts-${new Date().toISOString().slice(0, 10)}.csv`, payoutsCsv(await payoutViews(ctx, all)));
       }
-      const page = await readPayoutPage(ctx, { affiliateId, status: q.status, order, limit: q.limit, after: q.cursor ?? null });
-      res.json(cursorPaged(await payoutViews(ctx, page.rows), page.total, q.limit, page.next));
+      const page = await readPayoutPage(ctx, { ...filters, limit: query.limit, after: query.cursor ?? null });
+      return cursorPaged(await payoutViews(ctx, page.rows), page.total, query.limit, page.next);
     }),
 
-    route('post', '/api/payouts/run', 'payouts.run', 'Run a payout now (same lock as the scheduled run)', async (req, res) => {
-      parse(noInput, req.body, 'body');
-      const by = principalOf(req).id;
-      const outcome = await runJob(ctx, { job: 'payouts', trigger: 'manual' }, async (ctl) => ({ counts: await runPayouts(ctx, { runId: ctl.runId, by, signal: ctl.signal }) }));
-      if (outcome.status === 'skipped') throw new ApiError('conflict', 'A payout run is already in progress');
-      res.json({ run: jobRunView(outcome.run) });
+    defineRoute({
+      method: 'post',
+      path: '/api/payouts/run',
+      action: 'payouts.run',
+      tag: 'Payouts',
+      summary: 'Run a payout now (same lock as the scheduled run)',
+      description: 'Answers once the run has finished, with its record and counts; while another run holds the lock, a 409.',
+      responses: { 200: PayoutRunResult },
+      errors: [409],
+    }).handle(async ({ principal }) => ({ run: await runPayoutsNow(ctx, principal.id) })),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/payouts/:id',
+      action: 'payouts.read',
+      tag: 'Payouts',
+      summary: 'One payout with its lines',
+      description: 'Lines in convertedAt order (oldest first unless `order=desc`), paged with `cursor`. Affiliates see only their own payouts (404 otherwise).',
+      request: { params: IdParams, query: LinesQuery },
+      responses: { 200: PayoutDetail },
+    }).handle(async ({ params, query, principal }) => {
+      const d = await readPayoutWithLines(ctx, principal, params.id, { limit: query.limit, order: query.order ?? 'asc', after: query.cursor ?? null });
+      return { payout: d.payout, lines: cursorPaged(d.lines, d.total, query.limit, d.next) };
     }),
 
-    route('get', '/api/payouts/:id', 'payouts.read', 'One payout with its lines', async (req, res) => {
-      const { id } = parse(idParam, req.params, 'params');
-      const q = parse(linesQuery, req.query, 'query');
-      const p = (await ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
-      if (!p || p.status === 'building' || !canSeeAffiliateRecord(principalOf(req), p.affiliateId)) throw notFound('Payout');
-      const page = await readPayoutLinePage(ctx, p, { limit: q.limit, order: q.order ?? 'asc', after: q.cursor ?? null });
-      const names = await campaignNames(ctx, page.rows.map((l) => l.campaignId));
-      const [view] = await payoutViews(ctx, [p]);
-      res.json({
-        payout: view,
-        lines: cursorPaged(
-          page.rows.map((l) => payoutLineView(l, names.get(l.campaignId) ?? null)),
-          page.total,
-          q.limit,
-          page.next,
-        ),
-      });
-    }),
-
-    transition('/api/payouts/approve/:id', 'approve', 'Approve a payout'),
-    transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions and click earnings are released)'),
-    transition('/api/payouts/:id/mark-paid', 'markPaid', 'Mark an approved payout paid, with an optional reference'),
+    transition('/api/payouts/approve/:id', 'approve', 'Approve a payout', 'pending_approval → approved.'),
+    transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions and click earnings are released)', 'pending_approval or approved → rejected; what it held can be paid by a later run.'),
+    transition('/api/payouts/:id/mark-paid', 'markPaid', 'Mark an approved payout paid, with an optional reference', 'approved → paid; `reference` is kept as `paidReference`.'),
   ];
 }

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { Request, Response } from 'express';
+import { IdParams, PostbackAccepted, PostbackEnvelope, PostbackIntakeBody, PostbackIntakeQuery, PostbackListQuery, PostbackPage, TestPostbackSent } from '@offerly/contract';
 import { loadCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import { acceptPostback } from '../../conversions/postback-intake';
@@ -10,37 +11,40 @@ import { readPostbackPage } from '../../conversions/postback-list';
 import { ApiError, notFound } from '../../domain/errors';
 import { canSeePostback } from '../../domain/permissions';
 import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
-import { parse, zodDetails } from '../middleware/validate';
-import { principalOf } from '../request-context';
-import { cursorPaged, cursorQuery } from './cursor-page';
-import { listSort, sortParams } from './list-sort';
-import { idParam, noInput, route, type RouteSpec } from './types';
+import { zodDetails } from '../middleware/validate';
+import { cursorPaged, withCursor } from './cursor-page';
+import { listOrder, listSort } from './list-sort';
+import { defineRoute, type RouteSpec } from './types';
 
-const hexId = idParam.shape.id;
 /** Every inbound postback is kept: read through day buckets in receivedAt order (conversions/postback-list.ts). */
 const postbackSort = listSort({ fields: { receivedAt: 'receivedAt' }, default: { sort: 'receivedAt', order: 'desc' } });
-const listQuery = z
-  .object({ ...cursorQuery, ...sortParams(postbackSort), campaignId: hexId.optional(), state: z.enum(['queued', 'attributed', 'status_updated', 'rejected']).optional() })
-  .strict();
+const listQuery = withCursor(PostbackListQuery);
 
-export function postbackRoutes(ctx: AppContext): RouteSpec[] {
-  /**
-   * The advertiser's server calls this. The request is only checked for being
-   * readable and queued; the answer does not say whether it will be
-   * attributed (see GET /api/track/postback/:id for that).
-   */
+const INTAKE_DESCRIPTION = [
+  'The advertiser’s server calls this (a URL template filled per sale). Parameters may come in the query string, a form body or a JSON body (the body wins); empty values count as not sent and unknown parameters are ignored.',
+  'The answer only says the postback was readable and queued, not whether it will be attributed: follow it with `GET /api/track/postback/{id}`. `HEAD` (link checkers) answers 200 and records nothing.',
+  'Refusals store nothing: 400 `validation_failed` for unreadable parameters (`click_id is required` when it is missing); 401 `bad_token` when the token is missing or opens no campaign; 403 `ip_not_allowed` when the campaign only accepts postbacks from other addresses; 429 `rate_limited` (with `Retry-After`) past the campaign’s budget, or past the sending address’s budget for requests without a valid token.',
+].join('\n\n');
+
+/** GET and POST /api/track/postback: the advertiser's server reports a sale. */
+function intakeRoutes(ctx: AppContext): RouteSpec[] {
   const guard = new PostbackGuard(ctx);
   ctx.onClose(() => guard.close());
   ctx.metrics.counterOf('offerly_postbacks_refused_total', 'Inbound postbacks refused without being stored, by reason', 'reason', guard.refusals.totals);
 
-  const intake = route('get', '/api/track/postback', 'public', 'Inbound S2S postback (advertiser → Offerly)', async (req, res) => {
+  /**
+   * Intake reads the parameters itself (the declared schemas let everything
+   * through): a bad one is a refusal counted per address, answered with its
+   * own message, and a JSON body on a GET is read as it always was.
+   */
+  const intake = async (query: unknown, body: unknown, req: Request, res: Response): Promise<PostbackAccepted | undefined> => {
     res.setHeader('Cache-Control', 'no-store');
     if (req.method === 'HEAD') {
       res.status(200).end(); // link checkers probe with HEAD; that is not a postback
       return;
     }
     const ip = req.ip ?? null;
-    const raw = mergePostbackParams(req.query, req.body);
+    const raw = mergePostbackParams(query, body);
     const parsed = postbackParamsSchema.safeParse(raw);
     if (!parsed.success) {
       const message = raw.click_id === undefined ? 'click_id is required' : 'Invalid postback parameters';
@@ -48,35 +52,76 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
     }
     await guard.admit(ip, parsed.data.token);
     const id = await acceptPostback(ctx, { method: req.method, ip, params: storedParams(parsed.data) });
-    res.json({ accepted: true, id });
-  });
+    return { accepted: true, id };
+  };
+  const intakeSpec = { path: '/api/track/postback', action: 'public' as const, tag: 'Postbacks', description: INTAKE_DESCRIPTION, errors: [401, 403, 429] };
 
   return [
-    intake,
-    { ...intake, method: 'post' },
+    defineRoute({
+      ...intakeSpec,
+      method: 'get',
+      summary: 'Inbound S2S postback (advertiser → Offerly)',
+      request: { query: PostbackIntakeQuery },
+      responses: { 200: PostbackAccepted },
+    }).handle(async ({ query, req, res }) => intake(query, req.body, req, res)),
 
-    route('get', '/api/track/postback/:id', 'postbacks.read', 'How an inbound postback was resolved (queued while it waits)', async (req, res) => {
-      parse(noInput, req.query, 'query');
-      const { id } = parse(idParam, req.params, 'params');
-      const pb = await findPostback(ctx, id);
-      // Postbacks of other advertisers' campaigns (or of none) answer 404, like missing ones.
-      if (!pb || !canSeePostback(principalOf(req), pb)) throw notFound('Postback');
-      res.json({ postback: postbackView(pb) });
+    defineRoute({
+      ...intakeSpec,
+      method: 'post',
+      summary: 'Inbound S2S postback (advertiser → Offerly), parameters in a form or JSON body',
+      request: { query: PostbackIntakeQuery, body: PostbackIntakeBody },
+      responses: { 200: PostbackAccepted },
+    }).handle(async ({ query, body, req, res }) => intake(query, body, req, res)),
+  ];
+}
+
+export function postbackRoutes(ctx: AppContext): RouteSpec[] {
+  return [
+    ...intakeRoutes(ctx),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/track/postback/:id',
+      action: 'postbacks.read',
+      tag: 'Postbacks',
+      summary: 'How an inbound postback was resolved (queued while it waits)',
+      description: 'Postbacks of other advertisers’ campaigns (or of none) answer 404, like missing ones.',
+      request: { params: IdParams },
+      responses: { 200: PostbackEnvelope },
+    }).handle(async ({ params, principal }) => {
+      const pb = await findPostback(ctx, params.id);
+      if (!pb || !canSeePostback(principal, pb)) throw notFound('Postback');
+      return { postback: postbackView(pb) };
     }),
 
-    route('get', '/api/postbacks', 'postbacks.list', 'Inbound postbacks: an advertiser’s own campaigns, all for admins', async (req, res) => {
-      const q = parse(listQuery, req.query, 'query');
-      const p = principalOf(req);
-      const order = q.order ?? (q.sort === undefined ? 'desc' : 'asc');
-      const page = await readPostbackPage(ctx, p, { ...q, order, after: q.cursor ?? null });
-      res.json(cursorPaged(page.rows.map(postbackView), page.total, q.limit, page.next));
+    defineRoute({
+      method: 'get',
+      path: '/api/postbacks',
+      action: 'postbacks.list',
+      tag: 'Postbacks',
+      summary: 'Inbound postbacks: an advertiser’s own campaigns, all for admins',
+      description: 'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. `total` is null with a `state` filter (no counter per state).',
+      request: { query: listQuery },
+      responses: { 200: PostbackPage },
+    }).handle(async ({ query: q, principal }) => {
+      const page = await readPostbackPage(ctx, principal, { ...q, order: listOrder(postbackSort, q), after: q.cursor ?? null });
+      return cursorPaged(page.rows.map(postbackView), page.total, q.limit, page.next);
     }),
 
-    route('post', '/api/campaigns/:id/test-postback', 'postbacks.test', 'Record a test click and send a postback for it through the pipeline', async (req, res) => {
-      parse(noInput, req.body, 'body');
-      const { id } = parse(idParam, req.params, 'params');
-      const campaign = await loadCampaign(ctx, principalOf(req), id, 'manage');
-      res.json(await sendTestPostback(ctx, campaign, req.ip ?? null));
+    defineRoute({
+      method: 'post',
+      path: '/api/campaigns/:id/test-postback',
+      action: 'postbacks.test',
+      tag: 'Postbacks',
+      summary: 'Record a test click and send a postback for it through the pipeline',
+      description:
+        'The click goes on the campaign’s oldest affiliate link (409 when no affiliate has one yet). The postback runs every check of a real one but records no conversion, takes no cap place and moves no money.',
+      request: { params: IdParams },
+      responses: { 200: TestPostbackSent },
+      errors: [409],
+    }).handle(async ({ params, principal, req }) => {
+      const campaign = await loadCampaign(ctx, principal, params.id, 'manage');
+      return sendTestPostback(ctx, campaign, req.ip ?? null);
     }),
   ];
 }

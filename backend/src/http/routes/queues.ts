@@ -1,10 +1,11 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import { QueueSummary } from '@offerly/contract';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
-import { parse } from '../middleware/validate';
-import { noInput, route, type RouteSpec } from './types';
+import { queueSummary } from '../../queues/summary';
+import { defineRoute, type RouteSpec } from './types';
 
 export const QUEUE_BOARD_PATH = '/api/admin/queues';
 
@@ -25,23 +26,32 @@ export function queueRoutes(ctx: AppContext): RouteSpec[] {
   const boardRouter = board.getRouter();
 
   return [
-    route('get', `${QUEUE_BOARD_PATH}/summary`, 'queues.view', 'Depth and failures of every BullMQ queue', async (req, res) => {
-      parse(noInput, req.query, 'query');
+    defineRoute({
+      method: 'get',
+      path: `${QUEUE_BOARD_PATH}/summary`,
+      action: 'queues.view',
+      tag: 'Operations',
+      summary: 'Depth and failures of every BullMQ queue',
+      description: 'A 503 while Redis does not answer.',
+      responses: { 200: QueueSummary },
+    }).handle(async () => {
       try {
-        const queues = await Promise.all(
-          Object.values(ctx.queues).map(async (q) => {
-            const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-            return { name: q.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
-          }),
-        );
-        res.json({ queues });
+        return { queues: await queueSummary(ctx.queues) };
       } catch (err) {
         ctx.log.warn({ err }, 'queue summary unavailable');
         throw new ApiError('service_unavailable', 'Redis is not reachable; queue counts are unavailable');
       }
     }),
     {
-      ...route('get', QUEUE_BOARD_PATH, 'queues.view', 'Bull Board: queues, jobs and failures (read-only UI)', () => {}),
+      ...defineRoute({
+        method: 'get',
+        path: QUEUE_BOARD_PATH,
+        action: 'queues.view',
+        tag: 'Operations',
+        summary: 'Bull Board: queues, jobs and failures (read-only UI)',
+        description: 'A browser UI mounted here, with its own pages, assets and JSON under this path (behind the same permission); its retry and clean actions are refused.',
+        responses: { 200: { mediaType: 'text/html', description: 'The queue dashboard’s page' } },
+      }).handle(async () => {}),
       use: boardRouter,
       mount: true,
     },

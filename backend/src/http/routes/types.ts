@@ -17,6 +17,13 @@ export interface RawResponse {
   mediaType: 'text/csv' | 'text/html' | 'text/plain' | 'application/json';
   description: string;
   schema?: z.ZodType;
+  /** Further media types the same status may answer in (a report's JSON, or its CSV with `format=csv`). */
+  alternatives?: RawResponse[];
+}
+
+/** A JSON answer (checked against `schema`) that may come as CSV instead: one status, both media types. */
+export function jsonOrCsv<S extends z.ZodType>(schema: S, description: string, csv: string): RawResponse & { schema: S } {
+  return { mediaType: 'application/json', description, schema, alternatives: [{ mediaType: 'text/csv', description: csv }] };
 }
 
 /** Success statuses and what each carries: a zod schema of the JSON body, or a raw media type. */

@@ -2,7 +2,8 @@ import type { AppContext } from '../context';
 
 /**
  * Tells every API instance that a cached campaign, link, affiliate or
- * advertiser changed. The click path caches them in process; see tracking/link-cache.
+ * advertiser changed. The click path caches them in process (tracking/link-cache);
+ * the modules that change them publish here, so neither depends on the other.
  */
 export const INVALIDATION_KINDS = ['campaign', 'link', 'affiliate', 'advertiser'] as const;
 export type Invalidation = { kind: (typeof INVALIDATION_KINDS)[number]; id: string };
@@ -14,4 +15,14 @@ export async function publishInvalidation(ctx: Pick<AppContext, 'redis' | 'keys'
     // Caches also expire on their own (LINK_CACHE_TTL_MS), so a lost message only delays the change.
     ctx.log.warn({ err, msg }, 'could not publish cache invalidation');
   }
+}
+
+export function parseInvalidation(raw: string): Invalidation | null {
+  try {
+    const m = JSON.parse(raw) as Partial<Invalidation>;
+    if (m.kind !== undefined && INVALIDATION_KINDS.includes(m.kind) && typeof m.id === 'string') return { kind: m.kind, id: m.id };
+  } catch {
+    /* fall through */
+  }
+  return null;
 }

@@ -1,0 +1,2 @@
+-- Compare-and-delete: only the holder's token (ARGV[1]) may release the lock.
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end
