@@ -6,6 +6,7 @@ import { AppShell } from './components/layout/AppShell';
 import { homeFor } from './components/layout/nav';
 import { EmptyState, ErrorState, Loading } from './components/states';
 import { AuthProvider, useAuth } from './context/AuthContext';
+import { QueryProvider } from './context/QueryProvider';
 import { SocketProvider } from './context/SocketContext';
 import { ToastProvider } from './context/ToastContext';
 import { useDocumentTitle } from './hooks/useDocumentTitle';
@@ -73,11 +74,13 @@ export function App() {
     <BrowserRouter>
       <ToastProvider>
         <AuthProvider>
-          <SocketProvider>
-            <ErrorBoundary>
-              <Gate />
-            </ErrorBoundary>
-          </SocketProvider>
+          <QueryProvider>
+            <SocketProvider>
+              <ErrorBoundary>
+                <Gate />
+              </ErrorBoundary>
+            </SocketProvider>
+          </QueryProvider>
         </AuthProvider>
       </ToastProvider>
     </BrowserRouter>

@@ -43,6 +43,12 @@ export class ApiError extends Error {
   }
 }
 
+/** Anything caught from a request as an ApiError, so pages show one kind of error. */
+export function asApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  return new ApiError(0, 'client', err instanceof Error ? err.message : String(err));
+}
+
 export function readCookie(name: string, cookieString: string = typeof document === 'undefined' ? '' : document.cookie): string | null {
   for (const part of cookieString.split(';')) {
     const eq = part.indexOf('=');

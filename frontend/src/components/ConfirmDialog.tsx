@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { asApiError } from '../hooks/useApi';
+import { asApiError } from '../api/client';
 import { Button, type Variant } from './Button';
 import { FormAlert, TextAreaField, TextField } from './form/fields';
 import { Modal } from './Modal';

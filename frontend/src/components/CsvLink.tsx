@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { api } from '../api/client';
+import { api, asApiError } from '../api/client';
 import { useToast } from '../context/ToastContext';
-import { asApiError } from '../hooks/useApi';
 import { Button } from './Button';
 
 /** Hands a downloaded file to the browser's save. */

@@ -17,6 +17,11 @@ export interface Column<T> {
   className?: string;
 }
 
+/** A right-aligned column of the row's buttons or links; its header is for screen readers only. */
+export function actionsColumn<T>(cell: (row: T) => ReactNode, label = 'Actions'): Column<T> {
+  return { id: 'actions', header: <span className="sr-only">{label}</span>, align: 'right', cell: (row) => <span className="flex justify-end gap-1.5">{cell(row)}</span> };
+}
+
 export type SortDir = 'asc' | 'desc';
 
 /** A sort the API applies before paging (`sort` / `order` query parameters). */
@@ -37,7 +42,7 @@ export interface ServerPaging {
   onSort?(sort: ServerSort): void;
 }
 
-interface Props<T> {
+export interface DataTableProps<T> {
   columns: Column<T>[];
   rows: T[];
   rowKey: (row: T) => string;
@@ -74,7 +79,7 @@ export function sortRows<T>(rows: T[], value: (row: T) => unknown, dir: SortDir)
   return indexed.map((x) => x.row);
 }
 
-export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server: paged, cursor, initialSort, empty, busy, rowLabel = 'rows' }: Props<T>) {
+export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server: paged, cursor, initialSort, empty, busy, rowLabel = 'rows' }: DataTableProps<T>) {
   // Sorting works the same for both kinds of server paging: only by the API's sortable columns.
   const server = paged ?? (cursor ? { sort: cursor.sort, onSort: cursor.onSort, total: cursor.index > 0 || cursor.hasNext ? 1 : 0 } : undefined);
   const [sort, setSort] = useState<{ id: string; dir: SortDir } | null>(initialSort ?? null);

@@ -4,11 +4,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import { Async } from './states';
 
-const state = <T,>(over: Partial<{ data: T; error: ApiError | null; loading: boolean }>) => ({ data: undefined as T | undefined, error: null, loading: false, reload: vi.fn(), ...over });
+/** A query's result as Async reads it (useQuery's data, error and refetch). */
+const state = <T,>(over: Partial<{ data: T; error: ApiError | null }>) => ({ data: undefined as T | undefined, error: null, refetch: vi.fn(), ...over });
 
 describe('loading, empty and error states', () => {
   it('shows a loading state, then the data', () => {
-    const { rerender } = render(<Async state={state<string[]>({ loading: true })}>{(d) => <p>{d.join(',')}</p>}</Async>);
+    const { rerender } = render(<Async state={state<string[]>({})}>{(d) => <p>{d.join(',')}</p>}</Async>);
     expect(screen.getByRole('status')).toHaveTextContent('Loading…');
     rerender(<Async state={state({ data: ['a', 'b'] })}>{(d) => <p>{d.join(',')}</p>}</Async>);
     expect(screen.getByText('a,b')).toBeInTheDocument();
@@ -29,7 +30,7 @@ describe('loading, empty and error states', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Not available');
     expect(screen.getByRole('alert')).toHaveTextContent('This server does not provide this yet.');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
-    expect(s.reload).toHaveBeenCalledTimes(1);
+    expect(s.refetch).toHaveBeenCalledTimes(1);
   });
 
   it('shows other errors in the API’s words; 403 has no retry', () => {

@@ -46,16 +46,17 @@ export function ErrorState({ error, onRetry, title, retryLabel = 'Try again' }: 
 }
 
 interface AsyncProps<T> {
-  state: { data: T | undefined; error: ApiError | null; loading: boolean; reload(): void };
+  /** A query's result (useQuery): the answer so far, the last error and how to ask again. */
+  state: { data: T | undefined; error: ApiError | null; refetch(): unknown };
   isEmpty?: (data: T) => boolean;
   empty?: ReactNode;
   loadingLabel?: string;
   children: (data: T) => ReactNode;
 }
 
-/** Loading, error and empty states in one place for anything loaded with useApi. */
+/** Loading, error and empty states in one place for anything a page reads. */
 export function Async<T>({ state, isEmpty, empty, loadingLabel, children }: AsyncProps<T>) {
-  if (state.error && state.data === undefined) return <ErrorState error={state.error} onRetry={state.reload} />;
+  if (state.error && state.data === undefined) return <ErrorState error={state.error} onRetry={() => void state.refetch()} />;
   if (state.data === undefined) return <Loading label={loadingLabel} />;
   if (isEmpty?.(state.data)) return <>{empty ?? <EmptyState title="Nothing here yet" />}</>;
   return (

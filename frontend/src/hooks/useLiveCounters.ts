@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
+import { asApiError } from '../api/client';
 import { reportsApi } from '../api/reports';
 import type { LiveScope } from '../api/types';
 import { useSocket } from '../context/SocketContext';
 import { roomFor } from '../lib/live-hub';
-import { asApiError } from './useApi';
 import { initialLiveState, liveReducer, type LiveState } from './liveReducer';
 
 export interface LiveCounters extends LiveState {

@@ -1,18 +1,21 @@
 import { useState } from 'react';
-import { adminApi, type ReviewAction } from '../../api/admin';
+import type { ReviewAction } from '../../api/admin';
+import { useAffiliateReview } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import type { AffiliateAccount, UserStatus } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { useConfirm } from '../../components/ConfirmDialog';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, type Column } from '../../components/DataTable';
+import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
-import { formatDate, formatDateTime } from '../../lib/format';
+import { useCursorList } from '../../hooks/useServerList';
+import { formatDate } from '../../lib/format';
+import { accountColumn, lastReviewColumn } from './account-columns';
 
 type Filter = UserStatus | 'all';
 
@@ -28,9 +31,8 @@ const LABEL: Record<ReviewAction, string> = { approve: 'Approve', reject: 'Rejec
 /** The affiliate approval queue (pending first) and every affiliate's status. */
 export function AffiliatesPage() {
   const [status, setStatus] = useState<Filter>('pending');
-  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
-  const { query, reset } = table;
-  const state = useApi((signal) => adminApi.affiliates({ status: status === 'all' ? '' : status, ...query, limit: 25 }, signal), [status, query.cursor, query.sort, query.order]);
+  const list = useCursorList((paging) => queries.affiliates.list({ status: status === 'all' ? '' : status, ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
+  const reviewAffiliate = useAffiliateReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -47,96 +49,55 @@ export function AffiliatesPage() {
       variant: action === 'approve' ? 'success' : 'danger',
       note: { label: 'Note (kept in the history)', required: action !== 'approve' },
       onConfirm: async ({ note }) => {
-        const { affiliate } = await adminApi.review(a.id, action, note);
-        state.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === a.id ? affiliate : x)) });
+        const { affiliate } = await reviewAffiliate.mutateAsync({ id: a.id, action, note });
         notify('success', `${a.name} is now ${affiliate.status}`);
       },
     });
 
   const columns: Column<AffiliateAccount>[] = [
-    {
-      id: 'name',
-      header: 'Affiliate',
-      cell: (a) => (
-        <span>
-          <span className="block font-medium text-slate-900">{a.name}</span>
-          <span className="block text-xs text-slate-600">{a.email}</span>
-        </span>
-      ),
-    },
+    accountColumn('Affiliate'),
     { id: 'company', header: 'Company', cell: (a) => a.company || <span className="text-slate-500">—</span>, hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (a) => <StatusBadge status={a.status} /> },
     { id: 'registered', header: 'Registered', cell: (a) => formatDate(a.createdAt), sortKey: 'createdAt', hideOnMobile: true },
-    {
-      id: 'last',
-      header: 'Last review',
-      cell: (a) => {
-        const h = [...a.statusHistory].reverse().find((x) => x.by);
-        return h ? (
-          <span className="block max-w-xs truncate text-xs text-slate-700" title={h.note}>
-            {formatDateTime(h.at)}
-            {h.note ? ` — ${h.note}` : ''}
-          </span>
-        ) : (
-          <span className="text-slate-500">—</span>
+    lastReviewColumn,
+    actionsColumn((a) =>
+      ACTIONS[a.status].map((act) => {
+        const label = act === 'approve' && a.status === 'suspended' ? 'Reinstate' : LABEL[act];
+        return (
+          <Button key={act} size="sm" variant={act === 'approve' ? 'success' : 'secondary'} onClick={() => review(a, act)} aria-label={`${label} ${a.name}`}>
+            {label}
+          </Button>
         );
-      },
-      hideOnMobile: true,
-    },
-    {
-      id: 'actions',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (a) => (
-        <span className="flex justify-end gap-1.5">
-          {ACTIONS[a.status].map((act) => {
-            const label = act === 'approve' && a.status === 'suspended' ? 'Reinstate' : LABEL[act];
-            return (
-              <Button key={act} size="sm" variant={act === 'approve' ? 'success' : 'secondary'} onClick={() => review(a, act)} aria-label={`${label} ${a.name}`}>
-                {label}
-              </Button>
-            );
-          })}
-        </span>
-      ),
-    },
+      }),
+    ),
   ];
 
   return (
     <>
       <PageHeader title="Affiliates" description="Approve new affiliates, and suspend or reinstate existing ones. Every decision is kept with its note." />
       <Card>
-        <div className="border-b border-slate-100 px-4 py-3">
-          <Segmented
-            label="Affiliate status"
-            value={status}
-            onChange={(s) => {
-              setStatus(s);
-              reset();
-            }}
-            options={[
-              { id: 'pending', label: 'Awaiting approval' },
-              { id: 'approved', label: 'Approved' },
-              { id: 'suspended', label: 'Suspended' },
-              { id: 'rejected', label: 'Rejected' },
-              { id: 'all', label: 'All' },
-            ]}
-          />
-        </div>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Affiliates"
-              columns={columns}
-              rows={data.items}
-              rowKey={(a) => a.id}
-              rowLabel="affiliates"
-              busy={state.loading}
-              cursor={table.paging(data)}
-              empty={<EmptyState title={status === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
+        <ListTable
+          list={list}
+          toolbar={
+            <Segmented
+              label="Affiliate status"
+              value={status}
+              onChange={setStatus}
+              options={[
+                { id: 'pending', label: 'Awaiting approval' },
+                { id: 'approved', label: 'Approved' },
+                { id: 'suspended', label: 'Suspended' },
+                { id: 'rejected', label: 'Rejected' },
+                { id: 'all', label: 'All' },
+              ]}
             />
-          )}
-        </Async>
+          }
+          caption="Affiliates"
+          columns={columns}
+          rowKey={(a) => a.id}
+          rowLabel="affiliates"
+          empty={<EmptyState title={status === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
+        />
       </Card>
       {dialog}
     </>

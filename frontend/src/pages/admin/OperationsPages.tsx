@@ -1,17 +1,19 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { adminApi, QUEUE_BOARD_URL } from '../../api/admin';
+import { QUEUE_BOARD_URL } from '../../api/admin';
+import { queries } from '../../api/queries';
 import type { JobRun, JobRunStatus, QueueSummary } from '../../api/types';
 import { buttonClass, Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { DataTable, type Column } from '../../components/DataTable';
 import { inputClass } from '../../components/form/fields';
+import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
-import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, formatNumber, humanize } from '../../lib/format';
 
 function duration(run: JobRun): string {
@@ -30,9 +32,7 @@ export function JobRunsPage() {
   const [jobInput, setJobInput] = useState('');
   const job = useDebounced(jobInput.trim(), 300);
   const [status, setStatus] = useState<JobRunStatus | 'all'>('all');
-  const table = useCursorTable({ key: 'startedAt', dir: 'desc' });
-  const { query, reset } = table;
-  const state = useApi((signal) => adminApi.jobRuns({ job: job || undefined, status: status === 'all' ? '' : status, ...query, limit: 50 }, signal), [job, status, query.cursor, query.sort, query.order]);
+  const list = useCursorList((paging) => queries.jobRuns.list({ job: job || undefined, status: status === 'all' ? '' : status, ...paging, limit: 50 }), { key: 'startedAt', dir: 'desc' });
   const columns: Column<JobRun>[] = [
     { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span> },
     { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
@@ -58,78 +58,61 @@ export function JobRunsPage() {
     <>
       <PageHeader title="Job runs" description="Rollups, auto-approval, payout runs and retention, newest first." />
       <Card>
-        <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3">
-          <div className="w-full sm:w-64">
-            <label htmlFor="job-filter" className="block text-xs font-medium text-slate-700">
-              Job
-            </label>
-            <input
-              id="job-filter"
-              list="job-names"
-              value={jobInput}
-              onChange={(e) => {
-                setJobInput(e.target.value);
-                reset();
-              }}
-              placeholder="All jobs"
-              className={inputClass(false, 'mt-1 py-1.5')}
-            />
-            <datalist id="job-names">
-              {['rollup-hourly', 'rollup', 'auto-approve', 'payouts', 'retention'].map((j) => (
-                <option key={j} value={j} />
-              ))}
-            </datalist>
-          </div>
-          <div>
-            <span className="block text-xs font-medium text-slate-700">Status</span>
-            <div className="mt-1">
-              <Segmented
-                label="Job run status"
-                value={status}
-                onChange={(s) => {
-                  setStatus(s);
-                  reset();
-                }}
-                options={[
-                  { id: 'all', label: 'All' },
-                  { id: 'running', label: 'Running' },
-                  { id: 'succeeded', label: 'Succeeded' },
-                  { id: 'failed', label: 'Failed' },
-                ]}
-              />
-            </div>
-          </div>
-          <Button variant="secondary" size="sm" onClick={state.reload}>
-            Refresh
-          </Button>
-        </div>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Job runs"
-              columns={columns}
-              rows={data.items}
-              rowKey={(r) => r.id}
-              rowLabel="runs"
-              busy={state.loading}
-              cursor={table.paging(data)}
-              empty={
-                job || status !== 'all' ? (
-                  <EmptyState title="No job runs match">Try another job or status.</EmptyState>
-                ) : (
-                  <EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>
-                )
-              }
-            />
-          )}
-        </Async>
+        <ListTable
+          list={list}
+          toolbar={
+            <>
+              <div className="w-full sm:w-64">
+                <label htmlFor="job-filter" className="block text-xs font-medium text-slate-700">
+                  Job
+                </label>
+                <input id="job-filter" list="job-names" value={jobInput} onChange={(e) => setJobInput(e.target.value)} placeholder="All jobs" className={inputClass(false, 'mt-1 py-1.5')} />
+                <datalist id="job-names">
+                  {['rollup-hourly', 'rollup', 'auto-approve', 'payouts', 'retention'].map((j) => (
+                    <option key={j} value={j} />
+                  ))}
+                </datalist>
+              </div>
+              <div>
+                <span className="block text-xs font-medium text-slate-700">Status</span>
+                <div className="mt-1">
+                  <Segmented
+                    label="Job run status"
+                    value={status}
+                    onChange={setStatus}
+                    options={[
+                      { id: 'all', label: 'All' },
+                      { id: 'running', label: 'Running' },
+                      { id: 'succeeded', label: 'Succeeded' },
+                      { id: 'failed', label: 'Failed' },
+                    ]}
+                  />
+                </div>
+              </div>
+              <Button variant="secondary" size="sm" onClick={() => void list.query.refetch()} busy={list.query.isFetching}>
+                Refresh
+              </Button>
+            </>
+          }
+          caption="Job runs"
+          columns={columns}
+          rowKey={(r) => r.id}
+          rowLabel="runs"
+          empty={
+            job || status !== 'all' ? (
+              <EmptyState title="No job runs match">Try another job or status.</EmptyState>
+            ) : (
+              <EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>
+            )
+          }
+        />
       </Card>
     </>
   );
 }
 
 export function QueuesPage() {
-  const state = useApi((signal) => adminApi.queues(signal), []);
+  const state = useQuery(queries.queues.summary());
   const columns: Column<QueueSummary>[] = [
     { id: 'name', header: 'Queue', cell: (q) => <span className="font-medium">{q.name}</span>, sortValue: (q) => q.name },
     { id: 'waiting', header: 'Waiting', align: 'right', cell: (q) => formatNumber(q.waiting), sortValue: (q) => q.waiting },
@@ -145,7 +128,7 @@ export function QueuesPage() {
         description="BullMQ queue depths and failures."
         actions={
           <>
-            <Button variant="secondary" onClick={state.reload}>
+            <Button variant="secondary" onClick={() => void state.refetch()} busy={state.isFetching}>
               Refresh
             </Button>
             <a href={QUEUE_BOARD_URL} target="_blank" rel="noreferrer" className={buttonClass('primary')}>
@@ -156,7 +139,7 @@ export function QueuesPage() {
       />
       <Card>
         <Async state={state} isEmpty={(d) => d.queues.length === 0} empty={<EmptyState title="No queues reported" />}>
-          {(d) => <DataTable caption="Queues" columns={columns} rows={d.queues} rowKey={(q) => q.name} rowLabel="queues" busy={state.loading} />}
+          {(d) => <DataTable caption="Queues" columns={columns} rows={d.queues} rowKey={(q) => q.name} rowLabel="queues" />}
         </Async>
       </Card>
     </>

@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { OverviewReport } from '../../api/types';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -9,7 +11,6 @@ import { KpiCard } from '../../components/KpiCard';
 import { Money, Num, Rate } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
-import { useApi } from '../../hooks/useApi';
 import { formatNumber, formatRate } from '../../lib/format';
 import { LiveSection } from '../shared/LiveSection';
 
@@ -19,7 +20,7 @@ type TopAffiliate = OverviewReport['topAffiliates'][number];
 /** The platform at a glance: live totals, charts, money per currency, top campaigns and affiliates. */
 export function OverviewPage() {
   const range = useReportRange('7d');
-  const state = useApi((signal) => reportsApi.overview(range.query, signal), [range.query]);
+  const state = useQuery(queries.reports.overview(range.query));
 
   const campaignCols: Column<TopCampaign>[] = [
     { id: 'name', header: 'Campaign', cell: (c) => c.name, sortValue: (c) => c.name },
@@ -47,7 +48,7 @@ export function OverviewPage() {
             <DateRangePicker value={range.value} onChange={range.setValue} />
             <Async state={state} loadingLabel="Loading statistics…">
               {(r) => (
-                <div className={`space-y-6 ${state.loading ? 'opacity-60' : ''}`}>
+                <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
                   <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
                     <KpiCard label="Clicks" value={formatNumber(r.totals.clicks)} sub={`${formatNumber(r.totals.uniqueClicks)} unique · ${formatNumber(r.totals.invalidClicks)} invalid`} />
                     <KpiCard label="Conversions" value={formatNumber(r.totals.conversions)} sub={`${formatNumber(r.totals.pendingConversions)} pending`} />

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthProvider, useAuth } from '../../context/AuthContext';
 import { ToastProvider } from '../../context/ToastContext';
 import { UsersPage } from './UsersPage';
+import { withQueryClient } from '../../../test/query';
 
-const account = (over: Record<string, unknown>) => ({ id: 'x', email: 'x@example.test', role: 'advertiser', status: 'pending', name: 'X', company: '', createdAt: '2026-11-01T00:00:00Z', statusHistory: [], ...over });
+const account = (over: Record<string, unknown>) => ({ id: 'x', email: 'x@example.test', role: 'advertiser', status: 'pending', name: 'X', company: '', createdAt: '2026-11-01T00:00:00Z', statusHistory: [] as Array<Record<string, string>>, ...over });
 const admin = account({ id: 'u1', email: 'root@example.test', role: 'admin', status: 'approved', name: 'Root' });
 
 let items: ReturnType<typeof account>[];
@@ -33,6 +34,8 @@ beforeEach(() => {
         posts.push({ url, body });
         const to = body.action === 'suspend' ? 'suspended' : body.action === 'reject' ? 'rejected' : 'approved';
         const user = { ...items.find((u) => u.id === m[1])!, status: to, statusHistory: [{ at: '2026-12-05T10:00:00Z', by: 'u1', from: 'x', to, note: body.note }] };
+        // Like the API, the list read after a review has the account's new status.
+        items = items.map((u) => (u.id === user.id ? user : u));
         return json(200, { user });
       }
       return json(404, { error: { code: 'not_found', message: 'no' } });
@@ -56,6 +59,7 @@ function renderPage() {
         </ToastProvider>
       </AuthProvider>
     </MemoryRouter>,
+    { wrapper: withQueryClient() },
   );
 }
 

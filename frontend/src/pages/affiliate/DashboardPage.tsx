@@ -1,3 +1,5 @@
+import { useQuery } from '@tanstack/react-query';
+import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { BreakdownRow } from '../../api/types';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -9,7 +11,6 @@ import { Epc, Money, Num, Rate } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { useUser } from '../../context/AuthContext';
-import { useApi } from '../../hooks/useApi';
 import { LiveSection } from '../shared/LiveSection';
 import { MetricKpis } from '../shared/MetricKpis';
 
@@ -17,7 +18,7 @@ import { MetricKpis } from '../shared/MetricKpis';
 export function AffiliateDashboardPage() {
   const user = useUser();
   const range = useReportRange('7d');
-  const state = useApi((signal) => reportsApi.affiliate(range.query, signal), [range.query]);
+  const state = useQuery(queries.reports.affiliate(range.query));
 
   const columns: Column<BreakdownRow>[] = [
     { id: 'label', header: 'Campaign', cell: (r) => r.label, sortValue: (r) => r.label },
@@ -40,7 +41,7 @@ export function AffiliateDashboardPage() {
             <DateRangePicker value={range.value} onChange={range.setValue} />
             <Async state={state} loadingLabel="Loading statistics…">
               {(report) => (
-                <div className={`space-y-6 ${state.loading ? 'opacity-60' : ''}`}>
+                <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
                   <MetricKpis totals={report.totals} currency={report.currency} audience="affiliate" />
                   {report.currency === null && report.breakdown.length > 0 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: see earnings per campaign below.</p>}
                   {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (

@@ -1,6 +1,7 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { campaignsApi } from '../../api/campaigns';
+import { queries } from '../../api/queries';
 import type { OfferView, TrackingLink } from '../../api/types';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { CopyField } from '../../components/CopyButton';
@@ -9,15 +10,14 @@ import { Money, PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { useApi } from '../../hooks/useApi';
 import { isHttpUrl } from '../../lib/validation';
 import { buildTrackingUrl, SUB_KEYS, subIdProblems, type SubIds } from './sub-id-url';
 
 /** One offer: its terms, the affiliate's tracking link and a sub-ID builder. */
 export function OfferPage() {
   const { id = '' } = useParams();
-  const offer = useApi((signal) => campaignsApi.offer(id, signal), [id]);
-  const link = useApi((signal) => campaignsApi.link(id, signal), [id]);
+  const offer = useQuery(queries.offers.detail(id));
+  const link = useQuery(queries.links.forCampaign(id));
   return (
     <Async state={offer} loadingLabel="Loading offer…">
       {({ campaign }) => (

@@ -1,20 +1,18 @@
 import { Link } from 'react-router-dom';
-import { campaignsApi } from '../../api/campaigns';
+import { queries } from '../../api/queries';
 import type { OfferView } from '../../api/types';
 import { LinkButton } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, type Column } from '../../components/DataTable';
+import { ListTable } from '../../components/ListTable';
 import { PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
-import { useApi } from '../../hooks/useApi';
-import { useServerTable } from '../../hooks/useServerTable';
+import { EmptyState } from '../../components/states';
+import { usePagedList } from '../../hooks/useServerList';
 
 /** Active campaigns the affiliate can promote. */
 export function OffersPage() {
-  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
-  const { query } = table;
-  const state = useApi((signal) => campaignsApi.offers({ ...query, limit: 25 }, signal), [query.page, query.sort, query.order]);
+  const list = usePagedList((paging) => queries.offers.list({ ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
   const columns: Column<OfferView>[] = [
     {
       id: 'name',
@@ -33,35 +31,24 @@ export function OffersPage() {
     { id: 'payout', header: 'Your payout', align: 'right', cell: (o) => <PayoutTerm model={o.payoutModel} cents={o.payoutCents} bps={o.payoutBps} currency={o.currency} /> },
     { id: 'window', header: 'Cookie window', align: 'right', cell: (o) => `${o.attributionWindowDays} days`, sortKey: 'attributionWindowDays', hideOnMobile: true },
     { id: 'deeplink', header: 'Deep links', cell: (o) => (o.allowDeepLink ? 'Yes' : 'No'), hideOnMobile: true },
-    {
-      id: 'action',
-      header: <span className="sr-only">Actions</span>,
-      align: 'right',
-      cell: (o) => (
-        <LinkButton to={`/offers/${o.id}`} size="sm" aria-label={`Get link for ${o.name}`}>
-          Get link
-        </LinkButton>
-      ),
-    },
+    actionsColumn((o) => (
+      <LinkButton to={`/offers/${o.id}`} size="sm" aria-label={`Get link for ${o.name}`}>
+        Get link
+      </LinkButton>
+    )),
   ];
   return (
     <>
       <PageHeader title="Offers" description="Active campaigns you can promote. Open one to get your tracking link." />
       <Card>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Available offers"
-              columns={columns}
-              rows={data.items}
-              rowKey={(o) => o.id}
-              rowLabel="offers"
-              busy={state.loading}
-              server={table.paging(data)}
-              empty={<EmptyState title="No offers available">Advertisers have no active campaigns right now. Check back soon.</EmptyState>}
-            />
-          )}
-        </Async>
+        <ListTable
+          list={list}
+          caption="Available offers"
+          columns={columns}
+          rowKey={(o) => o.id}
+          rowLabel="offers"
+          empty={<EmptyState title="No offers available">Advertisers have no active campaigns right now. Check back soon.</EmptyState>}
+        />
       </Card>
     </>
   );

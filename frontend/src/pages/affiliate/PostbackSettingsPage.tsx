@@ -1,24 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { affiliateApi } from '../../api/affiliate';
+import { asApiError } from '../../api/client';
+import { usePostbackSettingsSave, usePostbackTestCall } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import type { Delivery, OutboundSettings } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { CopyField } from '../../components/CopyButton';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Column } from '../../components/DataTable';
 import { CheckboxField, FormAlert, TextField } from '../../components/form/fields';
+import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
-import { asApiError, useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime } from '../../lib/format';
 import { isUrlTemplate, MACRO_IN_ORIGIN_MESSAGE, macroInOrigin, POSTBACK_MACROS, unknownMacros } from '../../lib/validation';
 
 /** The affiliate's outbound postback: URL with macros, a test call, and the delivery log. */
 export function PostbackSettingsPage() {
-  const settings = useApi((signal) => affiliateApi.postback(signal), []);
-  const [logKey, setLogKey] = useState(0);
+  const settings = useQuery(queries.postbackSettings.get());
   return (
     <>
       <PageHeader title="Postback" description="Offerly calls your URL whenever one of your conversions is recorded or changes status." />
@@ -26,26 +28,27 @@ export function PostbackSettingsPage() {
         <Card>
           <CardHeader title="Postback URL" />
           <CardBody>
-            <Async state={settings}>{(s) => <SettingsForm initial={s} onSaved={(n) => settings.setData(() => n)} onTested={() => setLogKey((k) => k + 1)} />}</Async>
+            <Async state={settings}>{(s) => <SettingsForm initial={s} />}</Async>
           </CardBody>
         </Card>
         <Card>
           <CardHeader title="Delivery log" description="Every call Offerly made to your URL, with the response." />
-          <DeliveryLog reloadKey={logKey} />
+          <DeliveryLog />
         </Card>
       </div>
     </>
   );
 }
 
-function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSettings; onSaved(s: OutboundSettings): void; onTested(): void }) {
+/** The saved settings come back into the page's query (usePostbackSettingsSave); a test call reloads the delivery log. */
+function SettingsForm({ initial }: { initial: OutboundSettings }) {
   const [url, setUrl] = useState(initial.url ?? '');
   const [enabled, setEnabled] = useState(initial.enabled);
   const [error, setError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<Delivery | null>(null);
+  const saveSettings = usePostbackSettingsSave();
+  const testCall = usePostbackTestCall();
   const { notify } = useToast();
   useEffect(() => setUrl(initial.url ?? ''), [initial.url]);
 
@@ -66,31 +69,23 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
     setError(v);
     setFormError(null);
     if (v) return;
-    setBusy(true);
     try {
-      const saved = await affiliateApi.savePostback({ url: url.trim() || null, enabled });
-      onSaved(saved);
+      await saveSettings.mutateAsync({ url: url.trim() || null, enabled });
       notify('success', 'Postback settings saved');
     } catch (err) {
       const apiErr = asApiError(err);
       setError(apiErr.fieldErrors.url);
       setFormError(apiErr.message);
-    } finally {
-      setBusy(false);
     }
   };
 
   const test = async () => {
-    setTesting(true);
     setTestResult(null);
     try {
-      const { delivery } = await affiliateApi.testPostback();
+      const { delivery } = await testCall.mutateAsync();
       setTestResult(delivery);
-      onTested();
     } catch (err) {
       notify('error', asApiError(err).message);
-    } finally {
-      setTesting(false);
     }
   };
 
@@ -116,10 +111,10 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
         </div>
       )}
       <div className="flex flex-wrap gap-2">
-        <Button type="submit" busy={busy}>
+        <Button type="submit" busy={saveSettings.isPending}>
           Save
         </Button>
-        <Button variant="secondary" onClick={() => void test()} busy={testing} disabled={!initial.url}>
+        <Button variant="secondary" onClick={() => void test()} busy={testCall.isPending} disabled={!initial.url}>
           Send test call
         </Button>
       </div>
@@ -140,10 +135,8 @@ function SettingsForm({ initial, onSaved, onTested }: { initial: OutboundSetting
   );
 }
 
-function DeliveryLog({ reloadKey }: { reloadKey: number }) {
-  const table = useCursorTable({ key: 'at', dir: 'desc' });
-  const { query } = table;
-  const state = useApi((signal) => affiliateApi.deliveries({ ...query, limit: 25 }, signal), [query.cursor, query.sort, query.order, reloadKey]);
+function DeliveryLog() {
+  const list = useCursorList((paging) => queries.deliveries.list({ ...paging, limit: 25 }), { key: 'at', dir: 'desc' });
   const columns: Column<Delivery>[] = [
     { id: 'at', header: 'When', cell: (d) => formatDateTime(d.at), sortKey: 'at' },
     { id: 'outcome', header: 'Outcome', cell: (d) => <span className="flex items-center gap-2"><StatusBadge status={d.outcome} />{d.test && <span className="rounded bg-slate-100 px-1.5 text-xs">test</span>}</span> },
@@ -155,19 +148,13 @@ function DeliveryLog({ reloadKey }: { reloadKey: number }) {
     { id: 'error', header: 'Error', cell: (d) => <span className="text-xs text-rose-800">{d.error ?? ''}</span>, hideOnMobile: true },
   ];
   return (
-    <Async state={state}>
-      {(data) => (
-        <DataTable
-          caption="Postback deliveries"
-          columns={columns}
-          rows={data.items}
-          rowKey={(d) => d.id}
-          rowLabel="deliveries"
-          busy={state.loading}
-          cursor={table.paging(data)}
-          empty={<EmptyState title="No calls yet">Calls appear here after your first conversion or a test call.</EmptyState>}
-        />
-      )}
-    </Async>
+    <ListTable
+      list={list}
+      caption="Postback deliveries"
+      columns={columns}
+      rowKey={(d) => d.id}
+      rowLabel="deliveries"
+      empty={<EmptyState title="No calls yet">Calls appear here after your first conversion or a test call.</EmptyState>}
+    />
   );
 }

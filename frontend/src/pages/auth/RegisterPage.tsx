@@ -4,7 +4,7 @@ import { Button } from '../../components/Button';
 import { FormAlert, RadioCards, TextField } from '../../components/form/fields';
 import { homeFor } from '../../components/layout/nav';
 import { useAuth } from '../../context/AuthContext';
-import { asApiError } from '../../hooks/useApi';
+import { asApiError } from '../../api/client';
 import { hasErrors, isEmail, type Errors } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
 

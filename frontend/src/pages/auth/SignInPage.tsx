@@ -5,7 +5,7 @@ import { FormAlert, TextField } from '../../components/form/fields';
 import { homeFor } from '../../components/layout/nav';
 import { useAuth } from '../../context/AuthContext';
 import { canOpen } from '../../routes';
-import { asApiError } from '../../hooks/useApi';
+import { asApiError } from '../../api/client';
 import { hasErrors, isEmail, type Errors } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
 

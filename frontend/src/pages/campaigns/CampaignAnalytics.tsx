@@ -1,4 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { BreakdownRow, Campaign } from '../../api/types';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -10,7 +12,6 @@ import { DateRangePicker, useReportRange } from '../../components/DateRangePicke
 import { Epc, Money, Num, Rate } from '../../components/Money';
 import { Async, EmptyState } from '../../components/states';
 import { Segmented } from '../../components/Tabs';
-import { useApi } from '../../hooks/useApi';
 import { MetricKpis } from '../shared/MetricKpis';
 
 type GroupBy = 'affiliate' | 'sub1';
@@ -20,7 +21,7 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
   const range = useReportRange('7d');
   const [groupBy, setGroupBy] = useState<GroupBy>('affiliate');
   const query = { ...range.query, groupBy };
-  const state = useApi((signal) => reportsApi.campaign(campaign.id, query, signal), [campaign.id, range.query, groupBy]);
+  const state = useQuery(queries.reports.campaign(campaign.id, query));
   const cur = campaign.currency;
 
   const columns: Column<BreakdownRow>[] = [
@@ -42,7 +43,7 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
         <DateRangePicker value={range.value} onChange={range.setValue} />
         <Async state={state} loadingLabel="Loading statistics…">
           {(report) => (
-            <div className={`space-y-6 ${state.loading ? 'opacity-60' : ''}`}>
+            <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
               <MetricKpis totals={report.totals} currency={cur} />
               {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
                 <EmptyState title="No traffic in this range">Pick a longer range, or share the campaign with affiliates to start receiving clicks.</EmptyState>

@@ -1,20 +1,23 @@
+import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router-dom';
-import { campaignsApi } from '../../api/campaigns';
+import { useCampaignSaved } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
 import { CampaignForm } from './CampaignForm';
 
 export function NewCampaignPage() {
   const navigate = useNavigate();
   const { notify } = useToast();
+  const saved = useCampaignSaved();
   return (
     <>
       <PageHeader title="New campaign" description="Set the payout terms and destination; affiliates can request links as soon as it is active." />
       <CampaignForm
         onCancel={() => navigate('/campaigns')}
         onSaved={(c) => {
+          saved(c);
           notify('success', `Campaign “${c.name}” created`);
           navigate(`/campaigns/${c.id}`);
         }}
@@ -27,7 +30,8 @@ export function EditCampaignPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const { notify } = useToast();
-  const state = useApi((signal) => campaignsApi.get(id, signal), [id]);
+  const state = useQuery(queries.campaigns.detail(id));
+  const saved = useCampaignSaved();
   return (
     <>
       <PageHeader title={state.data ? `Edit ${state.data.campaign.name}` : 'Edit campaign'} />
@@ -37,6 +41,7 @@ export function EditCampaignPage() {
             campaign={campaign}
             onCancel={() => navigate(`/campaigns/${id}`)}
             onSaved={(c) => {
+              saved(c);
               notify('success', 'Campaign saved');
               navigate(`/campaigns/${c.id}?tab=settings`);
             }}

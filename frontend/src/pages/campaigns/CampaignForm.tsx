@@ -4,7 +4,7 @@ import type { Campaign, PayoutModel } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { CheckboxField, FormAlert, RadioCards, SelectField, TextAreaField, TextField } from '../../components/form/fields';
-import { asApiError } from '../../hooks/useApi';
+import { asApiError } from '../../api/client';
 import { marginFromInput, overridesAbove, parseTerm } from '../../lib/margin';
 import { COMMON_CURRENCIES, currencyDigits } from '../../lib/money';
 import { DESTINATION_MACROS } from '../../lib/validation';

@@ -1,5 +1,8 @@
+import { useQuery } from '@tanstack/react-query';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
+import { useCampaignSaved } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import type { Campaign } from '../../api/types';
 import { Button, LinkButton } from '../../components/Button';
 import { Card } from '../../components/Card';
@@ -10,7 +13,6 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { TabPanel, Tabs } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
 import { ConversionsTable } from '../shared/ConversionsTable';
 import { LiveSection } from '../shared/LiveSection';
 import { CampaignAnalytics } from './CampaignAnalytics';
@@ -28,10 +30,11 @@ const TABS: Array<{ id: Tab; label: string }> = [
 /** One campaign: live counters, charts, conversions review, postback setup and terms. */
 export function CampaignPage() {
   const { id = '' } = useParams();
-  const state = useApi((signal) => campaignsApi.get(id, signal), [id]);
+  const state = useQuery(queries.campaigns.detail(id));
+  const saved = useCampaignSaved();
   return (
     <Async state={state} loadingLabel="Loading campaign…">
-      {({ campaign }) => <CampaignView campaign={campaign} onChanged={(c) => state.setData(() => ({ campaign: c }))} />}
+      {({ campaign }) => <CampaignView campaign={campaign} onChanged={saved} />}
     </Async>
   );
 }

@@ -8,7 +8,7 @@ import { FormAlert, TextField } from '../../components/form/fields';
 import { Money, PayoutTerm } from '../../components/Money';
 import { EmptyState } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
-import { asApiError } from '../../hooks/useApi';
+import { asApiError } from '../../api/client';
 import { computeMargin, marginUnit, parseTerm } from '../../lib/margin';
 import { parseMoney, parsePercentToBps } from '../../lib/money';
 import { MarginNote } from './MarginNote';

@@ -1,23 +1,23 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { campaignsApi } from '../../api/campaigns';
+import { queries } from '../../api/queries';
 import type { Campaign, CampaignStatus } from '../../api/types';
 import { LinkButton } from '../../components/Button';
 import { Card } from '../../components/Card';
-import { DataTable, type Column } from '../../components/DataTable';
+import type { Column } from '../../components/DataTable';
 import { inputClass } from '../../components/form/fields';
 import { LiveDot } from '../../components/KpiCard';
+import { ListTable } from '../../components/ListTable';
 import { Money, PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useSocket } from '../../context/SocketContext';
-import { useApi } from '../../hooks/useApi';
 import { useDebounced } from '../../hooks/useDebounced';
-import { useServerTable } from '../../hooks/useServerTable';
 import { useLiveToday } from '../../hooks/useLiveToday';
+import { usePagedList } from '../../hooks/useServerList';
 import { formatDate, formatNumber } from '../../lib/format';
 
 type Filter = CampaignStatus | 'all';
@@ -29,10 +29,8 @@ export function CampaignsPage() {
   const [status, setStatus] = useState<Filter>('all');
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
-  const table = useServerTable({ key: 'createdAt', dir: 'desc' });
-  const { query, setPage } = table;
-  const state = useApi((signal) => campaignsApi.list({ status: status === 'all' ? '' : status, q, ...query, limit: PAGE }, signal), [status, q, query.page, query.sort, query.order]);
-  const ids = state.data?.items.map((c) => c.id) ?? [];
+  const list = usePagedList((paging) => queries.campaigns.list({ status: status === 'all' ? '' : status, q, ...paging, limit: PAGE }), { key: 'createdAt', dir: 'desc' });
+  const ids = list.query.data?.items.map((c) => c.id) ?? [];
   const live = useLiveToday('campaign', ids);
   const { connected } = useSocket();
 
@@ -82,59 +80,42 @@ export function CampaignsPage() {
         actions={user.role === 'advertiser' && <LinkButton to="/campaigns/new">+ New campaign</LinkButton>}
       />
       <Card>
-        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-4 py-3">
-          <Segmented
-            label="Campaign status"
-            value={status}
-            onChange={(s) => {
-              setStatus(s);
-              setPage(1);
-            }}
-            options={[
-              { id: 'all', label: 'All' },
-              { id: 'active', label: 'Active' },
-              { id: 'paused', label: 'Paused' },
-              { id: 'archived', label: 'Archived' },
-            ]}
-          />
-          <div className="w-full sm:w-64">
-            <label htmlFor="campaign-search" className="sr-only">
-              Search campaigns
-            </label>
-            <input
-              id="campaign-search"
-              type="search"
-              placeholder="Search by name…"
-              value={search}
-              onChange={(e) => {
-                setSearch(e.target.value);
-                setPage(1);
-              }}
-              className={inputClass(false, 'py-1.5')}
-            />
-          </div>
-        </div>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Campaigns"
-              columns={columns}
-              rows={data.items}
-              rowKey={(c) => c.id}
-              rowLabel="campaigns"
-              busy={state.loading}
-              server={table.paging(data)}
-              empty={
-                <EmptyState
-                  title={q || status !== 'all' ? 'No campaigns match' : 'No campaigns yet'}
-                  action={user.role === 'advertiser' && !q && status === 'all' ? <LinkButton to="/campaigns/new">Create your first campaign</LinkButton> : undefined}
-                >
-                  {q || status !== 'all' ? 'Try another filter.' : user.role === 'advertiser' ? 'Create a campaign, share it with affiliates and watch clicks arrive live.' : 'Advertisers have not created campaigns yet.'}
-                </EmptyState>
-              }
-            />
-          )}
-        </Async>
+        <ListTable
+          list={list}
+          toolbar={
+            <>
+              <Segmented
+                label="Campaign status"
+                value={status}
+                onChange={setStatus}
+                options={[
+                  { id: 'all', label: 'All' },
+                  { id: 'active', label: 'Active' },
+                  { id: 'paused', label: 'Paused' },
+                  { id: 'archived', label: 'Archived' },
+                ]}
+              />
+              <div className="w-full sm:ml-auto sm:w-64">
+                <label htmlFor="campaign-search" className="sr-only">
+                  Search campaigns
+                </label>
+                <input id="campaign-search" type="search" placeholder="Search by name…" value={search} onChange={(e) => setSearch(e.target.value)} className={inputClass(false, 'py-1.5')} />
+              </div>
+            </>
+          }
+          caption="Campaigns"
+          columns={columns}
+          rowKey={(c) => c.id}
+          rowLabel="campaigns"
+          empty={
+            <EmptyState
+              title={q || status !== 'all' ? 'No campaigns match' : 'No campaigns yet'}
+              action={user.role === 'advertiser' && !q && status === 'all' ? <LinkButton to="/campaigns/new">Create your first campaign</LinkButton> : undefined}
+            >
+              {q || status !== 'all' ? 'Try another filter.' : user.role === 'advertiser' ? 'Create a campaign, share it with affiliates and watch clicks arrive live.' : 'Advertisers have not created campaigns yet.'}
+            </EmptyState>
+          }
+        />
       </Card>
     </>
   );

@@ -5,7 +5,7 @@ import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { TextAreaField } from '../../components/form/fields';
 import { useToast } from '../../context/ToastContext';
-import { asApiError } from '../../hooks/useApi';
+import { asApiError } from '../../api/client';
 
 const toList = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 

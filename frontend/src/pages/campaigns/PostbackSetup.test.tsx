@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Campaign, PostbackRecord } from '../../api/types';
 import { ToastProvider } from '../../context/ToastContext';
 import { PostbackSetup } from './PostbackSetup';
+import { withQueryClient } from '../../../test/query';
 
 type Reply = { status: number; body: unknown };
 let sendReply: Reply;
@@ -59,6 +60,7 @@ function renderSetup(pollLimitMs = 60_000) {
         <PostbackSetup campaign={campaign} onChanged={() => {}} pollMs={1} pollLimitMs={pollLimitMs} />
       </ToastProvider>
     </StrictMode>,
+    { wrapper: withQueryClient() },
   );
 }
 

@@ -1,6 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { asApiError } from '../../api/client';
 import { postbacksApi } from '../../api/conversions';
 import { campaignsApi } from '../../api/campaigns';
+import { queryKeys } from '../../api/query-keys';
 import type { Campaign, PostbackRecord } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -8,7 +11,6 @@ import { useConfirm } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyButton';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
-import { asApiError } from '../../hooks/useApi';
 import { formatDateTime, humanize } from '../../lib/format';
 import { PostbacksTable } from '../shared/PostbacksTable';
 import { PostbackAllowList } from './PostbackAllowList';
@@ -50,7 +52,7 @@ export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimit
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<PostbackRecord | null>(null);
   const [testError, setTestError] = useState<string | null>(null);
-  const [reloadKey, setReloadKey] = useState(0);
+  const client = useQueryClient();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const alive = useRef(true);
@@ -82,7 +84,7 @@ export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimit
         await new Promise((r) => setTimeout(r, pollMs));
         if (!alive.current) return;
       }
-      setReloadKey((k) => k + 1);
+      void client.invalidateQueries({ queryKey: queryKeys.postbacks.all });
     } catch (err) {
       setTestError(asApiError(err).message);
     } finally {
@@ -151,7 +153,7 @@ export function PostbackSetup({ campaign, onChanged, pollMs = POLL_MS, pollLimit
       <PostbackAllowList campaign={campaign} onChanged={onChanged} />
       <Card>
         <CardHeader title="Recent postbacks" description="Every postback received for this campaign and how it was resolved." />
-        <PostbacksTable campaignId={campaign.id} reloadKey={reloadKey} />
+        <PostbacksTable campaignId={campaign.id} />
       </Card>
       {dialog}
     </div>

@@ -1,8 +1,10 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { ComponentProps } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../../context/ToastContext';
 import { ConversionsTable } from './ConversionsTable';
+import { withQueryClient } from '../../../test/query';
 
 const conversion = (id: string, status: string, over: Record<string, unknown> = {}) => ({
   id,
@@ -43,14 +45,20 @@ afterEach(() => vi.unstubAllGlobals());
 
 const page = (items: unknown[], over: Record<string, unknown> = {}) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null, ...over });
 
+/** The table as its pages show it: under the toasts, with a query cache of its own. */
+function renderTable(props: ComponentProps<typeof ConversionsTable>) {
+  render(
+    <ToastProvider>
+      <ConversionsTable {...props} />
+    </ToastProvider>,
+    { wrapper: withQueryClient() },
+  );
+}
+
 describe('conversions table', () => {
   it('lists statuses, reasons and money in the conversion’s currency; affiliates see no revenue and no review buttons', async () => {
     respond = () => ({ status: 200, body: page([conversion('1', 'approved'), conversion('2', 'rejected')]) });
-    render(
-      <ToastProvider>
-        <ConversionsTable role="affiliate" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'affiliate' });
     expect(await screen.findByText('ORDER-1')).toBeInTheDocument();
     expect(screen.getByText('Duplicate')).toBeInTheDocument();
     expect(screen.getAllByText('€7.25')).toHaveLength(2);
@@ -63,11 +71,7 @@ describe('conversions table', () => {
   it('filters by status through the API', async () => {
     respond = () => ({ status: 200, body: page([]) });
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <ConversionsTable role="advertiser" campaignId="c1" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'advertiser', campaignId: 'c1' });
     expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Pending' }));
     expect(await screen.findByText('No pending conversions')).toBeInTheDocument();
@@ -83,11 +87,7 @@ describe('conversions table', () => {
       return { status: 200, body: page([conversion(`${id}-a`, 'approved'), conversion(`${id}-b`, 'pending')], { total: 52, limit: 2, nextCursor: next }) };
     };
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <ConversionsTable role="advertiser" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'advertiser' });
     const converted = await screen.findByRole('columnheader', { name: /Converted/ });
     expect(converted).toHaveAttribute('aria-sort', 'descending');
     expect(screen.getByText(/1–2 of 52 conversions/)).toBeInTheDocument();
@@ -99,8 +99,10 @@ describe('conversions table', () => {
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByText('ORDER-c3-a')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    // The page before was read already: it shows again from the cache.
     await user.click(screen.getByRole('button', { name: 'Previous page' }));
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?cursor=c2&sort=convertedAt&order=desc&limit=25'));
+    expect(await screen.findByText('ORDER-c2-a')).toBeInTheDocument();
+    expect(screen.getByText(/3–4 of 52 conversions/)).toBeInTheDocument();
     await user.click(within(converted).getByRole('button'));
     await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?sort=convertedAt&order=asc&limit=25'));
     await waitFor(() => expect(converted).toHaveAttribute('aria-sort', 'ascending'));
@@ -111,27 +113,24 @@ describe('conversions table', () => {
 
   it('without a total (a filter no counter answers) shows the rows of the page only', async () => {
     respond = () => ({ status: 200, body: page([conversion('9', 'approved')], { total: null, nextCursor: 'more' }) });
-    render(
-      <ToastProvider>
-        <ConversionsTable role="admin" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'admin' });
     expect(await screen.findByText('ORDER-9')).toBeInTheDocument();
     expect(screen.getByText('1–1 conversions')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Next page' })).toBeEnabled();
   });
 
   it('rejecting a pending conversion asks for a note, sends it, and updates the row', async () => {
+    // Like the API, the list read after the rejection has the conversion rejected.
+    let third = conversion('3', 'pending');
     respond = (method, url) => {
-      if (method === 'POST' && url === '/api/conversions/3/reject') return { status: 200, body: { conversion: conversion('3', 'rejected', { reason: 'advertiser_rejected' }) } };
-      return { status: 200, body: page([conversion('3', 'pending'), conversion('4', 'pending', { payoutId: 'p1' })]) };
+      if (method === 'POST' && url === '/api/conversions/3/reject') {
+        third = conversion('3', 'rejected', { reason: 'advertiser_rejected' });
+        return { status: 200, body: { conversion: third } };
+      }
+      return { status: 200, body: page([third, conversion('4', 'pending', { payoutId: 'p1' })]) };
     };
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <ConversionsTable role="advertiser" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'advertiser' });
     await user.click(await screen.findByRole('button', { name: 'Reject conversion ORDER-3' }));
     // Already in a payout: no review buttons.
     expect(screen.queryByRole('button', { name: 'Reject conversion ORDER-4' })).toBeNull();
@@ -151,11 +150,7 @@ describe('conversions table', () => {
     respond = (method) =>
       method === 'POST' ? { status: 409, body: { error: { code: 'conflict', message: 'The conversion is already in a payout' } } } : { status: 200, body: page([conversion('5', 'pending')]) };
     const user = userEvent.setup();
-    render(
-      <ToastProvider>
-        <ConversionsTable role="admin" />
-      </ToastProvider>,
-    );
+    renderTable({ role: 'admin' });
     await user.click(await screen.findByRole('button', { name: 'Approve conversion ORDER-5' }));
     const dialog = screen.getByRole('dialog', { name: 'Approve conversion' });
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));

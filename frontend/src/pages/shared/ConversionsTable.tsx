@@ -1,16 +1,17 @@
 import { useState } from 'react';
-import { conversionsApi } from '../../api/conversions';
+import { useConversionReview } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
 import { Button } from '../../components/Button';
 import { useConfirm } from '../../components/ConfirmDialog';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, type Column } from '../../components/DataTable';
+import { ListTable } from '../../components/ListTable';
 import { Money } from '../../components/Money';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = ConversionStatus | 'all';
@@ -27,9 +28,8 @@ const PAGE = 25;
 /** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
 export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
   const [status, setStatus] = useState<Filter>('all');
-  const table = useCursorTable({ key: 'convertedAt', dir: 'desc' });
-  const { query, reset } = table;
-  const state = useApi((signal) => conversionsApi.list({ campaignId, status: status === 'all' ? '' : status, ...query, limit: PAGE }, signal), [campaignId, status, query.cursor, query.sort, query.order]);
+  const list = useCursorList((paging) => queries.conversions.list({ campaignId, status: status === 'all' ? '' : status, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
+  const reviewConversion = useConversionReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const canReview = role !== 'affiliate';
@@ -46,8 +46,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
       variant: action === 'approve' ? 'success' : 'danger',
       note: { label: 'Note (kept with the conversion)', required: action === 'reject', placeholder: action === 'reject' ? 'Why is it rejected?' : 'Optional' },
       onConfirm: async ({ note }) => {
-        const res = action === 'approve' ? await conversionsApi.approve(c.id, note) : await conversionsApi.reject(c.id, note);
-        state.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === c.id ? res.conversion : x)) });
+        await reviewConversion.mutateAsync({ id: c.id, action, note });
         notify('success', `Conversion ${action === 'approve' ? 'approved' : 'rejected'}`);
       },
     });
@@ -75,45 +74,33 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, hideOnMobile: true },
     ...(canReview
       ? [
-          {
-            id: 'actions',
-            header: <span className="sr-only">Actions</span>,
-            align: 'right' as const,
-            cell: (c: Conversion) =>
-              c.status === 'pending' && !c.payoutId ? (
-                <span className="flex justify-end gap-1.5">
-                  <Button size="sm" variant="success" onClick={() => review(c, 'approve')} aria-label={`Approve conversion ${c.txnId ?? c.id}`}>
-                    Approve
-                  </Button>
-                  <Button size="sm" variant="secondary" onClick={() => review(c, 'reject')} aria-label={`Reject conversion ${c.txnId ?? c.id}`}>
-                    Reject
-                  </Button>
-                </span>
-              ) : null,
-          },
+          actionsColumn((c: Conversion) =>
+            c.status === 'pending' && !c.payoutId ? (
+              <>
+                <Button size="sm" variant="success" onClick={() => review(c, 'approve')} aria-label={`Approve conversion ${c.txnId ?? c.id}`}>
+                  Approve
+                </Button>
+                <Button size="sm" variant="secondary" onClick={() => review(c, 'reject')} aria-label={`Reject conversion ${c.txnId ?? c.id}`}>
+                  Reject
+                </Button>
+              </>
+            ) : null,
+          ),
         ]
       : []),
   ];
 
   return (
     <div>
-      <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
-        <Segmented label="Conversion status" options={FILTERS} value={status} onChange={(s) => { setStatus(s); reset(); }} />
-      </div>
-      <Async state={state}>
-        {(data) => (
-          <DataTable
-            caption="Conversions"
-            columns={columns}
-            rows={data.items}
-            rowKey={(c) => c.id}
-            rowLabel="conversions"
-            busy={state.loading}
-            cursor={table.paging(data)}
-            empty={<EmptyState title={status === 'all' ? 'No conversions yet' : `No ${status} conversions`}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
-          />
-        )}
-      </Async>
+      <ListTable
+        list={list}
+        toolbar={<Segmented label="Conversion status" options={FILTERS} value={status} onChange={setStatus} />}
+        caption="Conversions"
+        columns={columns}
+        rowKey={(c) => c.id}
+        rowLabel="conversions"
+        empty={<EmptyState title={status === 'all' ? 'No conversions yet' : `No ${status} conversions`}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
+      />
       {dialog}
     </div>
   );

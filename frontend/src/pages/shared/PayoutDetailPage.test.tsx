@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthProvider, useAuth } from '../../context/AuthContext';
 import { ToastProvider } from '../../context/ToastContext';
 import { PayoutDetailPage } from './PayoutDetailPage';
+import { withQueryClient } from '../../../test/query';
 
 /** A payout as GET /api/payouts/:id answers it (backend/src/payouts/views.ts). */
 const payout = (over: Record<string, unknown> = {}) => ({
@@ -78,6 +79,7 @@ function renderPage() {
         </ToastProvider>
       </AuthProvider>
     </MemoryRouter>,
+    { wrapper: withQueryClient() },
   );
 }
 

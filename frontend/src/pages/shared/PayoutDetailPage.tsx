@@ -1,5 +1,6 @@
 import { Link, useParams } from 'react-router-dom';
-import { payoutsApi } from '../../api/payouts';
+import { usePayoutDecision, type PayoutDecision } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import type { Payout, PayoutLine } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -13,8 +14,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { affiliateLabel } from './payout-format';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatCount, formatDate, formatDateTime, formatNumber, humanize } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 
@@ -31,13 +31,12 @@ function lineLabel(l: PayoutLine) {
 export function PayoutDetailPage() {
   const { id = '' } = useParams();
   const user = useUser();
-  const table = useCursorTable({ key: 'convertedAt', dir: 'asc' });
-  const { query } = table;
-  const state = useApi((signal) => payoutsApi.get(id, { ...query, limit: 50 }, signal), [id, query.cursor, query.sort, query.order]);
+  const list = useCursorList((paging) => queries.payouts.detailPage(id, { ...paging, limit: 50 }), { key: 'convertedAt', dir: 'asc' }, (d) => d.lines);
+  const decide = usePayoutDecision();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
-  const act = (p: Payout, action: 'approve' | 'reject' | 'markPaid') => {
+  const act = (p: Payout, action: PayoutDecision) => {
     const amount = formatMoney(p.amountCents, p.currency);
     const spec = {
       approve: { title: 'Approve payout', label: 'Approve', variant: 'success' as const, msg: `Approve ${amount} to ${affiliateLabel(p)}?` },
@@ -57,16 +56,16 @@ export function PayoutDetailPage() {
       note: { label: 'Note (kept in the history)', required: action === 'reject' },
       reference: action === 'markPaid' ? { label: 'Payment reference' } : undefined,
       onConfirm: async ({ note, reference }) => {
-        const res = action === 'approve' ? await payoutsApi.approve(p.id, note) : action === 'reject' ? await payoutsApi.reject(p.id, note) : await payoutsApi.markPaid(p.id, note, reference);
-        state.setData((d) => d && { ...d, payout: res.payout });
+        const res = await decide.mutateAsync({ id: p.id, action, note, reference });
         notify('success', `Payout ${humanize(res.payout.status).toLowerCase()}`);
       },
     });
   };
 
   return (
-    <Async state={state} loadingLabel="Loading payout…">
-      {({ payout: p, lines }) => {
+    <Async state={list.query} loadingLabel="Loading payout…">
+      {(data) => {
+        const p = data.payout;
         const columns: Column<PayoutLine>[] = [
           { id: 'at', header: 'Paid for', cell: lineLabel, sortKey: 'convertedAt' },
           { id: 'campaign', header: 'Campaign', cell: (l) => l.campaignName ?? '—' },
@@ -119,15 +118,7 @@ export function PayoutDetailPage() {
               </div>
               <Card>
                 <CardHeader title="Lines" description="The conversions, and the days of CPC clicks, this payout pays for." />
-                <DataTable
-                  caption="Payout lines"
-                  columns={columns}
-                  rows={lines.items}
-                  rowKey={(l) => l.id}
-                  rowLabel="lines"
-                  cursor={table.paging(lines)}
-                  empty={<EmptyState title="No lines" />}
-                />
+                <DataTable caption="Payout lines" columns={columns} rowKey={(l) => l.id} rowLabel="lines" empty={<EmptyState title="No lines" />} {...list.view(data)} />
               </Card>
               <Card>
                 <CardHeader title="History" />

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { AuthProvider, useAuth } from '../../context/AuthContext';
 import { ToastProvider } from '../../context/ToastContext';
 import { PayoutsPage } from './PayoutsPage';
+import { withQueryClient } from '../../../test/query';
 
 /** A payout exactly as GET /api/payouts answers it (backend/src/payouts/views.ts). */
 const payout = (over: Record<string, unknown> = {}) => ({
@@ -70,6 +71,7 @@ function renderPage() {
         </ToastProvider>
       </AuthProvider>
     </MemoryRouter>,
+    { wrapper: withQueryClient() },
   );
 }
 

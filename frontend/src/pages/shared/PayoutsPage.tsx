@@ -1,21 +1,23 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { usePayoutRun } from '../../api/mutations';
 import { payoutsApi } from '../../api/payouts';
+import { queries } from '../../api/queries';
 import type { Payout, PayoutStatus } from '../../api/types';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { CsvLink } from '../../components/CsvLink';
-import { DataTable, type Column } from '../../components/DataTable';
+import { actionsColumn, type Column } from '../../components/DataTable';
+import { ListTable } from '../../components/ListTable';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
-import { useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatDate, formatNumber } from '../../lib/format';
 import { affiliateLabel, payoutRunSummary } from './payout-format';
 
@@ -26,10 +28,9 @@ export function PayoutsPage() {
   const user = useUser();
   const admin = user.role === 'admin';
   const [status, setStatus] = useState<Filter>(admin ? 'pending_approval' : 'all');
-  const table = useCursorTable({ key: 'createdAt', dir: 'desc' });
-  const { reset } = table;
-  const query = { status: status === 'all' ? ('' as const) : status, ...table.query, limit: 25 };
-  const state = useApi((signal) => payoutsApi.list(query, signal), [status, query.cursor, query.sort, query.order]);
+  const filter = { status: status === 'all' ? ('' as const) : status };
+  const list = useCursorList((paging) => queries.payouts.list({ ...filter, ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
+  const payoutRun = usePayoutRun();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -39,13 +40,11 @@ export function PayoutsPage() {
       message: 'Groups approved conversions past the hold period into one payout per affiliate and currency. Payouts wait for your approval.',
       confirmLabel: 'Run payouts',
       onConfirm: async () => {
-        const { run } = await payoutsApi.run();
+        const { run } = await payoutRun.mutateAsync();
         // A run that fails is still answered 200 with its job-run record: show it as the failure it is.
         if (run.status === 'failed') notify('error', `Payout run failed: ${run.error ?? 'see Job runs'}`);
         else notify('success', payoutRunSummary(run));
         setStatus('pending_approval');
-        reset();
-        state.reload();
       },
     });
 
@@ -65,16 +64,14 @@ export function PayoutsPage() {
     { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
     { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), hideOnMobile: true },
-    {
-      id: 'open',
-      header: <span className="sr-only">Open</span>,
-      align: 'right',
-      cell: (p) => (
+    actionsColumn(
+      (p) => (
         <Link to={`/payouts/${p.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
           {admin && p.status === 'pending_approval' ? 'Review' : 'Details'} →
         </Link>
       ),
-    },
+      'Open',
+    ),
   ];
 
   return (
@@ -84,43 +81,34 @@ export function PayoutsPage() {
         description={admin ? 'Review payout runs, approve or reject them, and mark them paid.' : 'What you have earned and when it is paid.'}
         actions={
           <>
-            <CsvLink url={payoutsApi.csv(query)} filename="payouts.csv" />
+            <CsvLink url={payoutsApi.csv({ ...filter, ...list.params })} filename="payouts.csv" />
             {admin && <Button onClick={runNow}>Run payouts now</Button>}
           </>
         }
       />
       <Card>
-        <div className="border-b border-slate-100 px-4 py-3">
-          <Segmented
-            label="Payout status"
-            value={status}
-            onChange={(s) => {
-              setStatus(s);
-              reset();
-            }}
-            options={[
-              { id: 'all', label: 'All' },
-              { id: 'pending_approval', label: 'Pending approval' },
-              { id: 'approved', label: 'Approved' },
-              { id: 'paid', label: 'Paid' },
-              { id: 'rejected', label: 'Rejected' },
-            ]}
-          />
-        </div>
-        <Async state={state}>
-          {(data) => (
-            <DataTable
-              caption="Payouts"
-              columns={columns}
-              rows={data.items}
-              rowKey={(p) => p.id}
-              rowLabel="payouts"
-              busy={state.loading}
-              cursor={table.paging(data)}
-              empty={<EmptyState title="No payouts here">{admin ? 'Run payouts to group approved conversions into payouts.' : 'Payouts are created from your approved conversions after the hold period.'}</EmptyState>}
+        <ListTable
+          list={list}
+          toolbar={
+            <Segmented
+              label="Payout status"
+              value={status}
+              onChange={setStatus}
+              options={[
+                { id: 'all', label: 'All' },
+                { id: 'pending_approval', label: 'Pending approval' },
+                { id: 'approved', label: 'Approved' },
+                { id: 'paid', label: 'Paid' },
+                { id: 'rejected', label: 'Rejected' },
+              ]}
             />
-          )}
-        </Async>
+          }
+          caption="Payouts"
+          columns={columns}
+          rowKey={(p) => p.id}
+          rowLabel="payouts"
+          empty={<EmptyState title="No payouts here">{admin ? 'Run payouts to group approved conversions into payouts.' : 'Payouts are created from your approved conversions after the hold period.'}</EmptyState>}
+        />
       </Card>
       {dialog}
     </>

@@ -1,22 +1,20 @@
 import { useState } from 'react';
-import { postbacksApi } from '../../api/conversions';
+import { queries } from '../../api/queries';
 import type { PostbackRecord, PostbackState } from '../../api/types';
-import { DataTable, type Column } from '../../components/DataTable';
-import { Async, EmptyState } from '../../components/states';
+import type { Column } from '../../components/DataTable';
+import { ListTable } from '../../components/ListTable';
+import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Segmented } from '../../components/Tabs';
-import { useApi } from '../../hooks/useApi';
-import { useCursorTable } from '../../hooks/useCursorTable';
+import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
 type Filter = PostbackState | 'all';
 
 /** Inbound postbacks and how each was resolved. */
-export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: string; reloadKey?: number }) {
+export function PostbacksTable({ campaignId }: { campaignId?: string }) {
   const [state, setState] = useState<Filter>('all');
-  const table = useCursorTable({ key: 'receivedAt', dir: 'desc' });
-  const { query, reset } = table;
-  const data = useApi((signal) => postbacksApi.list({ campaignId, state: state === 'all' ? '' : state, ...query, limit: 25 }, signal), [campaignId, state, query.cursor, query.sort, query.order, reloadKey]);
+  const list = useCursorList((paging) => queries.postbacks.list({ campaignId, state: state === 'all' ? '' : state, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
     {
@@ -35,12 +33,13 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
     { id: 'detail', header: 'Detail', cell: (p) => <span className="block max-w-xs truncate text-xs text-slate-600">{p.detail ?? ''}</span>, hideOnMobile: true },
   ];
   return (
-    <div>
-      <div className="px-4 py-3">
+    <ListTable
+      list={list}
+      toolbar={
         <Segmented
           label="Postback result"
           value={state}
-          onChange={(s) => { setState(s); reset(); }}
+          onChange={setState}
           options={[
             { id: 'all', label: 'All' },
             { id: 'attributed', label: 'Attributed' },
@@ -49,21 +48,12 @@ export function PostbacksTable({ campaignId, reloadKey = 0 }: { campaignId?: str
             { id: 'status_updated', label: 'Status updates' },
           ]}
         />
-      </div>
-      <Async state={data}>
-        {(d) => (
-          <DataTable
-            caption="Postbacks"
-            columns={columns}
-            rows={d.items}
-            rowKey={(p) => p.id}
-            rowLabel="postbacks"
-            busy={data.loading}
-            cursor={table.paging(d)}
-            empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
-          />
-        )}
-      </Async>
-    </div>
+      }
+      caption="Postbacks"
+      columns={columns}
+      rowKey={(p) => p.id}
+      rowLabel="postbacks"
+      empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
+    />
   );
 }

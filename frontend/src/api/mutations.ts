@@ -1,0 +1,115 @@
+import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { adminApi, type AccountReviewAction, type ReviewAction } from './admin';
+import { affiliateApi } from './affiliate';
+import { conversionsApi } from './conversions';
+import { payoutsApi } from './payouts';
+import { queryKeys } from './query-keys';
+import type { Campaign, CursorPaged, Payout, PayoutLine } from './types';
+
+/**
+ * Every write of the dashboard, and what it makes stale. The row the API
+ * answers replaces the old one in every cached page at once (the dialog
+ * closes on the new status); the lists and reports it touches are then read
+ * again, since a filtered list may lose the row and totals move.
+ */
+
+function replaceRow<T extends { id: string }>(client: QueryClient, lists: QueryKey, row: T): void {
+  client.setQueriesData<CursorPaged<T>>({ queryKey: lists }, (page) => page && { ...page, items: page.items.map((x) => (x.id === row.id ? row : x)) });
+}
+
+function invalidate(client: QueryClient, ...keys: QueryKey[]): void {
+  for (const queryKey of keys) void client.invalidateQueries({ queryKey });
+}
+
+export function useConversionReview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, note }: { id: string; action: 'approve' | 'reject'; note: string }) => (action === 'approve' ? conversionsApi.approve(id, note) : conversionsApi.reject(id, note)),
+    onSuccess: ({ conversion }) => {
+      replaceRow(client, queryKeys.conversions.all, conversion);
+      // Reports count pending, approved and rejected conversions and their money apart.
+      invalidate(client, queryKeys.conversions.all, queryKeys.reports.all);
+    },
+  });
+}
+
+export function useAffiliateReview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, note }: { id: string; action: ReviewAction; note: string }) => adminApi.review(id, action, note),
+    onSuccess: ({ affiliate }) => {
+      replaceRow(client, queryKeys.affiliates.all, affiliate);
+      invalidate(client, queryKeys.affiliates.all, queryKeys.users.all);
+    },
+  });
+}
+
+export function useAccountReview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, note }: { id: string; action: AccountReviewAction; note: string }) => adminApi.reviewUser(id, action, note),
+    onSuccess: ({ user }) => {
+      replaceRow(client, queryKeys.users.all, user);
+      invalidate(client, queryKeys.users.all, queryKeys.affiliates.all);
+    },
+  });
+}
+
+export type PayoutDecision = 'approve' | 'reject' | 'markPaid';
+
+export function usePayoutDecision() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, note, reference = '' }: { id: string; action: PayoutDecision; note: string; reference?: string }) =>
+      action === 'approve' ? payoutsApi.approve(id, note) : action === 'reject' ? payoutsApi.reject(id, note) : payoutsApi.markPaid(id, note, reference),
+    onSuccess: ({ payout }, { action }) => {
+      client.setQueriesData<{ payout: Payout; lines: CursorPaged<PayoutLine> }>({ queryKey: queryKeys.payouts.detail(payout.id) }, (d) => d && { ...d, payout });
+      replaceRow(client, queryKeys.payouts.lists, payout);
+      invalidate(client, queryKeys.payouts.all);
+      // A rejected payout hands its conversions back to the next run.
+      if (action === 'reject') invalidate(client, queryKeys.conversions.all);
+    },
+  });
+}
+
+export function usePayoutRun() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => payoutsApi.run(),
+    // Even a run recorded as failed is a new job run; a successful one puts conversions into payouts.
+    onSuccess: () => invalidate(client, queryKeys.payouts.all, queryKeys.conversions.all, queryKeys.jobRuns.all),
+  });
+}
+
+/**
+ * For the campaign editors, which call the API themselves and hand the saved
+ * campaign up: its page shows it at once (no reload after saving), and the
+ * campaign lists and the affiliates' offers are read again.
+ */
+export function useCampaignSaved(): (campaign: Campaign) => void {
+  const client = useQueryClient();
+  return useCallback(
+    (campaign: Campaign) => {
+      client.setQueryData(queryKeys.campaigns.detail(campaign.id), { campaign });
+      invalidate(client, queryKeys.campaigns.lists, queryKeys.offers.all);
+    },
+    [client],
+  );
+}
+
+export function usePostbackSettingsSave() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { url: string | null; enabled: boolean }) => affiliateApi.savePostback(body),
+    onSuccess: (saved) => client.setQueryData(queryKeys.postbackSettings.all, saved),
+  });
+}
+
+export function usePostbackTestCall() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => affiliateApi.testPostback(),
+    onSuccess: () => invalidate(client, queryKeys.deliveries.all),
+  });
+}
