@@ -2,6 +2,7 @@ import { useMutation, useQueryClient, type QueryClient, type QueryKey } from '@t
 import { useCallback } from 'react';
 import { adminApi, type AccountReviewAction, type ReviewAction } from './admin';
 import { affiliateApi } from './affiliate';
+import { apiKeysApi, type ApiKeyScope } from './api-keys';
 import { conversionsApi } from './conversions';
 import { payoutsApi } from './payouts';
 import { queryKeys } from './query-keys';
@@ -111,5 +112,21 @@ export function usePostbackTestCall() {
   return useMutation({
     mutationFn: () => affiliateApi.testPostback(),
     onSuccess: () => invalidate(client, queryKeys.deliveries.all),
+  });
+}
+
+export function useApiKeyCreate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, scope }: { name: string; scope: ApiKeyScope }) => apiKeysApi.create(name, scope),
+    onSuccess: () => invalidate(client, queryKeys.apiKeys.all),
+  });
+}
+
+export function useApiKeyRevoke() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiKeysApi.revoke(id),
+    onSuccess: () => invalidate(client, queryKeys.apiKeys.all),
   });
 }

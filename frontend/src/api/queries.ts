@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { adminApi } from './admin';
 import { affiliateApi } from './affiliate';
+import { apiKeysApi } from './api-keys';
 import { campaignsApi, type CampaignListQuery } from './campaigns';
 import { conversionsApi, postbacksApi, type ConversionQuery } from './conversions';
 import { payoutsApi, type PayoutQuery } from './payouts';
@@ -59,6 +60,9 @@ export const queries = {
   },
   queues: {
     summary: () => queryOptions({ queryKey: queryKeys.queues.all, queryFn: ({ signal }) => adminApi.queues(signal), ...moving }),
+  },
+  apiKeys: {
+    list: () => queryOptions({ queryKey: queryKeys.apiKeys.all, queryFn: ({ signal }) => apiKeysApi.list(signal) }),
   },
   postbackSettings: {
     get: () => queryOptions({ queryKey: queryKeys.postbackSettings.all, queryFn: ({ signal }) => affiliateApi.postback(signal) }),

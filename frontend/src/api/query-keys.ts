@@ -59,6 +59,10 @@ export const queryKeys = {
   queues: {
     all: ['queues'] as const,
   },
+  /** The signed-in account's API keys. */
+  apiKeys: {
+    all: ['api-keys'] as const,
+  },
   /** The signed-in affiliate's outbound postback and its delivery log. */
   postbackSettings: {
     all: ['postback-settings'] as const,

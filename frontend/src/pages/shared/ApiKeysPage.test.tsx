@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiKey } from '../../api/api-keys';
 import { ToastProvider } from '../../context/ToastContext';
 import { ApiKeysPage } from './ApiKeysPage';
+import { withQueryClient } from '../../../test/query';
 
 let keys: ApiKey[];
 let requests: Array<{ method: string; url: string; body: unknown }>;
@@ -52,6 +53,7 @@ const renderPage = () =>
     <ToastProvider>
       <ApiKeysPage />
     </ToastProvider>,
+    { wrapper: withQueryClient() },
   );
 
 describe('API keys page', () => {

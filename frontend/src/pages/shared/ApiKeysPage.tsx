@@ -1,40 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
-import { apiKeysApi, SCOPE_TEXT, type ApiKey } from '../../api/api-keys';
-import { ApiError } from '../../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { SCOPE_TEXT, type ApiKey } from '../../api/api-keys';
+import { useApiKeyRevoke } from '../../api/mutations';
+import { queries } from '../../api/queries';
 import { Button } from '../../components/Button';
 import { Card } from '../../components/Card';
 import { useConfirm } from '../../components/ConfirmDialog';
 import { PageHeader } from '../../components/PageHeader';
-import { EmptyState, ErrorState, Loading } from '../../components/states';
+import { Async, EmptyState } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
 import { formatDateTime } from '../../lib/format';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
-
-interface KeysState {
-  items: ApiKey[] | null;
-  max: number;
-  error: ApiError | null;
-}
-
-/** The account's keys, read again after every change (at most a few dozen rows). */
-function useApiKeys() {
-  const [state, setState] = useState<KeysState>({ items: null, max: 0, error: null });
-  const reload = useCallback(async (signal?: AbortSignal) => {
-    try {
-      const list = await apiKeysApi.list(signal);
-      setState({ items: list.items, max: list.max, error: null });
-    } catch (err) {
-      if (signal?.aborted) return;
-      setState((s) => ({ ...s, error: err instanceof ApiError ? err : new ApiError(0, 'client', String(err)) }));
-    }
-  }, []);
-  useEffect(() => {
-    const ctl = new AbortController();
-    void reload(ctl.signal);
-    return () => ctl.abort();
-  }, [reload]);
-  return { ...state, reload };
-}
 
 /** Columns a phone leaves out (the name cell repeats the key's prefix and access there). */
 const WIDE = 'hidden sm:table-cell';
@@ -86,11 +62,13 @@ function KeysTable({ items, onRevoke }: { items: ApiKey[]; onRevoke(k: ApiKey): 
 
 /** API keys of the signed-in account, for every role: create (the secret is shown once), list and revoke. */
 export function ApiKeysPage() {
-  const keys = useApiKeys();
+  // The account's keys (a few dozen at most), read again after every change (api/mutations.ts).
+  const keys = useQuery(queries.apiKeys.list());
+  const revokeKey = useApiKeyRevoke();
   const [creating, setCreating] = useState(false);
   const confirm = useConfirm();
   const { notify } = useToast();
-  const full = keys.items !== null && keys.items.length >= keys.max;
+  const full = keys.data !== undefined && keys.data.items.length >= keys.data.max;
 
   const revoke = (k: ApiKey) =>
     confirm.ask({
@@ -99,9 +77,8 @@ export function ApiKeysPage() {
       confirmLabel: 'Revoke key',
       variant: 'danger',
       onConfirm: async () => {
-        await apiKeysApi.revoke(k.id);
+        await revokeKey.mutateAsync(k.id);
         notify('success', `API key “${k.name}” revoked`);
-        await keys.reload();
       },
     });
 
@@ -111,23 +88,17 @@ export function ApiKeysPage() {
         title="API keys"
         description="Keys let your own programs call the API as your account, as Authorization: Bearer <key>. A key never does more than your account may."
         actions={
-          <Button onClick={() => setCreating(true)} disabled={keys.items === null || full} title={full ? `At most ${keys.max} keys; revoke one first` : undefined}>
+          <Button onClick={() => setCreating(true)} disabled={keys.data === undefined || full} title={full ? `At most ${keys.data?.max} keys; revoke one first` : undefined}>
             Create API key
           </Button>
         }
       />
       <Card>
-        {keys.error && keys.items === null ? (
-          <ErrorState error={keys.error} onRetry={() => void keys.reload()} />
-        ) : keys.items === null ? (
-          <Loading />
-        ) : keys.items.length === 0 ? (
-          <EmptyState title="No API keys yet">Create one for each program that calls the API, so you can revoke them one by one.</EmptyState>
-        ) : (
-          <KeysTable items={keys.items} onRevoke={revoke} />
-        )}
+        <Async state={keys} isEmpty={(d) => d.items.length === 0} empty={<EmptyState title="No API keys yet">Create one for each program that calls the API, so you can revoke them one by one.</EmptyState>}>
+          {(d) => <KeysTable items={d.items} onRevoke={revoke} />}
+        </Async>
       </Card>
-      {creating && <CreateApiKeyDialog onCreated={() => void keys.reload()} onClose={() => setCreating(false)} />}
+      {creating && <CreateApiKeyDialog onClose={() => setCreating(false)} />}
       {confirm.dialog}
     </>
   );

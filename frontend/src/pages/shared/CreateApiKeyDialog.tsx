@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { apiKeysApi, SCOPE_TEXT, type ApiKey, type ApiKeyScope } from '../../api/api-keys';
-import { ApiError } from '../../api/client';
+import { SCOPE_TEXT, type ApiKeyScope } from '../../api/api-keys';
+import { asApiError, type ApiError } from '../../api/client';
+import { useApiKeyCreate } from '../../api/mutations';
 import { Button } from '../../components/Button';
 import { CopyField } from '../../components/CopyButton';
 import { FormAlert, RadioCards, TextField } from '../../components/form/fields';
@@ -10,27 +11,25 @@ const SCOPES = (Object.keys(SCOPE_TEXT) as ApiKeyScope[]).map((value) => ({ valu
 
 /**
  * Two steps in one dialog: name and scope, then the secret, which the API
- * returns this once; closing the dialog forgets it.
+ * returns this once; closing the dialog forgets it. The list of keys behind
+ * it is read again as soon as the key exists (useApiKeyCreate).
  */
-export function CreateApiKeyDialog({ onCreated, onClose }: { onCreated(key: ApiKey): void; onClose(): void }) {
+export function CreateApiKeyDialog({ onClose }: { onClose(): void }) {
   const [name, setName] = useState('');
   const [scope, setScope] = useState<ApiKeyScope>('read');
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
+  const create = useApiKeyCreate();
+  const busy = create.isPending;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
     setError(null);
     try {
-      const created = await apiKeysApi.create(name.trim(), scope);
+      const created = await create.mutateAsync({ name: name.trim(), scope });
       setSecret(created.secret);
-      onCreated(created.apiKey);
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, 'client', String(err)));
-    } finally {
-      setBusy(false);
+      setError(asApiError(err));
     }
   };
 
