@@ -105,69 +105,68 @@ describe('auth flow in the app shell', () => {
   });
 
   it('after signing out, the next account lands on its own home page, not the previous user’s page', async () => {
-    let me: Record<string, unknown> | null = user({ role: 'admin', name: 'Root' });
-    handler = (url) => {
-      if (url === '/api/auth/me') return me ? { status: 200, body: { user: me, csrfToken: 't' } } : unauthenticated;
-      if (url === '/api/auth/logout') {
-        me = null;
-        return { status: 200, body: { ok: true } };
-      }
-      if (url === '/api/auth/login') {
-        me = user();
-        return { status: 200, body: { user: me } };
-      }
-      if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } };
-      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
-    };
+    adminThenAdvertiser(() => undefined);
     window.history.pushState({}, '', '/jobs');
     render(<App />);
     expect(await screen.findByRole('heading', { name: 'Job runs' })).toBeInTheDocument();
     const u = userEvent.setup();
-    await u.click(screen.getByRole('button', { name: 'Sign out' }));
-    await screen.findByRole('heading', { name: 'Sign in to Offerly' });
-    await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
-    await u.type(screen.getByLabelText(/Password/), 'correct horse');
-    await u.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByRole('heading', { name: 'Campaigns' })).toBeInTheDocument();
+    await switchToAdvertiser(u);
     expect(window.location.pathname).toBe('/campaigns');
     expect(await screen.findByText('No campaigns yet')).toBeInTheDocument();
   });
+
   it('what one account read is dropped when it signs out: the next account on the same page never sees it', async () => {
-    let me: Record<string, unknown> | null = user({ role: 'admin', name: 'Root' });
-    const conversions = (items: unknown[]) => ({ status: 200, body: { items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null } });
-    handler = (url) => {
-      if (url === '/api/auth/me') return me ? { status: 200, body: { user: me, csrfToken: 't' } } : unauthenticated;
-      if (url === '/api/auth/logout') {
-        me = null;
-        return { status: 200, body: { ok: true } };
-      }
-      if (url === '/api/auth/login') {
-        me = user();
-        return { status: 200, body: { user: me } };
-      }
-      if (url.startsWith('/api/conversions')) {
-        const admins = [{ id: 'cv1', campaignName: 'Another advertiser’s campaign', txnId: 'ORDER-SEEN-BY-ADMIN', status: 'approved', reason: null, currency: 'USD', saleAmountCents: 0, revenueCents: 100, payoutCents: 50, convertedAt: '2026-11-25T10:00:00Z', sub1: null, payoutId: null }];
-        return conversions(me?.role === 'admin' ? admins : []);
-      }
-      if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } };
-      return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
-    };
+    const admins = [{ id: 'cv1', campaignName: 'Another advertiser’s campaign', txnId: 'ORDER-SEEN-BY-ADMIN', status: 'approved', reason: null, currency: 'USD', saleAmountCents: 0, revenueCents: 100, payoutCents: 50, convertedAt: '2026-11-25T10:00:00Z', sub1: null, payoutId: null }];
+    adminThenAdvertiser((url, me) => {
+      if (!url.startsWith('/api/conversions')) return undefined;
+      const items = me.role === 'admin' ? admins : [];
+      return { status: 200, body: { items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null } };
+    });
     window.history.pushState({}, '', '/conversions');
     render(<App />);
     expect(await screen.findByText('ORDER-SEEN-BY-ADMIN')).toBeInTheDocument();
     const u = userEvent.setup();
-    await u.click(screen.getByRole('button', { name: 'Sign out' }));
-    await screen.findByRole('heading', { name: 'Sign in to Offerly' });
-    await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
-    await u.type(screen.getByLabelText(/Password/), 'correct horse');
-    await u.click(screen.getByRole('button', { name: 'Sign in' }));
-    await screen.findByRole('heading', { name: 'Campaigns' });
+    await switchToAdvertiser(u);
     await u.click(within(screen.getAllByRole('navigation', { name: 'Main' })[0]!).getByRole('link', { name: 'Conversions' }));
     // Within the cache's stale time the admin's answer would be shown, and not even asked again.
     expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
     expect(screen.queryByText('ORDER-SEEN-BY-ADMIN')).toBeNull();
   });
 });
+
+/**
+ * Root (an admin) is signed in; once signed out, whoever signs in is Ada, an
+ * advertiser with no campaigns. `answer` answers the pages' other requests for
+ * the account signed in (undefined: a 404).
+ */
+function adminThenAdvertiser(answer: (url: string, me: Record<string, unknown>) => { status: number; body: unknown } | undefined) {
+  let me: Record<string, unknown> | null = user({ role: 'admin', name: 'Root' });
+  handler = (url) => {
+    if (url === '/api/auth/me') return me ? { status: 200, body: { user: me, csrfToken: 't' } } : unauthenticated;
+    if (url === '/api/auth/logout') {
+      me = null;
+      return { status: 200, body: { ok: true } };
+    }
+    if (url === '/api/auth/login') {
+      me = user();
+      return { status: 200, body: { user: me } };
+    }
+    const answered = me ? answer(url, me) : undefined;
+    if (answered) return answered;
+    if (url.startsWith('/api/campaigns')) return { status: 200, body: { items: [], total: 0, page: 1, limit: 25, pages: 1 } };
+    return { status: 404, body: { error: { code: 'not_found', message: 'No route for GET /x' } } };
+  };
+}
+
+/** Signs out through the shell and in again through the form; done once Ada's home page shows. */
+async function switchToAdvertiser(u: ReturnType<typeof userEvent.setup>) {
+  await u.click(screen.getByRole('button', { name: 'Sign out' }));
+  await screen.findByRole('heading', { name: 'Sign in to Offerly' });
+  await u.type(screen.getByRole('textbox', { name: 'Email' }), 'ada@example.test');
+  await u.type(screen.getByLabelText(/Password/), 'correct horse');
+  await u.click(screen.getByRole('button', { name: 'Sign in' }));
+  expect(await screen.findByRole('heading', { name: 'Campaigns' })).toBeInTheDocument();
+}
 
 const emptyPage = { items: [], total: 0, page: 1, limit: 50, pages: 1 };
 

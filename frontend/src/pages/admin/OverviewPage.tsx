@@ -2,17 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { OverviewReport } from '../../api/types';
-import { Card, CardBody, CardHeader } from '../../components/Card';
 import { TimeSeriesChart } from '../../components/charts/TimeSeriesChart';
-import { CsvLink } from '../../components/CsvLink';
 import { DataTable, type Column } from '../../components/DataTable';
-import { DateRangePicker, useReportRange } from '../../components/DateRangePicker';
+import { useReportRange } from '../../components/DateRangePicker';
 import { KpiCard } from '../../components/KpiCard';
 import { Money, Num, Rate } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { formatNumber, formatRate } from '../../lib/format';
 import { LiveSection } from '../shared/LiveSection';
+import { ReportCard } from '../shared/ReportCard';
 
 type TopCampaign = OverviewReport['topCampaigns'][number];
 type TopAffiliate = OverviewReport['topAffiliates'][number];
@@ -42,61 +41,55 @@ export function OverviewPage() {
       <PageHeader title="Platform overview" description="Live totals and performance across every campaign." />
       <div className="space-y-6">
         <LiveSection scope="platform" id="all" title="Live — whole platform" />
-        <Card>
-          <CardHeader title="Performance" actions={<CsvLink url={reportsApi.overviewCsv(range.query)} filename="overview.csv" />} />
-          <CardBody className="space-y-6">
-            <DateRangePicker value={range.value} onChange={range.setValue} />
-            <Async state={state} loadingLabel="Loading statistics…">
-              {(r) => (
-                <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
-                  <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
-                    <KpiCard label="Clicks" value={formatNumber(r.totals.clicks)} sub={`${formatNumber(r.totals.uniqueClicks)} unique · ${formatNumber(r.totals.invalidClicks)} invalid`} />
-                    <KpiCard label="Conversions" value={formatNumber(r.totals.conversions)} sub={`${formatNumber(r.totals.pendingConversions)} pending`} />
-                    <KpiCard label="Conv. rate" value={formatRate(r.totals.cr)} />
-                    <KpiCard
-                      label="Profit"
-                      value={r.byCurrency.length === 0 ? '—' : r.byCurrency.map((m) => <Money key={m.currency} cents={m.profitCents} currency={m.currency} className="block" />)}
-                    />
-                  </div>
-                  {r.series.every((s) => s.clicks === 0 && s.conversions === 0) ? (
-                    <EmptyState title="No traffic in this range" />
-                  ) : (
-                    <TimeSeriesChart title={`Platform traffic per ${r.granularity} (${r.tz})`} series={r.series} granularity={r.granularity} tz={r.tz} currency={r.byCurrency.length === 1 ? r.byCurrency[0]!.currency : null} />
-                  )}
-                  {r.byCurrency.length > 0 && (
-                    <div className="overflow-hidden rounded-lg border border-slate-200">
-                      <DataTable
-                        caption="Money per currency"
-                        rows={r.byCurrency}
-                        rowKey={(m) => m.currency}
-                        columns={[
-                          { id: 'cur', header: 'Currency', cell: (m) => m.currency, sortValue: (m) => m.currency },
-                          { id: 'rev', header: 'Revenue', align: 'right', cell: (m) => <Money cents={m.revenueCents} currency={m.currency} />, sortValue: (m) => m.revenueCents },
-                          { id: 'pay', header: 'Payout', align: 'right', cell: (m) => <Money cents={m.payoutCents} currency={m.currency} />, sortValue: (m) => m.payoutCents },
-                          { id: 'profit', header: 'Profit', align: 'right', cell: (m) => <Money cents={m.profitCents} currency={m.currency} />, sortValue: (m) => m.profitCents },
-                        ]}
-                      />
-                    </div>
-                  )}
-                  <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
-                    <div>
-                      <h3 className="mb-2 text-sm font-semibold text-slate-900">Top campaigns</h3>
-                      <div className="overflow-hidden rounded-lg border border-slate-200">
-                        <DataTable caption="Top campaigns" columns={campaignCols} rows={r.topCampaigns} rowKey={(c) => c.id} pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} rowLabel="campaigns" />
-                      </div>
-                    </div>
-                    <div>
-                      <h3 className="mb-2 text-sm font-semibold text-slate-900">Top affiliates</h3>
-                      <div className="overflow-hidden rounded-lg border border-slate-200">
-                        <DataTable caption="Top affiliates" columns={affiliateCols} rows={r.topAffiliates} rowKey={(a) => a.id} pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} rowLabel="affiliates" />
-                      </div>
-                    </div>
-                  </div>
+        <ReportCard range={range} report={state} csv={{ url: reportsApi.overviewCsv(range.query), filename: 'overview.csv' }}>
+          {(r) => (
+            <>
+              <div className="grid grid-cols-2 gap-3 md:grid-cols-4">
+                <KpiCard label="Clicks" value={formatNumber(r.totals.clicks)} sub={`${formatNumber(r.totals.uniqueClicks)} unique · ${formatNumber(r.totals.invalidClicks)} invalid`} />
+                <KpiCard label="Conversions" value={formatNumber(r.totals.conversions)} sub={`${formatNumber(r.totals.pendingConversions)} pending`} />
+                <KpiCard label="Conv. rate" value={formatRate(r.totals.cr)} />
+                <KpiCard
+                  label="Profit"
+                  value={r.byCurrency.length === 0 ? '—' : r.byCurrency.map((m) => <Money key={m.currency} cents={m.profitCents} currency={m.currency} className="block" />)}
+                />
+              </div>
+              {r.series.every((s) => s.clicks === 0 && s.conversions === 0) ? (
+                <EmptyState title="No traffic in this range" />
+              ) : (
+                <TimeSeriesChart title={`Platform traffic per ${r.granularity} (${r.tz})`} series={r.series} granularity={r.granularity} tz={r.tz} currency={r.byCurrency.length === 1 ? r.byCurrency[0]!.currency : null} />
+              )}
+              {r.byCurrency.length > 0 && (
+                <div className="overflow-hidden rounded-lg border border-slate-200">
+                  <DataTable
+                    caption="Money per currency"
+                    rows={r.byCurrency}
+                    rowKey={(m) => m.currency}
+                    columns={[
+                      { id: 'cur', header: 'Currency', cell: (m) => m.currency, sortValue: (m) => m.currency },
+                      { id: 'rev', header: 'Revenue', align: 'right', cell: (m) => <Money cents={m.revenueCents} currency={m.currency} />, sortValue: (m) => m.revenueCents },
+                      { id: 'pay', header: 'Payout', align: 'right', cell: (m) => <Money cents={m.payoutCents} currency={m.currency} />, sortValue: (m) => m.payoutCents },
+                      { id: 'profit', header: 'Profit', align: 'right', cell: (m) => <Money cents={m.profitCents} currency={m.currency} />, sortValue: (m) => m.profitCents },
+                    ]}
+                  />
                 </div>
               )}
-            </Async>
-          </CardBody>
-        </Card>
+              <div className="grid grid-cols-1 gap-6 2xl:grid-cols-2">
+                <div>
+                  <h3 className="mb-2 text-sm font-semibold text-slate-900">Top campaigns</h3>
+                  <div className="overflow-hidden rounded-lg border border-slate-200">
+                    <DataTable caption="Top campaigns" columns={campaignCols} rows={r.topCampaigns} rowKey={(c) => c.id} pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} rowLabel="campaigns" />
+                  </div>
+                </div>
+                <div>
+                  <h3 className="mb-2 text-sm font-semibold text-slate-900">Top affiliates</h3>
+                  <div className="overflow-hidden rounded-lg border border-slate-200">
+                    <DataTable caption="Top affiliates" columns={affiliateCols} rows={r.topAffiliates} rowKey={(a) => a.id} pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} rowLabel="affiliates" />
+                  </div>
+                </div>
+              </div>
+            </>
+          )}
+        </ReportCard>
       </div>
     </>
   );

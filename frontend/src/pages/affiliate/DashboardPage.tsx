@@ -2,17 +2,16 @@ import { useQuery } from '@tanstack/react-query';
 import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { BreakdownRow } from '../../api/types';
-import { Card, CardBody, CardHeader } from '../../components/Card';
 import { TimeSeriesChart } from '../../components/charts/TimeSeriesChart';
-import { CsvLink } from '../../components/CsvLink';
 import { DataTable, type Column } from '../../components/DataTable';
-import { DateRangePicker, useReportRange } from '../../components/DateRangePicker';
+import { useReportRange } from '../../components/DateRangePicker';
 import { Epc, Money, Num, Rate } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { useUser } from '../../context/AuthContext';
 import { LiveSection } from '../shared/LiveSection';
 import { MetricKpis } from '../shared/MetricKpis';
+import { ReportCard } from '../shared/ReportCard';
 
 /** The affiliate's home: live numbers for today and historical stats by campaign. */
 export function AffiliateDashboardPage() {
@@ -35,28 +34,22 @@ export function AffiliateDashboardPage() {
       <PageHeader title={`Welcome back, ${user.name}`} description="Your traffic and earnings across every campaign you promote." />
       <div className="space-y-6">
         <LiveSection scope="affiliate" id={user.id} title="Live today" audience="affiliate" />
-        <Card>
-          <CardHeader title="Performance" actions={<CsvLink url={reportsApi.affiliateCsv(range.query)} filename="affiliate-stats.csv" />} />
-          <CardBody className="space-y-6">
-            <DateRangePicker value={range.value} onChange={range.setValue} />
-            <Async state={state} loadingLabel="Loading statistics…">
-              {(report) => (
-                <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
-                  <MetricKpis totals={report.totals} currency={report.currency} audience="affiliate" />
-                  {report.currency === null && report.breakdown.length > 0 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: see earnings per campaign below.</p>}
-                  {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
-                    <EmptyState title="No traffic in this range">Get a link from the Offers page and send visitors to it.</EmptyState>
-                  ) : (
-                    <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={report.currency} showRevenue={false} />
-                  )}
-                  <div className="overflow-hidden rounded-lg border border-slate-200">
-                    <DataTable caption="Stats by campaign" columns={columns} rows={report.breakdown} rowKey={(r) => r.key} rowLabel="campaigns" pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} empty={<EmptyState title="No campaign stats in this range" />} />
-                  </div>
-                </div>
+        <ReportCard range={range} report={state} csv={{ url: reportsApi.affiliateCsv(range.query), filename: 'affiliate-stats.csv' }}>
+          {(report) => (
+            <>
+              <MetricKpis totals={report.totals} currency={report.currency} audience="affiliate" />
+              {report.currency === null && report.breakdown.length > 0 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: see earnings per campaign below.</p>}
+              {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
+                <EmptyState title="No traffic in this range">Get a link from the Offers page and send visitors to it.</EmptyState>
+              ) : (
+                <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={report.currency} showRevenue={false} />
               )}
-            </Async>
-          </CardBody>
-        </Card>
+              <div className="overflow-hidden rounded-lg border border-slate-200">
+                <DataTable caption="Stats by campaign" columns={columns} rows={report.breakdown} rowKey={(r) => r.key} rowLabel="campaigns" pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} empty={<EmptyState title="No campaign stats in this range" />} />
+              </div>
+            </>
+          )}
+        </ReportCard>
       </div>
     </>
   );

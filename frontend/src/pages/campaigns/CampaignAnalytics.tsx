@@ -3,16 +3,15 @@ import { useState } from 'react';
 import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { BreakdownRow, Campaign } from '../../api/types';
-import { Card, CardBody, CardHeader } from '../../components/Card';
 import { BreakdownChart } from '../../components/charts/BreakdownChart';
 import { TimeSeriesChart } from '../../components/charts/TimeSeriesChart';
-import { CsvLink } from '../../components/CsvLink';
 import { DataTable, type Column } from '../../components/DataTable';
-import { DateRangePicker, useReportRange } from '../../components/DateRangePicker';
+import { useReportRange } from '../../components/DateRangePicker';
 import { Epc, Money, Num, Rate } from '../../components/Money';
-import { Async, EmptyState } from '../../components/states';
+import { EmptyState } from '../../components/states';
 import { Segmented } from '../../components/Tabs';
 import { MetricKpis } from '../shared/MetricKpis';
+import { ReportCard } from '../shared/ReportCard';
 
 type GroupBy = 'affiliate' | 'sub1';
 
@@ -37,45 +36,39 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
   ];
 
   return (
-    <Card>
-      <CardHeader title="Performance" description="From hourly and daily rollups; the current hour comes from raw events." actions={<CsvLink url={reportsApi.campaignCsv(campaign.id, query)} filename={`campaign-${campaign.id}.csv`} />} />
-      <CardBody className="space-y-6">
-        <DateRangePicker value={range.value} onChange={range.setValue} />
-        <Async state={state} loadingLabel="Loading statistics…">
-          {(report) => (
-            <div className={`space-y-6 ${state.isPlaceholderData ? 'opacity-60' : ''}`}>
-              <MetricKpis totals={report.totals} currency={cur} />
-              {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
-                <EmptyState title="No traffic in this range">Pick a longer range, or share the campaign with affiliates to start receiving clicks.</EmptyState>
-              ) : (
-                <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={cur} />
-              )}
-              <div>
-                <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-                  <h3 className="text-sm font-semibold text-slate-900">Breakdown</h3>
-                  <Segmented label="Break down by" value={groupBy} onChange={setGroupBy} options={[{ id: 'affiliate', label: 'By affiliate' }, { id: 'sub1', label: 'By sub1' }]} />
-                </div>
-                {groupBy === 'sub1' && !campaign.trackSub1 && (
-                  <p className="mb-3 text-sm text-slate-600">This campaign does not keep per-sub1 statistics: every click counts as “(none)”. Turn on “Report by sub1” in its settings to split new traffic by sub1.</p>
-                )}
-                {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : 'sub1 values'} by clicks`} />}
-                <div className="mt-3 overflow-hidden rounded-lg border border-slate-200">
-                  <DataTable
-                    caption={`Breakdown by ${groupBy}`}
-                    columns={columns}
-                    rows={report.breakdown}
-                    rowKey={(r) => r.key}
-                    rowLabel="rows"
-                    pageSize={10}
-                    initialSort={{ id: 'clicks', dir: 'desc' }}
-                    empty={<EmptyState title="Nothing to break down yet" />}
-                  />
-                </div>
-              </div>
-            </div>
+    <ReportCard range={range} report={state} csv={{ url: reportsApi.campaignCsv(campaign.id, query), filename: `campaign-${campaign.id}.csv` }} description="From hourly and daily rollups; the current hour comes from raw events.">
+      {(report) => (
+        <>
+          <MetricKpis totals={report.totals} currency={cur} />
+          {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
+            <EmptyState title="No traffic in this range">Pick a longer range, or share the campaign with affiliates to start receiving clicks.</EmptyState>
+          ) : (
+            <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={cur} />
           )}
-        </Async>
-      </CardBody>
-    </Card>
+          <div>
+            <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+              <h3 className="text-sm font-semibold text-slate-900">Breakdown</h3>
+              <Segmented label="Break down by" value={groupBy} onChange={setGroupBy} options={[{ id: 'affiliate', label: 'By affiliate' }, { id: 'sub1', label: 'By sub1' }]} />
+            </div>
+            {groupBy === 'sub1' && !campaign.trackSub1 && (
+              <p className="mb-3 text-sm text-slate-600">This campaign does not keep per-sub1 statistics: every click counts as “(none)”. Turn on “Report by sub1” in its settings to split new traffic by sub1.</p>
+            )}
+            {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : 'sub1 values'} by clicks`} />}
+            <div className="mt-3 overflow-hidden rounded-lg border border-slate-200">
+              <DataTable
+                caption={`Breakdown by ${groupBy}`}
+                columns={columns}
+                rows={report.breakdown}
+                rowKey={(r) => r.key}
+                rowLabel="rows"
+                pageSize={10}
+                initialSort={{ id: 'clicks', dir: 'desc' }}
+                empty={<EmptyState title="Nothing to break down yet" />}
+              />
+            </div>
+          </div>
+        </>
+      )}
+    </ReportCard>
   );
 }
