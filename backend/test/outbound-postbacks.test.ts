@@ -137,7 +137,8 @@ describe('outbound delivery', () => {
     expect(log.every((d) => d.outcome === 'failed' && d.error === 'HTTP 500')).toBe(true);
     const job = await until('job failed', async () => {
       const j = await e.ctx.queues.deliveries.getJob(`conv:${id}:1`);
-      return j && (await j.getState()) === 'failed' && j;
+      // Read again once failed: the copy read before may predate the last attempt's count.
+      return j && (await j.getState()) === 'failed' && e.ctx.queues.deliveries.getJob(`conv:${id}:1`);
     });
     expect(job.attemptsMade).toBe(5);
     await new Promise((r) => setTimeout(r, 300));
@@ -266,7 +267,8 @@ describe('SSRF protection (private addresses not allowed)', () => {
     const id = pb.conversionId as string;
     const job = await until('job failed', async () => {
       const j = await strict.ctx.queues.deliveries.getJob(`conv:${id}:1`);
-      return j && (await j.getState()) === 'failed' && j;
+      // Read again once failed: the copy read before may predate the last attempt's count.
+      return j && (await j.getState()) === 'failed' && strict.ctx.queues.deliveries.getJob(`conv:${id}:1`);
     });
     expect(job.attemptsMade).toBe(1);
     const log = await strict.ctx.models.Delivery.find({ conversionId: id }).lean();
