@@ -95,4 +95,4 @@ export class LiveHub {
   };
 }
 
-export const roomFor = (scope: 'platform' | 'campaign' | 'affiliate', id: string) => (scope === 'platform' ? 'admin' : `${scope}:${id}`);
+export { roomFor } from '@offerly/contract';

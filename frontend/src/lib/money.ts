@@ -3,24 +3,10 @@
  * The dashboard never turns amounts into floats: input is parsed digit by
  * digit and display goes through Intl with a decimal string.
  */
-export const MAX_AMOUNT_CENTS = 100_000_000_000;
-export const MAX_BPS = 10_000;
+import { currencyDigits, MAX_AMOUNT_CENTS, MAX_BPS } from '@offerly/contract';
 
-const digitsCache = new Map<string, number>();
-
-/** Minor-unit digits: 2 for USD/EUR, 0 for JPY, 3 for KWD. Unknown codes count as 2. */
-export function currencyDigits(currency: string): number {
-  let d = digitsCache.get(currency);
-  if (d === undefined) {
-    try {
-      d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      d = 2;
-    }
-    digitsCache.set(currency, d);
-  }
-  return d;
-}
+// Limits and minor-unit digits are the API's own (the contract package).
+export { currencyDigits, MAX_AMOUNT_CENTS, MAX_BPS } from '@offerly/contract';
 
 /** 1999 USD → "19.99"; -5 USD → "-0.05"; 1999 JPY → "1999". */
 export function centsToDecimal(cents: number, currency: string): string {

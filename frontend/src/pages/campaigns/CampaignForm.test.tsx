@@ -50,6 +50,8 @@ function sampleCampaign(over: Partial<Campaign> = {}): Campaign {
     overrides: [],
     allowNegativeMargin: false,
     postbackSecret: 's',
+    previousSecretValidUntil: null,
+    postbackAllowedIps: [],
     postbackUrl: 'http://x/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=s',
     createdAt: '2026-11-25T10:00:00.000Z',
     updatedAt: '2026-11-25T10:00:00.000Z',

@@ -24,6 +24,7 @@ const record = (over: Partial<PostbackRecord>): PostbackRecord => ({
   params: { click_id: 'clk1', txn_id: 'test-1', token: 'secret' },
   receivedAt: '2026-11-25T10:00:00.000Z',
   resolvedAt: null,
+  method: 'TEST',
   test: true,
   ...over,
 });

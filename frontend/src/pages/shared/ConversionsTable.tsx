@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { useConversionReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
@@ -9,26 +8,19 @@ import { ListTable } from '../../components/ListTable';
 import { Money } from '../../components/Money';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
-type Filter = ConversionStatus | 'all';
-
-const FILTERS: Array<{ id: Filter; label: string }> = [
-  { id: 'all', label: 'All' },
-  { id: 'pending', label: 'Pending' },
-  { id: 'approved', label: 'Approved' },
-  { id: 'rejected', label: 'Rejected' },
-];
+const STATUSES: Record<ConversionStatus | 'all', string> = { all: 'All', pending: 'Pending', approved: 'Approved', rejected: 'Rejected' };
 
 const PAGE = 25;
 
 /** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
 export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
-  const [status, setStatus] = useState<Filter>('all');
-  const list = useCursorList((paging) => queries.conversions.list({ campaignId, status: status === 'all' ? '' : status, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
+  const status = useListFilter('Conversion status', STATUSES, 'all');
+  const list = useCursorList((paging) => queries.conversions.list({ campaignId, status: status.param, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
   const reviewConversion = useConversionReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
@@ -94,12 +86,12 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     <div>
       <ListTable
         list={list}
-        toolbar={<Segmented label="Conversion status" options={FILTERS} value={status} onChange={setStatus} />}
+        toolbar={status.control}
         caption="Conversions"
         columns={columns}
         rowKey={(c) => c.id}
         rowLabel="conversions"
-        empty={<EmptyState title={status === 'all' ? 'No conversions yet' : `No ${status} conversions`}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
+        empty={<EmptyState title={status.param ? `No ${status.param} conversions` : 'No conversions yet'}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
       />
       {dialog}
     </div>

@@ -1,0 +1,20 @@
+import { useState } from 'react';
+import { Segmented } from '../components/Tabs';
+
+/**
+ * One filter of a list (a status, a role): its choice, the API parameter it
+ * stands for, and its segmented control for the list's toolbar. `choices`
+ * maps each value to its label, in the order shown; "all" is the API's
+ * empty parameter. The list's paging starts over by itself when the choice
+ * changes (useServerList), so the control needs no onChange of its own.
+ */
+export function useListFilter<V extends string>(label: string, choices: Record<V, string>, initial: NoInfer<V>) {
+  const [value, setValue] = useState<V>(initial);
+  const options = (Object.keys(choices) as V[]).map((id) => ({ id, label: choices[id] }));
+  return {
+    value,
+    set: setValue,
+    param: (value === 'all' ? '' : value) as Exclude<V, 'all'> | '',
+    control: <Segmented label={label} value={value} onChange={setValue} options={options} />,
+  };
+}
