@@ -26,6 +26,19 @@ export default tseslint.config(
     },
   },
   {
+    // Functions short enough to read at once.
+    files: ['backend/src/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Route files parse, authorize and call a named query or command of a feature module; data access lives there.
+    files: ['backend/src/http/routes/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/db/models/*', 'mongoose', 'mongodb'], message: 'route files call feature modules; data access lives there' }] }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='ctx'][property.name=/^(models|db)$/]", message: 'route files call feature modules; data access lives there' }],
+    },
+  },
+  {
     files: ['frontend/src/**'],
     languageOptions: { globals: { ...globals.browser } },
   },
