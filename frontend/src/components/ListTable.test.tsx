@@ -1,23 +1,22 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { withQueryClient } from '../../test/query';
 import { ApiError } from '../api/client';
 import type { CursorPaged, Paged } from '../api/types';
+import { useListFilter } from '../hooks/useListFilter';
 import { useCursorList, usePagedList, type CursorParams, type PageParams } from '../hooks/useServerList';
 import type { Column } from './DataTable';
 import { ListTable } from './ListTable';
 import { EmptyState } from './states';
-import { Segmented } from './Tabs';
 
 interface Thing {
   id: string;
   name: string;
 }
 
-type Filter = 'all' | 'red';
+type Color = '' | 'red';
 const columns: Column<Thing>[] = [
   { id: 'name', header: 'Name', cell: (t) => t.name, sortKey: 'name' },
   { id: 'id', header: 'Id', cell: (t) => t.id },
@@ -25,13 +24,13 @@ const columns: Column<Thing>[] = [
 const things = (prefix: string, n = 2) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, name: `${prefix} thing ${i}` }));
 
 /** A list page in miniature: a filter above a list the "API" (`load`) pages and sorts. */
-function CursorPage({ load }: { load(q: CursorParams & { color: Filter }): Promise<CursorPaged<Thing>> }) {
-  const [color, setColor] = useState<Filter>('all');
-  const list = useCursorList((paging) => queryOptions({ queryKey: ['things', color, paging], queryFn: () => load({ color, ...paging }), placeholderData: keepPreviousData }), { key: 'name', dir: 'asc' });
+function CursorPage({ load }: { load(q: CursorParams & { color: Color }): Promise<CursorPaged<Thing>> }) {
+  const color = useListFilter('Color', { all: 'All', red: 'Red' }, 'all');
+  const list = useCursorList((paging) => queryOptions({ queryKey: ['things', color.param, paging], queryFn: () => load({ color: color.param, ...paging }), placeholderData: keepPreviousData }), { key: 'name', dir: 'asc' });
   return (
     <ListTable
       list={list}
-      toolbar={<Segmented label="Color" value={color} onChange={setColor} options={[{ id: 'all', label: 'All' }, { id: 'red', label: 'Red' }]} />}
+      toolbar={color.control}
       caption="Things"
       columns={columns}
       rowKey={(t) => t.id}
@@ -57,7 +56,7 @@ function deferred<T>() {
 
 describe('list table (cursor paging)', () => {
   it('another filter starts again at the first page, without the page resetting anything itself', async () => {
-    const load = vi.fn(async (q: CursorParams & { color: Filter }) => cursorPage(things(`${q.color}-${q.cursor ?? 'first'}`), q.cursor ? null : 'c2'));
+    const load = vi.fn(async (q: CursorParams & { color: Color }) => cursorPage(things(`${q.color || 'all'}-${q.cursor ?? 'first'}`), q.cursor ? null : 'c2'));
     const user = userEvent.setup();
     render(<CursorPage load={load} />, { wrapper: withQueryClient() });
     expect(await screen.findByText('all-first thing 0')).toBeInTheDocument();
@@ -106,7 +105,8 @@ describe('list table (cursor paging)', () => {
     expect(name).toHaveAttribute('aria-sort', 'ascending');
     await user.click(within(name).getByRole('button'));
     expect(await screen.findByText('desc-first thing 0')).toBeInTheDocument();
-    expect(load).toHaveBeenLastCalledWith({ color: 'all', sort: 'name', order: 'desc' });
+    // "All" is no filter for the API.
+    expect(load).toHaveBeenLastCalledWith({ color: '', sort: 'name', order: 'desc' });
     expect(name).toHaveAttribute('aria-sort', 'descending');
     expect(within(screen.getByRole('columnheader', { name: /Id/ })).queryByRole('button')).toBeNull();
   });

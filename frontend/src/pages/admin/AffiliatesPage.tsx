@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { ReviewAction } from '../../api/admin';
 import { useAffiliateReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
@@ -11,13 +10,14 @@ import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDate } from '../../lib/format';
 import { accountColumn, lastReviewColumn } from './account-columns';
 
-type Filter = UserStatus | 'all';
+/** The approval queue first: that is what admins come here for. */
+const STATUSES: Record<UserStatus | 'all', string> = { pending: 'Awaiting approval', approved: 'Approved', suspended: 'Suspended', rejected: 'Rejected', all: 'All' };
 
 const ACTIONS: Record<UserStatus, ReviewAction[]> = {
   pending: ['approve', 'reject'],
@@ -30,8 +30,8 @@ const LABEL: Record<ReviewAction, string> = { approve: 'Approve', reject: 'Rejec
 
 /** The affiliate approval queue (pending first) and every affiliate's status. */
 export function AffiliatesPage() {
-  const [status, setStatus] = useState<Filter>('pending');
-  const list = useCursorList((paging) => queries.affiliates.list({ status: status === 'all' ? '' : status, ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
+  const status = useListFilter('Affiliate status', STATUSES, 'pending');
+  const list = useCursorList((paging) => queries.affiliates.list({ status: status.param, ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
   const reviewAffiliate = useAffiliateReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
@@ -78,25 +78,12 @@ export function AffiliatesPage() {
       <Card>
         <ListTable
           list={list}
-          toolbar={
-            <Segmented
-              label="Affiliate status"
-              value={status}
-              onChange={setStatus}
-              options={[
-                { id: 'pending', label: 'Awaiting approval' },
-                { id: 'approved', label: 'Approved' },
-                { id: 'suspended', label: 'Suspended' },
-                { id: 'rejected', label: 'Rejected' },
-                { id: 'all', label: 'All' },
-              ]}
-            />
-          }
+          toolbar={status.control}
           caption="Affiliates"
           columns={columns}
           rowKey={(a) => a.id}
           rowLabel="affiliates"
-          empty={<EmptyState title={status === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
+          empty={<EmptyState title={status.value === 'pending' ? 'No affiliates awaiting approval' : 'No affiliates here'}>{status.value === 'pending' ? 'New sign-ups appear here for review.' : undefined}</EmptyState>}
         />
       </Card>
       {dialog}

@@ -11,8 +11,8 @@ import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
 import { Async, EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, formatNumber, humanize } from '../../lib/format';
 
@@ -28,11 +28,13 @@ function jobCounts(run: JobRun): string {
   return entries.length ? entries.map(([k, v]) => `${humanize(k)}: ${formatNumber(v)}`).join(' · ') : '—';
 }
 
+const STATUSES: Record<JobRunStatus | 'all', string> = { all: 'All', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' };
+
 export function JobRunsPage() {
   const [jobInput, setJobInput] = useState('');
   const job = useDebounced(jobInput.trim(), 300);
-  const [status, setStatus] = useState<JobRunStatus | 'all'>('all');
-  const list = useCursorList((paging) => queries.jobRuns.list({ job: job || undefined, status: status === 'all' ? '' : status, ...paging, limit: 50 }), { key: 'startedAt', dir: 'desc' });
+  const status = useListFilter('Job run status', STATUSES, 'all');
+  const list = useCursorList((paging) => queries.jobRuns.list({ job: job || undefined, status: status.param, ...paging, limit: 50 }), { key: 'startedAt', dir: 'desc' });
   const columns: Column<JobRun>[] = [
     { id: 'job', header: 'Job', cell: (r) => <span className="font-medium">{humanize(r.job)}</span> },
     { id: 'status', header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
@@ -75,19 +77,7 @@ export function JobRunsPage() {
               </div>
               <div>
                 <span className="block text-xs font-medium text-slate-700">Status</span>
-                <div className="mt-1">
-                  <Segmented
-                    label="Job run status"
-                    value={status}
-                    onChange={setStatus}
-                    options={[
-                      { id: 'all', label: 'All' },
-                      { id: 'running', label: 'Running' },
-                      { id: 'succeeded', label: 'Succeeded' },
-                      { id: 'failed', label: 'Failed' },
-                    ]}
-                  />
-                </div>
+                <div className="mt-1">{status.control}</div>
               </div>
               <Button variant="secondary" size="sm" onClick={() => void list.query.refetch()} busy={list.query.isFetching}>
                 Refresh
@@ -99,7 +89,7 @@ export function JobRunsPage() {
           rowKey={(r) => r.id}
           rowLabel="runs"
           empty={
-            job || status !== 'all' ? (
+            job || status.param ? (
               <EmptyState title="No job runs match">Try another job or status.</EmptyState>
             ) : (
               <EmptyState title="No job runs yet">Runs appear once the jobs process has started.</EmptyState>

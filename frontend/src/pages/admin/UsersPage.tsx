@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { AccountReviewAction } from '../../api/admin';
 import { useAccountReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
@@ -11,8 +10,8 @@ import { ListTable } from '../../components/ListTable';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useToast } from '../../context/ToastContext';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDate } from '../../lib/format';
 import { accountColumn, lastReviewColumn } from './account-columns';
@@ -51,14 +50,14 @@ function consequence(u: AffiliateAccount, action: AccountReviewAction): string {
   }
 }
 
-type RoleFilter = Role | 'all';
-type StatusFilter = UserStatus | 'all';
+const ROLES: Record<Role | 'all', string> = { all: 'All', admin: 'Admins', advertiser: 'Advertisers', affiliate: 'Affiliates' };
+const STATUSES: Record<UserStatus | 'all', string> = { all: 'Any status', pending: 'Awaiting approval', approved: 'Approved', suspended: 'Suspended', rejected: 'Rejected' };
 
 /** Every account; advertisers and affiliates are reviewed here (approve, reject, suspend, reinstate). */
 export function UsersPage() {
-  const [role, setRole] = useState<RoleFilter>('all');
-  const [status, setStatus] = useState<StatusFilter>('all');
-  const list = useCursorList((paging) => queries.users.list({ role: role === 'all' ? '' : role, status: status === 'all' ? '' : status, ...paging, limit: 50 }), { key: 'createdAt', dir: 'desc' });
+  const role = useListFilter('Role', ROLES, 'all');
+  const status = useListFilter('Status', STATUSES, 'all');
+  const list = useCursorList((paging) => queries.users.list({ role: role.param, status: status.param, ...paging, limit: 50 }), { key: 'createdAt', dir: 'desc' });
   const reviewAccount = useAccountReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
@@ -102,36 +101,15 @@ export function UsersPage() {
           list={list}
           toolbar={
             <>
-              <Segmented
-                label="Role"
-                value={role}
-                onChange={setRole}
-                options={[
-                  { id: 'all', label: 'All' },
-                  { id: 'admin', label: 'Admins' },
-                  { id: 'advertiser', label: 'Advertisers' },
-                  { id: 'affiliate', label: 'Affiliates' },
-                ]}
-              />
-              <Segmented
-                label="Status"
-                value={status}
-                onChange={setStatus}
-                options={[
-                  { id: 'all', label: 'Any status' },
-                  { id: 'pending', label: 'Awaiting approval' },
-                  { id: 'approved', label: 'Approved' },
-                  { id: 'suspended', label: 'Suspended' },
-                  { id: 'rejected', label: 'Rejected' },
-                ]}
-              />
+              {role.control}
+              {status.control}
             </>
           }
           caption="Users"
           columns={columns}
           rowKey={(u) => u.id}
           rowLabel="users"
-          empty={<EmptyState title={status === 'pending' ? 'No accounts awaiting approval' : 'No accounts here'} />}
+          empty={<EmptyState title={status.value === 'pending' ? 'No accounts awaiting approval' : 'No accounts here'} />}
         />
       </Card>
       {dialog}

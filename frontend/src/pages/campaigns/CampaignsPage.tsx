@@ -12,24 +12,24 @@ import { Money, PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useSocket } from '../../context/SocketContext';
 import { useDebounced } from '../../hooks/useDebounced';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useLiveToday } from '../../hooks/useLiveToday';
 import { usePagedList } from '../../hooks/useServerList';
 import { formatDate, formatNumber } from '../../lib/format';
 
-type Filter = CampaignStatus | 'all';
+const STATUSES: Record<CampaignStatus | 'all', string> = { all: 'All', active: 'Active', paused: 'Paused', archived: 'Archived' };
 const PAGE = 25;
 
 /** Campaigns with today's live clicks and conversions (advertiser: own; admin: all). */
 export function CampaignsPage() {
   const user = useUser();
-  const [status, setStatus] = useState<Filter>('all');
+  const status = useListFilter('Campaign status', STATUSES, 'all');
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim(), 300);
-  const list = usePagedList((paging) => queries.campaigns.list({ status: status === 'all' ? '' : status, q, ...paging, limit: PAGE }), { key: 'createdAt', dir: 'desc' });
+  const list = usePagedList((paging) => queries.campaigns.list({ status: status.param, q, ...paging, limit: PAGE }), { key: 'createdAt', dir: 'desc' });
   const ids = list.query.data?.items.map((c) => c.id) ?? [];
   const live = useLiveToday('campaign', ids);
   const { connected } = useSocket();
@@ -84,17 +84,7 @@ export function CampaignsPage() {
           list={list}
           toolbar={
             <>
-              <Segmented
-                label="Campaign status"
-                value={status}
-                onChange={setStatus}
-                options={[
-                  { id: 'all', label: 'All' },
-                  { id: 'active', label: 'Active' },
-                  { id: 'paused', label: 'Paused' },
-                  { id: 'archived', label: 'Archived' },
-                ]}
-              />
+              {status.control}
               <div className="w-full sm:ml-auto sm:w-64">
                 <label htmlFor="campaign-search" className="sr-only">
                   Search campaigns
@@ -109,10 +99,10 @@ export function CampaignsPage() {
           rowLabel="campaigns"
           empty={
             <EmptyState
-              title={q || status !== 'all' ? 'No campaigns match' : 'No campaigns yet'}
-              action={user.role === 'advertiser' && !q && status === 'all' ? <LinkButton to="/campaigns/new">Create your first campaign</LinkButton> : undefined}
+              title={q || status.param ? 'No campaigns match' : 'No campaigns yet'}
+              action={user.role === 'advertiser' && !q && !status.param ? <LinkButton to="/campaigns/new">Create your first campaign</LinkButton> : undefined}
             >
-              {q || status !== 'all' ? 'Try another filter.' : user.role === 'advertiser' ? 'Create a campaign, share it with affiliates and watch clicks arrive live.' : 'Advertisers have not created campaigns yet.'}
+              {q || status.param ? 'Try another filter.' : user.role === 'advertiser' ? 'Create a campaign, share it with affiliates and watch clicks arrive live.' : 'Advertisers have not created campaigns yet.'}
             </EmptyState>
           }
         />

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { usePayoutRun } from '../../api/mutations';
 import { payoutsApi } from '../../api/payouts';
@@ -14,21 +13,21 @@ import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDate, formatNumber } from '../../lib/format';
 import { affiliateLabel, payoutRunSummary } from './payout-format';
 
-type Filter = PayoutStatus | 'all';
+const STATUSES: Record<PayoutStatus | 'all', string> = { all: 'All', pending_approval: 'Pending approval', approved: 'Approved', paid: 'Paid', rejected: 'Rejected' };
 
 /** Payouts: an affiliate's own, or every payout for admins to review and run. */
 export function PayoutsPage() {
   const user = useUser();
   const admin = user.role === 'admin';
-  const [status, setStatus] = useState<Filter>(admin ? 'pending_approval' : 'all');
-  const filter = { status: status === 'all' ? ('' as const) : status };
+  const status = useListFilter('Payout status', STATUSES, admin ? 'pending_approval' : 'all');
+  const filter = { status: status.param };
   const list = useCursorList((paging) => queries.payouts.list({ ...filter, ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
   const payoutRun = usePayoutRun();
   const { ask, dialog } = useConfirm();
@@ -44,7 +43,7 @@ export function PayoutsPage() {
         // A run that fails is still answered 200 with its job-run record: show it as the failure it is.
         if (run.status === 'failed') notify('error', `Payout run failed: ${run.error ?? 'see Job runs'}`);
         else notify('success', payoutRunSummary(run));
-        setStatus('pending_approval');
+        status.set('pending_approval');
       },
     });
 
@@ -89,20 +88,7 @@ export function PayoutsPage() {
       <Card>
         <ListTable
           list={list}
-          toolbar={
-            <Segmented
-              label="Payout status"
-              value={status}
-              onChange={setStatus}
-              options={[
-                { id: 'all', label: 'All' },
-                { id: 'pending_approval', label: 'Pending approval' },
-                { id: 'approved', label: 'Approved' },
-                { id: 'paid', label: 'Paid' },
-                { id: 'rejected', label: 'Rejected' },
-              ]}
-            />
-          }
+          toolbar={status.control}
           caption="Payouts"
           columns={columns}
           rowKey={(p) => p.id}

@@ -1,20 +1,19 @@
-import { useState } from 'react';
 import { queries } from '../../api/queries';
 import type { PostbackRecord, PostbackState } from '../../api/types';
 import type { Column } from '../../components/DataTable';
 import { ListTable } from '../../components/ListTable';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { Segmented } from '../../components/Tabs';
+import { useListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
-type Filter = PostbackState | 'all';
+const RESULTS: Record<PostbackState | 'all', string> = { all: 'All', attributed: 'Attributed', rejected: 'Rejected', queued: 'Queued', status_updated: 'Status updates' };
 
 /** Inbound postbacks and how each was resolved. */
 export function PostbacksTable({ campaignId }: { campaignId?: string }) {
-  const [state, setState] = useState<Filter>('all');
-  const list = useCursorList((paging) => queries.postbacks.list({ campaignId, state: state === 'all' ? '' : state, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
+  const result = useListFilter('Postback result', RESULTS, 'all');
+  const list = useCursorList((paging) => queries.postbacks.list({ campaignId, state: result.param, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
     {
@@ -35,20 +34,7 @@ export function PostbacksTable({ campaignId }: { campaignId?: string }) {
   return (
     <ListTable
       list={list}
-      toolbar={
-        <Segmented
-          label="Postback result"
-          value={state}
-          onChange={setState}
-          options={[
-            { id: 'all', label: 'All' },
-            { id: 'attributed', label: 'Attributed' },
-            { id: 'rejected', label: 'Rejected' },
-            { id: 'queued', label: 'Queued' },
-            { id: 'status_updated', label: 'Status updates' },
-          ]}
-        />
-      }
+      toolbar={result.control}
       caption="Postbacks"
       columns={columns}
       rowKey={(p) => p.id}
