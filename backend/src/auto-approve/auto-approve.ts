@@ -1,10 +1,9 @@
 import type { AppContext } from '../context';
 import { conversionDueEntry, dueQueueOf, queueDueWork } from '../conversions/due-work';
-import { changeConversionStatus } from '../conversions/status-change';
+import { tryChangeConversionStatus } from '../conversions/status-change';
 import { dequeueDone, dequeueStale, dueEntries, type DueEntry } from '../db/due-queues';
 import { backfillOnce } from '../db/list-buckets';
 import type { ConversionDoc } from '../db/models/conversion';
-import { ApiError } from '../domain/errors';
 import { DAY_MS, dayKey } from '../domain/time-buckets';
 import { inParallel } from '../payouts/parallel';
 
@@ -71,15 +70,10 @@ export async function autoApprove(ctx: AppContext, nowMs = Date.now()): Promise<
 }
 
 async function approve(ctx: AppContext, c: Candidate, days: number): Promise<boolean> {
-  try {
-    await changeConversionStatus(ctx, c._id, 'approved', { by: SYSTEM_ACTOR, note: `auto-approved after ${days} day${days === 1 ? '' : 's'}` });
-    return true;
-  } catch (err) {
-    // Reviewed, paid out or over the cap since it was read: the next run looks again.
-    if (!(err instanceof ApiError)) throw err;
-    ctx.log.info({ conversionId: c._id, err: err.message }, 'auto-approve skipped a conversion');
-    return false;
-  }
+  const result = await tryChangeConversionStatus(ctx, c._id, 'approved', { by: SYSTEM_ACTOR, note: `auto-approved after ${days} day${days === 1 ? '' : 's'}` });
+  // Reviewed, paid out or over the cap since it was read: the next run looks again.
+  if (!result.ok) ctx.log.info({ conversionId: c._id, err: result.refusal.message }, 'auto-approve skipped a conversion');
+  return result.ok;
 }
 
 /** Pending conversions stored before the queue existed: one scan per database. */

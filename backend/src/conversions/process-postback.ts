@@ -8,7 +8,6 @@ import { findClick, type ClickDoc } from '../db/raw-events';
 import { attribute, initialStatus, type ConversionStatus, type RejectReason } from '../domain/attribution';
 import { clickIdTime, isClickId } from '../domain/click-id';
 import { statusFields } from '../domain/conversion-money';
-import { ApiError } from '../domain/errors';
 import { formatDecimal, parseDecimalAmount } from '../domain/money';
 import { conversionValue } from '../domain/payout-models';
 import { dayKey, hourStart } from '../domain/time-buckets';
@@ -19,7 +18,7 @@ import { claimConversionKeys, findConversionByKey, recordConversionKeys, repoint
 import { postbackDocFor, type PostbackJobData } from './postback-job';
 import { applyOrRecordEffects, recordFailedEffects } from './effects-retry';
 import { GroupCommit, perContext, sharedReads } from '../db/group-commit';
-import { changeConversionStatus } from './status-change';
+import { tryChangeConversionStatus } from './status-change';
 import { TEST_CLICK_REASON } from './test-postback';
 import { applyTransitionEffects } from './transition-effects';
 
@@ -135,19 +134,17 @@ async function handleExisting(ctx: AppContext, pb: PostbackDoc, existing: Conver
   }
   if (requested === null || requested === existing.status) return reject(ctx, pb, 'duplicate', what, existing._id);
   if (existing.status === 'processing') throw new RetryLater(`conversion ${existing._id} is still being processed`);
-  try {
-    const updated = await changeConversionStatus(ctx, existing._id, requested, {
-      by: null,
-      note: noteFor(pb),
-      reason: requested === 'rejected' ? 'advertiser_rejected' : null,
-    });
-    return resolve(ctx, pb, { state: 'status_updated', conversionId: updated._id, detail: `${existing.status} → ${updated.status}` });
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.code !== 'conflict') throw err;
-    const capReason = (err.details as { reason?: unknown } | undefined)?.reason;
-    if (capReason === 'cap_reached' || capReason === 'budget_exhausted' || capReason === 'admin_decided') return reject(ctx, pb, capReason, err.message, existing._id);
-    return reject(ctx, pb, 'duplicate', `${what}; its status cannot change: ${err.message}`, existing._id);
-  }
+  const result = await tryChangeConversionStatus(ctx, existing._id, requested, {
+    by: null,
+    note: noteFor(pb),
+    reason: requested === 'rejected' ? 'advertiser_rejected' : null,
+  });
+  if (result.ok) return resolve(ctx, pb, { state: 'status_updated', conversionId: result.conversion._id, detail: `${existing.status} → ${result.conversion.status}` });
+  const { refusal } = result;
+  if (refusal.kind === 'not_found') throw new Error(`conversion ${existing._id} vanished`);
+  const reason = refusal.details?.reason;
+  if (reason) return reject(ctx, pb, reason, refusal.message, existing._id);
+  return reject(ctx, pb, 'duplicate', `${what}; its status cannot change: ${refusal.message}`, existing._id);
 }
 
 export interface ProcessOptions {

@@ -4,7 +4,7 @@ import type { ConversionDoc } from '../db/models/conversion';
 import { markHoursDirty } from '../db/rollup-dirty';
 import { adminDecisionBlocks, canChangeStatus, countsTowardCaps, type ConversionStatus } from '../domain/attribution';
 import { statusFields } from '../domain/conversion-money';
-import { ApiError, conflict, notFound } from '../domain/errors';
+import { ApiError } from '../domain/errors';
 import { dayKey } from '../domain/time-buckets';
 import { releaseCapPlace, takeCapPlace } from './cap-gate';
 import { countConversionTransition } from './conversion-list';
@@ -31,14 +31,51 @@ export interface StatusChangeOptions {
  * must take one again, which fails with 409 and `details.reason`
  * `cap_reached` / `budget_exhausted` when the campaign is full.
  */
-/** Records a change refused because an admin decided, then answers 409 with `details.reason: admin_decided`. */
+/** Why a status change was refused, as the domain says it; the review API answers it as 404 or 409 with these details. */
+export interface StatusRefusal {
+  kind: 'not_found' | 'conflict';
+  message: string;
+  /** `reason` is cap_reached, budget_exhausted or admin_decided where the caller can act on it. */
+  details?: { reason?: 'cap_reached' | 'budget_exhausted' | 'admin_decided' } & Record<string, unknown>;
+}
+
+export type StatusChangeResult = { ok: true; conversion: ConversionDoc } | { ok: false; refusal: StatusRefusal };
+
+/** Thrown inside this module only, and turned into a StatusChangeResult at its edge. */
+class Refused extends Error {
+  constructor(readonly refusal: StatusRefusal) {
+    super(refusal.message);
+  }
+}
+
+const notFound = (what: string) => new Refused({ kind: 'not_found', message: `${what} not found` });
+const conflict = (message: string, details?: StatusRefusal['details']) => new Refused({ kind: 'conflict', message, ...(details ? { details } : {}) });
+
+/** The change, or why it was refused (never an HTTP error: the postback worker reads the refusal's reason). */
+export async function tryChangeConversionStatus(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<StatusChangeResult> {
+  try {
+    return { ok: true, conversion: await applyStatusChange(ctx, id, to, opts) };
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, refusal: err.refusal };
+    throw err;
+  }
+}
+
+/** The review API's form: a refusal is a 404 or a 409 carrying its details. */
+export async function changeConversionStatus(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<ConversionDoc> {
+  const result = await tryChangeConversionStatus(ctx, id, to, opts);
+  if (result.ok) return result.conversion;
+  throw new ApiError(result.refusal.kind, result.refusal.message, result.refusal.details);
+}
+
+/** Records a change refused because an admin decided, then refuses it with `details.reason: admin_decided`. */
 async function refuseOverAdmin(ctx: AppContext, conv: ConversionDoc, to: ConversionStatus, opts: StatusChangeOptions): Promise<never> {
   const decision = conv.adminDecision!;
   await ctx.models.Conversion.updateOne({ _id: conv._id }, { $push: { refusedChanges: { at: new Date(), by: opts.by, to, reason: 'admin_decided', note: opts.note ?? '' } } });
   throw conflict(`An admin ${decision.status} this conversion; only an admin can change it now`, { reason: 'admin_decided', status: decision.status, decidedAt: decision.at.toISOString() });
 }
 
-export async function changeConversionStatus(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<ConversionDoc> {
+async function applyStatusChange(ctx: AppContext, id: string, to: ConversionStatus, opts: StatusChangeOptions): Promise<ConversionDoc> {
   const conv = (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null;
   if (!conv) throw notFound('Conversion');
   if (conv.status === 'processing') throw conflict('The conversion is still being processed; try again in a moment');
@@ -65,7 +102,7 @@ export async function changeConversionStatus(ctx: AppContext, id: string, to: Co
     const gate = await takeCapPlace(ctx, campaign, day, conv.revenueCents);
     if (!gate.ok) {
       const what = gate.reason === 'cap_reached' ? 'conversion cap is reached' : 'budget is exhausted';
-      throw new ApiError('conflict', `The campaign’s ${what}`, { reason: gate.reason });
+      throw conflict(`The campaign’s ${what}`, { reason: gate.reason });
     }
     capHeld = true;
     capDay = day;
