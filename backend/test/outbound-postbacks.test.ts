@@ -212,6 +212,8 @@ describe('outbound delivery', () => {
     }
     expect(await e.ctx.db.collection(EFFECTS_RETRY).countDocuments({ conversionId: id })).toBe(1);
     await until('the approval announced by the worker', async () => aff.hits.some((h) => new URL(h.url, 'http://x').searchParams.get('s') === 'approved'));
+    // The worker logs the attempt after the receiver has answered, so the log may lag the hit a little.
+    await until('the approval logged', async () => (await deliveries(id)).length >= 2);
     expect((await deliveries(id)).map((d) => d.event)).toEqual(['conversion.pending', 'conversion.approved']);
     await until('the retry record removed', async () => (await e.ctx.db.collection(EFFECTS_RETRY).countDocuments({ conversionId: id })) === 0);
   });
