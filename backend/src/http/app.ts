@@ -68,8 +68,8 @@ export function createApiApp(ctx: AppContext, opts: { extraRoutes?: RouteSpec[];
   for (const r of routes) {
     const guards = r.action === 'public' ? [] : [authorize(r.action)];
     // Tests check every answer against its declared schema; production does not pay for it.
-    const checks = ctx.config.NODE_ENV === 'test' && !r.legacy && !r.mount ? [checkResponses(r, ctx.log)] : [];
-    const io = r.legacy || r.mount ? [] : [validateRequest(r)];
+    const checks = ctx.config.NODE_ENV === 'test' && !r.mount ? [checkResponses(r, ctx.log)] : [];
+    const io = r.mount ? [] : [validateRequest(r)];
     const chain = r.use ? [...checks, ...guards, r.use] : [...checks, ...guards, ...io];
     if (r.mount && r.use) {
       app.use(r.path, ...chain);

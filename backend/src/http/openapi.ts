@@ -75,7 +75,6 @@ function operationOf(spec: RouteSpec): ZodOpenApiOperationObject {
 export function openApiDocument(routes: RouteSpec[], serverUrl: string) {
   const paths: ZodOpenApiPathsObject = {};
   for (const spec of routes) {
-    if (spec.legacy) continue;
     const item = (paths[openApiPath(spec.path)] ??= {});
     item[spec.method] = operationOf(spec);
   }

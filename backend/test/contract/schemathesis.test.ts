@@ -106,7 +106,7 @@ afterAll(async () => {
  */
 function operationsFor(caller: Role | 'public'): string[] {
   return stack.api.api.routes
-    .filter((r) => !r.legacy && !EXCLUDED_PATHS.test(r.path))
+    .filter((r) => !EXCLUDED_PATHS.test(r.path))
     .filter((r) => (caller === 'public' ? r.action === 'public' : r.action !== 'public' && (PERMISSIONS[r.action] as readonly Role[]).includes(caller)))
     .map((r) => `${r.method.toUpperCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
 }

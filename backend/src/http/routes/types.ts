@@ -55,8 +55,6 @@ export interface RouteSpec {
    * the same authorization; `method` is what the permission matrix probes.
    */
   mount?: boolean;
-  /** Parses its own input (see route()). */
-  legacy?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
@@ -131,21 +129,6 @@ export function defineRoute<Q extends RouteRequest, R extends Responses>(def: Ro
     },
   };
 }
-
-/**
- * A route not yet declared with its schemas: it parses its own input. Kept only
- * while route files move to defineRoute; the OpenAPI test fails on any left.
- */
-export const route = (method: Method, path: string, action: Action | 'public', summary: string, handler: RouteSpec['handler']): RouteSpec => ({
-  method,
-  path,
-  action,
-  summary,
-  tag: 'legacy',
-  responses: {},
-  legacy: true,
-  handler,
-});
 
 export const idParam = IdParams;
 export const noInput = NoInput;
