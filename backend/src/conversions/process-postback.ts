@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { UNKNOWN, UNKNOWN_COUNTRY } from '../domain/click-classify';
 import type { CampaignDoc } from '../db/models/campaign';
 import type { ConversionDoc } from '../db/models/conversion';
 import type { PostbackDoc, PostbackState } from '../db/models/postback';
@@ -269,6 +270,11 @@ function conversionDoc(pb: PostbackDoc, campaign: CampaignDoc, click: ClickDoc, 
     sub3: click.sub3,
     sub4: click.sub4,
     sub5: click.sub5,
+    // The click's classification travels with its conversion, so breakdowns by country or device need no join.
+    country: click.country ?? UNKNOWN_COUNTRY,
+    device: click.device ?? UNKNOWN,
+    os: click.os ?? UNKNOWN,
+    browser: click.browser ?? UNKNOWN,
     payoutId: null,
     history: [{ at: now, by: null, from: null, to: gate.status, reason: gate.reason, note: noteFor(pb) }],
     adminDecision: null,

@@ -33,7 +33,12 @@ export interface ClickDoc {
   sub5: string | null;
   visitor: string;
   ua: string;
+  /** ISO 3166-1 alpha-2, `ZZ` when unknown (older clicks may hold null). */
   country: string | null;
+  /** desktop, mobile, tablet, tv, bot or unknown; OS and browser names (`unknown`); absent on clicks stored before classification. */
+  device?: string;
+  os?: string;
+  browser?: string;
   referer: string | null;
   deepLink: string | null;
   /** CPC value of this click (0 unless unique, valid and CPC). */

@@ -1,4 +1,5 @@
 import type { ClickDoc } from '../db/raw-events';
+import { UNKNOWN, UNKNOWN_COUNTRY } from '../domain/click-classify';
 import { hourStart } from '../domain/time-buckets';
 import type { ClickEvent } from './click-event';
 
@@ -28,7 +29,10 @@ export function toClickDoc(c: ClickEvent, unique: boolean): ClickDoc {
     sub5: c.sub5,
     visitor: c.visitor,
     ua: c.ua,
-    country: c.country,
+    country: c.country ?? UNKNOWN_COUNTRY,
+    device: c.device ?? UNKNOWN,
+    os: c.os ?? UNKNOWN,
+    browser: c.browser ?? UNKNOWN,
     referer: c.referer,
     deepLink: c.deepLink,
     revenueCents: paid ? c.cpcRevenueCents : 0,

@@ -27,7 +27,11 @@ export const clickEventSchema = z.object({
   sub5: z.string().nullable(),
   visitor: z.string().min(1).max(64),
   ua: z.string(),
+  /** ISO-2 country (`ZZ` unknown) and what the user agent says; events queued by an older API have none (null). */
   country: z.string().nullable(),
+  device: z.string().max(40).nullish(),
+  os: z.string().max(40).nullish(),
+  browser: z.string().max(40).nullish(),
   referer: z.string().nullable(),
   deepLink: z.string().nullable(),
   /**

@@ -3,6 +3,7 @@ import type http from 'node:http';
 import { botVerdict } from '../domain/bots';
 import { clientAddress, type TrustProxy } from '../domain/client-address';
 import { newClickId } from '../domain/click-id';
+import { classifyUserAgent, countryFromHeader, countryOfAddress } from '../domain/click-classify';
 import { classifyClick, cleanText, REFERER_MAX_LENGTH, SUB_MAX_LENGTH, USER_AGENT_MAX_LENGTH } from '../domain/click-rules';
 import { visitorHash } from '../domain/visitor';
 import type { ClickEvent } from './click-event';
@@ -21,13 +22,10 @@ export function clientIp(req: http.IncomingMessage, trust: TrustProxy): string {
   return clientAddress(req.socket.remoteAddress ?? '', firstHeader(req.headers['x-forwarded-for']), trust);
 }
 
-function country(req: http.IncomingMessage, trustProxy: TrustProxy): string | null {
-  if (!trustProxy) return null;
-  const raw = firstHeader(req.headers['cf-ipcountry']) ?? firstHeader(req.headers['x-country-code']);
-  if (!raw || raw.length !== 2) return null;
-  const c = raw.toUpperCase();
-  // XX: unknown, T1: Tor (Cloudflare's pseudo-codes).
-  return /^[A-Z]{2}$/.test(c) && c !== 'XX' ? c : null;
+/** A trusted CDN's country header wins; otherwise the offline database's country of the client address. */
+export function clickCountry(req: http.IncomingMessage, ip: string, trustProxy: TrustProxy): string {
+  const header = firstHeader(req.headers['cf-ipcountry']) ?? firstHeader(req.headers['x-country-code']);
+  return countryFromHeader(header, trustProxy !== 0) ?? countryOfAddress(ip);
 }
 
 /** What follows a click prefix in the URL (link id and query string), or null when the URL is not a click's. */
@@ -63,6 +61,8 @@ export function clickEventFor(
   const ua = cleanText(firstHeader(req.headers['user-agent']), USER_AGENT_MAX_LENGTH) ?? '';
   const verdict = classifyClick(target, botVerdict(ua), req.method === 'HEAD');
   const now = Date.now();
+  const ip = clientIp(req, o.trustProxy);
+  const cls = classifyUserAgent(ua);
   const ev: ClickEvent = {
     id: newClickId(now),
     ts: now,
@@ -77,9 +77,12 @@ export function clickEventFor(
     sub3: cleanText(param('sub3'), SUB_MAX_LENGTH),
     sub4: cleanText(param('sub4'), SUB_MAX_LENGTH),
     sub5: cleanText(param('sub5'), SUB_MAX_LENGTH),
-    visitor: visitorHash(clientIp(req, o.trustProxy), ua, o.salt),
+    visitor: visitorHash(ip, ua, o.salt),
     ua,
-    country: country(req, o.trustProxy),
+    country: clickCountry(req, ip, o.trustProxy),
+    device: cls.device,
+    os: cls.os,
+    browser: cls.browser,
     referer: cleanText(firstHeader(req.headers.referer), REFERER_MAX_LENGTH),
     deepLink: null,
     cpcRevenueCents: target.cpcRevenueCents,

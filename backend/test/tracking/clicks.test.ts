@@ -78,6 +78,9 @@ describe('click redirect', () => {
       sub5: 'x/y?z',
       ua: BROWSER_UA,
       country: 'DE',
+      device: 'desktop',
+      os: 'Linux',
+      browser: 'Chrome',
       referer: 'https://blog.example.org/post',
       deepLink: null,
       revenueCents: 0,
@@ -92,6 +95,14 @@ describe('click redirect', () => {
     expect(await countOf(offer.linkId)).toBe(1);
     const live = await readLive(ctx.redis, ctx.keys, 'campaign', offer.campaign.id);
     expect(live.today).toMatchObject({ clicks: 1, uniqueClicks: 1, invalidClicks: 0 });
+  });
+
+  it('classifies the country from the client address when no CDN names it (ZZ for a private one) and the device from the user agent', async () => {
+    const offer = await createOffer(ctx, url);
+    const uk = await click(url, `/c/${offer.linkId}`, { 'x-forwarded-for': '81.2.69.142', 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1' });
+    const lan = await click(url, `/c/${offer.linkId}`, { 'x-forwarded-for': '192.168.1.20' });
+    expect(await storedClick(ctx, uk.clickId!)).toMatchObject({ country: 'GB', device: 'mobile', os: 'iOS', browser: 'Safari' });
+    expect(await storedClick(ctx, lan.clickId!)).toMatchObject({ country: 'ZZ', device: 'desktop' });
   });
 
   it('serves the long alias and HEAD the same way; HEAD has no body and is stored invalid (head_request)', async () => {

@@ -53,6 +53,11 @@ export interface ConversionDoc {
   sub3: string | null;
   sub4: string | null;
   sub5: string | null;
+  /** The click's country (ISO-2, `ZZ` unknown), device type, OS and browser; absent on conversions stored before clicks were classified. */
+  country?: string;
+  device?: string;
+  os?: string;
+  browser?: string;
   payoutId: string | null;
   history: ConversionChange[];
   /** The last admin review; while set, only admins may change the status (absent on conversions no admin reviewed). */
@@ -111,6 +116,10 @@ const conversionSchema = new Schema<ConversionDoc>(
     sub3: { type: String, default: null },
     sub4: { type: String, default: null },
     sub5: { type: String, default: null },
+    country: { type: String },
+    device: { type: String },
+    os: { type: String },
+    browser: { type: String },
     payoutId: { type: String, default: null },
     history: { type: [changeSchema], default: [] },
     adminDecision: {
