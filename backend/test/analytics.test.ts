@@ -129,6 +129,8 @@ describe('campaign analytics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="campaign-/);
+    // A UTF-8 byte order mark first, so spreadsheet programs read accented names as UTF-8.
+    expect([...res.bytes.slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 's'.charCodeAt(0)]);
     const lines = res.text.trim().split('\n');
     expect(lines[0]).toBe(
       'section,key,label,start,end,localDay,clicks,uniqueClicks,invalidClicks,conversions,approvedConversions,pendingConversions,rejectedConversions,cr,epc,currency,revenueCents,payoutCents,profitCents,revenue,payout,profit',
@@ -234,6 +236,13 @@ describe('affiliate analytics', () => {
       ['Winter', 'USD', 1200],
       ['Euro', 'EUR', 600],
     ]);
+    // The headline per currency: each currency's earnings and its EPC over the clicks of campaigns paying in it.
+    expect(res.body.byCurrency).toEqual([
+      { currency: 'EUR', clicks: 1, conversions: 1, revenueCents: null, payoutCents: 600, profitCents: null, epc: '6.0000' },
+      { currency: 'USD', clicks: 30, conversions: 2, revenueCents: null, payoutCents: 1200, profitCents: null, epc: '0.4000' },
+    ]);
+    const asAdmin = await admin.get(`/api/analytics/affiliate?affiliateId=${aff2.id}&${nyQuery}`);
+    expect(asAdmin.body.byCurrency[0]).toMatchObject({ currency: 'EUR', revenueCents: 900, payoutCents: 600, profitCents: 300 });
     const overview = await admin.get(`/api/analytics/overview?${nyQuery}`);
     expect(overview.status).toBe(200);
     expect(overview.body.currency).toBeNull();
@@ -252,6 +261,10 @@ describe('affiliate analytics', () => {
     // The CSVs carry the same: no money where currencies mix, money per currency in its own rows.
     const affCsv = (await aff2.client.get(`/api/analytics/affiliate?${nyQuery}&format=csv`)).text.trim().split('\n');
     expect(affCsv.find((l) => l.startsWith('total,'))).toBe('total,,Total,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,31,31,0,3,2,1,1,0.0968,,,,,,,,');
+    expect(affCsv.filter((l) => l.startsWith('by_currency,'))).toEqual([
+      `by_currency,EUR,EUR,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,,,,,,,,,,EUR,,600,,,6.00,`,
+      `by_currency,USD,USD,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,,,,,,,,,,USD,,1200,,,12.00,`,
+    ]);
     expect(affCsv.filter((l) => l.startsWith('breakdown,'))).toEqual([
       // An affiliate does not see the advertiser's revenue nor the margin.
       `breakdown,${camp._id},Winter,2026-01-14T05:00:00.000Z,2026-01-16T05:00:00.000Z,,30,30,0,2,1,1,1,0.0667,0.4000,USD,,1200,,,12.00,`,

@@ -193,6 +193,7 @@ describe('payout review API', () => {
     expect((await affB.client.get(`/api/payouts/${aUsd}`)).status).toBe(404);
     const csv = await admin.client.get(`/api/payouts?format=csv&affiliateId=${affA.id}`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect([...csv.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 byte order mark
     const rows = csv.text.trim().split('\n');
     expect(rows[0]).toBe('id,affiliateId,affiliateName,currency,amount,conversionCount,status,cutoff,periodStart,periodEnd,createdAt,paidReference,clickCount,clickAmount');
     expect(rows.some((r) => r.startsWith(`${aUsd},${affA.id},Alice,USD,70.00,10,pending_approval`))).toBe(true);

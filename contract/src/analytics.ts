@@ -221,10 +221,25 @@ export const AffiliateReportRow = z
   .meta({ id: 'AffiliateReportRow' });
 export type AffiliateReportRow = z.infer<typeof AffiliateReportRow>;
 
+/** A report's headline figures in one currency: money is never added up across currencies. */
+export const ReportCurrencyTotals = z
+  .strictObject({
+    currency: Currency,
+    clicks: count('Clicks on campaigns paying in this currency'),
+    conversions: count('Approved + pending conversions in this currency'),
+    revenueCents: MinorUnits.nullable().meta({ description: `What the advertiser pays in this currency; ${hiddenForAffiliates}` }),
+    payoutCents: MinorUnits.meta({ description: 'What the affiliate earns in this currency' }),
+    profitCents: MinorUnits.nullable().meta({ description: `Revenue minus payout in this currency; ${hiddenForAffiliates}` }),
+    epc: z.string().meta({ description: 'Earnings per click in this currency: its payout ÷ the clicks on campaigns paying in it, major units, 4 decimals', example: '0.4216' }),
+  })
+  .meta({ id: 'ReportCurrencyTotals', description: 'The headline figures of one currency' });
+export type ReportCurrencyTotals = z.infer<typeof ReportCurrencyTotals>;
+
 export const AffiliateReport = z
   .strictObject({
     affiliateId: ObjectId,
     ...reportBaseShape,
+    byCurrency: z.array(ReportCurrencyTotals).meta({ description: 'Totals per currency, by currency code; the headline when `currency` is null (several currencies)' }),
     breakdown: z.array(AffiliateReportRow).meta({ description: 'One row per campaign, most conversions (then clicks) first' }),
   })
   .meta({ id: 'AffiliateReport' });

@@ -47,7 +47,11 @@ describe('jobs command line', () => {
     const lines: string[] = [];
     expect(await runCli(ctx, ['nope'], (l) => lines.push(l))).toBe(2);
     expect(lines.join('\n')).toContain('rollup-hourly');
-    await expect(runCli(ctx, ['rollup', '--from', '2026-07-01'], () => {})).rejects.toThrow('needs --from and --to');
+    // A missing bound says how a window is written, with an example to copy.
+    await expect(runCli(ctx, ['rollup', '--from', '2026-07-01'], () => {})).rejects.toThrow(
+      'rollup needs --from and --to, each a date (UTC midnight) or a date-time with its UTC offset, --to after --from, e.g. npm run jobs -- rollup --from 2026-11-01T00:00Z --to 2026-11-02T00:00Z\n(--to is missing)',
+    );
+    await expect(runCli(ctx, ['rollup', '--from', '2026-07-02', '--to', '2026-07-01T00:00Z'], () => {})).rejects.toThrow('(--to must be after --from)');
     await expect(runCli(ctx, ['rollup', '--from', 'July', '--to', '2026-07-02'], () => {})).rejects.toThrow('ISO date');
     // Without an offset a date-time would be read in this machine's zone.
     await expect(runCli(ctx, ['rollup', '--from', '2026-07-01T10:00:00', '--to', '2026-07-02'], () => {})).rejects.toThrow('--from 2026-07-01T10:00:00: a date-time needs its UTC offset');

@@ -98,7 +98,11 @@ export function campaignReportCsv(r: CampaignReport): string {
 
 export function affiliateReportCsv(r: AffiliateReport): string {
   const window = { start: r.from, end: r.to };
-  return withHeader([...seriesAndTotalRows(r), ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: b.key, label: b.label, ...window }, b, b.currency))]);
+  return withHeader([
+    ...seriesAndTotalRows(r),
+    ...r.byCurrency.map((m) => moneyRow({ section: 'by_currency', key: m.currency, label: m.currency, ...window }, m, m.currency)),
+    ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: b.key, label: b.label, ...window }, b, b.currency)),
+  ]);
 }
 
 export function overviewReportCsv(r: OverviewReport): string {

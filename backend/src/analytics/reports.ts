@@ -1,4 +1,4 @@
-import type { AffiliateReport, CampaignReport, CampaignReportRow, OverviewReport, ReportMetrics, ReportSeriesPoint } from '@offerly/contract';
+import type { AffiliateReport, CampaignReport, CampaignReportRow, OverviewReport, ReportCurrencyTotals, ReportMetrics, ReportSeriesPoint } from '@offerly/contract';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { notFound } from '../domain/errors';
@@ -98,6 +98,16 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
   return { campaign: { id: c._id, name: c.name, currency: c.currency }, ...base(w, rawHours), currency: c.currency, series, totals, breakdown };
 }
 
+/** Totals per currency, each with its own EPC (its payout over the clicks of campaigns paying in it). */
+function currencyTotals(rows: ReportRow[], hideRevenue: boolean): ReportCurrencyTotals[] {
+  return [...sumBy(rows, (r) => r.currency)]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, s]) => {
+      const m = metrics(s, currency, hideRevenue);
+      return { currency, clicks: m.clicks, conversions: m.conversions, revenueCents: m.revenueCents, payoutCents: m.payoutCents, profitCents: m.profitCents, epc: m.epc };
+    });
+}
+
 export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()): Promise<AffiliateReport> {
   const hideRevenue = p.role !== 'admin';
   const scope: ReportScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
@@ -112,7 +122,7 @@ export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId
       const cur = onlyCurrency(s.currencies);
       return { key, label: names.get(key)?.name ?? key, currency: cur, ...metrics(s, cur, hideRevenue) };
     });
-  return { affiliateId, ...base(w, rawHours), currency, series, totals, breakdown };
+  return { affiliateId, ...base(w, rawHours), currency, series, totals, byCurrency: currencyTotals(rows.series, hideRevenue), breakdown };
 }
 
 export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()): Promise<OverviewReport> {

@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     await waitHealthy(url, children, 60_000);
     console.log(
       `Offerly is running: dashboard ${url} · API ${url}/api · tracking ${config.PUBLIC_TRACKING_URL}/c/<linkId> ` +
-        `(${STACK_PROCESSES.map((p) => p.name).join(' + ')}; MongoDB: ${services.mongoKind}, Redis: ${services.redisKind}; logs in ${path.relative(REPO_ROOT, logsDir) || logsDir})` +
+        `(${STACK_PROCESSES.map((p) => p.name).join(' + ')}; MongoDB: ${services.mongoKind}, Redis: ${services.redisKind}; logs in ${path.resolve(logsDir)})` +
         `${demoLoaded ? '; demo accounts in the README, e.g. advertiser@offerly.local / demo-password-2026' : ''}. Ctrl-C to stop.`,
     );
   } catch (err) {

@@ -6,7 +6,10 @@ export interface TestResponse<T = any> {
   status: number;
   body: T;
   headers: Headers;
+  /** The body as decoded text (a UTF-8 byte order mark is dropped, as browsers do). */
   text: string;
+  /** The body as sent, byte for byte. */
+  bytes: Uint8Array;
 }
 
 export class TestClient {
@@ -45,10 +48,11 @@ export class TestClient {
     }
     const res = await fetch(this.baseUrl + path, { method, headers: h, body: payload, redirect: 'manual' });
     this.storeCookies(res);
-    const text = await res.text();
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('application/json') && text) parsed = JSON.parse(text);
-    return { status: res.status, body: parsed as T, headers: res.headers, text };
+    return { status: res.status, body: parsed as T, headers: res.headers, text, bytes };
   }
 
   get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);

@@ -46,6 +46,7 @@ export type {
   PostbackSettings as OutboundSettings,
   Postback as PostbackRecord,
   ReportMetrics as Metrics,
+  ReportCurrencyTotals as CurrencyTotals,
   ReportSeriesPoint as SeriesRow,
 } from '@offerly/contract';
 

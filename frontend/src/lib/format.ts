@@ -12,6 +12,9 @@ export const formatNumber = (n: number, locale?: string) => numberFormat(locale,
 /** "1 click", "2,310 clicks". */
 export const formatCount = (n: number, one: string, many: string, locale?: string) => `${formatNumber(n, locale)} ${n === 1 ? one : many}`;
 
+/** "1 day", "30 days". */
+export const formatDays = (n: number, locale?: string) => formatCount(n, 'day', 'days', locale);
+
 export const formatCompact = (n: number, locale?: string) => numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n);
 
 /** Conversion rate is a fraction (0.0350) → "3.50%". */

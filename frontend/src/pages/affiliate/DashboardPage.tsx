@@ -37,8 +37,8 @@ export function AffiliateDashboardPage() {
         <ReportCard range={range} report={state} csv={{ url: reportsApi.affiliateCsv(range.query), filename: 'affiliate-stats.csv' }}>
           {(report) => (
             <>
-              <MetricKpis totals={report.totals} currency={report.currency} audience="affiliate" />
-              {report.currency === null && report.breakdown.length > 0 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: see earnings per campaign below.</p>}
+              <MetricKpis totals={report.totals} currency={report.currency} byCurrency={report.byCurrency} audience="affiliate" />
+              {report.byCurrency.length > 1 && <p className="text-sm text-slate-600">Your campaigns pay in several currencies: earnings and EPC are shown per currency, never added up; EPC is each currency’s earnings over the clicks of campaigns paying in it.</p>}
               {report.series.every((r) => r.clicks === 0 && r.conversions === 0) ? (
                 <EmptyState title="No traffic in this range">Get a link from the Offers page and send visitors to it.</EmptyState>
               ) : (

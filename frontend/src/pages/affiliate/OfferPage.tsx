@@ -1,3 +1,4 @@
+import { formatDays } from '../../lib/format';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
@@ -59,7 +60,7 @@ function OfferTerms({ offer: o }: { offer: OfferView }) {
           </div>
           <div>
             <dt className="text-slate-600">Attribution window</dt>
-            <dd>{o.attributionWindowDays} days</dd>
+            <dd>{formatDays(o.attributionWindowDays)}</dd>
           </div>
           {o.previewUrl && (
             <div>

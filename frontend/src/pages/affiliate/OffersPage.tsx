@@ -1,3 +1,4 @@
+import { formatDays } from '../../lib/format';
 import { Link } from 'react-router-dom';
 import { queries } from '../../api/queries';
 import type { OfferView } from '../../api/types';
@@ -29,7 +30,7 @@ export function OffersPage() {
     },
     { id: 'model', header: 'Model', cell: (o) => o.payoutModel, sortKey: 'payoutModel' },
     { id: 'payout', header: 'Your payout', align: 'right', cell: (o) => <PayoutTerm model={o.payoutModel} cents={o.payoutCents} bps={o.payoutBps} currency={o.currency} /> },
-    { id: 'window', header: 'Cookie window', align: 'right', cell: (o) => `${o.attributionWindowDays} days`, sortKey: 'attributionWindowDays', hideOnMobile: true },
+    { id: 'window', header: 'Cookie window', align: 'right', cell: (o) => formatDays(o.attributionWindowDays), sortKey: 'attributionWindowDays', hideOnMobile: true },
     { id: 'deeplink', header: 'Deep links', cell: (o) => (o.allowDeepLink ? 'Yes' : 'No'), hideOnMobile: true },
     actionsColumn((o) => (
       <LinkButton to={`/offers/${o.id}`} size="sm" aria-label={`Get link for ${o.name}`}>

@@ -1,3 +1,4 @@
+import { formatDays } from '../../lib/format';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { campaignsApi } from '../../api/campaigns';
 import type { Campaign, Override } from '../../api/types';
@@ -58,9 +59,9 @@ export function CampaignSettings({ campaign, onChanged, isAdmin = false }: { cam
             <Row label="Total conversion cap">{limit(c.caps.totalConversions, (n) => n.toLocaleString())}</Row>
             <Row label="Daily budget">{limit(c.caps.dailyBudgetCents, (n) => <Money cents={n} currency={c.currency} />)}</Row>
             <Row label="Total budget">{limit(c.caps.totalBudgetCents, (n) => <Money cents={n} currency={c.currency} />)}</Row>
-            <Row label="Attribution window">{c.attributionWindowDays} days</Row>
+            <Row label="Attribution window">{formatDays(c.attributionWindowDays)}</Row>
             <Row label="Approval">
-              {c.approvalMode === 'auto' ? 'Automatic' : `Manual${c.autoApproveAfterDays !== null ? `, auto-approved after ${c.autoApproveAfterDays} days` : ''}`}
+              {c.approvalMode === 'auto' ? 'Automatic' : `Manual${c.autoApproveAfterDays !== null ? `, auto-approved after ${formatDays(c.autoApproveAfterDays)}` : ''}`}
             </Row>
             <Row label="Minimum click-to-conversion">{c.minClickToConversionSeconds} s</Row>
             <Row label="One conversion per click">{c.oneConversionPerClick ? 'Yes' : 'No'}</Row>

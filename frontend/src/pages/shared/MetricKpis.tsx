@@ -1,25 +1,39 @@
-import type { Metrics } from '../../api/types';
+import type { CurrencyTotals, Metrics } from '../../api/types';
 import { KpiCard } from '../../components/KpiCard';
 import { formatNumber, formatRate } from '../../lib/format';
 import { formatEpc, formatMoney } from '../../lib/money';
 
-/** Report totals as KPI cards. Money only when the report has one currency. */
-export function MetricKpis({ totals, currency, audience = 'owner' }: { totals: Metrics; currency: string | null; audience?: 'owner' | 'affiliate' }) {
-  const m = (cents: number | null) => (currency && cents !== null ? formatMoney(cents, currency) : '—');
+type MoneyField = 'revenueCents' | 'payoutCents' | 'profitCents';
+
+/**
+ * Report totals as KPI cards. Money is never added up across currencies: a
+ * report in one currency shows its totals; one in several shows each
+ * currency's figure side by side ("$421.59 · €10.11"), EPC likewise.
+ */
+export function MetricKpis({ totals, currency, byCurrency = [], audience = 'owner' }: { totals: Metrics; currency: string | null; byCurrency?: CurrencyTotals[]; audience?: 'owner' | 'affiliate' }) {
+  const perCurrency = (show: (c: CurrencyTotals) => string | null) => {
+    const parts = byCurrency.map(show).filter((p): p is string => p !== null);
+    return parts.length > 0 ? parts.join(' · ') : '—';
+  };
+  const m = (field: MoneyField) => {
+    if (currency) return totals[field] === null ? '—' : formatMoney(totals[field], currency);
+    return perCurrency((c) => (c[field] === null ? null : formatMoney(c[field], c.currency)));
+  };
+  const epc = currency ? formatEpc(totals.epc, currency) : perCurrency((c) => formatEpc(c.epc, c.currency));
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7">
       <KpiCard label="Clicks" value={formatNumber(totals.clicks)} sub={`${formatNumber(totals.uniqueClicks)} unique`} testId="report-clicks" />
       <KpiCard label="Conversions" value={formatNumber(totals.conversions)} sub={`${formatNumber(totals.approvedConversions)} approved · ${formatNumber(totals.pendingConversions)} pending`} testId="report-conversions" />
       <KpiCard label="Conv. rate" value={formatRate(totals.cr)} />
-      <KpiCard label="EPC" value={currency ? formatEpc(totals.epc, currency) : '—'} />
+      <KpiCard label="EPC" value={epc} testId="report-epc" />
       {audience === 'owner' ? (
         <>
-          <KpiCard label="Revenue" value={m(totals.revenueCents)} testId="report-revenue" />
-          <KpiCard label="Payout" value={m(totals.payoutCents)} testId="report-payout" />
-          <KpiCard label="Profit" value={m(totals.profitCents)} />
+          <KpiCard label="Revenue" value={m('revenueCents')} testId="report-revenue" />
+          <KpiCard label="Payout" value={m('payoutCents')} testId="report-payout" />
+          <KpiCard label="Profit" value={m('profitCents')} />
         </>
       ) : (
-        <KpiCard label="Earnings" value={m(totals.payoutCents)} testId="report-earnings" sub={`${formatNumber(totals.rejectedConversions)} rejected`} />
+        <KpiCard label="Earnings" value={m('payoutCents')} testId="report-earnings" sub={`${formatNumber(totals.rejectedConversions)} rejected`} />
       )}
     </div>
   );
