@@ -9,6 +9,9 @@ import { parseInstant } from './cli';
  * differences; exit code 1 if there are any. The lists' counters are compared
  * when the range reaches the current day, or always with `--list-counters`.
  */
+/** "1 day", "2 days". */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export async function reconcileCli(ctx: AppContext, argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean', default: false }, 'list-counters': { type: 'boolean' } } });
   const from = parseInstant('from', values.from);
@@ -19,13 +22,13 @@ export async function reconcileCli(ctx: AppContext, argv: string[], out: (line: 
   if (values.json) {
     out(JSON.stringify(report, null, 2));
   } else {
-    out(`reconcile ${report.from} → ${report.to}: ${report.checked.hours} hours, ${report.checked.days} days, ${report.checked.payouts} payouts checked${report.listCounters ? ', list counters compared' : ''}`);
+    out(`reconcile ${report.from} → ${report.to}: ${count(report.checked.hours, 'hour')}, ${count(report.checked.days, 'day')}, ${count(report.checked.payouts, 'payout')} checked${report.listCounters ? ', list counters compared' : ''}`);
     const s = report.skipped;
     if (s.dirtyHours.length || s.settlingHours.length || s.staleDays.length || s.droppedDays.length) {
-      out(`skipped: ${s.dirtyHours.length} dirty hours, ${s.settlingHours.length} hours still settling, ${s.staleDays.length} days with a stale daily roll, ${s.droppedDays.length} days whose raw clicks were dropped`);
+      out(`skipped: ${count(s.dirtyHours.length, 'dirty hour')}, ${count(s.settlingHours.length, 'hour')} still settling, ${count(s.staleDays.length, 'day')} with a stale daily roll, ${count(s.droppedDays.length, 'day')} whose raw clicks were dropped`);
     }
     out(formatDifferences(report.differences));
-    out(report.ok ? 'OK: no differences' : `${report.differences.length} difference(s)`);
+    out(report.ok ? 'OK: no differences' : count(report.differences.length, 'difference'));
   }
   return report.ok ? 0 : 1;
 }

@@ -73,6 +73,9 @@ describe('jobs command line', () => {
     const clean: string[] = [];
     expect(await reconcileCli(ctx, args, (l) => clean.push(l))).toBe(0);
     expect(clean.at(-1)).toBe('OK: no differences');
+    const oneDay: string[] = [];
+    expect(await reconcileCli(ctx, ['--from', '2026-07-01', '--to', '2026-07-02'], (l) => oneDay.push(l))).toBe(0);
+    expect(oneDay[0]).toMatch(/: 24 hours, 1 day, \d+ payouts? checked$/); // "1 day", not "1 days"
     const row = (await statsHourly(ctx.db).findOne({}))!;
     await statsHourly(ctx.db).updateOne({ _id: row._id }, { $inc: { clicks: 5 } });
     const out: string[] = [];

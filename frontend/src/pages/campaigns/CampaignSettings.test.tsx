@@ -192,6 +192,14 @@ describe('payout override form', () => {
   });
 });
 
+describe('campaign terms', () => {
+  it('says "1 day", not "1 days"', () => {
+    renderSettings(campaign({ attributionWindowDays: 1, approvalMode: 'manual', autoApproveAfterDays: 1 }));
+    expect(screen.getByText('1 day')).toBeInTheDocument();
+    expect(screen.getByText('Manual, auto-approved after 1 day')).toBeInTheDocument();
+  });
+});
+
 describe('negative margin', () => {
   it('lets an admin allow it after confirming, sending only the flag', async () => {
     const updated = campaign({ allowNegativeMargin: true });
