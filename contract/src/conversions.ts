@@ -96,5 +96,6 @@ export type ConversionListQuery = z.input<typeof ConversionListQuery>;
 
 export const ConversionReviewBody = z.strictObject({
   note: z.string().trim().max(500).default('').meta({ description: 'Why, kept in the conversion’s history' }),
+  shareNote: z.boolean().default(false).meta({ description: 'Show the note to the affiliate too (otherwise only admins and the advertiser see it)' }),
 });
 export type ConversionReviewBody = z.input<typeof ConversionReviewBody>;

@@ -4,6 +4,7 @@ export * from './health';
 export * from './api-keys';
 export * from './audit';
 export * from './conversions';
+export * from './conversion-detail';
 export * from './postbacks';
 export * from './deliveries';
 export * from './live';

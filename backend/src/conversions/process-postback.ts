@@ -84,6 +84,9 @@ async function resolve(ctx: AppContext, pb: PostbackDoc, r: Resolution): Promise
     advertiserId: pb.advertiserId ?? null,
     resolvedAt: new Date(),
   };
+  // A postback resolved against a conversion it did not create (status update, refused duplicate) is named on it
+  // first, so the conversion's detail finds it by `_id`; a crash before the outcome is written retries both.
+  if ($set.conversionId && $set.conversionId !== pb._id) await ctx.models.Conversion.updateOne({ _id: $set.conversionId }, { $addToSet: { postbackIds: pb._id } });
   // Not stored if it was meanwhile (a concurrent run, or the spool): then the conditional update.
   const written = unsaved.has(pb) && (await postbackInserts(ctx).add({ ...pb, ...$set }));
   if (!written) await ctx.models.Postback.updateOne({ _id: pb._id, state: 'queued' }, { $set });
@@ -279,6 +282,7 @@ function conversionDoc(pb: PostbackDoc, campaign: CampaignDoc, click: ClickDoc, 
     history: [{ at: now, by: null, from: null, to: gate.status, reason: gate.reason, note: noteFor(pb) }],
     adminDecision: null,
     refusedChanges: [],
+    postbackIds: [pb._id],
     createdAt: now,
     updatedAt: now,
   };

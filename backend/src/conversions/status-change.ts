@@ -19,6 +19,8 @@ export interface StatusChangeOptions {
   reason?: string | null;
   /** An admin's review: it becomes the conversion's admin decision, which only another admin review can change. */
   admin?: boolean;
+  /** Show the note to the affiliate too. */
+  noteShared?: boolean;
 }
 
 /**
@@ -119,7 +121,7 @@ async function applyStatusChange(ctx: AppContext, id: string, to: ConversionStat
     { _id: id, status: from, payoutId: null, capHeld: conv.capHeld, ...(byAdmin ? {} : { adminDecision: null }) },
     {
       $set: { status: to, reason, capHeld, capDay, approvedAt: to === 'approved' ? now : null, ...statusFields(to, conv.revenueCents, conv.payoutCents), ...decision },
-      $push: { history: { at: now, by: opts.by, from, to, reason, note: opts.note ?? '' } },
+      $push: { history: { at: now, by: opts.by, from, to, reason, note: opts.note ?? '', noteShared: opts.noteShared === true } },
     },
     { returnDocument: 'after' },
   ).lean()) as ConversionDoc | null;

@@ -8,6 +8,8 @@ export interface ConversionChange {
   to: string;
   reason: string | null;
   note: string;
+  /** The reviewer chose to show the note to the affiliate (absent on older changes: not shared). */
+  noteShared?: boolean;
 }
 
 /**
@@ -64,6 +66,12 @@ export interface ConversionDoc {
   adminDecision?: AdminDecision | null;
   /** Changes refused because an admin had decided: kept so the admin sees who tried (`by` null for postbacks and jobs). */
   refusedChanges?: RefusedChange[];
+  /**
+   * Ids of the inbound postbacks that touched it, its own (creating) one first, then status updates and refused
+   * duplicates, added when each is resolved, so the detail page reads them by `_id`. Conversions stored before
+   * this was kept lack their own id here (or the field).
+   */
+  postbackIds?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -77,7 +85,7 @@ export interface RefusedChange {
 }
 
 const changeSchema = new Schema<ConversionChange>(
-  { at: { type: Date, required: true }, by: { type: String, default: null }, from: { type: String, default: null }, to: { type: String, required: true }, reason: { type: String, default: null }, note: { type: String, default: '' } },
+  { at: { type: Date, required: true }, by: { type: String, default: null }, from: { type: String, default: null }, to: { type: String, required: true }, reason: { type: String, default: null }, note: { type: String, default: '' }, noteShared: { type: Boolean, default: false } },
   { _id: false },
 );
 
@@ -130,6 +138,7 @@ const conversionSchema = new Schema<ConversionDoc>(
       type: [new Schema<RefusedChange>({ at: { type: Date, required: true }, by: { type: String, default: null }, to: { type: String, required: true }, reason: { type: String, required: true }, note: { type: String, default: '' } }, { _id: false })],
       default: [],
     },
+    postbackIds: { type: [String], default: undefined },
   },
   { timestamps: true, versionKey: false, collection: 'conversions' },
 );

@@ -1,5 +1,6 @@
-import { ConversionEnvelope, ConversionListQuery, ConversionPage, ConversionReviewBody, IdParams } from '@offerly/contract';
+import { ConversionDetail, ConversionEnvelope, ConversionListQuery, ConversionPage, ConversionReviewBody, IdParams } from '@offerly/contract';
 import type { AppContext } from '../../context';
+import { readConversionDetail } from '../../conversions/detail';
 import { conversionViewPage } from '../../conversions/conversion-pages';
 import { reviewConversion } from '../../conversions/review';
 import { cursorPaged, withCursor } from './cursor-page';
@@ -24,7 +25,7 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       request: { params: IdParams, body: ConversionReviewBody },
       responses: { 200: ConversionEnvelope },
       errors: [409],
-    }).handle(async ({ params, body, principal }) => ({ conversion: await reviewConversion(ctx, principal, params.id, to, body.note) }));
+    }).handle(async ({ params, body, principal }) => ({ conversion: await reviewConversion(ctx, principal, params.id, to, body.note, body.shareNote) }));
 
   return [
     defineRoute({
@@ -41,6 +42,19 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       const page = await conversionViewPage(ctx, principal, { ...q, order: listOrder(conversionSort, q), after: q.cursor ?? null });
       return cursorPaged(page.items, page.total, q.limit, page.next);
     }),
+    defineRoute({
+      method: 'get',
+      path: '/api/conversions/:id',
+      action: 'conversions.read',
+      tag: 'Conversions',
+      summary: 'One conversion with its click, postbacks, status history and payout',
+      description:
+        'Admins see any conversion, advertisers their campaigns’ and affiliates their own (others answer 404). ' +
+        'Affiliates see neither revenue, the postbacks, refused changes, nor the visitor’s data of the click; of the history they see who by role, the reason, and only notes the reviewer shared with them. ' +
+        'Admins see reviewers by name and email, others by role.',
+      request: { params: IdParams },
+      responses: { 200: ConversionDetail },
+    }).handle(({ params, principal }) => readConversionDetail(ctx, principal, params.id)),
     review('approve', 'approved'),
     review('reject', 'rejected'),
   ];
