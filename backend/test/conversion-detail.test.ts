@@ -67,7 +67,7 @@ describe('GET /api/conversions/:id', () => {
     expect(d.conversion.payoutCents).toBe(700);
     expect(d).not.toHaveProperty('postbacks');
     expect(d).not.toHaveProperty('refusedChanges');
-    expect(d.click).toMatchObject({ sub1: 'spring-promo', visitor: null, userAgent: null, country: null, referer: null });
+    expect(d.click).toMatchObject({ sub1: 'spring-promo', visitor: null, userAgent: null, country: null, referer: null, device: null, os: null, browser: null });
     expect(d.history[2]).toMatchObject({ to: 'rejected', reason: 'advertiser_rejected', note: 'Order refunded by the customer', who: { label: 'Advertiser', userId: null } });
     // Notes not shared (the admin's, the postbacks') stay hidden.
     expect(d.history[3]).toMatchObject({ to: 'approved', note: '', noteShared: false });

@@ -48,7 +48,10 @@ export const ConversionClick = z
     deepLink: z.string().nullable(),
     visitor: z.string().nullable().meta({ description: 'The visitor’s key (a salted hash; no IP address is stored). Null for affiliates' }),
     userAgent: z.string().nullable().meta({ description: 'Null for affiliates' }),
-    country: z.string().nullable().meta({ description: 'Null for affiliates or when unknown' }),
+    country: z.string().nullable().meta({ description: 'ISO 3166-1 alpha-2 (`ZZ` unknown); null for affiliates and on older clicks' }),
+    device: z.string().nullable().meta({ description: 'desktop, mobile, tablet, tv, bot or unknown; null for affiliates and on clicks stored before classification' }),
+    os: z.string().nullable().meta({ description: 'Null for affiliates and on clicks stored before classification' }),
+    browser: z.string().nullable().meta({ description: 'Null for affiliates and on clicks stored before classification' }),
     referer: z.string().nullable().meta({ description: 'Null for affiliates or when the browser sent none' }),
   })
   .meta({ id: 'ConversionClick', description: 'The click the conversion is attributed to' });

@@ -14,6 +14,7 @@ const editors = () => import('./pages/campaigns/CampaignEditorPages');
 const lists = () => import('./pages/shared/ListPages');
 const payouts = () => import('./pages/shared/PayoutsPage');
 const payoutDetail = () => import('./pages/shared/PayoutDetailPage');
+const conversionDetail: RouteDef = { path: '/conversions/:id', element: page(() => import('./pages/shared/ConversionDetailPage'), 'ConversionDetailPage') };
 const ops = () => import('./pages/admin/OperationsPages');
 
 export interface RouteDef {
@@ -29,6 +30,7 @@ const campaignRoutes: RouteDef[] = [
   { path: '/campaigns/:id', element: page(campaignPage, 'CampaignPage') },
   { path: '/campaigns/:id/edit', element: page(editors, 'EditCampaignPage') },
   { path: '/conversions', element: page(lists, 'ConversionsPage') },
+  conversionDetail,
   { path: '/postbacks', element: page(lists, 'PostbacksPage') },
 ];
 
@@ -52,6 +54,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/offers/:id', element: page(() => import('./pages/affiliate/OfferPage'), 'OfferPage') },
     { path: '/links', element: page(() => import('./pages/affiliate/LinksPage'), 'LinksPage') },
     { path: '/conversions', element: page(lists, 'ConversionsPage') },
+    conversionDetail,
     { path: '/payouts', element: page(payouts, 'PayoutsPage') },
     { path: '/payouts/:id', element: page(payoutDetail, 'PayoutDetailPage') },
     { path: '/postback', element: page(() => import('./pages/affiliate/PostbackSettingsPage'), 'PostbackSettingsPage') },

@@ -83,6 +83,9 @@ function clickView(viewer: Principal, k: ClickDoc): ConversionClick {
     visitor: full ? k.visitor : null,
     userAgent: full ? k.ua : null,
     country: full ? k.country : null,
+    device: full ? (k.device ?? null) : null,
+    os: full ? (k.os ?? null) : null,
+    browser: full ? (k.browser ?? null) : null,
     referer: full ? k.referer : null,
   };
 }

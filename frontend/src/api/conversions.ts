@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Conversion, ConversionStatus, CursorPaged, CursorQuery, PostbackRecord, PostbackState } from './types';
+import type { Conversion, ConversionDetail, ConversionStatus, CursorPaged, CursorQuery, PostbackRecord, PostbackState } from './types';
 
 export interface ConversionQuery extends CursorQuery {
   campaignId?: string;
@@ -9,10 +9,13 @@ export interface ConversionQuery extends CursorQuery {
   to?: string;
 }
 
+const reviewBody = (note: string, shareNote: boolean) => ({ ...(note ? { note } : {}), ...(shareNote ? { shareNote } : {}) });
+
 export const conversionsApi = {
   list: (q: ConversionQuery, signal?: AbortSignal) => api.get<CursorPaged<Conversion>>('/api/conversions', { ...q }, signal),
-  approve: (id: string, note: string) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/approve`, note ? { note } : {}),
-  reject: (id: string, note: string) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, note ? { note } : {}),
+  detail: (id: string, signal?: AbortSignal) => api.get<ConversionDetail>(`/api/conversions/${id}`, undefined, signal),
+  approve: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/approve`, reviewBody(note, shareNote)),
+  reject: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, reviewBody(note, shareNote)),
 };
 
 export const postbacksApi = {

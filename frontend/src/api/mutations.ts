@@ -16,7 +16,8 @@ import type { Campaign, CursorPaged, Payout, PayoutLine } from './types';
  */
 
 function replaceRow<T extends { id: string }>(client: QueryClient, lists: QueryKey, row: T): void {
-  client.setQueriesData<CursorPaged<T>>({ queryKey: lists }, (page) => page && { ...page, items: page.items.map((x) => (x.id === row.id ? row : x)) });
+  // Only the lists under the key: a detail cached beside them (no items) is left to its invalidation.
+  client.setQueriesData<CursorPaged<T>>({ queryKey: lists }, (page) => (page && Array.isArray(page.items) ? { ...page, items: page.items.map((x) => (x.id === row.id ? row : x)) } : page));
 }
 
 function invalidate(client: QueryClient, ...keys: QueryKey[]): void {
@@ -26,7 +27,8 @@ function invalidate(client: QueryClient, ...keys: QueryKey[]): void {
 export function useConversionReview() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action, note }: { id: string; action: 'approve' | 'reject'; note: string }) => (action === 'approve' ? conversionsApi.approve(id, note) : conversionsApi.reject(id, note)),
+    mutationFn: ({ id, action, note, shareNote = false }: { id: string; action: 'approve' | 'reject'; note: string; shareNote?: boolean }) =>
+      action === 'approve' ? conversionsApi.approve(id, note, shareNote) : conversionsApi.reject(id, note, shareNote),
     onSuccess: ({ conversion }) => {
       replaceRow(client, queryKeys.conversions.all, conversion);
       // Reports count pending, approved and rejected conversions and their money apart.

@@ -31,6 +31,7 @@ export const queries = {
   },
   conversions: {
     list: (q: ConversionQuery) => queryOptions({ queryKey: queryKeys.conversions.list(q), queryFn: ({ signal }) => conversionsApi.list(q, signal), ...keepShowing, ...moving }),
+    detail: (id: string) => queryOptions({ queryKey: queryKeys.conversions.detail(id), queryFn: ({ signal }) => conversionsApi.detail(id, signal), ...moving }),
   },
   postbacks: {
     list: (q: CursorQuery & { campaignId?: string; state?: PostbackState | '' }) =>

@@ -31,6 +31,7 @@ export const queryKeys = {
   conversions: {
     all: ['conversions'] as const,
     list: (q: ConversionQuery) => ['conversions', 'list', q] as const,
+    detail: (id: string) => ['conversions', 'detail', id] as const,
   },
   postbacks: {
     all: ['postbacks'] as const,

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { asApiError } from '../api/client';
 import { Button, type Variant } from './Button';
-import { FormAlert, TextAreaField, TextField } from './form/fields';
+import { CheckboxField, FormAlert, TextAreaField, TextField } from './form/fields';
 import { Modal } from './Modal';
 
 export interface ConfirmOptions {
@@ -13,13 +13,16 @@ export interface ConfirmOptions {
   note?: { label: string; required?: boolean; placeholder?: string };
   /** Ask for a payment reference (mark paid). */
   reference?: { label: string };
-  onConfirm(input: { note: string; reference: string }): Promise<void>;
+  /** Offer a choice about the note (e.g. also show it to the affiliate); unchecked by default. */
+  check?: { label: string; hint?: string };
+  onConfirm(input: { note: string; reference: string; checked: boolean }): Promise<void>;
 }
 
 /** Confirmation with an optional note; the API's error shows inside the dialog. */
 export function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; onClose(): void }) {
   const [note, setNote] = useState('');
   const [reference, setReference] = useState('');
+  const [checked, setChecked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [noteError, setNoteError] = useState<string | null>(null);
@@ -37,7 +40,7 @@ export function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; o
     setBusy(true);
     setError(null);
     try {
-      await options.onConfirm({ note: note.trim(), reference: reference.trim() });
+      await options.onConfirm({ note: note.trim(), reference: reference.trim(), checked });
       onClose();
     } catch (err) {
       const apiErr = asApiError(err);
@@ -65,6 +68,7 @@ export function ConfirmDialog({ options, onClose }: { options: ConfirmOptions; o
             error={noteError}
           />
         )}
+        {options.check && <CheckboxField label={options.check.label} hint={options.check.hint} checked={checked} onChange={setChecked} />}
         <FormAlert message={error} />
         <div className="flex flex-wrap justify-end gap-2 pt-1">
           <Button variant="secondary" onClick={onClose} disabled={busy}>

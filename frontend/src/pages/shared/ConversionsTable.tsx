@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { useConversionReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
@@ -37,8 +38,9 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
       confirmLabel: action === 'approve' ? 'Approve' : 'Reject',
       variant: action === 'approve' ? 'success' : 'danger',
       note: { label: 'Note (kept with the conversion)', required: action === 'reject', placeholder: action === 'reject' ? 'Why is it rejected?' : 'Optional' },
-      onConfirm: async ({ note }) => {
-        await reviewConversion.mutateAsync({ id: c.id, action, note });
+      check: { label: 'Also show this note to the affiliate', hint: 'Otherwise the affiliate sees the change and its reason, not the note.' },
+      onConfirm: async ({ note, checked }) => {
+        await reviewConversion.mutateAsync({ id: c.id, action, note, shareNote: checked && note !== '' });
         notify('success', `Conversion ${action === 'approve' ? 'approved' : 'rejected'}`);
       },
     });
@@ -46,7 +48,15 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
   const columns: Column<Conversion>[] = [
     { id: 'convertedAt', header: 'Converted', cell: (c) => formatDateTime(c.convertedAt), sortKey: 'convertedAt' },
     ...(showCampaign ? [{ id: 'campaign', header: 'Campaign', cell: (c: Conversion) => c.campaignName }] : []),
-    { id: 'txn', header: 'Transaction', cell: (c) => <span className="font-mono text-xs">{c.txnId ?? '—'}</span>, hideOnMobile: true },
+    {
+      id: 'txn',
+      header: 'Transaction',
+      cell: (c) => (
+        <Link to={`/conversions/${c.id}`} className="font-mono text-xs text-indigo-700 hover:underline" aria-label={`Open conversion ${c.txnId}`}>
+          {c.txnId}
+        </Link>
+      ),
+    },
     {
       id: 'status',
       header: 'Status',
