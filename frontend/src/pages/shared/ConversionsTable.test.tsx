@@ -1,6 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ComponentProps } from 'react';
+import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../../context/ToastContext';
 import { ConversionsTable } from './ConversionsTable';
@@ -45,12 +46,14 @@ afterEach(() => vi.unstubAllGlobals());
 
 const page = (items: unknown[], over: Record<string, unknown> = {}) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null, ...over });
 
-/** The table as its pages show it: under the toasts, with a query cache of its own. */
+/** The table as its pages show it: in the router, under the toasts, with a query cache of its own. */
 function renderTable(props: ComponentProps<typeof ConversionsTable>) {
   render(
-    <ToastProvider>
-      <ConversionsTable {...props} />
-    </ToastProvider>,
+    <MemoryRouter>
+      <ToastProvider>
+        <ConversionsTable {...props} />
+      </ToastProvider>
+    </MemoryRouter>,
     { wrapper: withQueryClient() },
   );
 }
@@ -144,6 +147,20 @@ describe('conversions table', () => {
     expect(requests.find((r) => r.method === 'POST')).toEqual({ method: 'POST', url: '/api/conversions/3/reject', body: { note: 'Test order from our QA team' } });
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(screen.getByText('Advertiser rejected')).toBeInTheDocument();
+  });
+
+  it('opens a conversion from its transaction id, and can share the review note with the affiliate', async () => {
+    respond = (method) => (method === 'POST' ? { status: 200, body: { conversion: conversion('6', 'rejected', { reason: 'advertiser_rejected' }) } } : { status: 200, body: page([conversion('6', 'pending')]) });
+    const user = userEvent.setup();
+    renderTable({ role: 'advertiser' });
+    expect(await screen.findByRole('link', { name: 'Open conversion ORDER-6' })).toHaveAttribute('href', '/conversions/6');
+    await user.click(screen.getByRole('button', { name: 'Reject conversion ORDER-6' }));
+    const dialog = screen.getByRole('dialog', { name: 'Reject conversion' });
+    await user.type(within(dialog).getByRole('textbox', { name: /Note/ }), 'Refunded');
+    await user.click(within(dialog).getByRole('checkbox', { name: 'Also show this note to the affiliate' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    expect(await screen.findByText('Conversion rejected')).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ note: 'Refunded', shareNote: true });
   });
 
   it('shows a 409 from the API inside the dialog and keeps it open', async () => {

@@ -56,6 +56,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
           {c.txnId}
         </Link>
       ),
+      hideOnMobile: true,
     },
     {
       id: 'status',
