@@ -7,6 +7,7 @@ import { createLogger, type DestinationStream, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { createQueues, type Queues } from './queues';
 import { createRedis, redisKeys, waitReady, type RedisKeys } from './redis';
+import { SettingsStore } from './settings/settings-store';
 
 /**
  * Everything a process needs, created once and passed down explicitly:
@@ -26,6 +27,8 @@ export interface AppContext {
   queues: Queues;
   /** This process's Prometheus metrics (served by the API at /metrics). */
   metrics: Metrics;
+  /** The platform settings admins change at run time (payout hold, minimum, schedule, advertiser approval). */
+  settings: SettingsStore;
   /** Extra cleanup registered by subsystems (workers, sockets, subscribers). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -53,6 +56,9 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
   let closed = false;
   const db = conn.db;
   if (!db) throw new Error('MongoDB connection has no database handle');
+  const onClose = (fn: () => Promise<void> | void) => {
+    closers.push(fn);
+  };
   return {
     config,
     log,
@@ -64,7 +70,8 @@ export async function createContext(config: Config, opts: ContextOptions): Promi
     keys,
     queues,
     metrics: createMetrics(),
-    onClose: (fn) => { closers.push(fn); },
+    settings: new SettingsStore({ db, redis, channel: keys.cacheChannel, log, config, onClose }),
+    onClose,
     async close() {
       if (closed) return;
       closed = true;

@@ -76,6 +76,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/api-keys': ALL,
   'DELETE /api/api-keys/:id': ALL,
   'GET /api/admin/audit-log': ADMIN,
+  'GET /api/admin/settings': ADMIN,
+  'PATCH /api/admin/settings': ADMIN,
   // Guarded by METRICS_TOKEN or a loopback peer instead of a session (metrics.test.ts).
   'GET /metrics': 'public',
 };

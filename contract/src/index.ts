@@ -16,3 +16,4 @@ export * from './users';
 export * from './analytics';
 export * from './payouts';
 export * from './operations';
+export * from './settings';

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     process.exit(code);
   }
-  const scheduler = startScheduler(ctx, JOBS);
+  const scheduler = await startScheduler(ctx, JOBS);
   ctx.log.info({ tasks: scheduler.tasks }, 'jobs scheduled');
   onShutdown(async () => {
     await scheduler.stop();

@@ -14,7 +14,7 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
   const passwordHash = await hashPassword(input.password);
   const _id = newId();
   const createdAt = new Date();
-  const status = initialStatus(input.role, ctx.config.ADVERTISER_APPROVAL);
+  const status = initialStatus(input.role, (await ctx.settings.current()).values.advertiserApproval);
   // Listed before it is stored (an email already taken leaves an entry the lists skip), counted once stored.
   await listNewUser(ctx.db, { _id, role: input.role, createdAt });
   try {

@@ -1,11 +1,13 @@
 import type { AppContext } from '../context';
 
 /**
- * Tells every API instance that a cached campaign, link, affiliate or
- * advertiser changed. The click path caches them in process (tracking/link-cache);
- * the modules that change them publish here, so neither depends on the other.
+ * Tells every process that a cached campaign, link, affiliate, advertiser or
+ * the platform settings changed. The click path caches the first four in
+ * process (tracking/link-cache), every process the settings
+ * (settings/settings-store); the modules that change them publish here, so
+ * neither depends on the other.
  */
-export const INVALIDATION_KINDS = ['campaign', 'link', 'affiliate', 'advertiser'] as const;
+export const INVALIDATION_KINDS = ['campaign', 'link', 'affiliate', 'advertiser', 'settings'] as const;
 export type Invalidation = { kind: (typeof INVALIDATION_KINDS)[number]; id: string };
 
 export async function publishInvalidation(ctx: Pick<AppContext, 'redis' | 'keys' | 'log'>, msg: Invalidation): Promise<void> {

@@ -21,7 +21,7 @@ export function reviewTransition(from: UserStatus, action: ReviewAction): UserSt
 
 /**
  * Affiliates always wait for an admin. Advertisers do too unless the platform
- * turns that off (ADVERTISER_APPROVAL=auto): an unreviewed advertiser could
+ * turns that off (the `advertiserApproval` platform setting, first ADVERTISER_APPROVAL): an unreviewed advertiser could
  * otherwise buy traffic with terms nobody checked.
  */
 export const initialStatus = (role: 'affiliate' | 'advertiser', advertiserApproval: 'required' | 'auto' = 'required'): UserStatus =>

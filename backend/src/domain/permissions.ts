@@ -50,6 +50,8 @@ export const PERMISSIONS = {
   'apiKeys.create': ALL,
   'apiKeys.revoke': ALL,
   'audit.read': ADMIN,
+  'settings.read': ADMIN,
+  'settings.update': ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -146,7 +146,7 @@ export interface BuildResult {
  * (items rejected meanwhile, another run got there first) it releases
  * everything and disappears.
  */
-export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh: Payable[], resumed = false): Promise<BuildResult> {
+export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh: Payable[], resumed = false, minCents?: number): Promise<BuildResult> {
   await addHolds(ctx.db, p._id, fresh.map((f) => f.entry.id));
   const held = resumed ? await keepHeld(ctx, p) : [];
   const heldIds = new Set(held.map((h) => h.entry.id));
@@ -154,7 +154,8 @@ export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | nu
   await faultPoint('payouts:claimed');
   // Taken out before the payout can be rejected (it is still `building`): a release then puts them back.
   await dequeueDone(ctx.db, 'payable', kept.map((k) => k.entry));
-  const r = await completePayout(ctx, p, by, note, kept.map(itemOf));
+  const min = minCents ?? (await ctx.settings.read()).values.payoutMinimumCents;
+  const r = await completePayout(ctx, p, by, note, kept.map(itemOf), min);
   await markDone(ctx.db, 'building', p._id);
   return r;
 }
@@ -236,10 +237,10 @@ async function dissolvePayout(ctx: AppContext, p: PayoutDoc): Promise<void> {
 }
 
 /** Writes the lines and totals of what a payout holds, or dissolves it when below the minimum. */
-async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, items: PayableItem[]): Promise<BuildResult> {
+async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, items: PayableItem[], minCents: number): Promise<BuildResult> {
   const { Payout } = ctx.models;
   const t = payoutTotals(items);
-  if (items.length === 0 || t.amountCents <= 0 || t.amountCents < ctx.config.PAYOUT_MIN_CENTS) {
+  if (items.length === 0 || t.amountCents <= 0 || t.amountCents < minCents) {
     await dissolvePayout(ctx, p);
     return { built: false, conversions: 0, clickEarnings: 0 };
   }
@@ -294,7 +295,9 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
   opts.signal?.throwIfAborted();
   counts.released = await finishReleases(ctx);
 
-  const cutoff = payoutCutoff(opts.nowMs ?? Date.now(), ctx.config.PAYOUT_HOLD_DAYS);
+  // Read once per run, fresh (not the process cache): a run uses the settings in effect when it starts.
+  const { payoutHoldDays, payoutMinimumCents } = (await ctx.settings.read()).values;
+  const cutoff = payoutCutoff(opts.nowMs ?? Date.now(), payoutHoldDays);
   opts.signal?.throwIfAborted();
   Object.assign(counts, await settleClickEarnings(ctx, cutoff));
   const members = byGroup(await duePayables(ctx, cutoff));
@@ -305,12 +308,12 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
     const k = groupKey(p.affiliateId, p.currency);
     const [mine, rest] = partition(members.get(k) ?? [], (m) => isDueBy(m, p.cutoff));
     members.set(k, rest);
-    const r = await buildPayout(ctx, p, by, `${note} (resumed)`, mine, true);
+    const r = await buildPayout(ctx, p, by, `${note} (resumed)`, mine, true, payoutMinimumCents);
     counts.resumed += 1;
     if (r.built) add(r);
   }
 
-  const plan = planPayouts([...members.values()].filter((m) => m.length > 0).map(groupOf), ctx.config.PAYOUT_MIN_CENTS);
+  const plan = planPayouts([...members.values()].filter((m) => m.length > 0).map(groupOf), payoutMinimumCents);
   const carry = (g: EligibleGroup) => {
     counts.carriedOver += g.count;
     counts.carriedOverClickEarnings += g.clickEarnings ?? 0;
@@ -322,7 +325,7 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
     const payout = await createBuilding(ctx, g, opts.runId, cutoff);
     // Null: another run is building this affiliate's payout in this currency right now.
     if (!payout) continue;
-    const r = await buildPayout(ctx, payout, by, note, members.get(groupKey(g.affiliateId, g.currency)) ?? []);
+    const r = await buildPayout(ctx, payout, by, note, members.get(groupKey(g.affiliateId, g.currency)) ?? [], false, payoutMinimumCents);
     if (r.built) add(r);
     else carry(g);
   }

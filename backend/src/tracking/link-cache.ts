@@ -143,6 +143,8 @@ export class LinkCache {
   }
 
   invalidate(msg: Invalidation): void {
+    // The platform settings are no part of what a link resolves to.
+    if (msg.kind === 'settings') return;
     this.generation++;
     this.stats.invalidations++;
     if (msg.kind === 'link') {

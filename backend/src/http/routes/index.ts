@@ -15,6 +15,7 @@ import { operationsRoutes } from './operations';
 import { payoutRoutes } from './payouts';
 import { postbackRoutes } from './postbacks';
 import { queueRoutes } from './queues';
+import { settingsRoutes } from './settings';
 import type { RouteSpec } from './types';
 
 /** Every API route. Feature areas add their list here; the OpenAPI document describes them all (extra routes included). */
@@ -35,6 +36,7 @@ export function allRoutes(ctx: AppContext, extra: RouteSpec[] = []): RouteSpec[]
     ...metricsRoutes(ctx),
     ...apiKeyRoutes(ctx),
     ...auditRoutes(ctx),
+    ...settingsRoutes(ctx),
     ...extra,
   ];
   routes.push(...apiDocsRoutes(ctx, () => routes));
