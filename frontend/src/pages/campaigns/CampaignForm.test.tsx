@@ -85,7 +85,12 @@ describe('campaign form', () => {
     expect(screen.getByText(/Must be an absolute http\(s\) URL/)).toBeInTheDocument();
     await user.clear(field('Destination URL'));
     await user.type(field('Destination URL'), 'https://shop.example.com/?c={{clickid}');
-    expect(screen.getByText('Unknown macro {clickid}; use the ones listed below')).toBeInTheDocument();
+    // A macro Offerly does not fill is sent as written (the API accepts it): a note, not an error.
+    expect(field('Destination URL')).toHaveAccessibleDescription(/^\{clickid\} is not an Offerly macro: sent as written/);
+    expect(field('Destination URL')).not.toHaveAttribute('aria-invalid');
+    await user.clear(field('Destination URL'));
+    await user.type(field('Destination URL'), 'https://{{sub1}.example.com/');
+    expect(field('Destination URL')).toHaveAccessibleDescription(/Macros work only in the path and query/);
     await user.type(field('Fallback URL'), 'ftp://files.example.com');
     expect(screen.getAllByText('Must be an absolute http(s) URL').length).toBeGreaterThan(0);
     await user.type(field('Daily conversion cap'), '1.5');
@@ -206,6 +211,20 @@ describe('campaign form', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(requests[0]).toMatchObject({ method: 'PATCH', url: '/api/campaigns/c1' });
     expect(requests[0]!.body).toMatchObject({ payoutCents: 800, revenueCents: 1050, caps: { totalConversions: 500, dailyBudgetCents: 25000, dailyConversions: null, totalBudgetCents: null } });
+    expect(onSaved).toHaveBeenCalled();
+  });
+
+  it('renames a campaign whose destination has a macro Offerly does not know ({gclid}, accepted by the API)', async () => {
+    const destinationUrl = 'https://shop.example.com/?cid={click_id}&gclid={gclid}';
+    replies.push({ status: 200, body: { campaign: sampleCampaign({ name: 'Winter Sale', destinationUrl }) } });
+    const { user, onSaved } = setup(sampleCampaign({ destinationUrl }));
+    expect(field('Destination URL')).toHaveAccessibleDescription(/^\{gclid\} is not an Offerly macro/);
+    await user.clear(field('Campaign name'));
+    await user.type(field('Campaign name'), 'Winter Sale');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ method: 'PATCH', url: '/api/campaigns/c1' });
+    expect(requests[0]!.body).toMatchObject({ name: 'Winter Sale', destinationUrl });
     expect(onSaved).toHaveBeenCalled();
   });
 

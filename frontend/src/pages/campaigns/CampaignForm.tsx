@@ -8,7 +8,7 @@ import { asApiError } from '../../api/client';
 import { marginFromInput, overridesAbove, parseTerm } from '../../lib/margin';
 import { COMMON_CURRENCIES, currencyDigits } from '../../lib/money';
 import { DESTINATION_MACROS } from '../../lib/validation';
-import { buildCampaignInput, emptyCampaignForm, formFromCampaign, previewDestination, serverErrorsToForm, termLabels, type CampaignFormValues, type FormErrors } from './campaign-form-model';
+import { buildCampaignInput, emptyCampaignForm, formFromCampaign, previewDestination, serverErrorsToForm, termLabels, unknownMacroNote, type CampaignFormValues, type FormErrors } from './campaign-form-model';
 import { MarginNote, OverridesOverNote } from './MarginNote';
 
 const MODELS: Array<{ value: PayoutModel; label: string; description: string }> = [
@@ -178,6 +178,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
             value={values.destinationUrl}
             onChange={(v) => set('destinationUrl', v)}
             error={errors.destinationUrl}
+            hint={unknownMacroNote(values.destinationUrl)}
             required
             spellCheck={false}
           />

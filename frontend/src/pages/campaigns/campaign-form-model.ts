@@ -115,7 +115,6 @@ export function buildCampaignInput(v: CampaignFormValues): BuildResult {
   const dest = v.destinationUrl.trim();
   if (!dest) errors.destinationUrl = 'Enter the landing page URL';
   else if (dest.length > 2048) errors.destinationUrl = 'At most 2048 characters';
-  else if (unknownMacros(dest, DESTINATION_MACROS).length) errors.destinationUrl = `Unknown macro {${unknownMacros(dest, DESTINATION_MACROS)[0]}}; use the ones listed below`;
   else if (macroInOrigin(dest)) errors.destinationUrl = MACRO_IN_ORIGIN_MESSAGE;
   else if (!isUrlTemplate(dest, DESTINATION_MACROS)) errors.destinationUrl = 'Must be an absolute http(s) URL, e.g. https://shop.example.com/?click={click_id}';
 
@@ -229,6 +228,18 @@ export function serverErrorsToForm(fieldErrors: Record<string, string>): { error
     else unmatched.push(`${path}: ${message}`);
   }
   return { errors, unmatched };
+}
+
+/**
+ * A note on macros Offerly does not fill ({gclid} of an ad platform, or a
+ * typo). The API accepts them and leaves them as written, so the form does
+ * too (a campaign holding one must stay editable); it only says so.
+ */
+export function unknownMacroNote(template: string): string | null {
+  const unknown = [...new Set(unknownMacros(template.trim(), DESTINATION_MACROS))];
+  if (unknown.length === 0) return null;
+  const names = unknown.map((m) => `{${m}}`).join(', ');
+  return `${names} ${unknown.length === 1 ? 'is not an Offerly macro' : 'are not Offerly macros'}: sent as written, not replaced (fine for a macro your ad platform fills; check the spelling otherwise).`;
 }
 
 /** What the destination resolves to for a sample click, for the macro help. */
