@@ -93,16 +93,27 @@ describe('register page', () => {
     await user.click(screen.getByRole('button', { name: 'Create account' }));
     expect(await screen.findByText('An account with this email already exists')).toBeInTheDocument();
     const email = screen.getByRole('textbox', { name: /Email/ });
-    expect(email).toHaveAccessibleDescription('already registered');
+    expect(email).toHaveAccessibleDescription('Already registered');
     expect(email).toHaveAttribute('aria-invalid', 'true');
     expect(screen.getByRole('button', { name: 'Create account' })).toBeEnabled();
 
     registerReply = { status: 400, body: { error: { code: 'validation_failed', message: 'Invalid request body', details: [{ path: 'password', message: 'Too small: expected string to have >=8 characters' }, { path: 'role', message: 'Invalid option' }] } } };
     await user.click(screen.getByRole('button', { name: 'Create account' }));
-    expect(await screen.findByText('Invalid request body')).toBeInTheDocument();
-    expect(screen.getByLabelText(/Password/)).toHaveAccessibleDescription('Too small: expected string to have >=8 characters');
+    // Clear words, not the API's bare "Invalid request body" nor the validator's terse messages.
+    expect(await screen.findByText('Please fix the highlighted fields.')).toBeInTheDocument();
+    expect(screen.queryByText('Invalid request body')).toBeNull();
+    expect(screen.getByLabelText(/Password/)).toHaveAccessibleDescription('At least 8 characters');
     expect(screen.getByText('Invalid option')).toBeInTheDocument();
     // The earlier email error is gone: only what the server said this time shows.
     expect(email).not.toHaveAttribute('aria-invalid');
+
+    registerReply = {
+      status: 400,
+      body: { error: { code: 'validation_failed', message: 'Invalid request body', details: [{ path: 'email', message: 'Invalid email address' }, { path: 'name', message: 'Too big: expected string to have <=100 characters' }, { path: 'nickname', message: 'Unrecognized key' }] } },
+    };
+    await user.click(screen.getByRole('button', { name: 'Create account' }));
+    expect(await screen.findByText('Please fix the highlighted fields. nickname: Unrecognized key')).toBeInTheDocument();
+    expect(email).toHaveAccessibleDescription('Enter a valid email address');
+    expect(screen.getByLabelText(/Your name/)).toHaveAccessibleDescription('At most 100 characters');
   });
 });

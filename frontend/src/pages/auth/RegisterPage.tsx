@@ -5,10 +5,12 @@ import { FormAlert, RadioCards, TextField } from '../../components/form/fields';
 import { homeFor } from '../../components/layout/nav';
 import { useAuth } from '../../context/AuthContext';
 import { asApiError } from '../../api/client';
+import { formErrorsFrom } from '../../lib/field-errors';
 import { hasErrors, isEmail, type Errors } from '../../lib/validation';
 import { AuthLayout } from './AuthLayout';
 
-type Field = 'email' | 'password' | 'name' | 'company' | 'role';
+const FIELDS = ['email', 'password', 'name', 'company', 'role'] as const;
+type Field = (typeof FIELDS)[number];
 
 export function RegisterPage() {
   const { register } = useAuth();
@@ -38,10 +40,9 @@ export function RegisterPage() {
       const user = await register({ role, name: name.trim(), company: company.trim(), email: email.trim(), password });
       navigate(user.role === 'affiliate' && user.status !== 'approved' ? '/' : homeFor(user.role), { replace: true });
     } catch (err) {
-      const apiErr = asApiError(err);
-      const f = apiErr.fieldErrors;
-      setErrors({ email: f.email, password: f.password, name: f.name, company: f.company, role: f.role });
-      setFormError(apiErr.message);
+      const { fieldErrors, alert } = formErrorsFrom(asApiError(err), FIELDS);
+      setErrors(fieldErrors);
+      setFormError(alert);
       setBusy(false);
     }
   };
