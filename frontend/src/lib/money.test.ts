@@ -27,8 +27,11 @@ describe('money formatting', () => {
     expect(formatBps(1250, 'en-US')).toBe('12.5%');
     expect(formatBps(10_000, 'en-US')).toBe('100%');
     expect(formatBps(5, 'en-US')).toBe('0.05%');
-    expect(formatEpc('0.0350', 'USD', 'en-US')).toBe('$0.035');
+    // One format for every EPC: always 4 decimals, so a column of them lines up.
+    expect(formatEpc('0.0350', 'USD', 'en-US')).toBe('$0.0350');
+    expect(formatEpc('0.4000', 'USD', 'en-US')).toBe('$0.4000');
     expect(formatEpc('1.2345', 'EUR', 'en-US')).toBe('€1.2345');
+    expect(formatEpc('12.0000', 'JPY', 'en-US')).toBe('¥12.0000');
     expect(formatEpc('garbage', 'USD', 'en-US')).toBe('—');
   });
 });

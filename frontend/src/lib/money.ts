@@ -99,11 +99,15 @@ export function formatBps(bps: number, locale?: string): string {
   return formatter(locale, { style: 'percent', maximumFractionDigits: 2 }).format(fraction as Intl.StringNumericLiteral);
 }
 
-/** EPC comes as a decimal string in major units ("0.0350"). */
+/**
+ * EPC comes as a decimal string in major units ("0.0350"). Always shown with
+ * its 4 decimals ("$0.0350", "$0.4000"), so EPCs in one column or one card
+ * line up and compare at a glance, whatever the currency.
+ */
 export function formatEpc(epc: string, currency: string, locale?: string): string {
   if (!/^-?\d+(\.\d+)?$/.test(epc)) return '—';
   try {
-    return formatter(locale, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(epc as Intl.StringNumericLiteral);
+    return formatter(locale, { style: 'currency', currency, minimumFractionDigits: 4, maximumFractionDigits: 4 }).format(epc as Intl.StringNumericLiteral);
   } catch {
     return `${epc} ${currency}`;
   }

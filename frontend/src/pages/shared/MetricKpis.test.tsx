@@ -27,7 +27,7 @@ describe('report KPIs', () => {
   it('shows an affiliate’s earnings and EPC in each currency when campaigns pay in two, never a dash nor a sum', () => {
     render(<MetricKpis totals={totals()} currency={null} byCurrency={[eur, { ...usd, revenueCents: null, profitCents: null }]} audience="affiliate" />);
     expect(kpi('report-earnings')).toBe('€10.11 · $421.59');
-    expect(kpi('report-epc')).toBe('€1.011 · $0.4216');
+    expect(kpi('report-epc')).toBe('€1.0110 · $0.4216');
     expect(screen.queryByText('Revenue')).toBeNull();
   });
 
