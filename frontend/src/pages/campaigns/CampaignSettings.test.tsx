@@ -1,4 +1,6 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -44,11 +46,24 @@ const campaign = (over: Partial<Campaign> = {}): Campaign =>
     ...over,
   }) as Campaign;
 
+let trafficByAffiliate: Array<{ key: string; label: string; clicks: number }>;
+let reportQueries: string[];
+
+/** A fresh query cache per test, as the dashboard's QueryProvider gives each page. */
+const withQueries = (ui: ReactNode) => <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>{ui}</QueryClientProvider>;
+
 beforeEach(() => {
   requests = [];
+  trafficByAffiliate = [];
+  reportQueries = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
+      if (url.startsWith('/api/analytics/campaign/')) {
+        // The override form's affiliate picker reads the campaign's report by affiliate.
+        reportQueries.push(url);
+        return new Response(JSON.stringify({ breakdown: trafficByAffiliate }), { status: 200, headers: { 'content-type': 'application/json' } });
+      }
       const body = init.body ? JSON.parse(String(init.body)) : undefined;
       requests.push({ method: String(init.method), url, body });
       const r = reply(body);
@@ -61,19 +76,22 @@ afterEach(() => vi.unstubAllGlobals());
 function renderSettings(c: Campaign, isAdmin = false) {
   const onChanged = vi.fn();
   render(
-    <MemoryRouter>
-      <ToastProvider>
-        <CampaignSettings campaign={c} onChanged={onChanged} isAdmin={isAdmin} />
-      </ToastProvider>
-    </MemoryRouter>,
+    withQueries(
+      <MemoryRouter>
+        <ToastProvider>
+          <CampaignSettings campaign={c} onChanged={onChanged} isAdmin={isAdmin} />
+        </ToastProvider>
+      </MemoryRouter>,
+    ),
   );
   const form = screen.getByRole('form', { name: 'Add payout override' });
-  return { onChanged, form, affiliate: within(form).getByRole('textbox', { name: 'Affiliate id' }) };
+  return { onChanged, form, affiliate: () => within(form).findByRole('textbox', { name: 'Affiliate id' }) };
 }
 
 describe('payout override form', () => {
   it('checks the affiliate id and the amount in the campaign’s currency before sending', async () => {
-    const { form, affiliate } = renderSettings(campaign());
+    const { form, affiliate: findAffiliate } = renderSettings(campaign());
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     const amount = within(form).getByRole('textbox', { name: 'Payout' });
     await user.type(affiliate, 'finn');
@@ -87,7 +105,8 @@ describe('payout override form', () => {
   it('saves a fixed payout in cents, clears the form and passes the updated campaign on', async () => {
     const updated = campaign({ overrides: [{ affiliateId: AFF, payoutCents: 850, payoutBps: null }] });
     reply = () => ({ status: 200, body: { campaign: updated } });
-    const { form, affiliate, onChanged } = renderSettings(campaign());
+    const { form, affiliate: findAffiliate, onChanged } = renderSettings(campaign());
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     await user.type(affiliate, ` ${AFF} `);
     await user.type(within(form).getByRole('textbox', { name: 'Payout' }), '8.50');
@@ -98,9 +117,41 @@ describe('payout override form', () => {
     expect(affiliate).toHaveValue('');
   });
 
+  it('offers the affiliates with traffic on the campaign to pick from, by name, instead of asking for an id', async () => {
+    const FINN = 'bbbbbbbbbbbbbbbbbbbbbbbb';
+    trafficByAffiliate = [
+      { key: FINN, label: 'Finn Media', clicks: 42 },
+      { key: AFF, label: 'Ada Ads', clicks: 1 },
+    ];
+    const updated = campaign({ overrides: [{ affiliateId: FINN, payoutCents: 850, payoutBps: null }] });
+    reply = () => ({ status: 200, body: { campaign: updated } });
+    const { form } = renderSettings(campaign());
+    const user = userEvent.setup();
+    const picker = await within(form).findByRole('combobox', { name: 'Affiliate' });
+    await within(picker).findByRole('option', { name: 'Finn Media (42 clicks)' });
+    expect(within(picker).getAllByRole('option').map((o) => o.textContent)).toEqual(['Choose an affiliate', 'Ada Ads (1 click)', 'Finn Media (42 clicks)', 'Another affiliate, by id…']);
+    expect(within(form).queryByRole('textbox', { name: 'Affiliate id' })).toBeNull();
+    expect(reportQueries[0]).toMatch(/groupBy=affiliate/);
+
+    await user.type(within(form).getByRole('textbox', { name: 'Payout' }), '8.50');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    expect(picker).toHaveAccessibleDescription('Choose an affiliate');
+    expect(requests).toEqual([]);
+
+    await user.selectOptions(picker, 'Finn Media (42 clicks)');
+    await user.click(within(form).getByRole('button', { name: 'Save override' }));
+    await screen.findByText('Payout override saved');
+    expect(requests).toEqual([{ method: 'PUT', url: `/api/campaigns/c1/overrides/${FINN}`, body: { payoutCents: 850, payoutBps: null } }]);
+
+    // An affiliate without recent traffic is still reachable by id.
+    await user.selectOptions(picker, 'Another affiliate, by id…');
+    expect(within(form).getByRole('textbox', { name: 'Affiliate id' })).toBeInTheDocument();
+  });
+
   it('takes a share of the sale in percent for CPS campaigns', async () => {
     reply = () => ({ status: 200, body: { campaign: campaign({ payoutModel: 'CPS' }) } });
-    const { form, affiliate } = renderSettings(campaign({ payoutModel: 'CPS', payoutCents: null, payoutBps: 1000, revenueCents: null, revenueBps: 1500 }));
+    const { form, affiliate: findAffiliate } = renderSettings(campaign({ payoutModel: 'CPS', payoutCents: null, payoutBps: 1000, revenueCents: null, revenueBps: 1500 }));
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     await user.type(affiliate, AFF);
     const share = within(form).getByRole('textbox', { name: 'Share of sale' });
@@ -115,7 +166,8 @@ describe('payout override form', () => {
   });
 
   it('shows the API’s refusal: an unknown affiliate, a field error at its field', async () => {
-    const { form, affiliate } = renderSettings(campaign());
+    const { form, affiliate: findAffiliate } = renderSettings(campaign());
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     const amount = within(form).getByRole('textbox', { name: 'Payout' });
     reply = () => ({ status: 404, body: { error: { code: 'not_found', message: 'Affiliate not found' } } });
@@ -132,7 +184,8 @@ describe('payout override form', () => {
   });
 
   it('warns next to an override above the campaign’s revenue and holds it back unless an admin allowed it', async () => {
-    const { form, affiliate } = renderSettings(campaign());
+    const { form, affiliate: findAffiliate } = renderSettings(campaign());
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     const amount = within(form).getByRole('textbox', { name: 'Payout' });
     await user.type(affiliate, AFF);
@@ -150,7 +203,8 @@ describe('payout override form', () => {
 
   it('lets an override above revenue through once an admin allowed a negative margin, still warning', async () => {
     reply = () => ({ status: 200, body: { campaign: campaign({ allowNegativeMargin: true }) } });
-    const { form, affiliate } = renderSettings(campaign({ allowNegativeMargin: true }));
+    const { form, affiliate: findAffiliate } = renderSettings(campaign({ allowNegativeMargin: true }));
+    const affiliate = await findAffiliate();
     const user = userEvent.setup();
     await user.type(affiliate, AFF);
     await user.type(within(form).getByRole('textbox', { name: 'Payout' }), '12');
@@ -166,11 +220,13 @@ describe('payout override form', () => {
     const user = userEvent.setup();
     const onChanged = vi.fn();
     render(
-      <MemoryRouter>
-        <ToastProvider>
-          <CampaignSettings campaign={campaign({ overrides: [{ affiliateId: AFF, payoutCents: 900, payoutBps: null }] })} onChanged={onChanged} />
-        </ToastProvider>
-      </MemoryRouter>,
+      withQueries(
+        <MemoryRouter>
+          <ToastProvider>
+            <CampaignSettings campaign={campaign({ overrides: [{ affiliateId: AFF, payoutCents: 900, payoutBps: null }] })} onChanged={onChanged} />
+          </ToastProvider>
+        </MemoryRouter>,
+      ),
     );
     const table = screen.getByRole('table', { name: 'Payout overrides' });
     expect(within(table).getByText('$9.00')).toBeInTheDocument();
@@ -182,11 +238,13 @@ describe('payout override form', () => {
 
   it('offers no override form on an archived campaign', () => {
     render(
-      <MemoryRouter>
-        <ToastProvider>
-          <CampaignSettings campaign={campaign({ status: 'archived' })} onChanged={() => {}} />
-        </ToastProvider>
-      </MemoryRouter>,
+      withQueries(
+        <MemoryRouter>
+          <ToastProvider>
+            <CampaignSettings campaign={campaign({ status: 'archived' })} onChanged={() => {}} />
+          </ToastProvider>
+        </MemoryRouter>,
+      ),
     );
     expect(screen.queryByRole('form', { name: 'Add payout override' })).toBeNull();
   });

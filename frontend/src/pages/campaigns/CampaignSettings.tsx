@@ -1,17 +1,20 @@
-import { formatDays } from '../../lib/format';
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { campaignsApi } from '../../api/campaigns';
+import { queries } from '../../api/queries';
 import type { Campaign, Override } from '../../api/types';
 import { Button, LinkButton } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
 import { DataTable, type Column } from '../../components/DataTable';
-import { FormAlert, TextField } from '../../components/form/fields';
+import { FormAlert, SelectField, TextField } from '../../components/form/fields';
 import { Money, PayoutTerm } from '../../components/Money';
 import { EmptyState } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
 import { asApiError } from '../../api/client';
 import { computeMargin, marginUnit, parseTerm } from '../../lib/margin';
+import { formatCount, formatDays } from '../../lib/format';
 import { parseMoney, parsePercentToBps } from '../../lib/money';
+import { addDays, todayIn } from '../../lib/time';
 import { MarginNote } from './MarginNote';
 import { NegativeMarginControl } from './NegativeMarginControl';
 
@@ -85,9 +88,31 @@ export function CampaignSettings({ campaign, onChanged, isAdmin = false }: { cam
   );
 }
 
+const OTHER_AFFILIATE = '__other__';
+/** How far back the override form looks for affiliates who sent traffic to the campaign. */
+const PICKER_DAYS = 90;
+
+/**
+ * Affiliates to pick for an override: those with clicks or conversions on
+ * this campaign in the last 90 days, from the campaign's own report broken
+ * down by affiliate (report documents read by id, bounded by the window).
+ * An advertiser may not list the platform's affiliates, so this is what the
+ * form offers to everyone; an affiliate without recent traffic is still
+ * reachable by id.
+ */
+function useCampaignAffiliates(campaignId: string) {
+  const today = todayIn('UTC');
+  const q = { from: addDays(today, -(PICKER_DAYS - 1)), to: addDays(today, 1), granularity: 'day' as const, tz: 'UTC', groupBy: 'affiliate' as const };
+  const report = useQuery(queries.reports.campaign(campaignId, q));
+  const affiliates = [...(report.data?.breakdown ?? [])].sort((a, b) => a.label.localeCompare(b.label));
+  return { affiliates, loading: report.isPending, names: new Map(affiliates.map((a) => [a.key, a.label])) };
+}
+
 function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: Campaign): void }) {
   const cps = campaign.payoutModel === 'CPS';
-  const [affiliateId, setAffiliateId] = useState('');
+  const picker = useCampaignAffiliates(campaign.id);
+  const [choice, setChoice] = useState('');
+  const [typedId, setTypedId] = useState('');
   const [amount, setAmount] = useState('');
   const [errors, setErrors] = useState<{ affiliateId?: string; amount?: string }>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -97,11 +122,15 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
   const margin = overrideMargin(campaign, amount);
   // Without the flag from the API, warn but let its 400 decide.
   const blocked = Boolean(margin?.negative) && campaign.allowNegativeMargin === false;
+  // With no affiliate to pick (none with recent traffic, or the list failed), the id field shows at once.
+  const byId = choice === OTHER_AFFILIATE || (choice === '' && !picker.loading && picker.affiliates.length === 0);
+  const affiliateId = byId ? typedId.trim() : choice;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const errs: typeof errors = {};
-    if (!/^[0-9a-f]{24}$/.test(affiliateId.trim())) errs.affiliateId = 'Enter the affiliate’s 24-character id';
+    if (!byId && !affiliateId) errs.affiliateId = 'Choose an affiliate';
+    else if (byId && !/^[0-9a-f]{24}$/.test(affiliateId)) errs.affiliateId = 'Enter the affiliate’s 24-character id';
     const parsed = cps ? parsePercentToBps(amount) : parseMoney(amount, campaign.currency);
     if (!parsed.ok) errs.amount = parsed.error;
     setErrors(errs);
@@ -110,9 +139,10 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
     setBusy(true);
     try {
       const body = cps ? { payoutCents: null, payoutBps: parsed.value } : { payoutCents: parsed.value, payoutBps: null };
-      const res = await campaignsApi.setOverride(campaign.id, affiliateId.trim(), body);
+      const res = await campaignsApi.setOverride(campaign.id, affiliateId, body);
       onChanged(res.campaign);
-      setAffiliateId('');
+      setChoice('');
+      setTypedId('');
       setAmount('');
       notify('success', 'Payout override saved');
     } catch (err) {
@@ -135,7 +165,17 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
   };
 
   const columns: Column<Override>[] = [
-    { id: 'aff', header: 'Affiliate id', cell: (o) => <span className="font-mono text-xs">{o.affiliateId}</span>, sortValue: (o) => o.affiliateId },
+    {
+      id: 'aff',
+      header: 'Affiliate',
+      cell: (o) => (
+        <>
+          {picker.names.get(o.affiliateId) && <span className="mr-2">{picker.names.get(o.affiliateId)}</span>}
+          <span className="font-mono text-xs text-slate-600">{o.affiliateId}</span>
+        </>
+      ),
+      sortValue: (o) => picker.names.get(o.affiliateId) ?? o.affiliateId,
+    },
     { id: 'payout', header: 'Payout', align: 'right', cell: (o) => <PayoutTerm model={campaign.payoutModel} cents={o.payoutCents} bps={o.payoutBps} currency={campaign.currency} /> },
     {
       id: 'actions',
@@ -159,7 +199,23 @@ function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: C
           <form onSubmit={submit} noValidate className="space-y-3" aria-label="Add payout override">
             <FormAlert message={formError} />
             <div className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-start">
-              <TextField label="Affiliate id" value={affiliateId} onChange={setAffiliateId} error={errors.affiliateId} spellCheck={false} />
+              <div className="space-y-3">
+                {(picker.loading || picker.affiliates.length > 0) && (
+                  <SelectField
+                    label="Affiliate"
+                    value={byId ? OTHER_AFFILIATE : choice}
+                    onChange={setChoice}
+                    error={byId ? undefined : errors.affiliateId}
+                    hint={`Affiliates with traffic on this campaign in the last ${PICKER_DAYS} days`}
+                    options={[
+                      { value: '', label: picker.loading ? 'Loading affiliates…' : 'Choose an affiliate' },
+                      ...picker.affiliates.map((a) => ({ value: a.key, label: `${a.label} (${formatCount(a.clicks, 'click', 'clicks')})` })),
+                      { value: OTHER_AFFILIATE, label: 'Another affiliate, by id…' },
+                    ]}
+                  />
+                )}
+                {byId && <TextField label="Affiliate id" value={typedId} onChange={setTypedId} error={errors.affiliateId} spellCheck={false} hint="The 24-character id from the affiliate’s account" />}
+              </div>
               <TextField label={cps ? 'Share of sale' : 'Payout'} inputMode="decimal" suffix={cps ? '%' : campaign.currency} value={amount} onChange={setAmount} error={errors.amount} />
               <Button type="submit" busy={busy} disabled={blocked} className="sm:mt-6">
                 Save override
