@@ -4,7 +4,7 @@ import { hashPassword } from '../../backend/src/auth/passwords';
 import { markHoursDirty } from '../../backend/src/db/rollup-dirty';
 import { RawEventsBuilder } from '../../backend/test/helpers/raw-events-builder';
 import { PASSWORD, PHONE, screenshots, startStack, type Stack } from './harness';
-import { expectHeading, signIn } from './steps';
+import { downloadCsv, expectHeading, signIn } from './steps';
 
 /**
  * An affiliate promoting a USD and a EUR campaign: the dashboard's headline
@@ -26,7 +26,7 @@ beforeAll(async () => {
   });
   const b = new RawEventsBuilder(ctx);
   const usd = await b.campaign({ name: 'Dollar Deals', currency: 'USD' });
-  const eur = await b.campaign({ name: 'Euro Offers', currency: 'EUR' });
+  const eur = await b.campaign({ name: 'Crème Brûlée Offers', currency: 'EUR' });
   // Two hours ago: inside the default 7-day range, in an hour the API reads from raw events until it is rolled up.
   const at = Date.now() - 2 * 3_600_000;
   await b.addClicks([
@@ -58,8 +58,14 @@ describe('money in several currencies', () => {
     // The per-campaign table keeps each campaign's own currency.
     const usdRow = page.getByRole('row', { name: /Dollar Deals/ });
     expect(await usdRow.textContent()).toContain('$421.59');
-    expect(await page.getByRole('row', { name: /Euro Offers/ }).textContent()).toContain('€10.11');
+    expect(await page.getByRole('row', { name: /Crème Brûlée Offers/ }).textContent()).toContain('€10.11');
     await screenshots(page, 'multi-currency-affiliate-dashboard');
+    // The CSV download starts with a UTF-8 byte order mark, so a spreadsheet reads the accented name as written.
+    const csv = await downloadCsv(page);
+    expect(csv.text.charCodeAt(0)).toBe(0xfeff);
+    const lines = csv.text.slice(1).trim().split(/\r?\n/);
+    expect(lines.some((l) => l.includes(',Crème Brûlée Offers,'))).toBe(true);
+    expect(lines.filter((l) => l.startsWith('by_currency,')).map((l) => l.split(',').slice(1, 3).join(','))).toEqual(['EUR,EUR', 'USD,USD']);
     await context.close();
 
     // At phone width the two figures wrap inside their card instead of pushing the page sideways.

@@ -1,3 +1,4 @@
+import { Fragment, type ReactNode } from 'react';
 import type { CurrencyTotals, Metrics } from '../../api/types';
 import { KpiCard } from '../../components/KpiCard';
 import { formatNumber, formatRate } from '../../lib/format';
@@ -11,9 +12,16 @@ type MoneyField = 'revenueCents' | 'payoutCents' | 'profitCents';
  * currency's figure side by side ("$421.59 · €10.11"), EPC likewise.
  */
 export function MetricKpis({ totals, currency, byCurrency = [], audience = 'owner' }: { totals: Metrics; currency: string | null; byCurrency?: CurrencyTotals[]; audience?: 'owner' | 'affiliate' }) {
-  const perCurrency = (show: (c: CurrencyTotals) => string | null) => {
+  const perCurrency = (show: (c: CurrencyTotals) => string | null): ReactNode => {
     const parts = byCurrency.map(show).filter((p): p is string => p !== null);
-    return parts.length > 0 ? parts.join(' · ') : '—';
+    if (parts.length === 0) return '—';
+    // One unbreakable piece per currency: a narrow card wraps between figures, never inside one.
+    return parts.map((p, i) => (
+      <Fragment key={i}>
+        {i > 0 && ' '}
+        <span className="whitespace-nowrap">{i > 0 ? `· ${p}` : p}</span>
+      </Fragment>
+    ));
   };
   const m = (field: MoneyField) => {
     if (currency) return totals[field] === null ? '—' : formatMoney(totals[field], currency);
