@@ -46,6 +46,8 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/users', element: page(() => import('./pages/admin/UsersPage'), 'UsersPage') },
     { path: '/jobs', element: page(ops, 'JobRunsPage') },
     { path: '/queues', element: page(ops, 'QueuesPage') },
+    { path: '/admin/settings', element: page(() => import('./pages/admin/SettingsPage'), 'SettingsPage') },
+    { path: '/admin/audit-log', element: page(() => import('./pages/admin/AuditLogPage'), 'AuditLogPage') },
     apiKeys,
   ],
   affiliate: [

@@ -6,6 +6,7 @@ import { apiKeysApi, type ApiKeyScope } from './api-keys';
 import { conversionsApi } from './conversions';
 import { payoutsApi } from './payouts';
 import { queryKeys } from './query-keys';
+import { settingsApi, type PlatformSettingsPatch } from './settings';
 import type { Campaign, CursorPaged, Payout, PayoutLine } from './types';
 
 /**
@@ -130,5 +131,17 @@ export function useApiKeyRevoke() {
   return useMutation({
     mutationFn: (id: string) => apiKeysApi.revoke(id),
     onSuccess: () => invalidate(client, queryKeys.apiKeys.all),
+  });
+}
+
+/** Saving platform settings answers the settings in effect; the change is a new audit log entry. */
+export function usePlatformSettingsSave() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PlatformSettingsPatch) => settingsApi.save(body),
+    onSuccess: (saved) => {
+      client.setQueryData(queryKeys.platformSettings.all, saved);
+      invalidate(client, queryKeys.auditLog.all);
+    },
   });
 }

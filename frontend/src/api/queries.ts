@@ -7,6 +7,7 @@ import { conversionsApi, postbacksApi, type ConversionQuery } from './conversion
 import { payoutsApi, type PayoutQuery } from './payouts';
 import { queryKeys } from './query-keys';
 import { reportsApi, type ReportQuery } from './reports';
+import { settingsApi, type AuditQuery } from './settings';
 import type { CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
 
 /** A list or report keeps its previous page, filter or range on screen (dimmed) while the next one loads. */
@@ -61,6 +62,12 @@ export const queries = {
   },
   queues: {
     summary: () => queryOptions({ queryKey: queryKeys.queues.all, queryFn: ({ signal }) => adminApi.queues(signal), ...moving }),
+  },
+  platformSettings: {
+    get: () => queryOptions({ queryKey: queryKeys.platformSettings.all, queryFn: ({ signal }) => settingsApi.get(signal) }),
+  },
+  auditLog: {
+    list: (q: AuditQuery) => queryOptions({ queryKey: queryKeys.auditLog.list(q), queryFn: ({ signal }) => settingsApi.auditLog(q, signal), ...keepShowing, ...moving }),
   },
   apiKeys: {
     list: () => queryOptions({ queryKey: queryKeys.apiKeys.all, queryFn: ({ signal }) => apiKeysApi.list(signal) }),

@@ -3,6 +3,7 @@ import type { ConversionQuery } from './conversions';
 import type { PayoutQuery } from './payouts';
 import type { ReportQuery } from './reports';
 import type { CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
+import type { AuditQuery } from './settings';
 
 /**
  * Every cache key of the dashboard, per resource. Each resource's keys start
@@ -59,6 +60,14 @@ export const queryKeys = {
   },
   queues: {
     all: ['queues'] as const,
+  },
+  /** Admins: the platform settings and the audit log. */
+  platformSettings: {
+    all: ['platform-settings'] as const,
+  },
+  auditLog: {
+    all: ['audit-log'] as const,
+    list: (q: AuditQuery) => ['audit-log', 'list', q] as const,
   },
   /** The signed-in account's API keys. */
   apiKeys: {

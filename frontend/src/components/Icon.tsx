@@ -57,6 +57,8 @@ const PATHS: Record<string, ReactNode> = {
     </>
   ),
   queue: <path d="M4 6h16M4 10.5h16M4 15h11M4 19.5h7" />,
+  sliders: <path d="M4 7h10M18 7h2M4 17h2M10 17h10M16 5v4M8 15v4" />,
+  scroll: <path d="M7 4h11v14a2 2 0 01-2 2H6a2 2 0 01-2-2v-2h11M9 8h6M9 12h6" />,
   tag: (
     <>
       <path d="M3.5 12.5V4.5a1 1 0 011-1h8l8 8a1.4 1.4 0 010 2l-7 7a1.4 1.4 0 01-2 0l-8-8z" />

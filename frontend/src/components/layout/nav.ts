@@ -18,6 +18,8 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/users', label: 'Users', icon: 'user' },
     { to: '/jobs', label: 'Job runs', icon: 'clock' },
     { to: '/queues', label: 'Queues', icon: 'queue' },
+    { to: '/admin/settings', label: 'Settings', icon: 'sliders' },
+    { to: '/admin/audit-log', label: 'Audit log', icon: 'scroll' },
     { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
   ],
   advertiser: [
