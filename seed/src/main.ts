@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     if (!reuseDone) rollBar.start(opts.days * 24, 0);
     const rolled = await rollUpHistory(ctx, windowStart, windowEnd, { ...waitLog, reuseDone, onProgress: (p) => rollBar.update(p.doneHours) });
     if (!reuseDone) rollBar.stop();
-    console.log(`[seed] rollups: ${rolled.hours} hours, ${rolled.days} days, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''} (${phaseSecs()})`);
+    console.log(`[seed] rollups: ${rolled.hours} ${rolled.hours === 1 ? 'hour' : 'hours'}, ${rolled.days} ${rolled.days === 1 ? 'day' : 'days'}, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''} (${phaseSecs()})`);
     const admin = await ctx.models.User.findOne({ email: net.adminEmail }, { _id: 1 }).lean();
     if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
     const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd, waitLog);

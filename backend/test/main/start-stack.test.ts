@@ -77,6 +77,8 @@ describe('npm start', () => {
     const readyLines = output().split('\n').filter((l) => l.startsWith('Offerly is running'));
     expect(readyLines).toHaveLength(1);
     expect(readyLines[0]).toContain(`http://localhost:${port}`);
+    // The log directory as an absolute path, usable from any working directory.
+    expect(readyLines[0]).toContain(`logs in ${path.join(dataDir, 'logs')})`);
 
     const health = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(health.status).toBe(200);
