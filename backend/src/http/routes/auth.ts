@@ -49,7 +49,7 @@ function signInRoutes(ctx: AppContext): RouteSpec[] {
       tag: TAG,
       summary: 'Register an affiliate or advertiser account',
       description:
-        'Signs the new account in (session cookie, and a token for API clients). It waits for an admin’s approval before it can work (advertisers only when ADVERTISER_APPROVAL=required, the default). A password easy to guess is a 400; an email already registered a 409; registrations per address are limited (429).',
+        'Signs the new account in (session cookie, and a token for API clients). It waits for an admin’s approval before it can work (advertisers only while the `advertiserApproval` platform setting is `required`, the default; see /api/admin/settings). A password easy to guess is a 400; an email already registered a 409; registrations per address are limited (429).',
       request: { body: RegisterBody },
       responses: { 201: SignedIn },
       errors: [409, 429],
