@@ -63,6 +63,8 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/admin/queues': ADMIN,
   'GET /api/analytics/campaign/:id': ADV_ADMIN,
   'GET /api/analytics/affiliate': AFF_ADMIN,
+  'GET /api/analytics/campaign/:id/clicks': ADV_ADMIN,
+  'GET /api/analytics/affiliate/clicks': AFF_ADMIN,
   'GET /api/analytics/overview': ADMIN,
   'GET /api/payouts': AFF_ADMIN,
   'POST /api/payouts/run': ADMIN,

@@ -17,3 +17,4 @@ export * from './analytics';
 export * from './payouts';
 export * from './operations';
 export * from './settings';
+export * from './click-log';

@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'affiliate.deliveries': AFFILIATE,
   'analytics.campaign': ADV_ADMIN,
   'analytics.affiliate': AFF_ADMIN,
+  'analytics.campaignClicks': ADV_ADMIN,
+  'analytics.affiliateClicks': AFF_ADMIN,
   'analytics.overview': ADMIN,
   'analytics.live': ALL,
   'payouts.list': AFF_ADMIN,

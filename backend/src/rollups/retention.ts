@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { dropClickLogDay } from '../db/click-log';
 import { pruneJobRuns } from '../job-runs/run-list';
 import { clicksCollectionName, forgetPartition, listClickPartitions, partitionDay, partitionsOfDay, testClicks } from '../db/raw-events';
 import { listDirtyHours } from '../db/rollup-dirty';
@@ -79,6 +80,8 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
         });
         forgetPartition(ctx.db, key);
       }
+      // The click log's ids of that day point at clicks that are gone now.
+      await dropClickLogDay(ctx.db, day);
       result.counts.dropped += 1;
       result.counts.clicksDropped += clicks;
       result.details.dropped.push({ day, clicks });

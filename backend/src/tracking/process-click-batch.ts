@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import type { Config } from '../config';
 import type { Models } from '../db/connection';
 import type { ClickDoc } from '../db/raw-events';
+import { recordClickLog } from '../db/click-log';
 import { markHoursDirty } from '../db/rollup-dirty';
 import type { Logger } from '../logger';
 import { recordLiveOnce, type LiveEvent } from '../realtime/live-counters';
@@ -66,7 +67,8 @@ export async function processClickBatch(deps: ClickBatchDeps, batch: ClickBatch)
   await markHoursDirty(deps.db, hours);
   await deps.beforeStore?.(batch);
   const { stored, duplicates } = await storeClicks(deps.db, docs);
-  await markHoursDirty(deps.db, hours);
+  // The click log's buckets beside the second mark: a retry pushes the ids again, and readers drop repeats.
+  await Promise.all([markHoursDirty(deps.db, hours), recordClickLog(deps.db, docs)]);
   await deps.afterStore?.(batch);
 
   // Every click of the batch is stored now (by this attempt or an earlier one), so the batch is counted as a whole, once.

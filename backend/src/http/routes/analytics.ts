@@ -1,5 +1,8 @@
 import {
+  AffiliateClickLogQuery,
   AffiliateReport,
+  CampaignClickLogQuery,
+  ClickLogPage,
   AffiliateReportQuery,
   CampaignReport,
   CampaignReportQuery,
@@ -10,6 +13,7 @@ import {
   OverviewReportQuery,
 } from '@offerly/contract';
 import { affiliateReportCsv, campaignReportCsv, overviewReportCsv } from '../../analytics/csv';
+import { affiliateClickLog, campaignClickLog } from '../../analytics/click-log';
 import { sendCsv } from '../send-csv';
 import { reportWindow } from '../../analytics/query';
 import { affiliateReport, campaignReport, overviewReport } from '../../analytics/reports';
@@ -25,6 +29,9 @@ const WINDOW_TEXT = [
   `At most ${MAX_RANGE_DAYS} days, ${MAX_HOURLY_RANGE_DAYS} with \`granularity=hour\`.`,
   'Hours not rolled up yet are counted from raw events (`freshHours`). `format=csv` answers the same report as a CSV file.',
 ].join(' ');
+
+const CLICK_LOG_TEXT =
+  'Each click with its sub IDs, country, device, OS and browser, and whether it counted (`valid`, `unique`) or why not (`reason`). Page on with `cursor`; at most the last 1,000 clicks of each hour are kept, for as long as raw clicks are (`RAW_RETENTION_DAYS`).';
 
 /** Whose report an affiliate report is: admins name the affiliate, affiliates get their own. */
 function reportAffiliate(p: Principal, asked: string | undefined): string {
@@ -83,5 +90,27 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       if (query.format === 'csv') return sendCsv(res, `overview-${day(report.from)}-${day(report.to)}.csv`, overviewReportCsv(report));
       return report;
     }),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/campaign/:id/clicks',
+      action: 'analytics.campaignClicks',
+      tag: 'Analytics',
+      summary: 'A campaign’s click log: recent clicks, newest first, with why invalid ones are',
+      description: `${CLICK_LOG_TEXT} Advertisers see their own campaigns only.`,
+      request: { params: IdParams, query: CampaignClickLogQuery },
+      responses: { 200: ClickLogPage },
+    }).handle(async ({ params, query, principal }) => campaignClickLog(ctx, principal, params.id, query)),
+
+    defineRoute({
+      method: 'get',
+      path: '/api/analytics/affiliate/clicks',
+      action: 'analytics.affiliateClicks',
+      tag: 'Analytics',
+      summary: 'An affiliate’s click log: recent clicks, newest first, with why invalid ones are',
+      description: `${CLICK_LOG_TEXT} Admins name the affiliate (\`affiliateId\`); affiliates see their own clicks.`,
+      request: { query: AffiliateClickLogQuery },
+      responses: { 200: ClickLogPage },
+    }).handle(async ({ query, principal }) => affiliateClickLog(ctx, reportAffiliate(principal, query.affiliateId), query)),
   ];
 }
