@@ -6,7 +6,7 @@ import { campaignsApi, type CampaignListQuery } from './campaigns';
 import { conversionsApi, postbacksApi, type ConversionQuery } from './conversions';
 import { payoutsApi, type PayoutQuery } from './payouts';
 import { queryKeys } from './query-keys';
-import { reportsApi, type ReportQuery } from './reports';
+import { reportsApi, type ClickLogQuery, type ReportQuery } from './reports';
 import { settingsApi, type AuditQuery } from './settings';
 import type { CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
 
@@ -84,5 +84,13 @@ export const queries = {
       queryOptions({ queryKey: queryKeys.reports.affiliate(q), queryFn: ({ signal }) => reportsApi.affiliate(q, signal), ...keepShowing, ...moving }),
     campaign: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }) =>
       queryOptions({ queryKey: queryKeys.reports.campaign(id, q), queryFn: ({ signal }) => reportsApi.campaign(id, q, signal), ...keepShowing, ...moving }),
+    /** A click log page of a campaign, or of an affiliate (`id`: the affiliate's; the API takes it from the session for affiliates). */
+    clicks: (scope: 'campaign' | 'affiliate', id: string, q: ClickLogQuery) =>
+      queryOptions({
+        queryKey: queryKeys.reports.clicks(scope, id, q),
+        queryFn: ({ signal }) => (scope === 'campaign' ? reportsApi.campaignClicks(id, q, signal) : reportsApi.affiliateClicks({ ...q, affiliateId: id }, signal)),
+        ...keepShowing,
+        ...moving,
+      }),
   },
 };

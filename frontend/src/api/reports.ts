@@ -1,11 +1,17 @@
 import { api, csvHref } from './client';
-import type { AffiliateReport, CampaignReport, Granularity, LiveScope, LiveSnapshot, OverviewReport } from './types';
+import type { AffiliateReport, CampaignReport, ClickLogPage, Granularity, LiveScope, LiveSnapshot, OverviewReport } from './types';
 
 export interface ReportQuery {
   from: string;
   to: string;
   granularity: Granularity;
   tz: string;
+}
+
+/** A click log page: newest first, `cursor` the previous page's `nextCursor`. */
+export interface ClickLogQuery {
+  cursor?: string;
+  limit?: number;
 }
 
 export const reportsApi = {
@@ -16,6 +22,8 @@ export const reportsApi = {
   affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string }, signal?: AbortSignal) =>
     api.get<AffiliateReport>('/api/analytics/affiliate', { ...q }, signal),
   affiliateCsv: (q: ReportQuery & { campaignId?: string }) => csvHref('/api/analytics/affiliate', { ...q }),
+  campaignClicks: (id: string, q: ClickLogQuery, signal?: AbortSignal) => api.get<ClickLogPage>(`/api/analytics/campaign/${id}/clicks`, { ...q }, signal),
+  affiliateClicks: (q: ClickLogQuery & { affiliateId?: string }, signal?: AbortSignal) => api.get<ClickLogPage>('/api/analytics/affiliate/clicks', { ...q }, signal),
   overview: (q: ReportQuery, signal?: AbortSignal) => api.get<OverviewReport>('/api/analytics/overview', { ...q }, signal),
   overviewCsv: (q: ReportQuery) => csvHref('/api/analytics/overview', { ...q }),
 };

@@ -8,6 +8,8 @@ import type { AffiliateReportRow, CampaignCreateBody, CampaignReportRow, ListedT
 
 export type {
   AffiliateReport,
+  ClickLogEntry,
+  ClickLogPage,
   ApprovalMode,
   CampaignReport,
   CampaignStatus,

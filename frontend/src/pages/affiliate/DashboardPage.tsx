@@ -9,6 +9,7 @@ import { Epc, Money, Num, Rate } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { useUser } from '../../context/AuthContext';
+import { ClickLogCard } from '../shared/ClickLogCard';
 import { LiveSection } from '../shared/LiveSection';
 import { MetricKpis } from '../shared/MetricKpis';
 import { ReportCard } from '../shared/ReportCard';
@@ -50,6 +51,7 @@ export function AffiliateDashboardPage() {
             </>
           )}
         </ReportCard>
+        <ClickLogCard scope="affiliate" id={user.id} />
       </div>
     </>
   );

@@ -14,6 +14,7 @@ import { TabPanel, Tabs } from '../../components/Tabs';
 import { useUser } from '../../context/AuthContext';
 import { useToast } from '../../context/ToastContext';
 import { ConversionsTable } from '../shared/ConversionsTable';
+import { ClickLogCard } from '../shared/ClickLogCard';
 import { LiveSection } from '../shared/LiveSection';
 import { CampaignAnalytics } from './CampaignAnalytics';
 import { CampaignSettings } from './CampaignSettings';
@@ -112,6 +113,7 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged(c
           <div className="space-y-6">
             <LiveSection scope="campaign" id={campaign.id} title="Live" currency={campaign.currency} />
             <CampaignAnalytics campaign={campaign} />
+            <ClickLogCard scope="campaign" id={campaign.id} />
           </div>
         )}
         {tab === 'conversions' && (
