@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     );
 
     const secs = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`[seed] history: ${counts.clicks} clicks, ${counts.conversions} conversions, ${counts.postbacks} postbacks over ${opts.days} days (${secs} s)`);
+    console.log(`[seed] history: ${counts.clicks} clicks, ${counts.conversions} conversions, ${counts.postbacks} postbacks over ${opts.days} ${opts.days === 1 ? 'day' : 'days'} (${secs} s)`);
     console.log('[seed] demo accounts:');
     console.log(`  admin       ${net.adminEmail} / ${net.adminPassword}`);
     for (const a of ADVERTISERS) console.log(`  advertiser  ${a.email} / ${DEMO_PASSWORD}  (${a.company})`);
