@@ -114,7 +114,7 @@ describe('backfill of payouts stored before the buckets', () => {
       const statuses = ['pending_approval', 'approved', 'paid', 'rejected', 'building'] as const;
       const docs = Array.from({ length: 15 }, (_, i) => {
         const id = newId();
-        return { _id: id, runId: 'old', affiliateId: i % 3 ? affiliateId : newId(), currency: 'USD', status: statuses[i % 5]!, amountCents: 100, conversionCount: 1, clickEarningCount: 0, clickCount: 0, clickAmountCents: 0, cutoff: new Date(), periodStart: null, periodEnd: null, history: [], paidReference: null, buildKey: id, createdAt: new Date(now - i * DAY_MS), updatedAt: new Date() };
+        return { _id: id, runId: 'old', affiliateId: i % 3 ? affiliateId : newId(), currency: i % 2 ? 'EUR' : 'USD', status: statuses[i % 5]!, amountCents: 100, conversionCount: 1, clickEarningCount: 0, clickCount: 0, clickAmountCents: 0, cutoff: new Date(), periodStart: null, periodEnd: null, history: [], paidReference: null, buildKey: id, createdAt: new Date(now - i * DAY_MS), updatedAt: new Date() };
       });
       await old.db.collection<PayoutDoc>('payouts').insertMany(docs);
       const oldApi = await startTestApi(old);
@@ -124,7 +124,11 @@ describe('backfill of payouts stored before the buckets', () => {
         expect(rows.map((r) => r.id).sort()).toEqual(docs.filter((d) => d.status !== 'building').map((d) => d._id).sort());
         expect(total).toBe(12);
         expect((await client.get(`/api/payouts?affiliateId=${affiliateId}&status=paid`)).body.total).toBe(docs.filter((d) => d.affiliateId === affiliateId && d.status === 'paid').length);
-        expect(await old.db.collection<{ _id: string }>('migrations').findOne({ _id: 'list_payouts' })).not.toBeNull();
+        // Their currency and status scopes too.
+        const eurPaid = await allPages(client, '/api/payouts?currency=EUR&status=paid', 2);
+        expect(eurPaid.rows.map((r) => r.id).sort()).toEqual(docs.filter((d) => d.currency === 'EUR' && d.status === 'paid').map((d) => d._id).sort());
+        expect(eurPaid.total).toBe(eurPaid.rows.length);
+        expect(await old.db.collection<{ _id: string }>('migrations').findOne({ _id: 'list_payouts_by_currency_status' })).not.toBeNull();
       } finally {
         await oldApi.close();
       }

@@ -68,6 +68,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/analytics/overview': ADMIN,
   'GET /api/payouts': AFF_ADMIN,
   'POST /api/payouts/run': ADMIN,
+  'POST /api/payouts/bulk-approve': ADMIN,
   'GET /api/payouts/:id': AFF_ADMIN,
   'POST /api/payouts/approve/:id': ADMIN,
   'POST /api/payouts/:id/reject': ADMIN,

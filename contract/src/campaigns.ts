@@ -228,7 +228,9 @@ export const CampaignListQuery = z.strictObject({
   order: SortOrder.optional().meta({ description: 'Default: ascending when `sort` is named' }),
   status: CampaignStatus.optional().meta({ description: 'Affiliates may only ask for `active` (what they always get)' }),
   advertiserId: ObjectId.optional().meta({ description: 'Admins only: one advertiser’s campaigns (ignored for other roles)' }),
+  payoutModel: PayoutModel.optional(),
   q: z.string().trim().max(100).optional().meta({ description: 'Case-insensitive part of the name' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching campaign (up to 5,000) as a CSV file, in the same order, ignoring paging' }),
 });
 export type CampaignListQuery = z.infer<typeof CampaignListQuery>;
 
@@ -272,6 +274,7 @@ export const ManagedCampaign = z
   .strictObject({
     ...campaignCommon,
     advertiserId: ObjectId,
+    advertiserName: z.string().nullable().meta({ description: 'The advertiser’s account name; null if the account no longer exists' }),
     destinationUrl: z.string().meta({ description: 'Landing page template with its macros' }),
     fallbackUrl: z.string().nullable(),
     revenueCents: MinorUnits.nullable(),

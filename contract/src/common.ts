@@ -41,6 +41,12 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
 
+/** A list's date bound: a day (`2026-12-05`, its start in UTC) or an instant with its offset. */
+export const ListInstant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => new Date(s))
+  .meta({ description: 'An ISO 8601 instant with offset, or a day (its start in UTC)', example: '2026-12-05' });
+
 /** A position in a list paged by cursor: the previous answer's `nextCursor`, opaque to clients. */
 export const CursorToken = z.string().max(300).meta({ description: 'The previous answer’s `nextCursor`; leave out for the first page' });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Instant, MinorUnits, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
+import { Currency, Instant, ListInstant, MinorUnits, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
 import { JobRun } from './operations';
 
 /** The statuses a payout is shown in (a payout still being built by a run is not shown). */
@@ -87,6 +87,9 @@ export const PayoutListQuery = z.strictObject({
   ...sortQuery(PAYOUT_SORTS),
   status: PayoutStatus.optional(),
   affiliateId: ObjectId.optional().meta({ description: 'Admins: one affiliate’s payouts; affiliates may only name themselves' }),
+  currency: z.string().toUpperCase().pipe(Currency).optional().meta({ description: 'Payouts in this currency (any case)', example: 'EUR' }),
+  from: ListInstant.optional().meta({ description: 'Created (by its payout run) at or after' }),
+  to: ListInstant.optional().meta({ description: 'Created before' }),
   format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching payout (up to 50,000) as a CSV file, ignoring paging' }),
 });
 export type PayoutListQuery = z.input<typeof PayoutListQuery>;
@@ -99,3 +102,37 @@ export const PayoutReviewBody = z.strictObject({
   reference: z.string().trim().max(200).optional().meta({ description: 'Mark-paid only: the payment’s reference (bank transfer id, …)' }),
 });
 export type PayoutReviewBody = z.input<typeof PayoutReviewBody>;
+
+/** Payouts one bulk request may approve. */
+export const MAX_BULK_PAYOUTS = 100;
+
+export const PayoutBulkApproveBody = z.strictObject({
+  ids: z.array(ObjectId).min(1).max(MAX_BULK_PAYOUTS).meta({ description: `The payouts to approve (1 to ${MAX_BULK_PAYOUTS}; a repeated id counts once)` }),
+  note: z.string().trim().max(500).default('').meta({ description: 'Why, kept in each approved payout’s history' }),
+});
+export type PayoutBulkApproveBody = z.input<typeof PayoutBulkApproveBody>;
+
+export const PAYOUT_REFUSALS = ['not_found', 'not_allowed', 'busy', 'changed'] as const;
+
+export const PayoutBulkResult = z
+  .discriminatedUnion('outcome', [
+    z.strictObject({ id: ObjectId, outcome: z.literal('approved'), status: z.literal('approved') }),
+    z.strictObject({
+      id: ObjectId,
+      outcome: z.literal('refused'),
+      reason: z.enum(PAYOUT_REFUSALS).meta({ description: '`not_found`: no such payout; `not_allowed`: not awaiting approval (see `status`); `busy`: being changed by another request; `changed`: changed meanwhile' }),
+      message: z.string(),
+      status: PayoutStatus.nullable().meta({ description: 'The payout’s status when refused for it; else null' }),
+    }),
+  ])
+  .meta({ id: 'PayoutBulkResult', description: 'What became of one payout of a bulk approval' });
+export type PayoutBulkResult = z.infer<typeof PayoutBulkResult>;
+
+export const PayoutBulkApproveResult = z
+  .strictObject({
+    results: z.array(PayoutBulkResult).meta({ description: 'One per distinct id, in the order given' }),
+    approved: z.number().int(),
+    refused: z.number().int(),
+  })
+  .meta({ id: 'PayoutBulkApproveResult' });
+export type PayoutBulkApproveResult = z.infer<typeof PayoutBulkApproveResult>;

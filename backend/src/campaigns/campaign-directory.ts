@@ -131,6 +131,7 @@ export type DirectorySortField = keyof typeof ENTRY_FIELD;
 export interface DirectoryQuery {
   advertiserId?: string | undefined;
   status?: CampaignStatus | undefined;
+  payoutModel?: string | undefined;
   /** Case-insensitive substring of the name (what `$regex` of the escaped text with `i` matched). */
   q?: string | undefined;
   sort: DirectorySortField;
@@ -142,10 +143,13 @@ export interface DirectoryQuery {
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether a campaign (its entry, or the campaign itself when re-checked) passes the list's filters. */
-export function directoryMatcher(query: Pick<DirectoryQuery, 'advertiserId' | 'status' | 'q'>) {
+export function directoryMatcher(query: Pick<DirectoryQuery, 'advertiserId' | 'status' | 'payoutModel' | 'q'>) {
   const re = query.q ? new RegExp(escapeRegex(query.q), 'i') : null;
-  return (c: { name: string; status: string; advertiserId: string }) =>
-    (query.advertiserId === undefined || c.advertiserId === query.advertiserId) && (query.status === undefined || c.status === query.status) && (re === null || re.test(c.name));
+  return (c: { name: string; status: string; advertiserId: string; payoutModel: string }) =>
+    (query.advertiserId === undefined || c.advertiserId === query.advertiserId) &&
+    (query.status === undefined || c.status === query.status) &&
+    (query.payoutModel === undefined || c.payoutModel === query.payoutModel) &&
+    (re === null || re.test(c.name));
 }
 
 /** MongoDB's order of two values of one type: strings by their UTF-8 bytes (the simple collation), numbers numerically. */
@@ -166,7 +170,7 @@ function compareValues(x: string | number, y: string | number): number {
 export function pageOfDirectory(entries: Array<[string, CampaignEntry]>, query: DirectoryQuery): { ids: string[]; total: number } {
   const matches = directoryMatcher(query);
   const field = ENTRY_FIELD[query.sort];
-  const found = entries.filter(([, e]) => matches({ name: e.n, status: e.s, advertiserId: e.a }));
+  const found = entries.filter(([, e]) => matches({ name: e.n, status: e.s, advertiserId: e.a, payoutModel: e.m }));
   found.sort(([ia, a], [ib, b]) => query.dir * (compareValues(a[field], b[field]) || compareValues(ia, ib)));
   const start = (query.page - 1) * query.limit;
   return { ids: found.slice(start, start + query.limit).map(([id]) => id), total: found.length };

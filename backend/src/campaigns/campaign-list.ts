@@ -10,6 +10,7 @@ export interface CampaignListRequest {
   status?: CampaignStatus | undefined;
   /** Admins only; ignored for other roles. */
   advertiserId?: string | undefined;
+  payoutModel?: string | undefined;
   q?: string | undefined;
   sort: DirectorySortField;
   dir: 1 | -1;
@@ -32,7 +33,7 @@ export async function listCampaigns(ctx: AppContext, p: Principal, q: CampaignLi
   // One directory document by _id (all campaigns, or one advertiser's), filtered, searched, sorted and
   // paged in memory; then the page's campaigns by _id, re-checked against the filter (an entry is written
   // before its campaign, so it may name one that is not stored, or not changed, yet).
-  const filter = { advertiserId, status, q: q.q };
+  const filter = { advertiserId, status, payoutModel: q.payoutModel, q: q.q };
   const entries = await readCampaignDirectory(ctx.db, advertiserId ? advertiserCampaigns(advertiserId) : ALL_CAMPAIGNS);
   const { ids, total } = pageOfDirectory(entries, { ...filter, sort: q.sort, dir: q.dir, page: q.page, limit: q.limit });
   const matches = directoryMatcher(filter);

@@ -1,4 +1,5 @@
 import { marginProblems, termProblems, type Campaign, type CampaignCaps, type ManagedCampaign } from '@offerly/contract';
+import { accountNames } from '../accounts/account-names';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from './campaign-directory';
@@ -172,8 +173,12 @@ function commonView(c: CampaignDoc): Pick<ManagedCampaign, CommonField> {
   };
 }
 
-/** What each role sees of a campaign: affiliates never see revenue, secrets or other affiliates' terms. */
-export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal): Campaign {
+/**
+ * What each role sees of a campaign: affiliates never see revenue, secrets or
+ * other affiliates' terms; advertisers and admins see the advertiser's name
+ * (`advertiserName`, read by accountNames).
+ */
+export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal, advertiserName: string | null): Campaign {
   const common = commonView(c);
   if (p.role === 'affiliate') {
     const o = c.overrides.find((x) => x.affiliateId === p.id);
@@ -187,6 +192,7 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal): Cam
   return {
     ...common,
     advertiserId: c.advertiserId,
+    advertiserName,
     destinationUrl: c.destinationUrl,
     fallbackUrl: c.fallbackUrl,
     revenueCents: c.revenueCents,
@@ -206,6 +212,15 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal): Cam
     postbackAllowedIps: c.postbackAllowedIps ?? [],
   };
 }
+
+/** Campaigns as a caller sees them, with their advertisers' names (one read by `_id` per distinct advertiser; none for affiliates, who are not shown them). */
+export async function campaignViews(ctx: AppContext, cs: CampaignDoc[], p: Principal): Promise<Campaign[]> {
+  const names = p.role === 'affiliate' ? new Map<string, string>() : await accountNames(ctx, cs.map((c) => c.advertiserId));
+  return cs.map((c) => campaignView(ctx, c, p, names.get(c.advertiserId) ?? null));
+}
+
+/** One campaign as a caller sees it (campaignViews of one). */
+export const campaignViewOf = async (ctx: AppContext, c: CampaignDoc, p: Principal): Promise<Campaign> => (await campaignViews(ctx, [c], p))[0]!;
 
 /** Affiliates see the landing page's origin, not the advertiser's full template. */
 function safePreview(template: string): string | null {

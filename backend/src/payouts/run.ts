@@ -21,7 +21,7 @@ import { listPayoutLines } from './line-list';
 import { inParallel } from './parallel';
 import { duePayables, enqueuePayable, isDueBy, isFree, readPayable, type Payable, type PayableConversion, type PayableEarning } from './payable-queue';
 import { addHolds, backfillPayoutHolds, dropHolds, holdsOf, markDone, markOpen, openPayouts } from './payout-holds';
-import { countPayoutMove, listNewPayout } from './payout-list';
+import { countPayoutMove, listNewPayout, listPayoutStatus } from './payout-list';
 import { settleClickEarnings } from './settle-clicks';
 import { faultPoint } from '../fault-points';
 
@@ -250,6 +250,8 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
   await listPayoutLines(ctx.db, lines);
   await bulkWriteInChunks(lineCol, lines.map((l) => ({ replaceOne: { filter: { _id: l._id }, replacement: l, upsert: true } })));
   await faultPoint('payouts:lines-written');
+  // Listed as awaiting approval before it is (a reader skips the entry while it is still building).
+  await listPayoutStatus(ctx.db, p, 'pending_approval');
   const res = await Payout.updateOne(
     { _id: p._id, status: 'building' },
     {
@@ -367,7 +369,7 @@ async function createBuilding(ctx: AppContext, g: EligibleGroup, runId: string, 
   const id = newId();
   const createdAt = new Date();
   // Listed before it is created (while building, no list shows it; a crash leaves an entry the list skips).
-  await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, createdAt });
+  await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, currency: g.currency, createdAt });
   await markOpen(ctx.db, 'building', id);
   try {
     const doc = await ctx.models.Payout.create({ _id: id, runId, affiliateId: g.affiliateId, currency: g.currency, status: 'building', cutoff, buildKey: `building|${g.affiliateId}|${g.currency}`, history: [], createdAt });

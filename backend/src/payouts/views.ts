@@ -1,4 +1,5 @@
 import type { Payout, PayoutLine, PayoutStatus } from '@offerly/contract';
+import { accountNames } from '../accounts/account-names';
 import type { AppContext } from '../context';
 import { safeCsv } from '../csv/safe-csv';
 import type { PayoutDoc, PayoutLineDoc } from '../db/models/payout';
@@ -31,20 +32,14 @@ export function payoutView(p: PayoutDoc, affiliateName: string | null): Payout {
   };
 }
 
-export async function affiliateNames(ctx: AppContext, ids: string[]): Promise<Map<string, string>> {
-  // One findOne by `_id` each: a `$in` reads the whole collection on the embedded server.
-  const users = await Promise.all([...new Set(ids)].map((id) => ctx.models.User.findById(id, { name: 1 }).lean()));
-  return new Map(users.flatMap((u) => (u ? [[u._id, u.name] as [string, string]] : [])));
-}
-
 export async function payoutViews(ctx: AppContext, payouts: PayoutDoc[]): Promise<Payout[]> {
-  const names = await affiliateNames(ctx, payouts.map((p) => p.affiliateId));
+  const names = await accountNames(ctx, payouts.map((p) => p.affiliateId));
   return payouts.map((p) => payoutView(p, names.get(p.affiliateId) ?? null));
 }
 
 /** One payout's view, with its affiliate's name. */
 export async function payoutViewOf(ctx: AppContext, p: PayoutDoc): Promise<Payout> {
-  const names = await affiliateNames(ctx, [p.affiliateId]);
+  const names = await accountNames(ctx, [p.affiliateId]);
   return payoutView(p, names.get(p.affiliateId) ?? null);
 }
 

@@ -1,13 +1,18 @@
-import { api } from './client';
-import type { Campaign, CampaignInput, CampaignStatus, ListQuery, OfferView, Paged, TrackingLink } from './types';
+import { api, csvHref } from './client';
+import type { Campaign, CampaignInput, CampaignStatus, ListQuery, OfferView, Paged, PayoutModel, TrackingLink } from './types';
 
 export interface CampaignListQuery extends ListQuery {
   status?: CampaignStatus | '';
+  payoutModel?: PayoutModel | '';
+  /** Admins: one advertiser's campaigns. */
+  advertiserId?: string;
   q?: string;
 }
 
 export const campaignsApi = {
   list: (q: CampaignListQuery, signal?: AbortSignal) => api.get<Paged<Campaign>>('/api/campaigns', { ...q }, signal),
+  /** Every campaign the filters match, as CSV (paging left out). */
+  csv: (q: CampaignListQuery) => csvHref('/api/campaigns', { status: q.status, payoutModel: q.payoutModel, advertiserId: q.advertiserId, q: q.q, sort: q.sort, order: q.order }),
   offers: (q: CampaignListQuery, signal?: AbortSignal) => api.get<Paged<OfferView>>('/api/campaigns', { ...q }, signal),
   get: (id: string, signal?: AbortSignal) => api.get<{ campaign: Campaign }>(`/api/campaigns/${id}`, undefined, signal),
   offer: (id: string, signal?: AbortSignal) => api.get<{ campaign: OfferView }>(`/api/campaigns/${id}`, undefined, signal),

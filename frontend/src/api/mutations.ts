@@ -77,6 +77,15 @@ export function usePayoutDecision() {
   });
 }
 
+/** Approves many payouts at once; the lists and details are read again (each id's outcome is in the answer). */
+export function useBulkApprovePayouts() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ ids, note = '' }: { ids: string[]; note?: string }) => payoutsApi.bulkApprove(ids, note),
+    onSuccess: () => invalidate(client, queryKeys.payouts.all),
+  });
+}
+
 export function usePayoutRun() {
   const client = useQueryClient();
   return useMutation({

@@ -34,6 +34,7 @@ export type {
   OverviewReport,
   Paged,
   Payout,
+  PayoutBulkApproveResult,
   PayoutLine,
   PayoutModel,
   PayoutStatus,

@@ -11,8 +11,9 @@ import {
   type CampaignSortField,
 } from '@offerly/contract';
 import type { DirectorySortField } from '../../campaigns/campaign-directory';
+import { campaignsCsv } from '../../campaigns/campaigns-csv';
 import { listCampaigns } from '../../campaigns/campaign-list';
-import { campaignView, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
+import { campaignViewOf, campaignViews, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import { campaignCreateSchema, campaignUpdateSchema, type CampaignStatus } from '../../domain/campaign-rules';
 import { ApiError, forbidden } from '../../domain/errors';
@@ -20,7 +21,8 @@ import { canAllowNegativeMargin } from '../../domain/permissions';
 import { listLinks } from '../../links/link-list';
 import { affiliateLink, linkView } from '../../links/links';
 import { listSort, mongoSort } from './list-sort';
-import { defineRoute, paged, type RouteSpec } from './types';
+import { sendCsv } from '../send-csv';
+import { defineRoute, jsonOrCsv, paged, type RouteSpec } from './types';
 
 /** The campaigns directory keeps every field the list sorts on, under the API's names. */
 const CAMPAIGN_SORT_FIELDS: Record<CampaignSortField, DirectorySortField> = {
@@ -34,6 +36,8 @@ const campaignSort = listSort({ fields: CAMPAIGN_SORT_FIELDS, default: { sort: '
 const linkSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
 
 const TAG = 'Campaigns';
+/** The CSV reads each campaign by `_id` (and its advertiser's name once): a network's whole directory, bounded by this. */
+const CSV_MAX_CAMPAIGNS = 5_000;
 /** Changes a campaign's state does not allow (archived, a concurrent change) answer 409. */
 const CONFLICT = [409];
 
@@ -48,15 +52,20 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/campaigns',
       action: 'campaigns.list',
       tag: TAG,
-      summary: 'Campaigns: an advertiser’s own, all for admins, active ones for affiliates',
+      summary: 'Campaigns: an advertiser’s own, all for admins, active ones for affiliates (filterable, CSV)',
       description:
-        'Affiliates get active campaigns of approved advertisers only (asking for another status is a 403); the total still counts offers of advertisers awaiting approval or suspended, which the page leaves out.',
+        'Filters: `status`, `payoutModel`, `q` (part of the name), `advertiserId` (admins). Advertisers and admins get each campaign’s `advertiserName`. Affiliates get active campaigns of approved advertisers only (asking for another status is a 403); the total still counts offers of advertisers awaiting approval or suspended, which the page leaves out. `format=csv` answers every matching campaign (up to 5,000) as one CSV file.',
       request: { query: CampaignListQuery },
-      responses: { 200: CampaignPage },
-    }).handle(async ({ query: q, principal }) => {
+      responses: { 200: jsonOrCsv(CampaignPage, 'A page of campaigns', 'Every matching campaign as CSV (`format=csv`), amounts as decimals') },
+    }).handle(async ({ query: q, principal, res }) => {
       const [[sort, dir]] = Object.entries(mongoSort(campaignSort, q)) as [[DirectorySortField, 1 | -1]];
-      const { items, total } = await listCampaigns(ctx, principal, { status: q.status, advertiserId: q.advertiserId, q: q.q, sort, dir, page: q.page, limit: q.limit });
-      return paged(items.map((c) => campaignView(ctx, c, principal)), total, q.page, q.limit);
+      const filter = { status: q.status, advertiserId: q.advertiserId, payoutModel: q.payoutModel, q: q.q, sort, dir };
+      if (q.format === 'csv') {
+        const { items } = await listCampaigns(ctx, principal, { ...filter, page: 1, limit: CSV_MAX_CAMPAIGNS });
+        return sendCsv(res, `campaigns-${new Date().toISOString().slice(0, 10)}.csv`, campaignsCsv(await campaignViews(ctx, items, principal)));
+      }
+      const { items, total } = await listCampaigns(ctx, principal, { ...filter, page: q.page, limit: q.limit });
+      return paged(await campaignViews(ctx, items, principal), total, q.page, q.limit);
     }),
 
     defineRoute({
@@ -68,7 +77,7 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       description: 'Fields left out take their defaults; the fields the payout model needs must be set, and payouts may not exceed revenue.',
       request: { body: campaignCreateSchema },
       responses: { 201: CampaignEnvelope },
-    }).handle(async ({ body, principal }) => ({ campaign: campaignView(ctx, await createCampaign(ctx, principal.id, body), principal) })),
+    }).handle(async ({ body, principal }) => ({ campaign: await campaignViewOf(ctx, await createCampaign(ctx, principal.id, body), principal) })),
 
     defineRoute({
       method: 'get',
@@ -79,7 +88,7 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       description: 'Campaigns the caller may not see answer 404, so other advertisers’ campaign ids do not leak.',
       request: { params: IdParams },
       responses: { 200: CampaignEnvelope },
-    }).handle(async ({ params, principal }) => ({ campaign: campaignView(ctx, await loadCampaign(ctx, principal, params.id, 'see'), principal) })),
+    }).handle(async ({ params, principal }) => ({ campaign: await campaignViewOf(ctx, await loadCampaign(ctx, principal, params.id, 'see'), principal) })),
 
     defineRoute({
       method: 'patch',
@@ -95,7 +104,7 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
     }).handle(async ({ params, body, principal }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
       if (body.allowNegativeMargin !== undefined && !canAllowNegativeMargin(principal)) throw forbidden('Only an admin can allow a negative margin');
-      return { campaign: campaignView(ctx, await updateCampaign(ctx, c, body, principal.id), principal) };
+      return { campaign: await campaignViewOf(ctx, await updateCampaign(ctx, c, body, principal.id), principal) };
     }),
   ];
 }
@@ -114,7 +123,7 @@ function campaignStateRoutes(ctx: AppContext): RouteSpec[] {
       errors: CONFLICT,
     }).handle(async ({ params, principal }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
-      return { campaign: campaignView(ctx, await changeCampaignStatus(ctx, c, to), principal) };
+      return { campaign: await campaignViewOf(ctx, await changeCampaignStatus(ctx, c, to), principal) };
     });
 
   return [
@@ -133,7 +142,7 @@ function campaignStateRoutes(ctx: AppContext): RouteSpec[] {
       errors: CONFLICT,
     }).handle(async ({ params, principal }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
-      return { campaign: campaignView(ctx, await rotatePostbackSecret(ctx, c), principal) };
+      return { campaign: await campaignViewOf(ctx, await rotatePostbackSecret(ctx, c), principal) };
     }),
   ];
 }
@@ -157,7 +166,7 @@ function overrideRoutes(ctx: AppContext): RouteSpec[] {
           { path: c.payoutModel === 'CPS' ? 'payoutBps' : 'payoutCents', message: `required for ${c.payoutModel}` },
         ]);
       }
-      return { campaign: campaignView(ctx, await setOverride(ctx, c, params.affiliateId, body), principal) };
+      return { campaign: await campaignViewOf(ctx, await setOverride(ctx, c, params.affiliateId, body), principal) };
     }),
 
     defineRoute({
@@ -171,7 +180,7 @@ function overrideRoutes(ctx: AppContext): RouteSpec[] {
       errors: CONFLICT,
     }).handle(async ({ params, principal }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
-      return { campaign: campaignView(ctx, await setOverride(ctx, c, params.affiliateId, null), principal) };
+      return { campaign: await campaignViewOf(ctx, await setOverride(ctx, c, params.affiliateId, null), principal) };
     }),
   ];
 }

@@ -1,8 +1,9 @@
-import { IdParams, PayoutDetail, PayoutEnvelope, PayoutLinesQuery, PayoutListQuery, PayoutPage, PayoutReviewBody, PayoutRunResult } from '@offerly/contract';
+import { IdParams, PayoutBulkApproveBody, PayoutBulkApproveResult, PayoutDetail, PayoutEnvelope, PayoutLinesQuery, PayoutListQuery, PayoutPage, PayoutReviewBody, PayoutRunResult } from '@offerly/contract';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
 import type { PayoutAction } from '../../domain/payout-plan';
 import type { Principal } from '../../domain/permissions';
+import { bulkApprovePayouts } from '../../payouts/bulk-approve';
 import { readPayoutWithLines } from '../../payouts/detail';
 import { runPayoutsNow } from '../../payouts/manual-run';
 import { readAllPayouts, readPayoutPage } from '../../payouts/payout-list';
@@ -51,11 +52,19 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
       action: 'payouts.list',
       tag: 'Payouts',
       summary: 'Payouts: an affiliate’s own, all for admins (filterable, CSV)',
-      description: 'Newest first unless `sort`/`order` say otherwise; paged with `cursor`. `format=csv` answers every matching payout (up to 50,000) as one CSV file.',
+      description:
+        'Newest first unless `sort`/`order` say otherwise; paged with `cursor`. Filters: `status`, `currency`, `affiliateId` (admins), `from`/`to` (when the payout run created it). `total` is null with a date range (no counter answers it). `format=csv` answers every matching payout (up to 50,000) as one CSV file.',
       request: { query: ListQuery },
       responses: { 200: jsonOrCsv(PayoutPage, 'A page of payouts', 'Every matching payout as CSV (`format=csv`), amounts as decimals') },
     }).handle(async ({ query, principal, res }) => {
-      const filters = { affiliateId: listedAffiliate(principal, query.affiliateId), status: query.status, order: query.order ?? (query.sort === undefined ? 'desc' : 'asc') };
+      const filters = {
+        affiliateId: listedAffiliate(principal, query.affiliateId),
+        status: query.status,
+        currency: query.currency,
+        from: query.from,
+        to: query.to,
+        order: query.order ?? (query.sort === undefined ? 'desc' : 'asc'),
+      } as const;
       if (query.format === 'csv') {
         const all = await readAllPayouts(ctx, filters, CSV_MAX_ROWS);
         return sendCsv(res, `payouts-${new Date().toISOString().slice(0, 10)}.csv`, payoutsCsv(await payoutViews(ctx, all)));
@@ -89,8 +98,29 @@ export function payoutRoutes(ctx: AppContext): RouteSpec[] {
       return { payout: d.payout, lines: cursorPaged(d.lines, d.total, query.limit, d.next) };
     }),
 
+    bulkApproveRoute(ctx),
+
     transition('/api/payouts/approve/:id', 'approve', 'Approve a payout', 'pending_approval → approved.'),
     transition('/api/payouts/:id/reject', 'reject', 'Reject a payout (its conversions and click earnings are released)', 'pending_approval or approved → rejected; what it held can be paid by a later run.'),
     transition('/api/payouts/:id/mark-paid', 'markPaid', 'Mark an approved payout paid, with an optional reference', 'approved → paid; `reference` is kept as `paidReference`.'),
   ];
+}
+
+/** Approvals of many payouts at once, each through the single approval. */
+function bulkApproveRoute(ctx: AppContext): RouteSpec {
+  return defineRoute({
+    method: 'post',
+    path: '/api/payouts/bulk-approve',
+    action: 'payouts.review',
+    tag: 'Payouts',
+    summary: 'Approve many payouts at once, with each one’s outcome',
+    description:
+      'Each id goes through the single approval (pending_approval → approved, serialised per payout). Always a 200 for a valid body: every distinct id is answered `approved` or `refused` with its reason (`not_found`, `not_allowed` with the payout’s status, `busy`, `changed`); a refusal does not stop the others.',
+    request: { body: PayoutBulkApproveBody },
+    responses: { 200: PayoutBulkApproveResult },
+  }).handle(async ({ body, principal }) => {
+    const results = await bulkApprovePayouts(ctx, body.ids, principal.id, body.note);
+    const approved = results.filter((r) => r.outcome === 'approved').length;
+    return { results, approved, refused: results.length - approved };
+  });
 }

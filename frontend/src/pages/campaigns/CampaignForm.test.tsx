@@ -28,6 +28,7 @@ function sampleCampaign(over: Partial<Campaign> = {}): Campaign {
   return {
     id: 'c1',
     advertiserId: 'a1',
+    advertiserName: 'Acme',
     name: 'Summer Sale',
     description: '',
     status: 'active',

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { campaignsApi } from '../../api/campaigns';
 import { useCampaignSaved } from '../../api/mutations';
 import { queries } from '../../api/queries';
@@ -79,7 +79,12 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged(c
             {user.role === 'admin' && (
               <>
                 <span aria-hidden="true">·</span>
-                <span className="font-mono text-xs">advertiser {campaign.advertiserId}</span>
+                <span>
+                  Advertiser{' '}
+                  <Link to={`/campaigns?advertiser=${campaign.advertiserId}`} className="font-medium text-indigo-700 hover:underline" title="This advertiser’s campaigns">
+                    {campaign.advertiserName ?? campaign.advertiserId}
+                  </Link>
+                </span>
               </>
             )}
           </>

@@ -18,6 +18,7 @@ const campaign = (over: Partial<Campaign> = {}): Campaign =>
   ({
     id: 'c1',
     advertiserId: 'a1',
+    advertiserName: 'Acme',
     name: 'Summer Sale',
     description: '',
     status: 'active',

@@ -31,11 +31,13 @@ const admin = { id: 'u1', email: 'root@example.test', role: 'admin', status: 'ap
 const page = (items: unknown[]) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null });
 
 let requests: string[];
+let bodies: unknown[];
 let runReply: unknown;
 let items: unknown[];
 
 beforeEach(() => {
   requests = [];
+  bodies = [];
   items = [];
   vi.stubGlobal(
     'fetch',
@@ -44,6 +46,12 @@ beforeEach(() => {
       const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
       if (url === '/api/auth/me') return json(200, { user: admin, csrfToken: 't' });
       if (url === '/api/payouts/run') return json(200, runReply);
+      if (url === '/api/payouts/bulk-approve') {
+        const { ids } = JSON.parse(String(init.body)) as { ids: string[] };
+        bodies.push({ ids });
+        const results = ids.map((id) => (id === 'p2' ? { id, outcome: 'refused', reason: 'changed', message: 'The payout changed meanwhile; reload and retry', status: null } : { id, outcome: 'approved', status: 'approved' }));
+        return json(200, { results, approved: ids.length - 1, refused: 1 });
+      }
       if (url.includes('format=csv')) return new Response('id\n', { status: 200, headers: { 'content-type': 'text/csv' } });
       if (url.startsWith('/api/payouts?')) return json(200, page(items));
       return json(404, { error: { code: 'not_found', message: 'no' } });
@@ -83,7 +91,7 @@ describe('payouts page (admin)', () => {
   it('lists pending payouts in their currency, with the CSV link for the same filter', async () => {
     items = [payout()];
     renderPage();
-    const row = (await screen.findByText('Finn Affiliate')).closest('tr')!;
+    const row = (await screen.findByRole('button', { name: 'Finn Affiliate' })).closest('tr')!;
     expect(within(row).getByText('¥1,500')).toBeInTheDocument();
     expect(within(row).getByText('Pending approval')).toBeInTheDocument();
     expect(within(row).getByRole('link', { name: /Review/ })).toHaveAttribute('href', '/payouts/p1');
@@ -105,7 +113,7 @@ describe('payouts page (admin)', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Run payouts now' }));
     await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Run payouts' }));
     expect(await screen.findByText('Payout run succeeded: 1 payout, 3 conversions')).toBeInTheDocument();
-    expect(await screen.findByText('Finn Affiliate')).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: 'Finn Affiliate' })).toBeInTheDocument();
   });
 
   it('a run recorded as failed (still answered 200) shows its error, not a success', async () => {
@@ -116,5 +124,19 @@ describe('payouts page (admin)', () => {
     await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Run payouts' }));
     expect(await screen.findByText('Payout run failed: claims collection unavailable')).toBeInTheDocument();
     expect(screen.queryByText(/Payout run succeeded/)).toBeNull();
+  });
+
+  it('approves the ticked payouts awaiting approval in one request and says which were refused', async () => {
+    items = [payout(), payout({ id: 'p2', affiliateName: 'Gus Affiliate' }), payout({ id: 'p3', affiliateName: 'Hal Affiliate', status: 'approved' })];
+    renderPage();
+    await screen.findByRole('button', { name: 'Gus Affiliate' });
+    // A payout not awaiting approval has no checkbox.
+    expect(screen.getAllByRole('checkbox', { name: /^Select payout of/ })).toHaveLength(2);
+    expect(screen.getByRole('button', { name: 'Approve selected (0)' })).toBeDisabled();
+    await userEvent.click(screen.getByRole('checkbox', { name: 'Select every payout awaiting approval on this page' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Approve selected (2)' }));
+    await userEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('Approved 1 payout; 1 refused: The payout changed meanwhile; reload and retry')).toBeInTheDocument();
+    expect(bodies).toEqual([{ ids: ['p1', 'p2'] }]);
   });
 });
