@@ -64,7 +64,7 @@ export function CampaignsPage() {
       id: 'name',
       header: 'Campaign',
       cell: (c) => (
-        <div className="min-w-0">
+        <div className="min-w-0 whitespace-normal">
           <Link to={`/campaigns/${c.id}`} className="font-medium text-indigo-700 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
             {c.name}
           </Link>

@@ -91,7 +91,7 @@ export function PayoutsPage() {
       id: 'created',
       header: 'Created',
       cell: (p) => (
-        <div>
+        <div className="whitespace-normal">
           <Link to={`/payouts/${p.id}`} className="font-medium text-indigo-700 hover:underline" aria-label={`Payout of ${affiliateLabel(p)} created ${formatDate(p.createdAt)}`}>
             {formatDate(p.createdAt)}
           </Link>
@@ -119,14 +119,18 @@ export function PayoutsPage() {
     { id: 'count', header: 'Conversions', align: 'right', cell: (p) => formatNumber(p.conversionCount), hideOnMobile: true },
     { id: 'status', header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
     { id: 'cutoff', header: 'Up to', cell: (p) => formatDate(p.cutoff), hideOnMobile: true },
-    actionsColumn(
-      (p) => (
-        <Link to={`/payouts/${p.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
-          {admin && p.status === 'pending_approval' ? 'Review' : 'Details'} →
-        </Link>
+    // On a phone the date opens the payout; this column would push the amount and status off the screen.
+    {
+      ...actionsColumn(
+        (p) => (
+          <Link to={`/payouts/${p.id}`} className="text-sm font-medium text-indigo-700 hover:underline">
+            {admin && p.status === 'pending_approval' ? 'Review' : 'Details'} →
+          </Link>
+        ),
+        'Open',
       ),
-      'Open',
-    ),
+      hideOnMobile: true,
+    },
   ];
 
   return (
