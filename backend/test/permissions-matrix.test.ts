@@ -54,6 +54,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'GET /api/conversions/:id': ALL,
   'POST /api/conversions/:id/approve': ADV_ADMIN,
   'POST /api/conversions/:id/reject': ADV_ADMIN,
+  'POST /api/conversions/bulk-review': ADV_ADMIN,
   'GET /api/affiliate/postback': AFFILIATE,
   'PUT /api/affiliate/postback': AFFILIATE,
   'POST /api/affiliate/postback/test': AFFILIATE,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Instant, MinorUnits, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
+import { Currency, Instant, ListInstant, MinorUnits, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
 
 export const CONVERSION_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export const ConversionStatus = z.enum(CONVERSION_STATUSES).meta({ id: 'ConversionStatus' });
@@ -45,6 +45,7 @@ export const Conversion = z
     campaignId: ObjectId,
     campaignName: z.string().nullable().meta({ description: 'null if the campaign is gone' }),
     affiliateId: ObjectId,
+    affiliateName: z.string().nullable().optional().meta({ description: 'The affiliate’s name; admins only (null if the account is gone)' }),
     txnId: z.string().meta({ description: 'The advertiser’s transaction id' }),
     status: z.enum([...CONVERSION_STATUSES, 'processing']).meta({ description: '`processing` only for a moment, while the worker is between its steps' }),
     reason: z.string().nullable().meta({ description: reasonText }),
@@ -75,22 +76,19 @@ export type ConversionEnvelope = z.infer<typeof ConversionEnvelope>;
 export const ConversionPage = cursorPagedOf(Conversion).meta({ id: 'ConversionPage' });
 export type ConversionPage = z.infer<typeof ConversionPage>;
 
-/** A day (`2026-12-05`, its start in UTC) or an instant with its offset. */
-const ListInstant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((s) => new Date(s))
-  .meta({ description: 'An ISO 8601 instant with offset, or a day (its start in UTC)', example: '2026-12-05' });
-
 export const CONVERSION_SORTS = ['convertedAt'] as const;
 
 export const ConversionListQuery = z.strictObject({
   ...cursorPageQuery,
   ...sortQuery(CONVERSION_SORTS),
   campaignId: ObjectId.optional(),
-  affiliateId: ObjectId.optional(),
+  affiliateId: ObjectId.optional().meta({ description: 'Admins and advertisers; ignored for affiliates (they see their own)' }),
+  advertiserId: ObjectId.optional().meta({ description: 'Admins; ignored for others (an advertiser sees their own campaigns’)' }),
   status: ConversionStatus.optional(),
   from: ListInstant.optional().meta({ description: 'Converted at or after' }),
   to: ListInstant.optional().meta({ description: 'Converted before' }),
+  search: z.string().trim().min(1).max(200).optional().meta({ description: 'A transaction id or click id, matched exactly; answers one page (no cursor) of up to `limit` conversions' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching conversion (up to 50,000) as a CSV file, ignoring paging' }),
 });
 export type ConversionListQuery = z.input<typeof ConversionListQuery>;
 
@@ -99,3 +97,31 @@ export const ConversionReviewBody = z.strictObject({
   shareNote: z.boolean().default(false).meta({ description: 'Show the note to the affiliate too (otherwise only admins and the advertiser see it)' }),
 });
 export type ConversionReviewBody = z.input<typeof ConversionReviewBody>;
+
+export const BULK_REVIEW_MAX = 100;
+
+export const ConversionBulkReviewBody = z
+  .strictObject({
+    ids: z.array(ObjectId).min(1).max(BULK_REVIEW_MAX).meta({ description: `The conversions to review, at most ${BULK_REVIEW_MAX}` }),
+    action: z.enum(['approve', 'reject']),
+    note: z.string().trim().max(500).default('').meta({ description: 'One note for all of them, kept in each conversion’s history' }),
+  })
+  .meta({ id: 'ConversionBulkReviewBody' });
+export type ConversionBulkReviewBody = z.input<typeof ConversionBulkReviewBody>;
+
+export const ConversionBulkOutcome = z
+  .strictObject({
+    id: ObjectId,
+    done: z.boolean().meta({ description: 'Whether the conversion now has the status asked for' }),
+    error: z
+      .strictObject({ code: z.enum(['not_found', 'conflict']), message: z.string(), reason: z.string().nullable().meta({ description: '`cap_reached`, `budget_exhausted`, `admin_decided` where known' }) })
+      .nullable()
+      .meta({ description: 'Why it was refused; null when done' }),
+  })
+  .meta({ id: 'ConversionBulkOutcome' });
+export type ConversionBulkOutcome = z.infer<typeof ConversionBulkOutcome>;
+
+export const ConversionBulkReviewResult = z
+  .strictObject({ results: z.array(ConversionBulkOutcome).meta({ description: 'One per id asked for, in the same order' }), done: z.number().int(), refused: z.number().int() })
+  .meta({ id: 'ConversionBulkReviewResult' });
+export type ConversionBulkReviewResult = z.infer<typeof ConversionBulkReviewResult>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
+import { Instant, ListInstant, ObjectId, cursorPageQuery, cursorPagedOf, sortQuery } from './common';
 
 /* ---------- intake: the advertiser's server calls GET or POST /api/track/postback ---------- */
 
@@ -68,6 +68,7 @@ export const Postback = z
     reason: z.string().nullable().meta({ description: 'Why it was rejected (`bad_token`, `unknown_click`, `expired`, `duplicate`, `cap_reached`, …); null otherwise' }),
     detail: z.string().nullable().meta({ description: 'A sentence on the outcome, for people' }),
     campaignId: ObjectId.nullable().meta({ description: 'The campaign its token opens; null when none does' }),
+    campaignName: z.string().nullable().optional().meta({ description: 'The campaign’s name, in the postback log (null when none or gone)' }),
     conversionId: ObjectId.nullable().meta({ description: 'The conversion it created or changed' }),
     params: PostbackParams,
     method: z.enum(['GET', 'POST', 'TEST']).meta({ description: '`TEST` for postbacks sent with the dashboard’s test button' }),
@@ -90,7 +91,11 @@ export const PostbackListQuery = z.strictObject({
   ...cursorPageQuery,
   ...sortQuery(POSTBACK_SORTS),
   campaignId: ObjectId.optional(),
+  advertiserId: ObjectId.optional().meta({ description: 'Admins; ignored for advertisers (they see their own campaigns’)' }),
   state: PostbackState.optional(),
+  from: ListInstant.optional().meta({ description: 'Received at or after' }),
+  to: ListInstant.optional().meta({ description: 'Received before' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching postback (up to 50,000) as a CSV file, ignoring paging' }),
 });
 export type PostbackListQuery = z.input<typeof PostbackListQuery>;
 

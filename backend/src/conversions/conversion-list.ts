@@ -4,6 +4,7 @@ import type { ConversionDoc } from '../db/models/conversion';
 import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/attribution';
 import type { Principal } from '../domain/permissions';
+import { recordSearchKeys, searchConversionIds } from './conversion-search';
 
 /**
  * The conversions list's read model (see db/list-buckets): day buckets of
@@ -73,9 +74,9 @@ export async function countCreatedConversion(ctx: AppContext, postbackId: string
   await countConversionTransition(ctx, conv, null, created.to, 1);
 }
 
-/** Lists conversions written directly (seed, test data) before they are inserted. */
-export async function listConversions(db: Db, docs: Array<Scoped & Pick<ConversionDoc, '_id' | 'convertedAt'>>): Promise<void> {
-  await addEntries(db, CONVERSION_LIST, docs.map((d) => ({ scopes: conversionScopes(d), ms: d.convertedAt.getTime(), id: d._id })));
+/** Lists conversions written directly (seed, test data) before they are inserted, with their search keys. */
+export async function listConversions(db: Db, docs: Array<Scoped & Pick<ConversionDoc, '_id' | 'convertedAt' | 'txnId' | 'clickId'>>): Promise<void> {
+  await Promise.all([addEntries(db, CONVERSION_LIST, docs.map((d) => ({ scopes: conversionScopes(d), ms: d.convertedAt.getTime(), id: d._id }))), recordSearchKeys(db, docs)]);
 }
 
 /** Counts conversions written directly, once they are stored (pass only the ones the insert stored). */
@@ -114,7 +115,8 @@ export const conversionListCounters: CountedList = {
 export function backfillConversionList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_conversions', async () => {
     const docs = await scanConversions(db).toArray();
-    await listConversions(db, docs);
+    // Buckets only: the search keys have their own backfill, run by the first search.
+    await addEntries(db, CONVERSION_LIST, docs.map((d) => ({ scopes: conversionScopes(d), ms: d.convertedAt.getTime(), id: d._id })));
     await setCounters(db, CONVERSION_LIST, countsOf(docs));
   });
 }
@@ -125,9 +127,12 @@ export interface ConversionListQuery {
   after: string | null;
   campaignId?: string | undefined;
   affiliateId?: string | undefined;
+  advertiserId?: string | undefined;
   status?: ConversionStatus | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** A transaction id or click id, exactly. */
+  search?: string | undefined;
 }
 
 export interface ConversionPage extends Page<ConversionDoc> {
@@ -135,40 +140,69 @@ export interface ConversionPage extends Page<ConversionDoc> {
   total: number | null;
 }
 
+/** The ids the principal's role pins (an affiliate sees only their own, an advertiser only their campaigns': their own id wins over one they name), with the request's. */
+function effectiveIds(p: Principal, q: ConversionListQuery) {
+  return {
+    campaignId: q.campaignId,
+    affiliateId: p.role === 'affiliate' ? p.id : q.affiliateId,
+    advertiserId: p.role === 'advertiser' ? p.id : p.role === 'admin' ? q.advertiserId : undefined,
+  };
+}
+
+/** The most specific scope the ids name, and whether it alone answers every id filter (so its counters give the total). */
+function scopeOf(ids: ReturnType<typeof effectiveIds>): { scope: string; exact: boolean } {
+  // A campaign's advertiser was checked up front, so only an affiliate narrows the campaign scope further.
+  if (ids.campaignId) return { scope: `camp:${ids.campaignId}`, exact: ids.affiliateId === undefined };
+  if (ids.affiliateId) return { scope: `aff:${ids.affiliateId}`, exact: ids.advertiserId === undefined };
+  if (ids.advertiserId) return { scope: `adv:${ids.advertiserId}`, exact: true };
+  return { scope: 'all', exact: true };
+}
+
+function accepts(q: ConversionListQuery, ids: ReturnType<typeof effectiveIds>) {
+  const fromMs = q.from?.getTime();
+  const toMs = q.to?.getTime();
+  return (c: ConversionDoc) =>
+    (q.status ? c.status === q.status : isListed(c.status)) &&
+    (!ids.campaignId || c.campaignId === ids.campaignId) &&
+    (!ids.affiliateId || c.affiliateId === ids.affiliateId) &&
+    (!ids.advertiserId || c.advertiserId === ids.advertiserId) &&
+    (fromMs === undefined || c.convertedAt.getTime() >= fromMs) &&
+    (toMs === undefined || c.convertedAt.getTime() < toMs);
+}
+
+const fetchConversion = (ctx: AppContext) => async (id: string) => (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null;
+
+/**
+ * A search by txn id or click id: the ids its search keys hold (at most
+ * 2 × SEARCH_IDS_MAX, each read by `_id`), filtered like the list and sorted
+ * by time; one page, never a scan.
+ */
+async function searchPage(ctx: AppContext, q: ConversionListQuery, accept: (c: ConversionDoc) => boolean): Promise<ConversionPage> {
+  const ids = await searchConversionIds(ctx.db, q.search!);
+  const docs = (await Promise.all(ids.map(fetchConversion(ctx)))).filter((c): c is ConversionDoc => c !== null && accept(c));
+  const dir = q.order === 'asc' ? 1 : -1;
+  docs.sort((a, b) => dir * (a.convertedAt.getTime() - b.convertedAt.getTime()) || (a._id < b._id ? -dir : dir));
+  return { rows: docs.slice(0, q.limit), next: null, total: docs.length };
+}
+
 /**
  * A page of the conversions a principal may see: read through the most
  * specific scope the request names; filters no scope answers (status, a
- * second id, dates) are applied to the fetched rows.
+ * second id, dates) are applied to the fetched rows. A search reads the
+ * search keys instead of a scope.
  */
 export async function readConversionPage(ctx: AppContext, p: Principal, q: ConversionListQuery): Promise<ConversionPage> {
   await backfillConversionList(ctx.db);
-  const affiliateId = p.role === 'affiliate' ? p.id : q.affiliateId;
-  const advertiserId = p.role === 'advertiser' ? p.id : undefined;
-  if (advertiserId && q.campaignId) {
+  const ids = effectiveIds(p, q);
+  if (ids.advertiserId && ids.campaignId) {
     // Another advertiser's campaign lists nothing; checked up front rather than filtering all its rows away.
-    const c = await ctx.models.Campaign.findById(q.campaignId, { advertiserId: 1 }).lean();
-    if (!c || c.advertiserId !== advertiserId) return { rows: [], next: null, total: 0 };
+    const c = await ctx.models.Campaign.findById(ids.campaignId, { advertiserId: 1 }).lean();
+    if (!c || c.advertiserId !== ids.advertiserId) return { rows: [], next: null, total: 0 };
   }
-  let scope: string;
-  let exact: boolean; // the scope alone answers every id filter
-  if (q.campaignId) {
-    scope = `camp:${q.campaignId}`;
-    exact = affiliateId === undefined;
-  } else if (affiliateId) {
-    scope = `aff:${affiliateId}`;
-    exact = advertiserId === undefined;
-  } else if (advertiserId) {
-    scope = `adv:${advertiserId}`;
-    exact = true;
-  } else {
-    scope = 'all';
-    exact = true;
-  }
-  const accept = (c: ConversionDoc) =>
-    (q.status ? c.status === q.status : isListed(c.status)) &&
-    (!q.campaignId || c.campaignId === q.campaignId) &&
-    (!affiliateId || c.affiliateId === affiliateId) &&
-    (!advertiserId || c.advertiserId === advertiserId);
+  const accept = accepts(q, ids);
+  if (q.search) return searchPage(ctx, q, accept);
+  const { scope, exact } = scopeOf(ids);
+  const counted = exact && !q.from && !q.to;
   const [page, counters] = await Promise.all([
     readPage<ConversionDoc>(ctx.db, {
       list: CONVERSION_LIST,
@@ -178,15 +212,27 @@ export async function readConversionPage(ctx: AppContext, p: Principal, q: Conve
       after: q.after,
       fromMs: q.from?.getTime(),
       toMs: q.to?.getTime(),
-      fetch: async (id) => (await ctx.models.Conversion.findById(id).lean()) as ConversionDoc | null,
+      fetch: fetchConversion(ctx),
       accept,
     }),
-    exact && !q.from && !q.to ? readScope(ctx.db, CONVERSION_LIST, scope) : null,
+    counted ? readScope(ctx.db, CONVERSION_LIST, scope) : null,
   ]);
   let total: number | null = null;
-  if (exact && !q.from && !q.to) {
+  if (counted) {
     const n = (s: ConversionStatus) => Number(counters?.[s] ?? 0);
     total = q.status ? n(q.status) : CONVERSION_STATUSES.reduce((sum, s) => sum + n(s), 0);
   }
   return { ...page, total };
+}
+
+/** Every conversion matching the filters, up to `max` (a CSV export), read page by page through the same scopes. */
+export async function readAllConversions(ctx: AppContext, p: Principal, q: Omit<ConversionListQuery, 'limit' | 'after'>, max: number): Promise<ConversionDoc[]> {
+  const rows: ConversionDoc[] = [];
+  let after: string | null = null;
+  do {
+    const page: ConversionPage = await readConversionPage(ctx, p, { ...q, limit: Math.min(500, max - rows.length), after });
+    rows.push(...page.rows);
+    after = page.next;
+  } while (after !== null && rows.length < max);
+  return rows;
 }

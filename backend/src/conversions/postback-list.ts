@@ -95,23 +95,27 @@ export interface PostbackListQuery {
   order: 'asc' | 'desc';
   after: string | null;
   campaignId?: string | undefined;
+  advertiserId?: string | undefined;
   state?: PostbackState | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
 }
 
 export interface PostbackPage extends Page<PostbackDoc> {
-  /** Postbacks accepted in the scope (ones still queued included), or null with a `state` filter (no counter per state). */
+  /** Postbacks accepted in the scope (ones still queued included), or null with a `state` filter or dates (no counter answers them). */
   total: number | null;
 }
 
 /** A page of the postbacks a principal may see (advertisers: their campaigns'; admins: all). */
 export async function readPostbackPage(ctx: AppContext, p: Principal, q: PostbackListQuery): Promise<PostbackPage> {
   await backfillPostbackList(ctx.db);
-  const advertiserId = p.role === 'admin' ? undefined : p.id;
+  const advertiserId = p.role === 'admin' ? q.advertiserId : p.id;
   if (advertiserId && q.campaignId) {
     const c = await ctx.models.Campaign.findById(q.campaignId, { advertiserId: 1 }).lean();
     if (!c || c.advertiserId !== advertiserId) return { rows: [], next: null, total: 0 };
   }
   const scope = q.campaignId ? `camp:${q.campaignId}` : advertiserId ? `adv:${advertiserId}` : 'all';
+  const counted = !q.state && !q.from && !q.to;
   const [page, counters] = await Promise.all([
     readPage<PostbackDoc>(ctx.db, {
       list: POSTBACK_LIST,
@@ -119,11 +123,25 @@ export async function readPostbackPage(ctx: AppContext, p: Principal, q: Postbac
       order: q.order,
       limit: q.limit,
       after: q.after,
+      fromMs: q.from?.getTime(),
+      toMs: q.to?.getTime(),
       fetch: async (id) => (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null,
       // The row decides: a postback is shown where it is stored as belonging (a queued one may not know its campaign yet).
       accept: (pb) => (!q.state || pb.state === q.state) && (!q.campaignId || pb.campaignId === q.campaignId) && (!advertiserId || pb.advertiserId === advertiserId),
     }),
-    q.state ? null : readScope(ctx.db, POSTBACK_LIST, scope),
+    counted ? readScope(ctx.db, POSTBACK_LIST, scope) : null,
   ]);
-  return { ...page, total: q.state ? null : Number(counters?.n ?? 0) };
+  return { ...page, total: counted ? Number(counters?.n ?? 0) : null };
+}
+
+/** Every postback matching the filters, up to `max` (a CSV export), read page by page. */
+export async function readAllPostbacks(ctx: AppContext, p: Principal, q: Omit<PostbackListQuery, 'limit' | 'after'>, max: number): Promise<PostbackDoc[]> {
+  const rows: PostbackDoc[] = [];
+  let after: string | null = null;
+  do {
+    const page: PostbackPage = await readPostbackPage(ctx, p, { ...q, limit: Math.min(500, max - rows.length), after });
+    rows.push(...page.rows);
+    after = page.next;
+  } while (after !== null && rows.length < max);
+  return rows;
 }

@@ -8,8 +8,8 @@ const iso = (d: Date) => d.toISOString();
 const changeView = (h: ConversionChange) => ({ at: iso(h.at), by: h.by, from: h.from, to: h.to, reason: h.reason, note: h.note });
 const refusedView = (r: RefusedChange) => ({ at: iso(r.at), by: r.by, to: r.to, reason: r.reason, note: r.note });
 
-/** A conversion as the API shows it; affiliates see neither revenue nor the review history. */
-export function conversionView(c: ConversionDoc, p: Principal, campaignName: string | null): Conversion {
+/** A conversion as the API shows it; affiliates see neither revenue nor the review history, only admins the affiliate's name. */
+export function conversionView(c: ConversionDoc, p: Principal, campaignName: string | null, affiliateName: string | null = null): Conversion {
   const common: Conversion = {
     id: c._id,
     clickId: c.clickId,
@@ -36,6 +36,7 @@ export function conversionView(c: ConversionDoc, p: Principal, campaignName: str
   const d = c.adminDecision;
   return {
     ...common,
+    ...(p.role === 'admin' ? { affiliateName } : {}),
     revenueCents: c.revenueCents,
     approvedAt: c.approvedAt ? iso(c.approvedAt) : null,
     history: c.history.map(changeView),

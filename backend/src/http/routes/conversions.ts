@@ -1,11 +1,16 @@
-import { ConversionDetail, ConversionEnvelope, ConversionListQuery, ConversionPage, ConversionReviewBody, IdParams } from '@offerly/contract';
+import { ConversionBulkReviewBody, ConversionBulkReviewResult, ConversionDetail, ConversionEnvelope, ConversionListQuery, ConversionPage, ConversionReviewBody, IdParams } from '@offerly/contract';
 import type { AppContext } from '../../context';
+import { bulkReviewConversions } from '../../conversions/bulk-review';
+import { readAllConversions } from '../../conversions/conversion-list';
+import { conversionsCsv, conversionViewPage, conversionViews } from '../../conversions/conversion-pages';
 import { readConversionDetail } from '../../conversions/detail';
-import { conversionViewPage } from '../../conversions/conversion-pages';
 import { reviewConversion } from '../../conversions/review';
+import { sendCsv } from '../send-csv';
 import { cursorPaged, withCursor } from './cursor-page';
 import { listOrder, listSort } from './list-sort';
-import { defineRoute, type RouteSpec } from './types';
+import { defineRoute, jsonOrCsv, type RouteSpec } from './types';
+
+const CSV_MAX_ROWS = 50_000;
 
 /** Conversions grow with traffic: read through day buckets in convertedAt order (conversions/conversion-list.ts). */
 const conversionSort = listSort({ fields: { convertedAt: 'convertedAt' }, default: { sort: 'convertedAt', order: 'desc' } });
@@ -35,11 +40,18 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       tag: 'Conversions',
       summary: 'Conversions: an advertiser’s campaigns, an affiliate’s own, all for admins',
       description:
-        'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. `total` is null when no counter answers the filters (a date range, or two ids at once). Affiliates see neither `revenueCents` nor the review history.',
+        'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. Filters: `campaignId`, `affiliateId`, `advertiserId` (admins), `status`, `from`/`to`; `search` finds conversions by exact transaction id or click id. ' +
+        '`total` is null when no counter answers the filters (a date range, or two ids at once). Affiliates see neither `revenueCents` nor the review history; only admins get `affiliateName`. ' +
+        '`format=csv` answers every matching conversion (up to 50,000) as one CSV file; in an affiliate’s file a rejected conversion’s payout is 0.',
       request: { query: listQuery },
-      responses: { 200: ConversionPage },
-    }).handle(async ({ query: q, principal }) => {
-      const page = await conversionViewPage(ctx, principal, { ...q, order: listOrder(conversionSort, q), after: q.cursor ?? null });
+      responses: { 200: jsonOrCsv(ConversionPage, 'A page of conversions', 'Every matching conversion as CSV (`format=csv`), amounts as decimals') },
+    }).handle(async ({ query: q, principal, res }) => {
+      const filters = { ...q, order: listOrder(conversionSort, q) };
+      if (q.format === 'csv') {
+        const all = await readAllConversions(ctx, principal, filters, CSV_MAX_ROWS);
+        return sendCsv(res, `conversions-${new Date().toISOString().slice(0, 10)}.csv`, conversionsCsv(principal, await conversionViews(ctx, principal, all)));
+      }
+      const page = await conversionViewPage(ctx, principal, { ...filters, after: q.cursor ?? null });
       return cursorPaged(page.items, page.total, q.limit, page.next);
     }),
     defineRoute({
@@ -55,6 +67,21 @@ export function conversionRoutes(ctx: AppContext): RouteSpec[] {
       request: { params: IdParams },
       responses: { 200: ConversionDetail },
     }).handle(({ params, principal }) => readConversionDetail(ctx, principal, params.id)),
+    defineRoute({
+      method: 'post',
+      path: '/api/conversions/bulk-review',
+      action: 'conversions.review',
+      tag: 'Conversions',
+      summary: 'Approve or reject many conversions with one note',
+      description:
+        'Up to 100 ids; each is reviewed on its own, in the order given, like `POST /api/conversions/{id}/approve` or `/reject`, and answers its own outcome: `done`, or refused with `not_found` (missing, or another advertiser’s) or `conflict` (paid out, an admin’s decision, a full cap or budget — `reason` says which). One refusal does not stop the others; the answer is 200 either way.',
+      request: { body: ConversionBulkReviewBody },
+      responses: { 200: ConversionBulkReviewResult },
+    }).handle(async ({ body, principal }) => {
+      const results = await bulkReviewConversions(ctx, principal, body.ids, body.action === 'approve' ? 'approved' : 'rejected', body.note);
+      const done = results.filter((r) => r.done).length;
+      return { results, done, refused: results.length - done };
+    }),
     review('approve', 'approved'),
     review('reject', 'rejected'),
   ];

@@ -7,14 +7,16 @@ import { PostbackGuard } from '../../conversions/postback-guard';
 import { sendTestPostback } from '../../conversions/test-postback';
 import { findPostback } from '../../conversions/postback-lookup';
 import { postbackView } from '../../conversions/views';
-import { readPostbackPage } from '../../conversions/postback-list';
+import { readAllPostbacks, readPostbackPage } from '../../conversions/postback-list';
+import { postbackLogViews, postbacksCsv } from '../../conversions/postback-pages';
+import { sendCsv } from '../send-csv';
 import { ApiError, notFound } from '../../domain/errors';
 import { canSeePostback } from '../../domain/permissions';
 import { mergePostbackParams, postbackParamsSchema, storedParams } from '../../domain/postback-params';
 import { zodDetails } from '../middleware/validate';
 import { cursorPaged, withCursor } from './cursor-page';
 import { listOrder, listSort } from './list-sort';
-import { defineRoute, type RouteSpec } from './types';
+import { defineRoute, jsonOrCsv, type RouteSpec } from './types';
 
 /** Every inbound postback is kept: read through day buckets in receivedAt order (conversions/postback-list.ts). */
 const postbackSort = listSort({ fields: { receivedAt: 'receivedAt' }, default: { sort: 'receivedAt', order: 'desc' } });
@@ -100,12 +102,19 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
       action: 'postbacks.list',
       tag: 'Postbacks',
       summary: 'Inbound postbacks: an advertiser’s own campaigns, all for admins',
-      description: 'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. `total` is null with a `state` filter (no counter per state).',
+      description:
+        'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. Filters: `campaignId`, `advertiserId` (admins), `state`, `from`/`to`. Each postback carries its `campaignName`. `total` is null with a `state` filter or dates (no counter answers them). ' +
+        '`format=csv` answers every matching postback (up to 50,000) as one CSV file.',
       request: { query: listQuery },
-      responses: { 200: PostbackPage },
-    }).handle(async ({ query: q, principal }) => {
-      const page = await readPostbackPage(ctx, principal, { ...q, order: listOrder(postbackSort, q), after: q.cursor ?? null });
-      return cursorPaged(page.rows.map(postbackView), page.total, q.limit, page.next);
+      responses: { 200: jsonOrCsv(PostbackPage, 'A page of postbacks', 'Every matching postback as CSV (`format=csv`)') },
+    }).handle(async ({ query: q, principal, res }) => {
+      const filters = { ...q, order: listOrder(postbackSort, q) };
+      if (q.format === 'csv') {
+        const all = await readAllPostbacks(ctx, principal, filters, 50_000);
+        return sendCsv(res, `postbacks-${new Date().toISOString().slice(0, 10)}.csv`, postbacksCsv(await postbackLogViews(ctx, all)));
+      }
+      const page = await readPostbackPage(ctx, principal, { ...filters, after: q.cursor ?? null });
+      return cursorPaged(await postbackLogViews(ctx, page.rows), page.total, q.limit, page.next);
     }),
 
     defineRoute({
