@@ -73,9 +73,3 @@ export const sortQuery = <K extends string>(fields: readonly [K, ...K[]]) => ({
   order: SortOrder.optional().meta({ description: 'Direction; with `sort` alone ascending, with neither the list’s own order' }),
 });
 
-/** A day (`2026-12-05`, its start in UTC) or an instant with its offset. */
-export const ListInstant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
-  .transform((s) => new Date(s))
-  .meta({ description: 'An ISO 8601 instant with offset, or a day (its start in UTC)', example: '2026-12-05' });
-

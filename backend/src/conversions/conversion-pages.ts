@@ -7,7 +7,7 @@ import { conversionView } from './views';
 import type { ConversionDoc } from '../db/models/conversion';
 import { safeCsv } from '../csv/safe-csv';
 import { formatDecimal } from '../domain/money';
-import { affiliateNames } from '../payouts/views';
+import { accountNames } from '../accounts/account-names';
 
 /** A page of the conversions list as the principal sees it, with each campaign's name; `next` is the raw position. */
 export async function conversionViewPage(ctx: AppContext, p: Principal, q: ConversionListQuery): Promise<{ items: Conversion[]; total: number | null; next: string | null }> {
@@ -19,7 +19,7 @@ export async function conversionViewPage(ctx: AppContext, p: Principal, q: Conve
 export async function conversionViews(ctx: AppContext, p: Principal, rows: ConversionDoc[]): Promise<Conversion[]> {
   const [campaigns, affiliates] = await Promise.all([
     campaignNames(ctx, rows.map((c) => c.campaignId)),
-    p.role === 'admin' ? affiliateNames(ctx, rows.map((c) => c.affiliateId)) : new Map<string, string>(),
+    p.role === 'admin' ? accountNames(ctx, rows.map((c) => c.affiliateId)) : new Map<string, string>(),
   ]);
   return rows.map((c) => conversionView(c, p, campaigns.get(c.campaignId) ?? null, affiliates.get(c.affiliateId) ?? null));
 }
