@@ -1,9 +1,12 @@
-import { api } from './client';
+import { api, csvHref } from './client';
 import type { Conversion, ConversionDetail, ConversionStatus, CursorPaged, CursorQuery, PostbackRecord, PostbackState } from './types';
 
 export interface ConversionQuery extends CursorQuery {
   campaignId?: string;
   affiliateId?: string;
+  advertiserId?: string;
+  /** A transaction id or click id, matched exactly. */
+  search?: string;
   status?: ConversionStatus | '';
   from?: string;
   to?: string;
@@ -14,6 +17,8 @@ const reviewBody = (note: string, shareNote: boolean) => ({ ...(note ? { note } 
 export const conversionsApi = {
   list: (q: ConversionQuery, signal?: AbortSignal) => api.get<CursorPaged<Conversion>>('/api/conversions', { ...q }, signal),
   detail: (id: string, signal?: AbortSignal) => api.get<ConversionDetail>(`/api/conversions/${id}`, undefined, signal),
+  /** The list's CSV with the same filters and order. */
+  csv: (q: ConversionQuery) => csvHref('/api/conversions', { campaignId: q.campaignId, affiliateId: q.affiliateId, advertiserId: q.advertiserId, search: q.search, status: q.status, from: q.from, to: q.to, sort: q.sort, order: q.order }),
   approve: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/approve`, reviewBody(note, shareNote)),
   reject: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, reviewBody(note, shareNote)),
 };

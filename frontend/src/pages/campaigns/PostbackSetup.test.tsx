@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { StrictMode } from 'react';
+import { MemoryRouter } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Campaign, PostbackRecord } from '../../api/types';
 import { ToastProvider } from '../../context/ToastContext';
@@ -53,13 +54,15 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
-/** In StrictMode like the app (main.tsx): effects run, clean up and run again on mount. */
+/** In StrictMode like the app (main.tsx): effects run, clean up and run again on mount; in a router, as the log's filter lives in the address. */
 function renderSetup(pollLimitMs = 60_000) {
   render(
     <StrictMode>
-      <ToastProvider>
-        <PostbackSetup campaign={campaign} onChanged={() => {}} pollMs={1} pollLimitMs={pollLimitMs} />
-      </ToastProvider>
+      <MemoryRouter>
+        <ToastProvider>
+          <PostbackSetup campaign={campaign} onChanged={() => {}} pollMs={1} pollLimitMs={pollLimitMs} />
+        </ToastProvider>
+      </MemoryRouter>
     </StrictMode>,
     { wrapper: withQueryClient() },
   );

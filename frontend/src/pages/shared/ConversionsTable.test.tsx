@@ -47,9 +47,9 @@ afterEach(() => vi.unstubAllGlobals());
 const page = (items: unknown[], over: Record<string, unknown> = {}) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null, ...over });
 
 /** The table as its pages show it: in the router, under the toasts, with a query cache of its own. */
-function renderTable(props: ComponentProps<typeof ConversionsTable>) {
+function renderTable(props: ComponentProps<typeof ConversionsTable>, at = '/conversions') {
   render(
-    <MemoryRouter>
+    <MemoryRouter initialEntries={[at]}>
       <ToastProvider>
         <ConversionsTable {...props} />
       </ToastProvider>
@@ -173,5 +173,33 @@ describe('conversions table', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
     expect(await within(dialog).findByText('The conversion is already in a payout')).toBeInTheDocument();
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({});
+  });
+
+  it('reads its filters from the address and searches by txn id or click id through the API', async () => {
+    respond = () => ({ status: 200, body: page([]) });
+    const user = userEvent.setup();
+    renderTable({ role: 'admin' }, '/conversions?status=rejected&q=ORDER-9');
+    expect(await screen.findByText('No conversion with txn id or click id “ORDER-9”')).toBeInTheDocument();
+    expect(requests[0]!.url).toBe('/api/conversions?status=rejected&search=ORDER-9&sort=convertedAt&order=desc&limit=25');
+    expect(screen.getByRole('button', { name: 'Rejected' })).toHaveAttribute('aria-pressed', 'true');
+    const box = screen.getByRole('searchbox', { name: 'Txn id or click id' });
+    await user.clear(box);
+    await user.type(box, 'ck-7{Enter}');
+    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?status=rejected&search=ck-7&sort=convertedAt&order=desc&limit=25'));
+  });
+
+  it('shows admins the affiliate’s name, and affiliates a rejected conversion’s amount struck through as not paid', async () => {
+    respond = () => ({ status: 200, body: page([conversion('1', 'rejected', { affiliateName: 'Finn Media' })]) });
+    renderTable({ role: 'admin' });
+    expect(await screen.findByText('Finn Media')).toBeInTheDocument();
+    expect(screen.queryByText('Not paid')).toBeNull();
+  });
+
+  it('does not show an affiliate a rejected conversion as earned', async () => {
+    respond = () => ({ status: 200, body: page([conversion('1', 'rejected'), conversion('2', 'approved')]) });
+    renderTable({ role: 'affiliate' });
+    expect(await screen.findByText('Not paid')).toBeInTheDocument();
+    expect(screen.getAllByText('Not paid')).toHaveLength(1);
+    expect(screen.queryByRole('columnheader', { name: /Affiliate/ })).toBeNull();
   });
 });

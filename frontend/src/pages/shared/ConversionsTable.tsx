@@ -10,7 +10,10 @@ import { Money } from '../../components/Money';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
-import { useListFilter } from '../../hooks/useListFilter';
+import { conversionsApi } from '../../api/conversions';
+import { CsvLink } from '../../components/CsvLink';
+import { useUrlListFilter } from '../../hooks/useListFilter';
+import { useUrlParam } from '../../hooks/useUrlState';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
@@ -20,8 +23,11 @@ const PAGE = 25;
 
 /** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
 export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
-  const status = useListFilter('Conversion status', STATUSES, 'all');
-  const list = useCursorList((paging) => queries.conversions.list({ campaignId, status: status.param, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
+  // Filters live in the address (shareable, kept on reload): ?status=…&q=<txn id or click id>.
+  const status = useUrlListFilter('status', 'Conversion status', STATUSES, 'all');
+  const [search, setSearch] = useUrlParam('q');
+  const filters = { campaignId, status: status.param, ...(search ? { search } : {}) };
+  const list = useCursorList((paging) => queries.conversions.list({ ...filters, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
   const reviewConversion = useConversionReview();
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
@@ -48,6 +54,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
   const columns: Column<Conversion>[] = [
     { id: 'convertedAt', header: 'Converted', cell: (c) => formatDateTime(c.convertedAt), sortKey: 'convertedAt' },
     ...(showCampaign ? [{ id: 'campaign', header: 'Campaign', cell: (c: Conversion) => c.campaignName }] : []),
+    ...(role === 'admin' ? [{ id: 'affiliate', header: 'Affiliate', cell: (c: Conversion) => c.affiliateName ?? <span className="font-mono text-xs">{c.affiliateId}</span> }] : []),
     {
       id: 'txn',
       header: 'Transaction',
@@ -73,7 +80,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     ...(role !== 'affiliate'
       ? [{ id: 'revenue', header: 'Revenue', align: 'right' as const, cell: (c: Conversion) => <Money cents={c.revenueCents} currency={c.currency} />, hideOnMobile: true }]
       : []),
-    { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <Money cents={c.payoutCents} currency={c.currency} /> },
+    { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <PayoutCell c={c} role={role} /> },
     { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, hideOnMobile: true },
     ...(canReview
       ? [
@@ -97,14 +104,55 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     <div>
       <ListTable
         list={list}
-        toolbar={status.control}
+        toolbar={
+          <>
+            {status.control}
+            <SearchBox value={search} onSearch={setSearch} />
+            <CsvLink url={conversionsApi.csv({ ...filters, ...list.params })} />
+          </>
+        }
         caption="Conversions"
         columns={columns}
         rowKey={(c) => c.id}
         rowLabel="conversions"
-        empty={<EmptyState title={status.param ? `No ${status.param} conversions` : 'No conversions yet'}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
+        empty={<EmptyState title={search ? `No conversion with txn id or click id “${search}”` : status.param ? `No ${status.param} conversions` : 'No conversions yet'}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
       />
       {dialog}
     </div>
+  );
+}
+
+/** An affiliate earns nothing for a rejected conversion: the amount is struck through and labelled, not shown as earned. */
+function PayoutCell({ c, role }: { c: Conversion; role: Role }) {
+  if (role !== 'affiliate' || c.status !== 'rejected') return <Money cents={c.payoutCents} currency={c.currency} />;
+  return (
+    <span className="flex flex-col items-end">
+      <s className="text-slate-500">
+        <Money cents={c.payoutCents} currency={c.currency} />
+      </s>
+      <span className="text-xs text-slate-600">Not paid</span>
+    </span>
+  );
+}
+
+/** Finds conversions by exact transaction id or click id (the API's `search`); submitted, not searched per keystroke. */
+function SearchBox({ value, onSearch }: { value: string; onSearch: (v: string) => void }) {
+  return (
+    <form
+      role="search"
+      className="flex items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+      }}
+    >
+      <label className="flex flex-col text-xs font-medium text-slate-700">
+        Txn id or click id
+        <input key={value} name="q" type="search" defaultValue={value} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
+      </label>
+      <Button size="sm" variant="secondary" type="submit">
+        Find
+      </Button>
+    </form>
   );
 }

@@ -4,7 +4,7 @@ import type { Column } from '../../components/DataTable';
 import { ListTable } from '../../components/ListTable';
 import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
-import { useListFilter } from '../../hooks/useListFilter';
+import { useUrlListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 
@@ -12,10 +12,11 @@ const RESULTS: Record<PostbackState | 'all', string> = { all: 'All', attributed:
 
 /** Inbound postbacks and how each was resolved. */
 export function PostbacksTable({ campaignId }: { campaignId?: string }) {
-  const result = useListFilter('Postback result', RESULTS, 'all');
+  const result = useUrlListFilter('state', 'Postback result', RESULTS, 'all');
   const list = useCursorList((paging) => queries.postbacks.list({ campaignId, state: result.param, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
+    ...(campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (p: PostbackRecord) => p.campaignName ?? <span className="text-slate-500">—</span> }]),
     {
       id: 'state',
       header: 'Result',
