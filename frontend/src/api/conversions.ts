@@ -1,5 +1,5 @@
 import { api, csvHref } from './client';
-import type { Conversion, ConversionDetail, ConversionStatus, CursorPaged, CursorQuery, PostbackRecord, PostbackState } from './types';
+import type { Conversion, ConversionBulkReviewResult, ConversionDetail, ConversionStatus, CursorPaged, CursorQuery, PostbackRecord, PostbackState } from './types';
 
 export interface ConversionQuery extends CursorQuery {
   campaignId?: string;
@@ -20,6 +20,7 @@ export const conversionsApi = {
   /** The list's CSV with the same filters and order. */
   csv: (q: ConversionQuery) => csvHref('/api/conversions', { campaignId: q.campaignId, affiliateId: q.affiliateId, advertiserId: q.advertiserId, search: q.search, status: q.status, from: q.from, to: q.to, sort: q.sort, order: q.order }),
   approve: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/approve`, reviewBody(note, shareNote)),
+  bulkReview: (ids: string[], action: 'approve' | 'reject', note: string) => api.post<ConversionBulkReviewResult>('/api/conversions/bulk-review', { ids, action, note }),
   reject: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, reviewBody(note, shareNote)),
 };
 

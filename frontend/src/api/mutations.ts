@@ -25,6 +25,15 @@ function invalidate(client: QueryClient, ...keys: QueryKey[]): void {
   for (const queryKey of keys) void client.invalidateQueries({ queryKey });
 }
 
+/** One review with one note for the conversions ticked in a list; the answer says which were refused and why. */
+export function useConversionBulkReview() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ ids, action, note }: { ids: string[]; action: 'approve' | 'reject'; note: string }) => conversionsApi.bulkReview(ids, action, note),
+    onSuccess: () => invalidate(client, queryKeys.conversions.all, queryKeys.reports.all),
+  });
+}
+
 export function useConversionReview() {
   const client = useQueryClient();
   return useMutation({

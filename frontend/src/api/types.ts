@@ -16,6 +16,7 @@ export type {
   Conversion,
   ConversionActor,
   ConversionClick,
+  ConversionBulkReviewResult,
   ConversionDetail,
   ConversionDetailChange,
   ConversionStatus,

@@ -202,4 +202,22 @@ describe('conversions table', () => {
     expect(screen.getAllByText('Not paid')).toHaveLength(1);
     expect(screen.queryByRole('columnheader', { name: /Affiliate/ })).toBeNull();
   });
+
+  it('approves the ticked pending conversions together with one note', async () => {
+    respond = (method) =>
+      method === 'POST'
+        ? { status: 200, body: { results: [{ id: '1', done: true, error: null }, { id: '3', done: false, error: { code: 'conflict', message: 'The conversion is already approved', reason: null } }], done: 1, refused: 1 } }
+        : { status: 200, body: page([conversion('1', 'pending'), conversion('2', 'approved'), conversion('3', 'pending')]) };
+    const user = userEvent.setup();
+    renderTable({ role: 'advertiser' });
+    await user.click(await screen.findByRole('checkbox', { name: 'Select conversion ORDER-1' }));
+    await user.click(screen.getByRole('checkbox', { name: 'Select conversion ORDER-3' }));
+    expect(screen.queryByRole('checkbox', { name: 'Select conversion ORDER-2' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Approve selected (2)' }));
+    const dialog = await screen.findByRole('dialog');
+    await user.type(within(dialog).getByRole('textbox'), 'batch ok');
+    await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(requests.find((r) => r.method === 'POST')).toMatchObject({ url: '/api/conversions/bulk-review', body: { ids: ['1', '3'], action: 'approve', note: 'batch ok' } }));
+    expect(await screen.findByText('1 approved, 1 refused: The conversion is already approved')).toBeInTheDocument();
+  });
 });

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
-import { useConversionReview } from '../../api/mutations';
+import { useState } from 'react';
+import { useConversionBulkReview, useConversionReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
 import { Button } from '../../components/Button';
@@ -29,6 +30,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
   const filters = { campaignId, status: status.param, ...(search ? { search } : {}) };
   const list = useCursorList((paging) => queries.conversions.list({ ...filters, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
   const reviewConversion = useConversionReview();
+  const bulk = useBulkReview(list.query.data?.items ?? []);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
   const canReview = role !== 'affiliate';
@@ -52,6 +54,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
     });
 
   const columns: Column<Conversion>[] = [
+    ...(canReview ? [bulk.column] : []),
     { id: 'convertedAt', header: 'Converted', cell: (c) => formatDateTime(c.convertedAt), sortKey: 'convertedAt' },
     ...(showCampaign ? [{ id: 'campaign', header: 'Campaign', cell: (c: Conversion) => c.campaignName }] : []),
     ...(role === 'admin' ? [{ id: 'affiliate', header: 'Affiliate', cell: (c: Conversion) => c.affiliateName ?? <span className="font-mono text-xs">{c.affiliateId}</span> }] : []),
@@ -109,6 +112,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
             {status.control}
             <SearchBox value={search} onSearch={setSearch} />
             <CsvLink url={conversionsApi.csv({ ...filters, ...list.params })} />
+            {canReview && bulk.controls}
           </>
         }
         caption="Conversions"
@@ -118,6 +122,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
         empty={<EmptyState title={search ? `No conversion with txn id or click id “${search}”` : status.param ? `No ${status.param} conversions` : 'No conversions yet'}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
       />
       {dialog}
+      {bulk.dialog}
     </div>
   );
 }
@@ -155,4 +160,57 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (v: string) =
       </Button>
     </form>
   );
+}
+
+const reviewable = (c: Conversion) => c.status === 'pending' && !c.payoutId;
+
+/**
+ * Ticking pending conversions on the page and approving or rejecting them
+ * together with one note (POST /api/conversions/bulk-review); the toast says
+ * how many changed and, when some were refused, why the first was.
+ */
+function useBulkReview(rows: Conversion[]) {
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const mutation = useConversionBulkReview();
+  const { ask, dialog } = useConfirm();
+  const { notify } = useToast();
+  // Only pending rows on screen count: another page or filter leaves the rest behind.
+  const open = rows.filter(reviewable);
+  const selected = open.filter((c) => picked.has(c.id)).map((c) => c.id);
+  const allOn = open.length > 0 && selected.length === open.length;
+  const toggle = (id: string, on: boolean) => setPicked((s) => (on ? new Set([...s, id]) : new Set([...s].filter((x) => x !== id))));
+
+  const run = (action: 'approve' | 'reject') =>
+    ask({
+      title: `${action === 'approve' ? 'Approve' : 'Reject'} ${selected.length} conversion${selected.length === 1 ? '' : 's'}`,
+      message: <p>Each selected conversion is {action === 'approve' ? 'approved' : 'rejected'} with this note. Conversions changed meanwhile are left as they are and reported.</p>,
+      confirmLabel: action === 'approve' ? 'Approve' : 'Reject',
+      variant: action === 'approve' ? 'success' : 'danger',
+      note: { label: 'Note (kept with each conversion)', required: action === 'reject', placeholder: action === 'reject' ? 'Why are they rejected?' : 'Optional' },
+      onConfirm: async ({ note }) => {
+        const r = await mutation.mutateAsync({ ids: selected, action, note });
+        const first = r.results.find((x) => !x.done)?.error;
+        const verb = action === 'approve' ? 'approved' : 'rejected';
+        notify(r.refused ? 'error' : 'success', r.refused ? `${r.done} ${verb}, ${r.refused} refused: ${first?.message ?? ''}` : `${r.done} conversion${r.done === 1 ? '' : 's'} ${verb}`);
+        setPicked(new Set());
+      },
+    });
+
+  const column: Column<Conversion> = {
+    id: 'pick',
+    header: <input type="checkbox" aria-label="Select every pending conversion on this page" checked={allOn} disabled={open.length === 0} onChange={(e) => setPicked(new Set(e.target.checked ? open.map((c) => c.id) : []))} className="size-4" />,
+    cell: (c) => (reviewable(c) ? <input type="checkbox" aria-label={`Select conversion ${c.txnId}`} checked={picked.has(c.id)} onChange={(e) => toggle(c.id, e.target.checked)} className="size-4" /> : null),
+  };
+  const controls =
+    open.length > 0 ? (
+      <div className="flex items-center gap-2">
+        <Button size="sm" variant="success" onClick={() => run('approve')} disabled={selected.length === 0} busy={mutation.isPending}>
+          Approve selected ({selected.length})
+        </Button>
+        <Button size="sm" variant="secondary" onClick={() => run('reject')} disabled={selected.length === 0} busy={mutation.isPending}>
+          Reject selected ({selected.length})
+        </Button>
+      </div>
+    ) : null;
+  return { column, controls, dialog };
 }
