@@ -27,8 +27,11 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': ALL,
   'GET /api/auth/me': ALL,
+  'POST /api/auth/password-reset': 'public',
+  'POST /api/auth/password': ALL,
+  'POST /api/auth/sessions/sign-out-others': ALL,
   'GET /api/campaigns': ALL,
-  'POST /api/campaigns': ['advertiser'],
+  'POST /api/campaigns': ADV_ADMIN,
   'GET /api/campaigns/:id': ALL,
   'PATCH /api/campaigns/:id': ADV_ADMIN,
   'POST /api/campaigns/:id/pause': ADV_ADMIN,
@@ -45,6 +48,7 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
   'POST /api/admin/affiliates/:id/suspend': ADMIN,
   'GET /api/admin/users': ADMIN,
   'POST /api/admin/users/:id/review': ADMIN,
+  'POST /api/admin/users/:id/password-reset': ADMIN,
   'GET /api/track/postback': 'public',
   'POST /api/track/postback': 'public',
   'GET /api/track/postback/:id': ADV_ADMIN,
@@ -87,12 +91,14 @@ const EXPECTED: Record<string, Role[] | 'public'> = {
 };
 
 /** What an affiliate that is not approved (pending, rejected, suspended) may still do: see its own account, see and revoke its API keys. */
-const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout', 'GET /api/api-keys', 'DELETE /api/api-keys/:id']);
+const OPEN_TO_UNAPPROVED = new Set(['GET /api/auth/me', 'POST /api/auth/logout', 'POST /api/auth/password', 'POST /api/auth/sessions/sign-out-others', 'GET /api/api-keys', 'DELETE /api/api-keys/:id']);
 
 /** What a suspended or rejected advertiser may still do: read its own records. A pending one is not limited (its offers get no traffic). */
 const OPEN_TO_INACTIVE_ADVERTISERS = new Set([
   'GET /api/auth/me',
   'POST /api/auth/logout',
+  'POST /api/auth/password',
+  'POST /api/auth/sessions/sign-out-others',
   'GET /api/campaigns',
   'GET /api/campaigns/:id',
   'GET /api/track/postback/:id',
@@ -193,9 +199,12 @@ describe('route × role matrix', () => {
     for (const r of api.api.routes) {
       const key = routeKey(r);
       for (const [name, caller] of Object.entries(callers)) {
-        // Logging out ends a session: each caller logs out a session of its own, made for this call.
-        const client = key === 'POST /api/auth/logout' && caller.email ? await login(api.url, caller.email) : caller.client;
+        // Logging out ends a session, signing out the others all but a new one: each caller uses a session of its own, made for this call.
+        const endsSessions = key === 'POST /api/auth/logout' || key === 'POST /api/auth/sessions/sign-out-others';
+        const client = endsSessions && caller.email ? await login(api.url, caller.email) : caller.client;
         const res = await client.request(r.method.toUpperCase(), concretePath(r.path), r.method === 'get' ? undefined : {});
+        // Signing out the other sessions ended the caller's usual one too: it signs in again.
+        if (key === 'POST /api/auth/sessions/sign-out-others' && res.status === 200 && caller.email) caller.client = await login(api.url, caller.email);
         const code = res.body?.error?.code as string | undefined;
         const want = expectation(key, caller);
         const got = `${res.status} ${code ?? ''}`.trim();

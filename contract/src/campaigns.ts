@@ -184,6 +184,7 @@ const campaignFields = {
   oneConversionPerClick: editableFields.oneConversionPerClick.default(true),
   trackSub1: editableFields.trackSub1.default(false),
   postbackAllowedIps: editableFields.postbackAllowedIps.optional(),
+  advertiserId: ObjectId.optional().meta({ description: 'Admins only, and required for them: the approved advertiser the campaign is created for (recorded in its history). Advertisers leave it out.' }),
 };
 
 /** A new campaign; the fields its payout model needs must be set, and payouts may not exceed revenue. */
@@ -270,6 +271,17 @@ const campaignCommon = {
   updatedAt: Instant,
 };
 
+export const CampaignChange = z
+  .strictObject({
+    at: Instant,
+    action: z.enum(['created', 'edited']),
+    by: ObjectId.meta({ description: 'The account that made the change' }),
+    byRole: z.enum(['admin', 'advertiser']).meta({ description: '`admin`: an admin acted on the advertiser’s behalf' }),
+    forAdvertiser: ObjectId.meta({ description: 'The advertiser the change was made for' }),
+  })
+  .meta({ id: 'CampaignChange', description: 'Who created or edited a campaign, and for which advertiser' });
+export type CampaignChange = z.infer<typeof CampaignChange>;
+
 export const ManagedCampaign = z
   .strictObject({
     ...campaignCommon,
@@ -292,6 +304,7 @@ export const ManagedCampaign = z
     previousSecretValidUntil: Instant.nullable().meta({ description: 'After a rotation the previous secret works until then' }),
     postbackUrl: z.string().meta({ description: 'The postback URL the advertiser’s server calls, with the macros its platform fills in' }),
     postbackAllowedIps: z.array(z.string()).meta({ description: 'Addresses and CIDR ranges postbacks must come from; empty: anywhere' }),
+    history: z.array(CampaignChange).meta({ description: 'Creation and edits, oldest first (campaigns created before the history existed start empty); edits are kept when an admin makes them' }),
   })
   .meta({ id: 'ManagedCampaign', description: 'A campaign as its advertiser and admins see it' });
 export type ManagedCampaign = z.infer<typeof ManagedCampaign>;

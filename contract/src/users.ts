@@ -107,4 +107,45 @@ export const affiliateListFilters = {
 export const userListFilters = {
   role: Role.optional(),
   status: UserStatus.optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .optional()
+    .meta({
+      description:
+        'Search. With an `@`: one account by its exact email (case-insensitive; role and status filters still apply). Otherwise: accounts whose name, company or email starts with it (case-insensitive), looked for among the listed accounts a page at a time — a page may come back short with a `nextCursor` to look further, and `total` is null',
+    }),
 };
+
+/* ---------- passwords and sessions ---------- */
+
+export const PasswordResetIssued = z
+  .strictObject({
+    code: z.string().meta({ description: 'The one-time code, shown once: give it to the account’s owner. Only its hash is kept' }),
+    expiresAt: Instant.meta({ description: 'The code works once, until then' }),
+    user: UserWithHistory,
+  })
+  .meta({ id: 'PasswordResetIssued' });
+export type PasswordResetIssued = z.infer<typeof PasswordResetIssued>;
+
+export const PasswordResetBody = z
+  .object({
+    email: EmailAddress,
+    code: z.string().trim().min(1).max(200).meta({ description: 'The one-time code an admin issued' }),
+    password: NewPassword.meta({ description: 'The new password: at least 8 characters and not easy to guess' }),
+  })
+  .strict();
+export type PasswordResetBody = z.infer<typeof PasswordResetBody>;
+
+export const PasswordChangeBody = z
+  .object({
+    currentPassword: z.string().min(1).max(200),
+    newPassword: NewPassword.meta({ description: 'At least 8 characters and not easy to guess' }),
+  })
+  .strict();
+export type PasswordChangeBody = z.infer<typeof PasswordChangeBody>;
+
+export const PasswordResetDone = z.strictObject({ ok: z.literal(true) }).meta({ id: 'PasswordResetDone', description: 'The password is set and every session of the account ended; sign in with it' });
+export type PasswordResetDone = z.infer<typeof PasswordResetDone>;

@@ -9,6 +9,7 @@ import { ApiError, notFound } from '../domain/errors';
 import { disconnectUser } from '../realtime/socket-control';
 import { publishInvalidation } from '../cache-bus/invalidations';
 import { countStoredUsers, countUserMove, listNewUser } from './user-list';
+import { keyEmail } from './email-keys';
 
 export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
   const passwordHash = await hashPassword(input.password);
@@ -30,6 +31,7 @@ export async function registerUser(ctx: AppContext, input: { email: string; pass
       statusHistory: [{ at: new Date(), by: null, from: null, to: status, note: status === 'approved' ? 'registered (approval not required)' : 'registered' }],
     });
     await countStoredUsers(ctx.db, [user]);
+    await keyEmail(ctx.db, user.email, _id);
     return user.toObject();
   } catch (err) {
     if (isDuplicateKey(err)) {
@@ -70,6 +72,7 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
       statusHistory: [{ at: new Date(), to: 'approved', note: 'bootstrap admin' }],
     });
     await countStoredUsers(ctx.db, [{ role: 'admin', status: 'approved' }]);
+    await keyEmail(ctx.db, email, _id);
     return 'created';
   } catch (err) {
     if (isDuplicateKey(err)) return 'exists';

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
 import { USER_STATUSES, type UserDoc } from '../db/models/user';
 import type { Role, UserStatus } from '../domain/permissions';
+import { userIdByEmail } from './email-keys';
 
 /**
  * The accounts lists' read model (see db/list-buckets): day buckets of
@@ -62,15 +63,41 @@ export interface UserListQuery {
   after: string | null;
   role?: Role | undefined;
   status?: UserStatus | undefined;
+  /** With an `@`: an exact email; otherwise a prefix of the name, company or email. */
+  q?: string | undefined;
 }
 
 export interface UserPage extends Page<UserDoc> {
-  total: number;
+  /** Null for a prefix search: no counter answers it. */
+  total: number | null;
 }
+
+const matchesFilters = (q: UserListQuery, u: UserDoc) => (!q.role || u.role === q.role) && (!q.status || u.status === q.status);
+
+/** An exact email is found through its key document (one read by `_id`), then the other filters apply. */
+async function readByEmail(ctx: AppContext, q: UserListQuery, email: string): Promise<UserPage> {
+  const id = await userIdByEmail(ctx.db, email);
+  const user = id ? ((await ctx.models.User.findById(id).lean()) as UserDoc | null) : null;
+  const rows = user && matchesFilters(q, user) ? [user] : [];
+  return { rows, next: null, total: rows.length };
+}
+
+/**
+ * A prefix of the name, company or email is looked for among the scope's
+ * accounts a page at a time: readPage fetches at most MAX_FETCHES_PER_PAGE
+ * accounts by _id per request and hands back a cursor to look further, so a
+ * search costs what a page of the unfiltered list costs.
+ */
+const prefixMatch = (prefix: string) => {
+  const p = prefix.toLowerCase();
+  return (u: UserDoc) => [u.name, u.company ?? '', u.email].some((f) => f.toLowerCase().startsWith(p));
+};
 
 /** A page of accounts (of one role, or all), optionally of one status. */
 export async function readUserPage(ctx: AppContext, q: UserListQuery): Promise<UserPage> {
+  if (q.q?.includes('@')) return readByEmail(ctx, q, q.q);
   await backfillUserList(ctx.db);
+  const search = q.q ? prefixMatch(q.q) : () => true;
   const scope = q.role ? `role:${q.role}` : 'all';
   const [page, counters] = await Promise.all([
     readPage<UserDoc>(ctx.db, {
@@ -80,10 +107,11 @@ export async function readUserPage(ctx: AppContext, q: UserListQuery): Promise<U
       limit: q.limit,
       after: q.after,
       fetch: async (id) => (await ctx.models.User.findById(id).lean()) as UserDoc | null,
-      accept: (u) => (!q.role || u.role === q.role) && (!q.status || u.status === q.status),
+      accept: (u) => matchesFilters(q, u) && search(u),
     }),
     readScope(ctx.db, USER_LIST, scope),
   ]);
   const n = (s: UserStatus) => Number(counters?.[s] ?? 0);
+  if (q.q) return { ...page, total: null };
   return { ...page, total: q.status ? n(q.status) : USER_STATUSES.reduce((sum, s) => sum + n(s), 0) };
 }

@@ -11,11 +11,13 @@ export interface SessionClaims {
   role: Role;
   jti: string;
   exp: number;
+  /** The account's session generation when the token was issued; a token of an older one is refused. */
+  gen: number;
 }
 
-export function signSession(secret: string, user: { id: string; role: Role }, expiresIn: string): { token: string; claims: SessionClaims } {
+export function signSession(secret: string, user: { id: string; role: Role; gen?: number | undefined }, expiresIn: string): { token: string; claims: SessionClaims } {
   const jti = crypto.randomBytes(12).toString('base64url');
-  const token = jwt.sign({ role: user.role }, secret, {
+  const token = jwt.sign({ role: user.role, gen: user.gen ?? 0 }, secret, {
     algorithm: 'HS256',
     subject: user.id,
     jwtid: jti,
@@ -31,7 +33,9 @@ export function verifySession(secret: string, token: string): SessionClaims | nu
     const c = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'offerly' }) as jwt.JwtPayload;
     if (typeof c.sub !== 'string' || typeof c.jti !== 'string' || typeof c.exp !== 'number') return null;
     if (c.role !== 'admin' && c.role !== 'advertiser' && c.role !== 'affiliate') return null;
-    return { sub: c.sub, role: c.role, jti: c.jti, exp: c.exp };
+    // Tokens issued before generations existed carry none: they belong to generation 0.
+    const gen = typeof c.gen === 'number' && Number.isInteger(c.gen) ? c.gen : 0;
+    return { sub: c.sub, role: c.role, jti: c.jti, exp: c.exp, gen };
   } catch {
     return null;
   }
@@ -41,6 +45,9 @@ export function verifySession(secret: string, token: string): SessionClaims | nu
  * Signed double-submit CSRF token: bound to the session id, so a token planted
  * by another site or session does not validate.
  */
+/** Whether a session of this generation is still current for the account. */
+export const sessionIsCurrent = (claims: Pick<SessionClaims, 'gen'>, user: { sessionGeneration?: number | null | undefined }) => claims.gen === (user.sessionGeneration ?? 0);
+
 export function csrfTokenFor(secret: string, jti: string): string {
   return crypto.createHmac('sha256', secret).update(`csrf:${jti}`).digest('base64url');
 }

@@ -1,7 +1,7 @@
 import { marginProblems, termProblems, type Campaign, type CampaignCaps, type ManagedCampaign } from '@offerly/contract';
 import { accountNames } from '../accounts/account-names';
 import type { AppContext } from '../context';
-import type { CampaignDoc } from '../db/models/campaign';
+import type { CampaignChangeDoc, CampaignDoc } from '../db/models/campaign';
 import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from './campaign-directory';
 import { forgetCampaignTokens } from '../conversions/campaign-by-token';
 import { newSecret } from '../db/ids';
@@ -18,8 +18,8 @@ export const SECRET_ROTATION_GRACE_MS = 24 * 3_600_000;
 /** Enough for every editor of one campaign's overrides at once to get through. */
 const OVERRIDE_ATTEMPTS = 25;
 
-export async function createCampaign(ctx: AppContext, advertiserId: string, input: CampaignCreateInput): Promise<CampaignDoc> {
-  const doc = await ctx.models.Campaign.create({ ...input, advertiserId, status: 'active', postbackSecret: newSecret() });
+export async function createCampaign(ctx: AppContext, advertiserId: string, input: Omit<CampaignCreateInput, 'advertiserId'>, created?: CampaignChangeDoc): Promise<CampaignDoc> {
+  const doc = await ctx.models.Campaign.create({ ...input, advertiserId, status: 'active', postbackSecret: newSecret(), history: created ? [created] : [] });
   return doc.toObject() as CampaignDoc;
 }
 
@@ -49,7 +49,8 @@ const refuseArchived = (c: CampaignDoc, what: string) => {
   if (c.status === 'archived') throw new ApiError('conflict', `Archived campaigns cannot ${what}`);
 };
 
-export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput, by: string): Promise<CampaignDoc> {
+/** `change`: the history entry the edit leaves (admins' edits on an advertiser's behalf). */
+export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput, by: string, change?: CampaignChangeDoc): Promise<CampaignDoc> {
   refuseArchived(c, 'be edited');
   if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
     throw new ApiError('conflict', 'The currency cannot change once the campaign has conversions', [{ path: 'currency', message: 'fixed after the first conversion' }]);
@@ -71,7 +72,8 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
       $set[k] = v;
     }
   }
-  const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, { $set }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+  const update = change ? { $set, $push: { history: change } } : { $set };
+  const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, update, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
   if (listed) await syncCampaignEntry(ctx.db, updated);
   await publishInvalidation(ctx, { kind: 'campaign', id: c._id });
@@ -210,6 +212,7 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal, adve
     previousSecretValidUntil: c.previousSecretValidUntil ? iso(c.previousSecretValidUntil) : null,
     postbackUrl: postbackUrlTemplate(ctx, c),
     postbackAllowedIps: c.postbackAllowedIps ?? [],
+    history: (c.history ?? []).map((h) => ({ at: iso(h.at), action: h.action, by: h.by, byRole: h.byRole, forAdvertiser: h.forAdvertiser })),
   };
 }
 

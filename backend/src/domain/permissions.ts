@@ -14,9 +14,11 @@ const AFFILIATE: readonly Role[] = ['affiliate'];
 export const PERMISSIONS = {
   'auth.me': ALL,
   'auth.logout': ALL,
+  'auth.changePassword': ALL,
+  'auth.signOutOthers': ALL,
   'campaigns.list': ALL,
   'campaigns.read': ALL,
-  'campaigns.create': ['advertiser'],
+  'campaigns.create': ADV_ADMIN,
   'campaigns.update': ADV_ADMIN,
   'campaigns.changeStatus': ADV_ADMIN,
   'campaigns.rotateSecret': ADV_ADMIN,
@@ -27,6 +29,7 @@ export const PERMISSIONS = {
   'admin.affiliates.review': ADMIN,
   'admin.users.list': ADMIN,
   'admin.users.review': ADMIN,
+  'admin.users.resetPassword': ADMIN,
   'postbacks.read': ADV_ADMIN,
   'postbacks.list': ADV_ADMIN,
   'postbacks.test': ADV_ADMIN,
@@ -59,11 +62,12 @@ export const PERMISSIONS = {
 export type Action = keyof typeof PERMISSIONS;
 
 /**
- * Affiliates that are not approved may only look at their own account; they
+ * Affiliates that are not approved may only look at their own account (and
+ * secure it: change the password, end other sessions); they
  * may also see and revoke their API keys (taking access away is never
  * closed), but not create one.
  */
-const OPEN_TO_UNAPPROVED_AFFILIATES: ReadonlySet<Action> = new Set<Action>(['auth.me', 'auth.logout', 'apiKeys.list', 'apiKeys.revoke']);
+const OPEN_TO_UNAPPROVED_AFFILIATES: ReadonlySet<Action> = new Set<Action>(['auth.me', 'auth.logout', 'auth.changePassword', 'auth.signOutOthers', 'apiKeys.list', 'apiKeys.revoke']);
 
 export type UserStatus = 'pending' | 'approved' | 'rejected' | 'suspended';
 
@@ -84,6 +88,8 @@ export interface Principal {
 const OPEN_TO_INACTIVE_ADVERTISERS: ReadonlySet<Action> = new Set<Action>([
   'auth.me',
   'auth.logout',
+  'auth.changePassword',
+  'auth.signOutOthers',
   'campaigns.list',
   'campaigns.read',
   'postbacks.read',

@@ -10,6 +10,8 @@ export interface Session {
   jti: string;
   /** When the session token expires (seconds); 0 for an API key, which lasts until revoked. */
   exp: number;
+  /** The session token's generation (see auth/tokens); 0 for an API key. */
+  gen?: number;
   via: 'cookie' | 'bearer' | 'api_key';
   /** The key a request authenticated with (via `api_key`): its scope narrows what the account may do. */
   apiKey?: { id: string; scope: ApiKeyScope; prefix: string };

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { LIVE_EVENTS, LiveSubscribe, parseRoom, type LiveAck, type LiveSubscribeError } from '@offerly/contract';
-import { SESSION_COOKIE, verifySession } from '../auth/tokens';
+import { SESSION_COOKIE, sessionIsCurrent, verifySession } from '../auth/tokens';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { canJoinRoom, type Principal, type RoomRef } from '../domain/permissions';
@@ -17,6 +17,7 @@ interface SocketData {
   userId: string;
   role: Principal['role'];
   jti: string;
+  gen: number;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -62,9 +63,9 @@ function createServer(ctx: AppContext, server: http.Server, { pub, sub }: Return
   });
 }
 
-async function loadPrincipal(ctx: AppContext, userId: string, role: Principal['role']): Promise<Principal | null> {
-  const user = await ctx.models.User.findById(userId, { role: 1, status: 1 }).lean();
-  if (!user || user.role !== role) return null;
+async function loadPrincipal(ctx: AppContext, userId: string, role: Principal['role'], gen: number): Promise<Principal | null> {
+  const user = await ctx.models.User.findById(userId, { role: 1, status: 1, sessionGeneration: 1 }).lean();
+  if (!user || user.role !== role || !sessionIsCurrent({ gen }, user)) return null;
   return { id: user._id, role: user.role, status: user.status };
 }
 
@@ -77,9 +78,9 @@ function authenticate(ctx: AppContext): Parameters<Server['use']>[0] {
     if (!claims) return next(new Error('unauthenticated'));
     (async () => {
       if (await ctx.redis.exists(revokedKey(ctx, claims.jti))) return next(new Error('unauthenticated'));
-      const p = await loadPrincipal(ctx, claims.sub, claims.role);
+      const p = await loadPrincipal(ctx, claims.sub, claims.role, claims.gen);
       if (!p) return next(new Error('unauthenticated'));
-      const data: SocketData = { userId: p.id, role: p.role, jti: claims.jti };
+      const data: SocketData = { userId: p.id, role: p.role, jti: claims.jti, gen: claims.gen };
       socket.data = data;
       next();
     })().catch((err: unknown) => {
@@ -95,7 +96,7 @@ async function mayJoin(ctx: AppContext, socket: Socket, room: string): Promise<J
   const data = socket.data as SocketData;
   // Re-read the account on every subscribe: a suspension or logout applies at once.
   if (await ctx.redis.exists(revokedKey(ctx, data.jti))) return 'unauthenticated';
-  const p = await loadPrincipal(ctx, data.userId, data.role);
+  const p = await loadPrincipal(ctx, data.userId, data.role, data.gen);
   if (!p) return 'unauthenticated';
   let ref: RoomRef;
   if (parsed.scope === 'platform') ref = { kind: 'admin' };

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { countStoredUsers, listNewUser } from '../../src/accounts/user-list';
+import { keyEmail } from '../../src/accounts/email-keys';
 import { hashPassword } from '../../src/auth/passwords';
 import { newId } from '../../src/db/ids';
 import type { AppContext } from '../../src/context';
@@ -42,6 +43,7 @@ export async function createAdmin(ctx: AppContext, baseUrl: string): Promise<{ c
   await listNewUser(ctx.db, { _id, role: 'admin', createdAt });
   const user = await ctx.models.User.create({ _id, createdAt, email, passwordHash: await hashPassword(PASSWORD), role: 'admin', status: 'approved', name: 'Admin' });
   await countStoredUsers(ctx.db, [user]);
+  await keyEmail(ctx.db, email, _id);
   return { client: await login(baseUrl, email), id: user._id, email };
 }
 

@@ -46,9 +46,25 @@ export interface CampaignDoc {
   negativeMarginSetAt?: Date | null;
   /** Addresses and CIDR ranges postbacks must come from; empty or missing: anywhere. */
   postbackAllowedIps?: string[];
+  /** Who created and edited the campaign, and for which advertiser (an admin may act on an advertiser's behalf). */
+  history?: CampaignChangeDoc[];
   createdAt: Date;
   updatedAt: Date;
 }
+
+export interface CampaignChangeDoc {
+  at: Date;
+  action: 'created' | 'edited';
+  by: string;
+  byRole: 'admin' | 'advertiser';
+  /** The advertiser the change was made for (the campaign's). */
+  forAdvertiser: string;
+}
+
+const changeSchema = new Schema<CampaignChangeDoc>(
+  { at: { type: Date, required: true }, action: { type: String, required: true }, by: { type: String, required: true }, byRole: { type: String, required: true }, forAdvertiser: { type: String, required: true } },
+  { _id: false },
+);
 
 const overrideSchema = new Schema<PayoutOverrideDoc>(
   { affiliateId: { type: String, required: true }, payoutCents: { type: Number, default: null }, payoutBps: { type: Number, default: null } },
@@ -97,6 +113,7 @@ const campaignSchema = new Schema<CampaignDoc>(
     negativeMarginSetBy: { type: String, default: null },
     negativeMarginSetAt: { type: Date, default: null },
     postbackAllowedIps: { type: [String], default: [] },
+    history: { type: [changeSchema], default: [] },
   },
   { timestamps: true, versionKey: false, collection: 'campaigns' },
 );

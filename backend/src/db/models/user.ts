@@ -25,6 +25,8 @@ export interface UserDoc {
   postbackUrl: string | null;
   postbackSecret: string | null;
   postbackEnabled: boolean;
+  /** Sessions carry the generation they were signed in under; bumping it ends every older one (see auth/tokens). */
+  sessionGeneration?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -47,6 +49,7 @@ const userSchema = new Schema<UserDoc>(
     postbackUrl: { type: String, default: null },
     postbackSecret: { type: String, default: null },
     postbackEnabled: { type: Boolean, default: false },
+    sessionGeneration: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false, collection: 'users' },
 );

@@ -3,7 +3,7 @@ import { apiKeySession } from '../../api-keys/key-session';
 import { scopeRefusal } from '../../api-keys/scopes';
 import { looksLikeApiKey } from '../../api-keys/secrets';
 import { revokedKey } from '../../auth/revocation';
-import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, verifySession } from '../../auth/tokens';
+import { CSRF_HEADER, SESSION_COOKIE, csrfTokenMatches, sessionIsCurrent, verifySession } from '../../auth/tokens';
 import type { AppContext } from '../../context';
 import { ApiError } from '../../domain/errors';
 import { decide, type Action } from '../../domain/permissions';
@@ -30,12 +30,14 @@ export function authenticate(ctx: AppContext): RequestHandler {
     if (!claims) return next();
     if (await ctx.redis.exists(revokedKey(ctx, claims.jti))) return next();
     const user = await ctx.models.User.findById(claims.sub).lean();
-    if (!user || user.role !== claims.role) return next();
+    // A password change, a reset or "sign out other sessions" moved the account to a newer generation.
+    if (!user || user.role !== claims.role || !sessionIsCurrent(claims, user)) return next();
     req.session = {
       principal: { id: user._id, role: user.role, status: user.status },
       user: user as never,
       jti: claims.jti,
       exp: claims.exp,
+      gen: claims.gen,
       via: bearer ? 'bearer' : 'cookie',
     };
     next();

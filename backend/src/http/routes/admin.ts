@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AccountReviewBody, affiliateListFilters, IdParams, REVIEW_ACTIONS, ReviewedAffiliate, ReviewedUser, ReviewNoteBody, UserPage, userListFilters, type ReviewAction } from '@offerly/contract';
-import { reviewAccount, reviewAffiliate } from '../../accounts/accounts';
+import { AccountReviewBody, affiliateListFilters, IdParams, PasswordResetIssued, REVIEW_ACTIONS, ReviewedAffiliate, ReviewedUser, ReviewNoteBody, UserPage, userListFilters, type ReviewAction } from '@offerly/contract';
+import { adminActOf, resetPasswordFor, reviewAccountAudited } from '../../accounts/admin-actions';
 import { readUserPage, type UserListQuery } from '../../accounts/user-list';
 import { userWithHistoryView } from '../../accounts/views';
 import type { AppContext } from '../../context';
@@ -22,7 +22,7 @@ type ListQuery = z.output<typeof userListQuery>;
 const pageRequest = (q: ListQuery): Pick<UserListQuery, 'order' | 'limit' | 'after'> => ({ order: q.order ?? (q.sort === undefined ? 'desc' : 'asc'), limit: q.limit, after: q.cursor ?? null });
 
 async function userPage(ctx: AppContext, q: ListQuery) {
-  const page = await readUserPage(ctx, { role: q.role, status: q.status, ...pageRequest(q) });
+  const page = await readUserPage(ctx, { role: q.role, status: q.status, q: q.q, ...pageRequest(q) });
   return cursorPaged(page.rows.map(userWithHistoryView), page.total, q.limit, page.next);
 }
 
@@ -38,7 +38,7 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       request: { params: IdParams, body: ReviewNoteBody },
       responses: { 200: ReviewedAffiliate },
       errors: [409],
-    }).handle(async ({ params, body, principal }) => ({ affiliate: userWithHistoryView(await reviewAffiliate(ctx, params.id, action, principal.id, body.note)) }));
+    }).handle(async ({ params, body, req }) => ({ affiliate: userWithHistoryView(await reviewAccountAudited(ctx, params.id, ['affiliate'], action, body.note, adminActOf(req))) }));
 
   return [
     defineRoute({
@@ -72,8 +72,22 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       request: { params: IdParams, body: AccountReviewBody },
       responses: { 200: ReviewedUser },
       errors: [409],
-    }).handle(async ({ params, body, principal }) => ({
-      user: userWithHistoryView(await reviewAccount(ctx, params.id, ['advertiser', 'affiliate'], body.action, principal.id, body.note)),
+    }).handle(async ({ params, body, req }) => ({
+      user: userWithHistoryView(await reviewAccountAudited(ctx, params.id, ['advertiser', 'affiliate'], body.action, body.note, adminActOf(req))),
     })),
+    defineRoute({
+      method: 'post',
+      path: '/api/admin/users/:id/password-reset',
+      action: 'admin.users.resetPassword',
+      tag: TAG,
+      summary: 'Issue a one-time password-reset code for an advertiser or affiliate',
+      description:
+        'The answer holds the code once (only its hash is kept): give it to the account’s owner, who sets a new password with it at `POST /api/auth/password-reset` (the dashboard’s /reset-password page) within an hour. Using it signs out every session of the account. Each call issues another code; earlier ones stay valid until used or expired. Recorded in the audit log. Admin accounts answer 404.',
+      request: { params: IdParams },
+      responses: { 200: PasswordResetIssued },
+    }).handle(async ({ params, req }) => {
+      const issued = await resetPasswordFor(ctx, params.id, adminActOf(req));
+      return { code: issued.code, expiresAt: issued.expiresAt.toISOString(), user: userWithHistoryView(issued.user) };
+    }),
   ];
 }

@@ -13,7 +13,9 @@ import {
 import type { DirectorySortField } from '../../campaigns/campaign-directory';
 import { campaignsCsv } from '../../campaigns/campaigns-csv';
 import { listCampaigns } from '../../campaigns/campaign-list';
-import { campaignViewOf, campaignViews, changeCampaignStatus, createCampaign, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
+import { adminActOf } from '../../accounts/admin-actions';
+import { auditActingFor, campaignChange, createCampaignAs } from '../../campaigns/acting-for';
+import { campaignViewOf, campaignViews, changeCampaignStatus, loadCampaign, rotatePostbackSecret, setOverride, updateCampaign } from '../../campaigns/campaigns';
 import type { AppContext } from '../../context';
 import { campaignCreateSchema, campaignUpdateSchema, type CampaignStatus } from '../../domain/campaign-rules';
 import { ApiError, forbidden } from '../../domain/errors';
@@ -73,11 +75,12 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/campaigns',
       action: 'campaigns.create',
       tag: TAG,
-      summary: 'Create a campaign',
-      description: 'Fields left out take their defaults; the fields the payout model needs must be set, and payouts may not exceed revenue.',
+      summary: 'Create a campaign (an admin: for an advertiser)',
+      description:
+        'Fields left out take their defaults; the fields the payout model needs must be set, and payouts may not exceed revenue. An admin names the approved advertiser in `advertiserId` (400 otherwise); the campaign’s history and the audit log record that the admin created it for that advertiser. An advertiser naming another advertiser is a 403.',
       request: { body: campaignCreateSchema },
       responses: { 201: CampaignEnvelope },
-    }).handle(async ({ body, principal }) => ({ campaign: await campaignViewOf(ctx, await createCampaign(ctx, principal.id, body), principal) })),
+    }).handle(async ({ body, principal, req }) => ({ campaign: await campaignViewOf(ctx, await createCampaignAs(ctx, principal, adminActOf(req), body), principal) })),
 
     defineRoute({
       method: 'get',
@@ -101,10 +104,14 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       request: { params: IdParams, body: campaignUpdateSchema },
       responses: { 200: CampaignEnvelope },
       errors: CONFLICT,
-    }).handle(async ({ params, body, principal }) => {
+    }).handle(async ({ params, body, principal, req }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
       if (body.allowNegativeMargin !== undefined && !canAllowNegativeMargin(principal)) throw forbidden('Only an admin can allow a negative margin');
-      return { campaign: await campaignViewOf(ctx, await updateCampaign(ctx, c, body, principal.id), principal) };
+      // An admin's edit is made on the advertiser's behalf: the campaign's history and the audit log keep it.
+      const byAdmin = principal.role === 'admin';
+      const updated = await updateCampaign(ctx, c, body, principal.id, byAdmin ? campaignChange(principal, 'edited', c.advertiserId) : undefined);
+      if (byAdmin) await auditActingFor(ctx, adminActOf(req), 'campaign.edit_for', updated);
+      return { campaign: await campaignViewOf(ctx, updated, principal) };
     }),
   ];
 }

@@ -53,6 +53,7 @@ function sampleCampaign(over: Partial<Campaign> = {}): Campaign {
     postbackSecret: 's',
     previousSecretValidUntil: null,
     postbackAllowedIps: [],
+    history: [],
     postbackUrl: 'http://x/api/track/postback?click_id={click_id}&txn_id={txn_id}&token=s',
     createdAt: '2026-11-25T10:00:00.000Z',
     updatedAt: '2026-11-25T10:00:00.000Z',
