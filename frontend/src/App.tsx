@@ -12,6 +12,7 @@ import { ToastProvider } from './context/ToastContext';
 import { useDocumentTitle } from './hooks/useDocumentTitle';
 import { AccountStatusPage } from './pages/auth/AccountStatusPage';
 import { RegisterPage } from './pages/auth/RegisterPage';
+import { ResetPasswordPage } from './pages/auth/ResetPasswordPage';
 import { SignInPage } from './pages/auth/SignInPage';
 import { ROUTES } from './routes';
 
@@ -41,6 +42,7 @@ function Gate() {
       <Routes>
         <Route path="/signin" element={<SignInPage />} />
         <Route path="/register" element={<RegisterPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="*" element={<Navigate to="/signin" replace state={state.reason === 'signedOut' ? null : { from: location.pathname + location.search }} />} />
       </Routes>
     );

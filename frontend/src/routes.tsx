@@ -22,8 +22,9 @@ export interface RouteDef {
   element: ReactNode;
 }
 
-/** Every role manages its own API keys. */
+/** Every role manages its own API keys, password and sessions. */
 const apiKeys: RouteDef = { path: '/settings/api-keys', element: page(() => import('./pages/shared/ApiKeysPage'), 'ApiKeysPage') };
+const account: RouteDef = { path: '/settings/account', element: page(() => import('./pages/shared/AccountPage'), 'AccountPage') };
 
 const campaignRoutes: RouteDef[] = [
   { path: '/campaigns', element: page(campaigns, 'CampaignsPage') },
@@ -36,11 +37,12 @@ const campaignRoutes: RouteDef[] = [
 
 /** The pages each role can open; the sidebar (components/layout/nav.ts) links to the main ones. */
 export const ROUTES: Record<Role, RouteDef[]> = {
-  advertiser: [...campaignRoutes, { path: '/campaigns/new', element: page(editors, 'NewCampaignPage') }, apiKeys],
+  advertiser: [...campaignRoutes, { path: '/campaigns/new', element: page(editors, 'NewCampaignPage') }, apiKeys, account],
   admin: [
     { path: '/overview', element: page(() => import('./pages/admin/OverviewPage'), 'OverviewPage') },
     { path: '/affiliates', element: page(() => import('./pages/admin/AffiliatesPage'), 'AffiliatesPage') },
     ...campaignRoutes,
+    { path: '/campaigns/new', element: page(editors, 'NewCampaignPage') },
     { path: '/payouts', element: page(payouts, 'PayoutsPage') },
     { path: '/payouts/:id', element: page(payoutDetail, 'PayoutDetailPage') },
     { path: '/users', element: page(() => import('./pages/admin/UsersPage'), 'UsersPage') },
@@ -49,6 +51,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/admin/settings', element: page(() => import('./pages/admin/SettingsPage'), 'SettingsPage') },
     { path: '/admin/audit-log', element: page(() => import('./pages/admin/AuditLogPage'), 'AuditLogPage') },
     apiKeys,
+    account,
   ],
   affiliate: [
     { path: '/dashboard', element: page(() => import('./pages/affiliate/DashboardPage'), 'AffiliateDashboardPage') },
@@ -61,6 +64,7 @@ export const ROUTES: Record<Role, RouteDef[]> = {
     { path: '/payouts/:id', element: page(payoutDetail, 'PayoutDetailPage') },
     { path: '/postback', element: page(() => import('./pages/affiliate/PostbackSettingsPage'), 'PostbackSettingsPage') },
     apiKeys,
+    account,
   ],
 };
 

@@ -16,7 +16,8 @@ export const campaignsApi = {
   offers: (q: CampaignListQuery, signal?: AbortSignal) => api.get<Paged<OfferView>>('/api/campaigns', { ...q }, signal),
   get: (id: string, signal?: AbortSignal) => api.get<{ campaign: Campaign }>(`/api/campaigns/${id}`, undefined, signal),
   offer: (id: string, signal?: AbortSignal) => api.get<{ campaign: OfferView }>(`/api/campaigns/${id}`, undefined, signal),
-  create: (input: CampaignInput) => api.post<{ campaign: Campaign }>('/api/campaigns', input),
+  /** `advertiserId`: admins create campaigns for an approved advertiser. */
+  create: (input: CampaignInput & { advertiserId?: string }) => api.post<{ campaign: Campaign }>('/api/campaigns', input),
   /** `allowNegativeMargin` only for admins (the API answers 403 to others). */
   update: (id: string, patch: Partial<CampaignInput> & { allowNegativeMargin?: boolean; postbackAllowedIps?: string[] }) => api.patch<{ campaign: Campaign }>(`/api/campaigns/${id}`, patch),
   changeStatus: (id: string, verb: 'pause' | 'resume' | 'archive') => api.post<{ campaign: Campaign }>(`/api/campaigns/${id}/${verb}`),

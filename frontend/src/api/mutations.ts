@@ -69,6 +69,14 @@ export function useAccountReview() {
   });
 }
 
+export function usePasswordResetIssue() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => adminApi.resetPassword(id),
+    onSuccess: () => invalidate(client, queryKeys.users.all),
+  });
+}
+
 export type PayoutDecision = 'approve' | 'reject' | 'markPaid';
 
 export function usePayoutDecision() {

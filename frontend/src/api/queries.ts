@@ -53,7 +53,7 @@ export const queries = {
     list: (q: CursorQuery & { status?: UserStatus | '' }) => queryOptions({ queryKey: queryKeys.affiliates.list(q), queryFn: ({ signal }) => adminApi.affiliates(q, signal), ...keepShowing, ...moving }),
   },
   users: {
-    list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | '' }) =>
+    list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | ''; q?: string }) =>
       queryOptions({ queryKey: queryKeys.users.list(q), queryFn: ({ signal }) => adminApi.users(q, signal), ...keepShowing, ...moving }),
   },
   jobRuns: {

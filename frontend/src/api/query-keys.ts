@@ -52,7 +52,7 @@ export const queryKeys = {
   },
   users: {
     all: ['users'] as const,
-    list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | '' }) => ['users', 'list', q] as const,
+    list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | ''; q?: string }) => ['users', 'list', q] as const,
   },
   jobRuns: {
     all: ['job-runs'] as const,

@@ -21,12 +21,14 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/admin/settings', label: 'Settings', icon: 'sliders' },
     { to: '/admin/audit-log', label: 'Audit log', icon: 'scroll' },
     { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
+    { to: '/settings/account', label: 'Account', icon: 'user' },
   ],
   advertiser: [
     { to: '/campaigns', label: 'Campaigns', icon: 'stack' },
     { to: '/conversions', label: 'Conversions', icon: 'check' },
     { to: '/postbacks', label: 'Postback log', icon: 'swap' },
     { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
+    { to: '/settings/account', label: 'Account', icon: 'user' },
   ],
   affiliate: [
     { to: '/dashboard', label: 'Dashboard', icon: 'chart' },
@@ -36,6 +38,7 @@ export const NAV: Record<Role, NavItem[]> = {
     { to: '/payouts', label: 'Payouts', icon: 'money' },
     { to: '/postback', label: 'Postback', icon: 'swap' },
     { to: '/settings/api-keys', label: 'API keys', icon: 'key' },
+    { to: '/settings/account', label: 'Account', icon: 'user' },
   ],
 };
 

@@ -1,5 +1,5 @@
 import type { AccountReviewAction } from '../../api/admin';
-import { useAccountReview } from '../../api/mutations';
+import { useAccountReview, usePasswordResetIssue } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { AffiliateAccount, Role, UserStatus } from '../../api/types';
 import { Button } from '../../components/Button';
@@ -11,10 +11,16 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { RoleBadge, StatusBadge } from '../../components/StatusBadge';
 import { useToast } from '../../context/ToastContext';
-import { useListFilter } from '../../hooks/useListFilter';
+import { inputClass } from '../../components/form/fields';
+import { LinkButton } from '../../components/Button';
+import { useDebounced } from '../../hooks/useDebounced';
+import { useUrlListFilter } from '../../hooks/useListFilter';
+import { useUrlParam } from '../../hooks/useUrlState';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDate } from '../../lib/format';
 import { accountColumn, lastReviewColumn } from './account-columns';
+import { ResetCodeDialog } from './ResetCodeDialog';
+import { useState } from 'react';
 
 /** What an admin can do from each status; the API answers 409 for anything else. */
 export const USER_ACTIONS: Record<UserStatus, AccountReviewAction[]> = {
@@ -53,12 +59,20 @@ function consequence(u: AffiliateAccount, action: AccountReviewAction): string {
 const ROLES: Record<Role | 'all', string> = { all: 'All', admin: 'Admins', advertiser: 'Advertisers', affiliate: 'Affiliates' };
 const STATUSES: Record<UserStatus | 'all', string> = { all: 'Any status', pending: 'Awaiting approval', approved: 'Approved', suspended: 'Suspended', rejected: 'Rejected' };
 
-/** Every account; advertisers and affiliates are reviewed here (approve, reject, suspend, reinstate). */
+/**
+ * Every account; advertisers and affiliates are reviewed here (approve, reject,
+ * suspend, reinstate), get a password-reset code, and advertisers a campaign
+ * made on their behalf. Filters and the search live in the address.
+ */
 export function UsersPage() {
-  const role = useListFilter('Role', ROLES, 'all');
-  const status = useListFilter('Status', STATUSES, 'all');
-  const list = useCursorList((paging) => queries.users.list({ role: role.param, status: status.param, ...paging, limit: 50 }), { key: 'createdAt', dir: 'desc' });
+  const role = useUrlListFilter('role', 'Role', ROLES, 'all');
+  const status = useUrlListFilter('status', 'Status', STATUSES, 'all');
+  const [search, setSearch] = useUrlParam('q');
+  const q = useDebounced(search.trim(), 300);
+  const list = useCursorList((paging) => queries.users.list({ role: role.param, status: status.param, ...(q ? { q } : {}), ...paging, limit: 50 }), { key: 'createdAt', dir: 'desc' });
   const reviewAccount = useAccountReview();
+  const issueReset = usePasswordResetIssue();
+  const [issued, setIssued] = useState<{ user: AffiliateAccount; code: string; expiresAt: string } | null>(null);
   const { ask, dialog } = useConfirm();
   const { notify } = useToast();
 
@@ -75,6 +89,18 @@ export function UsersPage() {
       },
     });
 
+  const resetPassword = (u: AffiliateAccount) =>
+    ask({
+      title: `Reset ${u.name}’s password`,
+      message: `A one-time code is shown to you once; give it to ${u.name}, who sets a new password with it within an hour. Using it signs out every session of the account.`,
+      confirmLabel: 'Create code',
+      variant: 'danger',
+      onConfirm: async () => {
+        const r = await issueReset.mutateAsync(u.id);
+        setIssued({ user: u, code: r.code, expiresAt: r.expiresAt });
+      },
+    });
+
   const columns: Column<AffiliateAccount>[] = [
     accountColumn('Name'),
     { id: 'role', header: 'Role', cell: (u) => <RoleBadge role={u.role} /> },
@@ -83,19 +109,32 @@ export function UsersPage() {
     { id: 'created', header: 'Joined', cell: (u) => formatDate(u.createdAt), sortKey: 'createdAt', hideOnMobile: true },
     lastReviewColumn,
     actionsColumn((u) =>
-      u.role === 'admin'
-        ? null
-        : USER_ACTIONS[u.status].map((act) => (
+      u.role === 'admin' ? null : (
+        <>
+          {USER_ACTIONS[u.status].map((act) => (
             <Button key={act} size="sm" variant={act === 'approve' || act === 'reinstate' ? 'success' : 'secondary'} onClick={() => review(u, act)} aria-label={`${LABEL[act]} ${u.name}`}>
               {LABEL[act]}
             </Button>
-          )),
+          ))}
+          <Button size="sm" variant="secondary" onClick={() => resetPassword(u)} aria-label={`Reset password of ${u.name}`}>
+            Reset password
+          </Button>
+          {u.role === 'advertiser' && u.status === 'approved' && (
+            <LinkButton size="sm" variant="secondary" to={`/campaigns/new?advertiserId=${u.id}`} aria-label={`New campaign for ${u.name}`}>
+              New campaign
+            </LinkButton>
+          )}
+        </>
+      ),
     ),
   ];
 
   return (
     <>
-      <PageHeader title="Users" description="Every account on the platform. Approve new advertisers and affiliates, and suspend or reinstate them; every decision is kept with its note." />
+      <PageHeader
+        title="Users"
+        description="Every account on the platform. Approve new advertisers and affiliates, suspend or reinstate them (every decision is kept with its note), give a password-reset code, and create campaigns for advertisers."
+      />
       <Card>
         <ListTable
           list={list}
@@ -103,16 +142,30 @@ export function UsersPage() {
             <>
               {role.control}
               {status.control}
+              <div className="w-full sm:w-64">
+                <label htmlFor="user-search" className="sr-only">
+                  Search users
+                </label>
+                <input
+                  id="user-search"
+                  type="search"
+                  placeholder="Exact email, or name starts with…"
+                  value={search}
+                  onChange={(e) => setSearch(e.target.value)}
+                  className={inputClass(false, 'py-1.5')}
+                />
+              </div>
             </>
           }
           caption="Users"
           columns={columns}
           rowKey={(u) => u.id}
           rowLabel="users"
-          empty={<EmptyState title={status.value === 'pending' ? 'No accounts awaiting approval' : 'No accounts here'} />}
+          empty={<EmptyState title={q ? 'No accounts match' : status.value === 'pending' ? 'No accounts awaiting approval' : 'No accounts here'} />}
         />
       </Card>
       {dialog}
+      {issued && <ResetCodeDialog {...issued} onClose={() => setIssued(null)} />}
     </>
   );
 }

@@ -51,6 +51,12 @@ export function SignInPage() {
           <Link to="/register" className="font-medium text-indigo-700 hover:underline">
             Create an account
           </Link>
+          <span className="mt-2 block">
+            Have a reset code from an admin?{' '}
+            <Link to="/reset-password" className="font-medium text-indigo-700 hover:underline">
+              Set a new password
+            </Link>
+          </span>
         </>
       }
     >

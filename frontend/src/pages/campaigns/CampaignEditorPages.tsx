@@ -5,16 +5,32 @@ import { queries } from '../../api/queries';
 import { PageHeader } from '../../components/PageHeader';
 import { Async } from '../../components/states';
 import { useToast } from '../../context/ToastContext';
+import { Card } from '../../components/Card';
+import { useUser } from '../../context/AuthContext';
+import { useUrlParam } from '../../hooks/useUrlState';
+import { AdvertiserPicker } from './AdvertiserPicker';
 import { CampaignForm } from './CampaignForm';
 
 export function NewCampaignPage() {
   const navigate = useNavigate();
   const { notify } = useToast();
   const saved = useCampaignSaved();
+  const isAdmin = useUser().role === 'admin';
+  // An admin creates the campaign for an advertiser, preselected from the users list's "New campaign for …".
+  const [advertiserId, setAdvertiserId] = useUrlParam('advertiserId');
   return (
     <>
-      <PageHeader title="New campaign" description="Set the payout terms and destination; affiliates can request links as soon as it is active." />
+      <PageHeader
+        title={isAdmin ? 'New campaign for an advertiser' : 'New campaign'}
+        description="Set the payout terms and destination; affiliates can request links as soon as it is active."
+      />
+      {isAdmin && (
+        <Card className="mb-4 p-5">
+          <AdvertiserPicker value={advertiserId} onChange={setAdvertiserId} />
+        </Card>
+      )}
       <CampaignForm
+        advertiserId={isAdmin ? advertiserId : undefined}
         onCancel={() => navigate('/campaigns')}
         onSaved={(c) => {
           saved(c);

@@ -43,7 +43,8 @@ function marginGuard(values: CampaignFormValues, campaign?: Campaign) {
 }
 
 /** Create or edit a campaign. Validates like the API, then shows the API's own field errors if any. */
-export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campaign; onSaved(c: Campaign): void; onCancel(): void }) {
+/** `advertiserId`: the advertiser an admin creates the campaign for (admins only; advertisers create their own). */
+export function CampaignForm({ campaign, advertiserId, onSaved, onCancel }: { campaign?: Campaign; advertiserId?: string | undefined; onSaved(c: Campaign): void; onCancel(): void }) {
   const [values, setValues] = useState<CampaignFormValues>(() => (campaign ? formFromCampaign(campaign) : emptyCampaignForm()));
   const [errors, setErrors] = useState<FormErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -94,7 +95,7 @@ export function CampaignForm({ campaign, onSaved, onCancel }: { campaign?: Campa
     setErrors({});
     setBusy(true);
     try {
-      const res = campaign ? await campaignsApi.update(campaign.id, built.input) : await campaignsApi.create(built.input);
+      const res = campaign ? await campaignsApi.update(campaign.id, built.input) : await campaignsApi.create(advertiserId ? { ...built.input, advertiserId } : built.input);
       onSaved(res.campaign);
     } catch (err) {
       const apiErr = asApiError(err);

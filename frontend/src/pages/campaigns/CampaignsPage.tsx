@@ -120,7 +120,7 @@ export function CampaignsPage() {
         actions={
           <>
             <CsvLink url={campaignsApi.csv({ ...filter, ...list.params })} filename="campaigns.csv" />
-            {user.role === 'advertiser' && <LinkButton to="/campaigns/new">+ New campaign</LinkButton>}
+            {(user.role === 'advertiser' || user.role === 'admin') && <LinkButton to="/campaigns/new">+ New campaign</LinkButton>}
           </>
         }
       />
