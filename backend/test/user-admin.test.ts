@@ -250,6 +250,15 @@ describe('users list search', () => {
     const advOnly = await admin.client.get('/api/admin/users?q=Zebra&role=advertiser');
     expect(advOnly.body.items.map((u: { id: string }) => u.id)).toEqual([adv.id]);
     expect((await admin.client.get('/api/admin/users?q=')).status).toBe(400);
+
+    // The same filters as CSV: every match, no paging.
+    const csv = await admin.client.get('/api/admin/users?q=zebra&role=advertiser&format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('id,email,name,company,role,status,createdAt,lastReviewAt,lastReviewNote');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([adv.id]);
+    expect((await adv.client.get('/api/admin/users?format=csv')).status).toBe(403);
     expect((await adv.client.get('/api/admin/users?q=zebra')).status).toBe(403);
   });
 });

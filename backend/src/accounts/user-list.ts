@@ -94,6 +94,18 @@ const prefixMatch = (prefix: string) => {
 };
 
 /** A page of accounts (of one role, or all), optionally of one status. */
+/** Every account the filters match, up to `max`, a bounded page after another (the CSV export). */
+export async function readAllUsers(ctx: AppContext, q: Omit<UserListQuery, 'limit' | 'after'>, max: number): Promise<UserDoc[]> {
+  const rows: UserDoc[] = [];
+  let after: string | null = null;
+  do {
+    const page: UserPage = await readUserPage(ctx, { ...q, limit: Math.min(500, max - rows.length), after });
+    rows.push(...page.rows);
+    after = page.next;
+  } while (after !== null && rows.length < max);
+  return rows;
+}
+
 export async function readUserPage(ctx: AppContext, q: UserListQuery): Promise<UserPage> {
   if (q.q?.includes('@')) return readByEmail(ctx, q, q.q);
   await backfillUserList(ctx.db);

@@ -1,4 +1,4 @@
-import { api } from './client';
+import { api, csvHref } from './client';
 import type { AffiliateAccount, CursorPaged, CursorQuery, JobRun, JobRunStatus, QueueSummary, Role, UserStatus } from './types';
 
 export type ReviewAction = 'approve' | 'reject' | 'suspend';
@@ -11,6 +11,7 @@ export const adminApi = {
   review: (id: string, action: ReviewAction, note: string) => api.post<{ affiliate: AffiliateAccount }>(`/api/admin/affiliates/${id}/${action}`, { note }),
   users: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | ''; q?: string }, signal?: AbortSignal) =>
     api.get<CursorPaged<AffiliateAccount>>('/api/admin/users', { ...q }, signal),
+  usersCsv: (q: { role?: Role | ''; status?: UserStatus | ''; q?: string }) => csvHref('/api/admin/users', { role: q.role, status: q.status, q: q.q }),
   /** A one-time code for the account's owner, in this answer only. */
   resetPassword: (id: string) => api.post<{ code: string; expiresAt: string; user: AffiliateAccount }>(`/api/admin/users/${id}/password-reset`),
   reviewUser: (id: string, action: AccountReviewAction, note: string) => api.post<{ user: AffiliateAccount }>(`/api/admin/users/${id}/review`, { action, note }),

@@ -1,22 +1,32 @@
 import { z } from 'zod';
 import { AccountReviewBody, affiliateListFilters, IdParams, PasswordResetIssued, REVIEW_ACTIONS, ReviewedAffiliate, ReviewedUser, ReviewNoteBody, UserPage, userListFilters, type ReviewAction } from '@offerly/contract';
 import { adminActOf, resetPasswordFor, reviewAccountAudited } from '../../accounts/admin-actions';
-import { readUserPage, type UserListQuery } from '../../accounts/user-list';
-import { userWithHistoryView } from '../../accounts/views';
+import { readAllUsers, readUserPage, type UserListQuery } from '../../accounts/user-list';
+import { usersCsv, userWithHistoryView } from '../../accounts/views';
+import { sendCsv } from '../send-csv';
 import type { AppContext } from '../../context';
 import { cursorPaged, cursorQuery } from './cursor-page';
 import { listSort, sortParams } from './list-sort';
-import { defineRoute, type RouteSpec } from './types';
+import { defineRoute, jsonOrCsv, type RouteSpec } from './types';
 
 /** Accounts grow without end: read through day buckets in createdAt order (accounts/user-list.ts). */
 const userSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort: 'createdAt', order: 'desc' } });
 const affiliateListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), ...affiliateListFilters }).strict();
-const userListQuery = z.object({ ...cursorQuery, ...sortParams(userSort), ...userListFilters }).strict();
+const userListQuery = z
+  .object({
+    ...cursorQuery,
+    ...sortParams(userSort),
+    ...userListFilters,
+    format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching account (up to 50,000) as a CSV file, ignoring paging' }),
+  })
+  .strict();
+
+const CSV_MAX_ROWS = 50_000;
 
 const TAG = 'Accounts';
 const LIST_DESCRIPTION = 'Newest first unless `order` says otherwise; paged with `cursor` (the previous answer’s `nextCursor`). The total counts every account the filters match.';
 
-type ListQuery = z.output<typeof userListQuery>;
+type ListQuery = Omit<z.output<typeof userListQuery>, 'format' | 'q'> & { q?: string | undefined };
 
 /** The page a list query asks for: newest first by default, `sort=createdAt` alone ascending. */
 const pageRequest = (q: ListQuery): Pick<UserListQuery, 'order' | 'limit' | 'after'> => ({ order: q.order ?? (q.sort === undefined ? 'desc' : 'asc'), limit: q.limit, after: q.cursor ?? null });
@@ -57,11 +67,17 @@ export function adminRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/admin/users',
       action: 'admin.users.list',
       tag: TAG,
-      summary: 'All accounts',
-      description: LIST_DESCRIPTION,
+      summary: 'All accounts (filterable, searchable, CSV)',
+      description: `${LIST_DESCRIPTION} \`format=csv\` answers every matching account (up to 50,000) as one CSV file.`,
       request: { query: userListQuery },
-      responses: { 200: UserPage },
-    }).handle(async ({ query }) => userPage(ctx, query)),
+      responses: { 200: jsonOrCsv(UserPage, 'A page of accounts', 'Every matching account as CSV (`format=csv`), with the last review and its note') },
+    }).handle(async ({ query, res }) => {
+      if (query.format === 'csv') {
+        const all = await readAllUsers(ctx, { role: query.role, status: query.status, q: query.q, order: pageRequest(query).order }, CSV_MAX_ROWS);
+        return sendCsv(res, `users-${new Date().toISOString().slice(0, 10)}.csv`, usersCsv(all));
+      }
+      return userPage(ctx, query);
+    }),
     defineRoute({
       method: 'post',
       path: '/api/admin/users/:id/review',

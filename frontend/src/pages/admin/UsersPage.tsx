@@ -1,4 +1,5 @@
-import type { AccountReviewAction } from '../../api/admin';
+import { adminApi, type AccountReviewAction } from '../../api/admin';
+import { CsvLink } from '../../components/CsvLink';
 import { useAccountReview, usePasswordResetIssue } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { AffiliateAccount, Role, UserStatus } from '../../api/types';
@@ -155,6 +156,7 @@ export function UsersPage() {
                   className={inputClass(false, 'py-1.5')}
                 />
               </div>
+              <CsvLink url={adminApi.usersCsv({ role: role.param, status: status.param, q })} filename="users.csv" />
             </>
           }
           caption="Users"
