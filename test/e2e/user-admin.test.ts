@@ -143,8 +143,8 @@ describe('user administration', () => {
     const stored = (await stack.ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
     expect(stored?.advertiserId).toBe(advId);
     expect(stored?.history?.[0]).toMatchObject({ action: 'created', byRole: 'admin', forAdvertiser: advId });
-    // The advertiser sees it among its campaigns.
-    await o.getByRole('link', { name: 'Campaigns' }).first().click();
+    // The advertiser sees it among its campaigns (a fresh load: its list was read before the admin made it).
+    await o.goto('/campaigns');
     await o.getByText('Made for Acme').first().waitFor();
 
     // The users list at phone width: no sideways scrolling.
