@@ -113,5 +113,3 @@ export async function reviewAccount(ctx: AppContext, id: string, roles: readonly
   return updated;
 }
 
-export const reviewAffiliate = (ctx: AppContext, affiliateId: string, action: ReviewAction, adminId: string, note: string) =>
-  reviewAccount(ctx, affiliateId, ['affiliate'], action, adminId, note);

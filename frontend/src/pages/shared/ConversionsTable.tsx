@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { useState } from 'react';
-import { useConversionBulkReview, useConversionReview } from '../../api/mutations';
+import { useConversionBulkReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
 import { Button } from '../../components/Button';
@@ -17,6 +17,7 @@ import { useUrlListFilter } from '../../hooks/useListFilter';
 import { useUrlParam } from '../../hooks/useUrlState';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
+import { useConversionReviewDialog } from './useConversionReviewDialog';
 
 const STATUSES: Record<ConversionStatus | 'all', string> = { all: 'All', pending: 'Pending', approved: 'Approved', rejected: 'Rejected' };
 
@@ -29,29 +30,10 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
   const [search, setSearch] = useUrlParam('q');
   const filters = { campaignId, status: status.param, ...(search ? { search } : {}) };
   const list = useCursorList((paging) => queries.conversions.list({ ...filters, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
-  const reviewConversion = useConversionReview();
   const bulk = useBulkReview(list.query.data?.items ?? []);
-  const { ask, dialog } = useConfirm();
-  const { notify } = useToast();
+  const { review, dialog } = useConversionReviewDialog();
   const canReview = role !== 'affiliate';
 
-  const review = (c: Conversion, action: 'approve' | 'reject') =>
-    ask({
-      title: action === 'approve' ? 'Approve conversion' : 'Reject conversion',
-      message: (
-        <p>
-          {action === 'approve' ? 'Approve' : 'Reject'} conversion <span className="font-mono">{c.txnId ?? c.id}</span> worth <Money cents={c.payoutCents} currency={c.currency} /> to the affiliate?
-        </p>
-      ),
-      confirmLabel: action === 'approve' ? 'Approve' : 'Reject',
-      variant: action === 'approve' ? 'success' : 'danger',
-      note: { label: 'Note (kept with the conversion)', required: action === 'reject', placeholder: action === 'reject' ? 'Why is it rejected?' : 'Optional' },
-      check: { label: 'Also show this note to the affiliate', hint: 'Otherwise the affiliate sees the change and its reason, not the note.' },
-      onConfirm: async ({ note, checked }) => {
-        await reviewConversion.mutateAsync({ id: c.id, action, note, shareNote: checked && note !== '' });
-        notify('success', `Conversion ${action === 'approve' ? 'approved' : 'rejected'}`);
-      },
-    });
 
   const columns: Column<Conversion>[] = [
     ...(canReview ? [bulk.column] : []),
