@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putCampaignEntry } from '../src/campaigns/campaign-directory';
 import type { AppContext } from '../src/context';
+import type { CampaignDoc } from '../src/db/models/campaign';
 import { newId } from '../src/db/ids';
 import { statsHourly } from '../src/db/models/stats';
 import { clicksCollectionName, listClickPartitions, partitionDay, partitionKey, testClicks } from '../src/db/raw-events';
@@ -109,6 +111,10 @@ describe('retention and attribution windows', () => {
       await insertClick(e.ctx, long, { ts: dayKeyToMs(ancient) + HOUR_MS });
       const hoursOf = (d: string) => Array.from({ length: 24 }, (_, i) => dayKeyToMs(d) + i * HOUR_MS);
       await rollHours(e.ctx, [...hoursOf(day), ...hoursOf(ancient)]);
+      // The window comes from the campaigns directory; an entry written before a change that never landed
+      // (`v` 0, a shorter window) does not shorten it: the stored campaign is read too.
+      const stored = (await e.ctx.models.Campaign.findById(long.id).lean()) as CampaignDoc;
+      await putCampaignEntry(e.ctx.db, { ...stored, attributionWindowDays: 1 }, 0);
 
       const res = await applyRetention(e.ctx);
       expect(res.details.dropped.map((d) => d.day)).toEqual([ancient]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CAMPAIGNS, CAMPAIGN_DIRECTORY, putCampaignEntry, readCampaignDirectory } from '../src/campaigns/campaign-directory';
 import type { AppContext } from '../src/context';
 import { newId } from '../src/db/ids';
+import { testClicks } from '../src/db/raw-events';
 import type { CampaignDoc } from '../src/db/models/campaign';
 import type { ApiServer } from '../src/http/server';
 import { LINK_DIRECTORY, LINK_KEYS } from '../src/links/link-directory';
@@ -223,6 +224,9 @@ describe('backfill', () => {
       const links = await Promise.all(
         camps.slice(0, 3).map((c, i) => ctx2.models.Link.create({ _id: `oldlink${i}xx`, campaignId: c._id, affiliateId: aff2.id, advertiserId: adv2.id, createdAt: new Date(Date.now() - (3 - i) * 60_000) })),
       );
+      // A newer link of the first campaign, whose id sorts first: the campaign's oldest link is still oldlink0xx.
+      const aff3 = await approvedAffiliate(api2.url, admin2);
+      await ctx2.models.Link.create({ _id: 'newerlinkx', campaignId: camps[0]!._id, affiliateId: aff3.id, advertiserId: adv2.id, createdAt: new Date() });
       // As a database from before: no directory entries, keys or link entries.
       await Promise.all([CAMPAIGN_DIRECTORY, LINK_DIRECTORY, LINK_KEYS].map((n) => ctx2.db.collection(n).deleteMany({})));
 
@@ -232,7 +236,11 @@ describe('backfill', () => {
       const listed = await aff2.client.get('/api/links');
       expect(listed.body.items.map((l: { id: string; campaignName: string }) => [l.id, l.campaignName])).toEqual(links.map((l, i) => [l._id, `Old ${i}`]).reverse());
       expect((await aff2.client.get(`/api/campaigns/${camps[1]!._id}/link`)).body.link.id).toBe('oldlink1xx');
-      expect(await ctx2.db.collection('migrations').countDocuments({ _id: { $in: ['campaign_directory', 'link_directory'] } as never })).toBe(2);
+      // The test postback's click goes to the campaign's oldest link, found through the campaign's entries the backfill wrote.
+      const tp = await adv2.client.post(`/api/campaigns/${camps[0]!._id}/test-postback`);
+      expect(tp.status).toBe(200);
+      expect((await testClicks(ctx2.db).findOne({ _id: tp.body.clickId }))?.linkId).toBe('oldlink0xx');
+      expect(await ctx2.db.collection('migrations').countDocuments({ _id: { $in: ['campaign_directory', 'link_directory', 'link_directory_campaigns'] } as never })).toBe(3);
     } finally {
       await api2.close();
       await destroyTestContext(ctx2);

@@ -4,7 +4,7 @@ import { clicksCollectionName, findClick, listClickPartitions, testClicks } from
 import { newClickId } from '../src/domain/click-id';
 import { hourStart } from '../src/domain/time-buckets';
 import { computeRawRows } from '../src/rollups/compute';
-import { register } from './helpers/api';
+import { approvedAffiliate, register } from './helpers/api';
 import { campaignWithLink, insertClick, postback, resolved, sendAndResolve, startPostbackEnv, until, type PostbackEnv, type TestCampaign } from './helpers/postbacks';
 
 let e: PostbackEnv;
@@ -251,10 +251,14 @@ describe('test postback', () => {
     const none = await e.adv.client.post(`/api/campaigns/${lonely.body.campaign.id}/test-postback`);
     expect(none.status).toBe(409);
 
+    // A second affiliate's link, newer: the test click still goes to the campaign's oldest link.
+    const other = await approvedAffiliate(e.api.url, e.admin.client);
+    expect((await other.client.get(`/api/campaigns/${cpa.id}/link`)).status).toBe(200);
     const before = await e.ctx.models.Conversion.countDocuments({});
     const res = await e.adv.client.post(`/api/campaigns/${cpa.id}/test-postback`);
     expect(res.status).toBe(200);
     expect(res.body.clickId).toMatch(/^[0-9a-f]{32}$/);
+    expect((await testClicks(e.ctx.db).findOne({ _id: res.body.clickId }))?.linkId).toBe(cpa.linkId);
     // Visible at once, before the worker gets to it.
     const first = await e.adv.client.get(`/api/track/postback/${res.body.postbackId}`);
     expect(first.status).toBe(200);

@@ -174,17 +174,22 @@ describe('reconciliation', () => {
 
   it('finds a cap place counted twice and CPC spend left out of a budget, and is clean once the counters are repaired', async () => {
     // As a crash would leave them: a place taken twice (day and lifetime), a batch's CPC spend never added.
-    const counters = ctx.db.collection<{ _id: string; conversions: number; spendCents: number }>('campaign_counters');
+    const counters = ctx.db.collection<{ _id: string; campaignId: string; day: string; conversions: number; spendCents: number }>('campaign_counters');
+    // A campaign with no traffic at all: its counters are read by `_id` (from the campaigns directory), not found through its rows.
+    const idle = await b.campaign();
+    for (const d of ['20260501', 'total']) await counters.insertOne({ _id: `${idle._id}|${d}`, campaignId: idle._id, day: d, conversions: 0, spendCents: 0 });
     const totalsBefore = new Map((await counters.find({ day: 'total' }).toArray()).map((c) => [c._id, c]));
     for (const d of ['20260501', 'total']) await counters.updateOne({ _id: `${camps[0]!._id}|${d}` }, { $inc: { conversions: 1 } });
     for (const d of ['20260502', 'total']) await counters.updateOne({ _id: `${camps[1]!._id}|${d}` }, { $inc: { spendCents: -20 } });
+    for (const d of ['20260501', 'total']) await counters.updateOne({ _id: `${idle._id}|${d}` }, { $inc: { conversions: 1 } });
     const before = await counters.find({ _id: { $in: [`${camps[0]!._id}|20260501`, `${camps[1]!._id}|20260502`] } }).toArray();
     const report = await reconcile(ctx, range);
     expect(report.differences.filter((d) => d.kind === 'campaign_counters')).toEqual([
       { kind: 'campaign_counters', key: `${camps[0]!._id}|20260501`, field: 'conversions', expected: before.find((c) => c._id.endsWith('0501'))!.conversions - 1, actual: before.find((c) => c._id.endsWith('0501'))!.conversions },
       { kind: 'campaign_counters', key: `${camps[1]!._id}|20260502`, field: 'spendCents', expected: before.find((c) => c._id.endsWith('0502'))!.spendCents + 20, actual: before.find((c) => c._id.endsWith('0502'))!.spendCents },
+      { kind: 'campaign_counters', key: `${idle._id}|20260501`, field: 'conversions', expected: 0, actual: 1 },
     ].sort((a, b) => a.key.localeCompare(b.key)));
-    expect((await repairCampaignCounters(ctx, ['20260501', '20260502'])).repaired).toBe(2);
+    expect((await repairCampaignCounters(ctx, ['20260501', '20260502'])).repaired).toBe(3);
     expect((await reconcile(ctx, range)).differences).toEqual([]);
     expect(new Map((await counters.find({ day: 'total' }).toArray()).map((c) => [c._id, c]))).toEqual(totalsBefore);
     expect((await repairCampaignCounters(ctx, ['20260501', '20260502'])).repaired).toBe(0);

@@ -1,10 +1,10 @@
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
-import type { LinkDoc } from '../db/models/link';
 import { testClicks, type ClickDoc } from '../db/raw-events';
 import { newClickId } from '../domain/click-id';
 import { conflict } from '../domain/errors';
 import { hourStart } from '../domain/time-buckets';
+import { oldestLink } from '../links/links';
 import { storedParams } from '../domain/postback-params';
 import { acceptPostback } from './postback-intake';
 
@@ -24,7 +24,7 @@ export const TEST_CLICK_REASON = 'test';
  * click-to-conversion time so the test is not flagged as fraud.
  */
 export async function sendTestPostback(ctx: AppContext, campaign: CampaignDoc, ip: string | null): Promise<{ postbackId: string; clickId: string }> {
-  const link = (await ctx.models.Link.findOne({ campaignId: campaign._id }).sort({ createdAt: 1 }).lean()) as LinkDoc | null;
+  const link = await oldestLink(ctx, campaign._id);
   if (!link) throw conflict('No affiliate has a link for this campaign yet; a test needs one to attribute the click to');
   const ts = Date.now() - (campaign.minClickToConversionSeconds + 1) * 1000;
   const clickId = newClickId(ts);

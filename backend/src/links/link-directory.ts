@@ -14,6 +14,11 @@ import { backfillOnce } from '../db/list-buckets';
  *   affiliate, keyed by link id (`$set` of `entries.<linkId>`, so concurrent
  *   links never lose each other's entry), with what the links list sorts on.
  *   Written before the link; readers skip an entry whose link is missing.
+ * - `link_directory` (`_id` `camp:<campaignId>`): the same entries per
+ *   campaign (link id → affiliate, createdAt), so a campaign's oldest link
+ *   (the one a test postback attributes its click to) is one read by `_id`.
+ *   Never taken back: readers check that the link is stored and is the
+ *   campaign's.
  */
 export const LINK_KEYS = 'link_keys';
 export const LINK_DIRECTORY = 'link_directory';
@@ -37,14 +42,33 @@ export interface LinkDirectoryDoc {
 
 export const linkKey = (campaignId: string, affiliateId: string) => `${campaignId}|${affiliateId}`;
 export const affiliateLinks = (affiliateId: string) => `aff:${affiliateId}`;
+export const campaignLinks = (campaignId: string) => `camp:${campaignId}`;
 export const linkKeys = (db: Db) => db.collection<LinkKeyDoc>(LINK_KEYS);
 const directory = (db: Db) => db.collection<LinkDirectoryDoc>(LINK_DIRECTORY);
 
+export interface CampaignLinkEntry {
+  /** affiliateId */
+  a: string;
+  /** createdAt (ms) */
+  t: number;
+}
 
-/** Lists a link in its affiliate's directory (before the link is stored). */
+interface CampaignLinksDoc {
+  _id: string;
+  entries?: Record<string, CampaignLinkEntry>;
+}
+
+const campaignDirectory = (db: Db) => db.collection<CampaignLinksDoc>(LINK_DIRECTORY);
+
+
+/** Lists a link in its affiliate's and its campaign's directory (before the link is stored). */
 export async function putLinkEntry(db: Db, affiliateId: string, linkId: string, campaignId: string, createdAt: Date): Promise<void> {
   const entry: LinkEntry = { c: campaignId, t: createdAt.getTime() };
-  await upsertRetrying(() => directory(db).updateOne({ _id: affiliateLinks(affiliateId) }, { $set: { [`entries.${linkId}`]: entry } }, { upsert: true }));
+  const byCampaign: CampaignLinkEntry = { a: affiliateId, t: createdAt.getTime() };
+  await Promise.all([
+    upsertRetrying(() => directory(db).updateOne({ _id: affiliateLinks(affiliateId) }, { $set: { [`entries.${linkId}`]: entry } }, { upsert: true })),
+    upsertRetrying(() => campaignDirectory(db).updateOne({ _id: campaignLinks(campaignId) }, { $set: { [`entries.${linkId}`]: byCampaign } }, { upsert: true })),
+  ]);
 }
 
 /** Takes back an entry whose link was never stored under that id. */
@@ -78,6 +102,34 @@ export function backfillLinks(db: Db): Promise<void> {
       }
     }
   });
+}
+
+/** Links stored before the campaigns' entries existed are listed once per database (one scan, recorded in `migrations`). */
+export function backfillCampaignLinks(db: Db): Promise<void> {
+  return backfillOnce(db, 'link_directory_campaigns', async () => {
+    const byCampaign = new Map<string, Record<string, CampaignLinkEntry>>();
+    for await (const l of db.collection<LinkDoc>('links').find({}, { projection: { campaignId: 1, affiliateId: 1, createdAt: 1 } })) {
+      let set = byCampaign.get(l.campaignId);
+      if (!set) byCampaign.set(l.campaignId, (set = {}));
+      set[`entries.${l._id}`] = { a: l.affiliateId, t: new Date(l.createdAt).getTime() };
+    }
+    for (const [campaignId, set] of byCampaign) {
+      const ks = Object.keys(set);
+      for (let i = 0; i < ks.length; i += 500) {
+        const slice = Object.fromEntries(ks.slice(i, i + 500).map((k) => [k, set[k]]));
+        await upsertRetrying(() => campaignDirectory(db).updateOne({ _id: campaignLinks(campaignId) }, { $set: slice }, { upsert: true }));
+      }
+    }
+  });
+}
+
+/** A campaign's link ids, oldest first (createdAt, then id): one read by `_id` (after the one-time backfill). */
+export async function campaignLinkIds(db: Db, campaignId: string): Promise<string[]> {
+  await backfillCampaignLinks(db);
+  const doc = await campaignDirectory(db).findOne({ _id: campaignLinks(campaignId) });
+  return Object.entries(doc?.entries ?? {})
+    .sort(([ia, a], [ib, b]) => a.t - b.t || (ia < ib ? -1 : ia > ib ? 1 : 0))
+    .map(([id]) => id);
 }
 
 /** The link id reserved for a campaign × affiliate, or null; one read by `_id` (after the one-time backfill). */

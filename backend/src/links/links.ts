@@ -7,7 +7,7 @@ import { isDuplicateKey } from '../db/duplicate-key';
 import { randomBase62 } from '../db/ids';
 import { ApiError } from '../domain/errors';
 import { trackingLinkUrls } from '../domain/tracking-urls';
-import { dropLinkEntry, linkKey, linkKeys, putLinkEntry, reservedLinkId } from './link-directory';
+import { campaignLinkIds, dropLinkEntry, linkKey, linkKeys, putLinkEntry, reservedLinkId } from './link-directory';
 
 export const LINK_ID_LENGTH = 10;
 export const LINK_ID_RE = /^[0-9A-Za-z]{6,24}$/;
@@ -18,6 +18,23 @@ export async function findLink(ctx: AppContext, campaignId: string, affiliateId:
   if (!linkId) return null;
   const link = (await ctx.models.Link.findById(linkId).lean()) as LinkDoc | null;
   return link && link.campaignId === campaignId && link.affiliateId === affiliateId ? link : null;
+}
+
+const OLDEST_LINK_BATCH = 8;
+
+/**
+ * The campaign's oldest stored link, or null: its directory by `_id`, then
+ * links by `_id` in age order, a few at a time, until one is stored and is
+ * the campaign's (an entry is written before its link and never taken back).
+ */
+export async function oldestLink(ctx: AppContext, campaignId: string): Promise<LinkDoc | null> {
+  const ids = await campaignLinkIds(ctx.db, campaignId);
+  for (let i = 0; i < ids.length; i += OLDEST_LINK_BATCH) {
+    const links = (await Promise.all(ids.slice(i, i + OLDEST_LINK_BATCH).map((id) => ctx.models.Link.findById(id).lean()))) as Array<LinkDoc | null>;
+    const found = links.find((l) => l !== null && l.campaignId === campaignId);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

@@ -4,7 +4,9 @@ import type { CampaignCounterDoc } from '../db/models/campaign-counter';
 import { groupSum } from '../db/group-sum';
 import { clicksCollectionName, listClickPartitions, partitionDay } from '../db/raw-events';
 import { diffTallies, tallyAdd, type Difference, type Tally } from '../domain/reconcile-diff';
-import { TOTAL_DAY } from '../conversions/cap-gate';
+import { counterId, TOTAL_DAY } from '../conversions/cap-gate';
+import { ALL_CAMPAIGNS, readCampaignDirectory } from '../campaigns/campaign-directory';
+import { findEachById } from '../db/by-ids';
 import { bulkWriteInChunks } from '../db/bulk-write';
 
 /**
@@ -33,8 +35,12 @@ const counterCollection = (ctx: AppContext) => ctx.db.collection<CampaignCounter
 export async function counterDifferences(ctx: AppContext, days: string[], clickSpend: ReadonlyMap<string, number>): Promise<Difference[]> {
   if (days.length === 0) return [];
   const expected = await expectedCounters(ctx, days, clickSpend);
+  // Every campaign's counter of each day, by `_id` (campaigns × days), not a query over all the counters.
+  const campaignIds = new Set([...expected.keys()].map((k) => k.slice(0, k.lastIndexOf('|'))));
+  for (const [id] of await readCampaignDirectory(ctx.db, ALL_CAMPAIGNS)) campaignIds.add(id);
+  const ids = [...campaignIds].flatMap((c) => days.map((d) => counterId(c, d)));
   const actual: Tally = new Map();
-  for await (const c of counterCollection(ctx).find({ day: { $in: days } })) tallyAdd(actual, c._id, { conversions: c.conversions, spendCents: c.spendCents });
+  for (const c of await findEachById(counterCollection(ctx), ids)) tallyAdd(actual, c._id, { conversions: c.conversions, spendCents: c.spendCents });
   return diffTallies('campaign_counters', expected, actual, ['conversions', 'spendCents']);
 }
 

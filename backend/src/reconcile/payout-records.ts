@@ -13,7 +13,8 @@ export async function payoutsTouching(ctx: AppContext, scope: ReconcileScope, ea
   const periodIds = new Set(byPeriod.map((p) => p._id));
   const heldByOthers = [...new Set(earnings.map((e) => e.payoutId).filter((id): id is string => id !== null && !periodIds.has(id)))];
   if (heldByOthers.length === 0) return byPeriod;
-  return [...byPeriod, ...(await ctx.models.Payout.find({ _id: { $in: heldByOthers }, status: { $ne: 'building' } }).lean())];
+  const held = (await Promise.all(heldByOthers.map((id) => ctx.models.Payout.findById(id).lean()))).filter((p) => p !== null && p.status !== 'building');
+  return [...byPeriod, ...(held as typeof byPeriod)];
 }
 
 type TouchedPayout = Awaited<ReturnType<typeof payoutsTouching>>[number];

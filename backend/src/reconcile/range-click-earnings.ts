@@ -1,4 +1,5 @@
 import type { AppContext } from '../context';
+import { findEachById } from '../db/by-ids';
 import { clickSettledDays } from '../db/models/click-earning';
 import { isoDay } from '../domain/payout-plan';
 import { dayKeyToMs, dayStart } from '../domain/time-buckets';
@@ -15,5 +16,5 @@ export type RangeClickEarning = Awaited<ReturnType<typeof clickEarningsInRange>>
 export async function settledClickDays(ctx: AppContext, days: string[]): Promise<Set<string>> {
   if (days.length === 0) return new Set();
   const isoDays = days.map((d) => isoDay(dayKeyToMs(d)));
-  return new Set((await clickSettledDays(ctx.db).find({ _id: { $in: isoDays } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+  return new Set((await findEachById(clickSettledDays(ctx.db), isoDays, { _id: 1 })).map((d) => d._id));
 }

@@ -2,9 +2,10 @@ import type { AppContext } from '../context';
 import { dropClickLogDay } from '../db/click-log';
 import { pruneJobRuns } from '../job-runs/run-list';
 import { clicksCollectionName, forgetPartition, listClickPartitions, partitionDay, partitionsOfDay, testClicks } from '../db/raw-events';
-import { listDirtyHours } from '../db/rollup-dirty';
-import { droppedPartitions, rolledHoursBetween } from '../db/rollup-state';
-import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS } from '../domain/time-buckets';
+import { ALL_CAMPAIGNS, readCampaignDirectory } from '../campaigns/campaign-directory';
+import { ROLLUP_DIRTY, type DirtyHourDoc } from '../db/rollup-dirty';
+import { droppedPartitions, rolledHours } from '../db/rollup-state';
+import { DAY_MS, dayKey, dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
 
 export interface RetentionResult {
   counts: { dropped: number; skipped: number; keptForAttribution: number; clicksDropped: number; testClicksDeleted: number; jobRunsDeleted: number };
@@ -22,8 +23,36 @@ export interface RetentionResult {
  * clicks they already sent), in days; 0 without campaigns.
  */
 export async function longestAttributionWindowDays(ctx: AppContext): Promise<number> {
-  const open = await ctx.models.Campaign.find({ status: { $ne: 'archived' } }, { attributionWindowDays: 1 }).lean();
-  return open.reduce((m, c) => Math.max(m, c.attributionWindowDays ?? 0), 0);
+  // The campaigns directory (one document by `_id`) instead of a query over the campaigns. An entry written
+  // before a change (`v` 0) may hold a value the change never stored: that campaign is read too, and the
+  // longer window of the two kept (keeping a partition too long is safe, dropping it too early is not).
+  const entries = await readCampaignDirectory(ctx.db, ALL_CAMPAIGNS);
+  let longest = 0;
+  const pending: string[] = [];
+  for (const [id, e] of entries) {
+    if (e.s !== 'archived') longest = Math.max(longest, e.w ?? 0);
+    if (e.v === 0) pending.push(id);
+  }
+  const stored = await Promise.all(pending.map((id) => ctx.models.Campaign.findById(id, { status: 1, attributionWindowDays: 1 }).lean()));
+  for (const c of stored) if (c && c.status !== 'archived') longest = Math.max(longest, c.attributionWindowDays ?? 0);
+  return longest;
+}
+
+/**
+ * Which of a day's hours were rolled up after they ended, and which wait to
+ * be re-rolled: 24 roll records and 24 dirty marks, each read by `_id`, so a
+ * retention run reads what it may drop, not every roll record kept.
+ */
+async function dayRollState(ctx: AppContext, day: string): Promise<{ missing: number; dirty: number }> {
+  const hours = Array.from({ length: 24 }, (_, i) => dayKeyToMs(day) + i * HOUR_MS);
+  const [rolled, dirty] = await Promise.all([
+    Promise.all(hours.map((h) => rolledHours(ctx.db).findOne({ _id: hourKey(h) }, { projection: { readAt: 1 } }))),
+    Promise.all(hours.map((h) => ctx.db.collection<DirtyHourDoc>(ROLLUP_DIRTY).findOne({ _id: new Date(h) }, { projection: { _id: 1 } }))),
+  ]);
+  return {
+    missing: hours.filter((h, i) => !(rolled[i] && rolled[i].readAt.getTime() >= h + HOUR_MS)).length,
+    dirty: dirty.filter((d) => d !== null).length,
+  };
 }
 
 /**
@@ -56,14 +85,8 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
   };
   result.counts.keptForAttribution = result.details.keptForAttribution.days.length;
   if (old.length) {
-    const [rolled, dirty] = await Promise.all([rolledHoursBetween(ctx.db, null, dayKeyToMs(oldestKept)), listDirtyHours(ctx.db)]);
-    const complete = new Set(rolled.filter((r) => r.readAt.getTime() >= r.hour.getTime() + HOUR_MS).map((r) => r.hour.getTime()));
-    const dirtySet = new Set(dirty.map((d) => d._id.getTime()));
     for (const day of old) {
-      const start = dayKeyToMs(day);
-      const hours = Array.from({ length: 24 }, (_, i) => start + i * HOUR_MS);
-      const missing = hours.filter((h) => !complete.has(h)).length;
-      const dirtyCount = hours.filter((h) => dirtySet.has(h)).length;
+      const { missing, dirty: dirtyCount } = await dayRollState(ctx, day);
       if (missing || dirtyCount) {
         result.counts.skipped += 1;
         result.details.skipped.push({ day, reason: missing ? `${missing} hour(s) not rolled up` : `${dirtyCount} hour(s) waiting to be re-rolled` });
@@ -87,6 +110,7 @@ export async function applyRetention(ctx: AppContext, nowMs = Date.now()): Promi
       result.details.dropped.push({ day, clicks });
     }
   }
+  // A query, on purpose: test clicks are one per "send test postback", kept no longer than the partitions.
   const tests = await testClicks(ctx.db).deleteMany({ ts: { $lt: new Date(dayKeyToMs(oldestKept)) } });
   result.counts.testClicksDeleted = tests.deletedCount;
   // Through the job-runs list's oldest day buckets, by `_id`, keeping its counters (job-runs/run-list.ts).
