@@ -76,6 +76,7 @@ export const envSchema = z.object({
   CRON_AUTO_APPROVE: cron.default('*/10 * * * *'),
   CRON_PAYOUTS: cron.default('30 2 * * *'),
   CRON_RETENTION: cron.default('45 3 * * *'),
+  CRON_CHECK_LIST_COUNTERS: cron.default('15 4 * * *'),
   ANALYTICS_RAW_CACHE_MS: int(0, 600_000).default(5000),
   JOB_RUN_RETENTION_DAYS: int(1, 3650).default(30),
   SERVE_FRONTEND: bool.default(true),

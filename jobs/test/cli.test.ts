@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '@offerly/backend/context';
+import { auditLog } from '@offerly/backend/audit/audit-log';
+import { listPostbacks } from '@offerly/backend/conversions/postback-list';
 import { newId } from '@offerly/backend/db/ids';
 import { listScopes } from '@offerly/backend/db/list-buckets';
 import { statsHourly } from '@offerly/backend/db/models/stats';
@@ -106,6 +108,21 @@ describe('jobs command line', () => {
     expect(await runCli(ctx, ['repair-list-counters'], (l) => again.push(l))).toBe(0);
     expect(again).toHaveLength(1);
     expect(JSON.parse(again[0]!)).toMatchObject({ status: 'succeeded', counts: { scopes: 0 } });
+  });
+
+  it('check-list-counters (scheduled) corrects a postback stored and never counted, with an audit entry, and again changes nothing', async () => {
+    const pb = { _id: newId(), receivedAt: new Date(Date.now() - 60_000), campaignId: null, advertiserId: null, state: 'rejected', params: {} };
+    await listPostbacks(ctx.db, [pb]);
+    await ctx.db.collection('postbacks').insertOne(pb as never);
+    const out: string[] = [];
+    expect(await runCli(ctx, ['check-list-counters'], (l) => out.push(l))).toBe(0);
+    expect(out[0]).toBe('[check-list-counters] pb|all n: 0 → 1');
+    expect(JSON.parse(out.at(-1)!)).toMatchObject({ status: 'succeeded', counts: { repaired: 1 } });
+    expect(await auditLog(ctx.db).findOne({ action: 'list_counter.repair', 'target.id': 'pb|all' })).toMatchObject({ actor: null, details: { from: 0, to: 1 } });
+    const again: string[] = [];
+    expect(await runCli(ctx, ['check-list-counters'], (l) => again.push(l))).toBe(0);
+    expect(again).toHaveLength(1);
+    expect(JSON.parse(again[0]!)).toMatchObject({ status: 'succeeded', counts: { repaired: 0 } });
   });
 
   it('runs as a real process: npm run reconcile exits 0 on clean data', async () => {

@@ -80,7 +80,7 @@ export const bucketId = (list: string, scope: string, day: string) => `${list}|$
 export const scopeId = (list: string, scope: string) => `${list}|${scope}`;
 export const entryOf = (ms: number, id: string) => `${String(ms).padStart(13, '0')}_${id}`;
 const entryMs = (position: string) => Number(position.slice(0, 13));
-const entryRowId = (entry: string) => entry.slice(14);
+export const entryRowId = (entry: string) => entry.slice(14);
 
 /** Spans this process has stored already: `$min`/`$max` only move outward, so a day inside one needs no write. */
 const knownSpans = new WeakMap<Db, Map<string, { first: string; last: string }>>();
