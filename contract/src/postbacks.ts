@@ -95,6 +95,7 @@ export const PostbackListQuery = z.strictObject({
   state: PostbackState.optional(),
   from: ListInstant.optional().meta({ description: 'Received at or after' }),
   to: ListInstant.optional().meta({ description: 'Received before' }),
+  search: z.string().trim().min(1).max(200).optional().meta({ description: 'A transaction id or click id the postback sent, matched exactly; answers one page (no cursor) of up to `limit` postbacks' }),
   format: z.enum(['json', 'csv']).default('json').meta({ description: '`csv`: every matching postback (up to 50,000) as a CSV file, ignoring paging' }),
 });
 export type PostbackListQuery = z.input<typeof PostbackListQuery>;

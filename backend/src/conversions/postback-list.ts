@@ -5,6 +5,7 @@ import { addCountedEntry, addEntries, backfillOnce, countScan, incCounters, read
 import type { Principal } from '../domain/permissions';
 import { campaignForToken } from './campaign-by-token';
 import type { PostbackJobData } from './postback-job';
+import { recordPostbackSearchKeys, recordPostbacksSearchKeys, searchPostbackIds } from './postback-search';
 
 /**
  * The postbacks list's read model (see db/list-buckets): day buckets of
@@ -21,7 +22,7 @@ type Owner = { campaignId: string | null; advertiserId: string | null };
 export const postbackScopes = (o: Owner) => (o.campaignId && o.advertiserId ? ['all', `adv:${o.advertiserId}`, `camp:${o.campaignId}`] : ['all']);
 
 /**
- * Lists and counts one accepted postback. Its campaign is the one its token
+ * Lists and counts one accepted postback, and records its search keys. Its campaign is the one its token
  * opens at the time it was received, as the worker will resolve it
  * (campaignForToken, cached per process, so the worker's own lookup after
  * this one is a cache hit).
@@ -33,12 +34,15 @@ export async function listPostback(ctx: AppContext, job: Pick<PostbackJobData, '
     const c = await campaignForToken(ctx, job.params.token, receivedAt);
     if (c) o = { campaignId: c._id, advertiserId: c.advertiserId };
   }
-  await addCountedEntry(ctx.db, POSTBACK_LIST, postbackScopes(o), receivedAt, job.id, 'n');
+  await Promise.all([addCountedEntry(ctx.db, POSTBACK_LIST, postbackScopes(o), receivedAt, job.id, 'n'), recordPostbackSearchKeys(ctx.db, { _id: job.id, params: job.params })]);
 }
 
-/** Lists postbacks written directly (the seed) before they are inserted. */
-export async function listPostbacks(db: Db, docs: Array<Owner & Pick<PostbackDoc, '_id' | 'receivedAt'>>): Promise<void> {
-  await addEntries(db, POSTBACK_LIST, docs.map((d) => ({ scopes: postbackScopes(d), ms: d.receivedAt.getTime(), id: d._id })));
+const addPostbackEntries = (db: Db, docs: Array<Owner & Pick<PostbackDoc, '_id' | 'receivedAt'>>) =>
+  addEntries(db, POSTBACK_LIST, docs.map((d) => ({ scopes: postbackScopes(d), ms: d.receivedAt.getTime(), id: d._id })));
+
+/** Lists postbacks written directly (the seed) before they are inserted, with their search keys. */
+export async function listPostbacks(db: Db, docs: Array<Owner & Pick<PostbackDoc, '_id' | 'receivedAt' | 'params'>>): Promise<void> {
+  await Promise.all([addPostbackEntries(db, docs), recordPostbacksSearchKeys(db, docs)]);
 }
 
 function countsOf(docs: Owner[]): Map<string, Record<string, number>> {
@@ -85,7 +89,8 @@ export async function countStoredPostbacks(db: Db, docs: Owner[]): Promise<void>
 export function backfillPostbackList(db: Db): Promise<void> {
   return backfillOnce(db, 'list_postbacks', async () => {
     const docs = await scanPostbacks(db).toArray();
-    await listPostbacks(db, docs);
+    // Buckets only: the search keys have their own backfill, run by the first search.
+    await addPostbackEntries(db, docs);
     await setCounters(db, POSTBACK_LIST, countsOf(docs));
   });
 }
@@ -99,11 +104,40 @@ export interface PostbackListQuery {
   state?: PostbackState | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** A txn id or click id, exactly. */
+  search?: string | undefined;
 }
 
 export interface PostbackPage extends Page<PostbackDoc> {
   /** Postbacks accepted in the scope (ones still queued included), or null with a `state` filter or dates (no counter answers them). */
   total: number | null;
+}
+
+const fetchPostback = (ctx: AppContext) => async (id: string) => (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null;
+
+/** Whether a fetched postback is on the page: the row decides (a queued one may not know its campaign yet, so an advertiser does not see it until it does). */
+function accepts(q: PostbackListQuery, advertiserId: string | undefined) {
+  const fromMs = q.from?.getTime();
+  const toMs = q.to?.getTime();
+  return (pb: PostbackDoc) =>
+    (!q.state || pb.state === q.state) &&
+    (!q.campaignId || pb.campaignId === q.campaignId) &&
+    (!advertiserId || pb.advertiserId === advertiserId) &&
+    (fromMs === undefined || pb.receivedAt.getTime() >= fromMs) &&
+    (toMs === undefined || pb.receivedAt.getTime() < toMs);
+}
+
+/**
+ * A search by txn id or click id: the postbacks its search keys hold (at
+ * most 2 × SEARCH_IDS_MAX, each read by `_id`), filtered like the list and
+ * sorted by time; one page, never a scan.
+ */
+async function searchPage(ctx: AppContext, q: PostbackListQuery, accept: (pb: PostbackDoc) => boolean): Promise<PostbackPage> {
+  const ids = await searchPostbackIds(ctx.db, q.search!);
+  const docs = (await Promise.all(ids.map(fetchPostback(ctx)))).filter((pb): pb is PostbackDoc => pb !== null && accept(pb));
+  const dir = q.order === 'asc' ? 1 : -1;
+  docs.sort((a, b) => dir * (a.receivedAt.getTime() - b.receivedAt.getTime()) || (a._id < b._id ? -dir : dir));
+  return { rows: docs.slice(0, q.limit), next: null, total: docs.length };
 }
 
 /** A page of the postbacks a principal may see (advertisers: their campaigns'; admins: all). */
@@ -114,6 +148,8 @@ export async function readPostbackPage(ctx: AppContext, p: Principal, q: Postbac
     const c = await ctx.models.Campaign.findById(q.campaignId, { advertiserId: 1 }).lean();
     if (!c || c.advertiserId !== advertiserId) return { rows: [], next: null, total: 0 };
   }
+  const accept = accepts(q, advertiserId);
+  if (q.search) return searchPage(ctx, q, accept);
   const scope = q.campaignId ? `camp:${q.campaignId}` : advertiserId ? `adv:${advertiserId}` : 'all';
   const counted = !q.state && !q.from && !q.to;
   const [page, counters] = await Promise.all([
@@ -125,9 +161,8 @@ export async function readPostbackPage(ctx: AppContext, p: Principal, q: Postbac
       after: q.after,
       fromMs: q.from?.getTime(),
       toMs: q.to?.getTime(),
-      fetch: async (id) => (await ctx.models.Postback.findById(id).lean()) as PostbackDoc | null,
-      // The row decides: a postback is shown where it is stored as belonging (a queued one may not know its campaign yet).
-      accept: (pb) => (!q.state || pb.state === q.state) && (!q.campaignId || pb.campaignId === q.campaignId) && (!advertiserId || pb.advertiserId === advertiserId),
+      fetch: fetchPostback(ctx),
+      accept,
     }),
     counted ? readScope(ctx.db, POSTBACK_LIST, scope) : null,
   ]);

@@ -1,8 +1,9 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useLocation } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
-import { withQueryClient } from '../../test/query';
+import { withRouterAndQueryClient } from '../../test/query';
 import { ApiError } from '../api/client';
 import type { CursorPaged, Paged } from '../api/types';
 import { useListFilter } from '../hooks/useListFilter';
@@ -58,7 +59,7 @@ describe('list table (cursor paging)', () => {
   it('another filter starts again at the first page, without the page resetting anything itself', async () => {
     const load = vi.fn(async (q: CursorParams & { color: Color }) => cursorPage(things(`${q.color || 'all'}-${q.cursor ?? 'first'}`), q.cursor ? null : 'c2'));
     const user = userEvent.setup();
-    render(<CursorPage load={load} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={load} />, { wrapper: withRouterAndQueryClient() });
     expect(await screen.findByText('all-first thing 0')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByText('all-c2 thing 0')).toBeInTheDocument();
@@ -80,7 +81,7 @@ describe('list table (cursor paging)', () => {
     const next = deferred<CursorPaged<Thing>>();
     const load = vi.fn((q: CursorParams) => (q.cursor ? next.promise : Promise.resolve(cursorPage(things('first'), 'c2'))));
     const user = userEvent.setup();
-    render(<CursorPage load={load} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={load} />, { wrapper: withRouterAndQueryClient() });
     const table = await screen.findByRole('table', { name: 'Things' });
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     expect(within(table).getByText('first thing 0')).toBeInTheDocument();
@@ -97,7 +98,7 @@ describe('list table (cursor paging)', () => {
   it('sorts on the server by the columns the API sorts, starting again at the first page', async () => {
     const load = vi.fn(async (q: CursorParams) => cursorPage(things(`${q.order}-${q.cursor ?? 'first'}`), q.cursor ? null : 'c2'));
     const user = userEvent.setup();
-    render(<CursorPage load={load} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={load} />, { wrapper: withRouterAndQueryClient() });
     await screen.findByText('asc-first thing 0');
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     await screen.findByText('asc-c2 thing 0');
@@ -111,9 +112,36 @@ describe('list table (cursor paging)', () => {
     expect(within(screen.getByRole('columnheader', { name: /Id/ })).queryByRole('button')).toBeNull();
   });
 
+  it('keeps the sort in the URL: read on load, written on a click; the list’s own order leaves it, an unknown field is ignored', async () => {
+    const load = vi.fn(async (q: CursorParams) => cursorPage(things(`${q.sort}-${q.order}`), null));
+    const user = userEvent.setup();
+    function Where() {
+      return <output aria-label="address">{useLocation().search}</output>;
+    }
+    const { unmount } = render(
+      <>
+        <CursorPage load={load} />
+        <Where />
+      </>,
+      { wrapper: withRouterAndQueryClient('/things?sort=name&order=desc&color=x') },
+    );
+    expect(await screen.findByText('name-desc thing 0')).toBeInTheDocument();
+    await user.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    expect(await screen.findByText('name-asc thing 0')).toBeInTheDocument();
+    expect(screen.getByLabelText('address').textContent).toBe('?color=x');
+    await user.click(within(screen.getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    expect(await screen.findByText('name-desc thing 0')).toBeInTheDocument();
+    expect(screen.getByLabelText('address').textContent).toBe('?color=x&sort=name&order=desc');
+    unmount();
+
+    render(<CursorPage load={load} />, { wrapper: withRouterAndQueryClient('/things?sort=bogus') });
+    expect(await screen.findByText('name-asc thing 0')).toBeInTheDocument();
+    expect(load).toHaveBeenLastCalledWith({ color: '', sort: 'name', order: 'asc' });
+  });
+
   it('shows a loading state until the first answer', async () => {
     const first = deferred<CursorPaged<Thing>>();
-    render(<CursorPage load={() => first.promise} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={() => first.promise} />, { wrapper: withRouterAndQueryClient() });
     expect(screen.getByRole('status')).toHaveTextContent('Loading…');
     expect(screen.queryByRole('table')).toBeNull();
     first.resolve(cursorPage(things('first'), null));
@@ -122,7 +150,7 @@ describe('list table (cursor paging)', () => {
   });
 
   it('shows the empty state of the page when there are no rows', async () => {
-    render(<CursorPage load={async () => cursorPage([], null, 0)} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={async () => cursorPage([], null, 0)} />, { wrapper: withRouterAndQueryClient() });
     expect(await screen.findByText('No things here')).toBeInTheDocument();
     expect(screen.queryByRole('table')).toBeNull();
   });
@@ -132,7 +160,7 @@ describe('list table (page numbers)', () => {
   it('asks for the page chosen, and for page 1 again after a new sort', async () => {
     const load = vi.fn(async (q: PageParams): Promise<Paged<Thing>> => ({ items: things(`p${q.page}-${q.order}`), total: 6, page: q.page, limit: 2, pages: 3 }));
     const user = userEvent.setup();
-    render(<PagedPage load={load} />, { wrapper: withQueryClient() });
+    render(<PagedPage load={load} />, { wrapper: withRouterAndQueryClient() });
     await screen.findByText('p1-asc thing 0');
     await user.click(screen.getByRole('button', { name: 'Next page' }));
     expect(await screen.findByText('p2-asc thing 0')).toBeInTheDocument();
@@ -151,7 +179,7 @@ describe('list table errors', () => {
       return cursorPage(things('after'), null);
     });
     const user = userEvent.setup();
-    render(<CursorPage load={load} />, { wrapper: withQueryClient() });
+    render(<CursorPage load={load} />, { wrapper: withRouterAndQueryClient() });
     expect(await screen.findByRole('alert')).toHaveTextContent('The list is being rebuilt');
     // A 4xx is not retried on its own.
     expect(load).toHaveBeenCalledTimes(1);

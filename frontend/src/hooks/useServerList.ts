@@ -1,5 +1,6 @@
 import { hashKey, useQuery, type QueryKey, type UseQueryOptions, type UseQueryResult } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useUrlParams } from './useUrlState';
 import type { ApiError } from '../api/client';
 import type { CursorPaged, Paged } from '../api/types';
 import type { CursorPaging } from '../components/CursorPagination';
@@ -37,14 +38,36 @@ export interface ServerList<D, T> {
 
 type PageQuery<P, D, K extends QueryKey> = (params: P) => UseQueryOptions<D, ApiError, D, K>;
 
+/** A list's own order, and the other `sort` fields its API takes (a URL naming any other keeps the list's own order). */
+export interface ListSortSpec extends ServerSort {
+  keys?: readonly string[];
+}
+
+const isDir = (v: string | null): v is SortDir => v === 'asc' || v === 'desc';
+
+/**
+ * The sort of a list, kept in the URL (`sort`, `order`) like its filters, so
+ * a sorted list can be shared and survives a reload; the list's own order
+ * leaves the URL.
+ */
+function useUrlSort(spec: ListSortSpec): [ServerSort, (s: ServerSort) => void] {
+  const [params, set] = useUrlParams();
+  const key = params.get('sort');
+  const order = params.get('order');
+  const named = key !== null && key !== spec.key && (spec.keys ?? []).includes(key);
+  const sort: ServerSort = named ? { key, dir: isDir(order) ? order : 'asc' } : { key: spec.key, dir: isDir(order) ? order : spec.dir };
+  const setSort = (s: ServerSort) => set(s.key === spec.key && s.dir === spec.dir ? { sort: undefined, order: undefined } : { sort: s.key, order: s.dir });
+  return [sort, setSort];
+}
+
 /**
  * The sort of a list, and a position in it (page number, cursors followed)
  * that belongs to one list: when the first page's query key changes (another
  * filter, another sort), the position starts over, so no filter's onChange
  * has to remember to reset the paging.
  */
-function useSortAndPosition<P>(firstPageKey: (sort: SortParams) => QueryKey, defaultSort: ServerSort, start: P) {
-  const [sort, setSort] = useState<ServerSort>(defaultSort);
+function useSortAndPosition<P>(firstPageKey: (sort: SortParams) => QueryKey, defaultSort: ListSortSpec, start: P) {
+  const [sort, setSort] = useUrlSort(defaultSort);
   const sortParams: SortParams = { sort: sort.key, order: sort.dir };
   const list = hashKey(firstPageKey(sortParams));
   const [position, setPosition] = useState({ list, at: start });
@@ -57,14 +80,15 @@ function useSortAndPosition<P>(firstPageKey: (sort: SortParams) => QueryKey, def
 const FIRST_PAGE: string[] = [];
 
 /**
- * A list the API pages with cursors. The cursors followed so far are kept,
+ * A list the API pages with cursors, sorted as the URL says (useUrlSort;
+ * `defaultSort.keys` names the API's other sort fields). The cursors followed so far are kept,
  * so "Previous" asks for the page before again (usually answered from the
  * cache). `pageOf` finds the paged rows in an answer that carries more
  * (a payout and a page of its lines).
  */
-export function useCursorList<T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, CursorPaged<T>, K>, defaultSort: ServerSort): ServerList<CursorPaged<T>, T>;
-export function useCursorList<D, T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, D, K>, defaultSort: ServerSort, pageOf: (data: D) => CursorPaged<T>): ServerList<D, T>;
-export function useCursorList<D, T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, D, K>, defaultSort: ServerSort, pageOf = (data: D) => data as unknown as CursorPaged<T>): ServerList<D, T> {
+export function useCursorList<T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, CursorPaged<T>, K>, defaultSort: ListSortSpec): ServerList<CursorPaged<T>, T>;
+export function useCursorList<D, T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, D, K>, defaultSort: ListSortSpec, pageOf: (data: D) => CursorPaged<T>): ServerList<D, T>;
+export function useCursorList<D, T, K extends QueryKey>(pageQuery: PageQuery<CursorParams, D, K>, defaultSort: ListSortSpec, pageOf = (data: D) => data as unknown as CursorPaged<T>): ServerList<D, T> {
   const { sort, setSort, sortParams, at: cursors, moveTo } = useSortAndPosition((s) => pageQuery(s).queryKey, defaultSort, FIRST_PAGE);
   const cursor = cursors.at(-1);
   const params: CursorParams = { ...(cursor ? { cursor } : {}), ...sortParams };
@@ -97,7 +121,7 @@ export function useCursorList<D, T, K extends QueryKey>(pageQuery: PageQuery<Cur
 }
 
 /** A list the API pages by page number. */
-export function usePagedList<T, K extends QueryKey>(pageQuery: PageQuery<PageParams, Paged<T>, K>, defaultSort: ServerSort): ServerList<Paged<T>, T> {
+export function usePagedList<T, K extends QueryKey>(pageQuery: PageQuery<PageParams, Paged<T>, K>, defaultSort: ListSortSpec): ServerList<Paged<T>, T> {
   const { sort, setSort, sortParams, at: page, moveTo } = useSortAndPosition((s) => pageQuery({ page: 1, ...s }).queryKey, defaultSort, 1);
   const params: PageParams = { page, ...sortParams };
   const query = useQuery(pageQuery(params));

@@ -103,7 +103,7 @@ export function postbackRoutes(ctx: AppContext): RouteSpec[] {
       tag: 'Postbacks',
       summary: 'Inbound postbacks: an advertiser’s own campaigns, all for admins',
       description:
-        'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. Filters: `campaignId`, `advertiserId` (admins), `state`, `from`/`to`. Each postback carries its `campaignName`. `total` is null with a `state` filter or dates (no counter answers them). ' +
+        'Newest first unless `sort`/`order` say otherwise, paged with `cursor`. Filters: `campaignId`, `advertiserId` (admins), `state`, `from`/`to`; `search` finds postbacks by the exact transaction id or click id they sent. Each postback carries its `campaignName`. `total` is null with a `state` filter or dates (no counter answers them). ' +
         '`format=csv` answers every matching postback (up to 50,000) as one CSV file.',
       request: { query: listQuery },
       responses: { 200: jsonOrCsv(PostbackPage, 'A page of postbacks', 'Every matching postback as CSV (`format=csv`)') },

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { JobRun } from '../../api/types';
 import { JobRunsPage } from './OperationsPages';
-import { withQueryClient } from '../../../test/query';
+import { withRouterAndQueryClient } from '../../../test/query';
 
 let runs: JobRun[];
 let requests: string[];
@@ -42,7 +42,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe('job runs page', () => {
   it('filters by status and sorts through the API', async () => {
     runs = [run({}), run({ id: 'r2', job: 'rollup-hourly', trigger: 'schedule', status: 'failed', counts: {}, error: 'stats collection unavailable' })];
-    render(<JobRunsPage />, { wrapper: withQueryClient() });
+    render(<JobRunsPage />, { wrapper: withRouterAndQueryClient() });
     const table = await screen.findByRole('table', { name: 'Job runs' });
     expect(within(table).getByText('Payouts')).toBeInTheDocument();
     expect(within(table).getByText('Payouts: 1 · Conversions: 3')).toBeInTheDocument();

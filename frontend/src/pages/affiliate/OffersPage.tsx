@@ -10,10 +10,11 @@ import { PayoutTerm } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState } from '../../components/states';
 import { usePagedList } from '../../hooks/useServerList';
+import { CAMPAIGN_SORT_FIELDS } from '@offerly/contract';
 
 /** Active campaigns the affiliate can promote. */
 export function OffersPage() {
-  const list = usePagedList((paging) => queries.offers.list({ ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc' });
+  const list = usePagedList((paging) => queries.offers.list({ ...paging, limit: 25 }), { key: 'createdAt', dir: 'desc', keys: CAMPAIGN_SORT_FIELDS });
   const columns: Column<OfferView>[] = [
     {
       id: 'name',

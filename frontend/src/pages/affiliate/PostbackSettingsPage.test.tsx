@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Delivery, OutboundSettings } from '../../api/types';
 import { ToastProvider } from '../../context/ToastContext';
 import { PostbackSettingsPage } from './PostbackSettingsPage';
-import { withQueryClient } from '../../../test/query';
+import { withRouterAndQueryClient } from '../../../test/query';
 
 type Reply = { status: number; body: unknown };
 let settings: OutboundSettings;
@@ -53,7 +53,7 @@ function renderPage() {
     <ToastProvider>
       <PostbackSettingsPage />
     </ToastProvider>,
-    { wrapper: withQueryClient() },
+    { wrapper: withRouterAndQueryClient() },
   );
 }
 

@@ -23,6 +23,7 @@ import { usePagedList } from '../../hooks/useServerList';
 import { useUrlParam } from '../../hooks/useUrlState';
 import { formatDate, formatNumber } from '../../lib/format';
 import { AccountFilter } from '../shared/AccountFilter';
+import { CAMPAIGN_SORT_FIELDS } from '@offerly/contract';
 
 const STATUSES: Record<CampaignStatus | 'all', string> = { all: 'All', active: 'Active', paused: 'Paused', archived: 'Archived' };
 const MODELS: Record<PayoutModel | 'all', string> = { all: 'Any model', CPA: 'CPA', CPL: 'CPL', CPS: 'CPS', CPC: 'CPC' };
@@ -44,7 +45,7 @@ export function CampaignsPage() {
     if (q !== qParam) setQParam(q);
   }, [q, qParam, setQParam]);
   const filter = { status: status.param, payoutModel: model.param, q, ...(advertiserId ? { advertiserId } : {}) };
-  const list = usePagedList((paging) => queries.campaigns.list({ ...filter, ...paging, limit: PAGE }), { key: 'createdAt', dir: 'desc' });
+  const list = usePagedList((paging) => queries.campaigns.list({ ...filter, ...paging, limit: PAGE }), { key: 'createdAt', dir: 'desc', keys: CAMPAIGN_SORT_FIELDS });
   const shownAdvertiser = list.query.data?.items.find((c) => c.advertiserId === advertiserId)?.advertiserName;
   const filtered = Boolean(q || status.param || model.param || advertiserId);
   const ids = list.query.data?.items.map((c) => c.id) ?? [];
