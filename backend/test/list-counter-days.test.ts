@@ -16,7 +16,7 @@ const camp = { campaignId: newId(), advertiserId: newId() };
 const aff = newId();
 const noPause = { nowMs: NOW, settle: async () => {} };
 
-type Pb = { _id: string; receivedAt: Date; campaignId: string | null; advertiserId: string | null; state: string; params: object };
+type Pb = { _id: string; receivedAt: Date; campaignId: string | null; advertiserId: string | null; state: string; params: Record<string, string> };
 const postbackAt = (ms: number, owned = true): Pb => ({ _id: newId(), receivedAt: new Date(ms), ...(owned ? camp : { campaignId: null, advertiserId: null }), state: 'rejected', params: {} });
 
 /** Postbacks as the seed stores them: listed, stored, counted. */
