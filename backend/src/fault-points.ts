@@ -11,7 +11,9 @@
  * `payouts:claimed` (a new payout holds its conversions, no lines yet),
  * `payouts:lines-written` (a payout's lines written, not yet completed),
  * `conversions:lifetime-place-taken` (the cap gate took postbacks' lifetime
- * places, not yet their daily ones).
+ * places, not yet their daily ones), `settings:change-stored` (a platform
+ * settings change saved with its audit entry in the outbox, the entry not yet
+ * copied to the audit log).
  */
 const spec = process.env.NODE_ENV === 'test' ? (process.env.OFFERLY_FAULT_PAUSE ?? '') : '';
 const [wanted, nth] = spec.split('#');

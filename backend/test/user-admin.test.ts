@@ -219,7 +219,29 @@ describe('campaigns on an advertiser’s behalf', () => {
 
     const edited = await admin.client.patch(`/api/campaigns/${c.id}`, { payoutCents: 650 });
     expect(edited.status, edited.text).toBe(200);
-    expect(edited.body.campaign.history.map((h: { action: string; byRole: string }) => `${h.action}:${h.byRole}`)).toEqual(['created:admin', 'edited:admin']);
+    // Every change is in the history with who (by name), what, and on whose behalf; oldest first.
+    type Change = { action: string; byRole: string; by: string; byName: string | null; forAdvertiser: string; changed: string[] };
+    expect(edited.body.campaign.history.map((h: Change) => [h.action, h.byRole, h.byName, h.changed])).toEqual([
+      ['created', 'admin', 'Admin', []],
+      ['edited', 'advertiser', 'advertiser', ['name']],
+      ['edited', 'admin', 'Admin', ['payoutCents']],
+    ]);
+    // An edit that changes nothing leaves no entry; a pause and a resume do, each naming the status.
+    expect((await admin.client.patch(`/api/campaigns/${c.id}`, { payoutCents: 650 })).body.campaign.history).toHaveLength(3);
+    expect((await admin.client.post(`/api/campaigns/${c.id}/pause`, {})).status).toBe(200);
+    const resumed = await adv.client.post(`/api/campaigns/${c.id}/resume`, {});
+    expect(resumed.body.campaign.history.slice(3).map((h: Change) => [h.action, h.byRole, h.forAdvertiser, h.changed])).toEqual([
+      ['paused', 'admin', adv.id, ['status']],
+      ['resumed', 'advertiser', adv.id, ['status']],
+    ]);
+    // The advertiser sees the same history; affiliates see none of it.
+    const advView = (await adv.client.get(`/api/campaigns/${c.id}`)).body.campaign;
+    expect(advView.history.map((h: Change) => h.byName)).toEqual(['Admin', 'advertiser', 'Admin', 'Admin', 'advertiser']);
+    const offer = (await aff.client.get(`/api/campaigns/${c.id}`)).body.campaign;
+    expect(offer.history).toBeUndefined();
+    // The campaigns list carries the names too.
+    const listed = (await adv.client.get('/api/campaigns?limit=100')).body.items.find((x: { id: string }) => x.id === c.id);
+    expect(listed.history.at(-1)).toMatchObject({ action: 'resumed', byName: 'advertiser' });
 
     expect((await auditActions('campaign.create_for')).some((e) => e.target.id === c.id && e.details.advertiserId === adv.id)).toBe(true);
     expect((await auditActions('campaign.edit_for')).some((e) => e.target.id === c.id)).toBe(true);
@@ -260,5 +282,32 @@ describe('users list search', () => {
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([adv.id]);
     expect((await adv.client.get('/api/admin/users?format=csv')).status).toBe(403);
     expect((await adv.client.get('/api/admin/users?q=zebra')).status).toBe(403);
+  });
+});
+
+describe('audit log: who acted', () => {
+  it('names each actor by account name and email, and an API key by its name and prefix; only admins read it', async () => {
+    const adv = await register(api.url, 'advertiser', 'Quokka Media');
+    expect((await admin.client.post(`/api/admin/users/${adv.id}/review`, { action: 'approve', note: 'checked' })).status).toBe(200);
+    const created = await admin.client.post('/api/api-keys', { name: 'ops script', scope: 'full' });
+    expect(created.status).toBe(201);
+    const key = bearerOf(created.body.secret);
+    expect((await key.patch('/api/admin/settings', { payoutHoldDays: 9 })).status).toBe(200);
+
+    const page = await admin.client.get('/api/admin/audit-log?limit=20');
+    expect(page.status).toBe(200);
+    type Entry = { action: string; target: { id: string }; actor: { id: string; name: string | null; email: string | null; via: string; key: { id: string; prefix: string; name: string } | null } | null };
+    const entries = page.body.items as Entry[];
+    const review = entries.find((e) => e.action === 'user.approve' && e.target.id === adv.id)!;
+    expect(review.actor).toEqual({ id: admin.id, role: 'admin', via: 'cookie', name: 'Admin', email: admin.email, key: null });
+    const bySettings = entries.find((e) => e.action === 'settings.update')!;
+    expect(bySettings.actor).toMatchObject({ id: admin.id, name: 'Admin', email: admin.email, via: 'api_key', key: { id: created.body.apiKey.id, prefix: created.body.apiKey.prefix, name: 'ops script' } });
+    for (const who of [adv.client]) expect((await who.get('/api/admin/audit-log')).status).toBe(403);
+    expect((await anonymous().get('/api/admin/audit-log')).status).toBe(401);
+    // The user's own reset code, used without signing in, has no actor.
+    const issued = await admin.client.post(`/api/admin/users/${adv.id}/password-reset`, {});
+    expect((await anonymous().post('/api/auth/password-reset', { email: adv.email, code: issued.body.code, password: NEW_PASSWORD })).status).toBe(200);
+    const used = ((await admin.client.get('/api/admin/audit-log?action=user.password_reset_used')).body.items as Entry[]).find((e) => e.target.id === adv.id)!;
+    expect(used.actor).toBeNull();
   });
 });

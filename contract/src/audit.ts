@@ -7,7 +7,17 @@ export const AuditEntry = z
     at: Instant,
     action: z.string().meta({ description: 'What happened, `<area>.<verb>`', example: 'api_key.create' }),
     actor: z
-      .strictObject({ id: ObjectId, role: Role, via: z.enum(['cookie', 'bearer', 'api_key']).meta({ description: 'How the actor was signed in' }) })
+      .strictObject({
+        id: ObjectId,
+        role: Role,
+        via: z.enum(['cookie', 'bearer', 'api_key']).meta({ description: 'How the actor was signed in' }),
+        name: z.string().nullable().meta({ description: 'The account’s name now (null if the account is gone)' }),
+        email: z.string().nullable().meta({ description: 'The account’s email (null if the account is gone)' }),
+        key: z
+          .strictObject({ id: z.string(), prefix: z.string(), name: z.string() })
+          .nullable()
+          .meta({ description: 'The API key the actor used (via `api_key`), as it was named then; null otherwise and for entries recorded before keys were noted' }),
+      })
       .nullable()
       .meta({ description: 'Who did it; null for changes the system made on its own' }),
     target: z.strictObject({ type: z.string(), id: z.string(), label: z.string() }).meta({ description: 'What the change was made to' }),

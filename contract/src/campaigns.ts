@@ -274,12 +274,14 @@ const campaignCommon = {
 export const CampaignChange = z
   .strictObject({
     at: Instant,
-    action: z.enum(['created', 'edited']),
+    action: z.enum(['created', 'edited', 'paused', 'resumed', 'archived']),
     by: ObjectId.meta({ description: 'The account that made the change' }),
+    byName: z.string().nullable().meta({ description: 'That account’s name (null if it is gone)' }),
     byRole: z.enum(['admin', 'advertiser']).meta({ description: '`admin`: an admin acted on the advertiser’s behalf' }),
     forAdvertiser: ObjectId.meta({ description: 'The advertiser the change was made for' }),
+    changed: z.array(z.string()).meta({ description: 'The fields an edit changed (`caps.<cap>` for a cap, `status` for a pause, resume or archive); empty for a creation and for entries recorded before fields were kept' }),
   })
-  .meta({ id: 'CampaignChange', description: 'Who created or edited a campaign, and for which advertiser' });
+  .meta({ id: 'CampaignChange', description: 'Who created, edited, paused, resumed or archived a campaign, and for which advertiser' });
 export type CampaignChange = z.infer<typeof CampaignChange>;
 
 export const ManagedCampaign = z
@@ -304,7 +306,7 @@ export const ManagedCampaign = z
     previousSecretValidUntil: Instant.nullable().meta({ description: 'After a rotation the previous secret works until then' }),
     postbackUrl: z.string().meta({ description: 'The postback URL the advertiser’s server calls, with the macros its platform fills in' }),
     postbackAllowedIps: z.array(z.string()).meta({ description: 'Addresses and CIDR ranges postbacks must come from; empty: anywhere' }),
-    history: z.array(CampaignChange).meta({ description: 'Creation and edits, oldest first (campaigns created before the history existed start empty); edits are kept when an admin makes them' }),
+    history: z.array(CampaignChange).meta({ description: 'Creation, edits and status changes, oldest first (campaigns created before the history existed start empty; before edits by advertisers and status changes were kept, only admins’ edits were)' }),
   })
   .meta({ id: 'ManagedCampaign', description: 'A campaign as its advertiser and admins see it' });
 export type ManagedCampaign = z.infer<typeof ManagedCampaign>;

@@ -101,7 +101,7 @@ export interface PayoutTotals {
 
 /**
  * Payout runs as the weekly schedule would have made them over the seeded
- * window (each with the configured hold period before its date), then admin
+ * window (each with the platform's hold period before its date), then admin
  * reviews: the oldest runs approved and paid, the next approved, the newest
  * left awaiting approval. Resumable: a run that succeeded before is not made
  * again (nor recorded twice in job_runs), and reviews pick up every payout of
@@ -109,7 +109,9 @@ export interface PayoutTotals {
  * interruption is still marked paid.
  */
 export async function runHistoricalPayouts(ctx: AppContext, adminId: string, windowStartMs: number, windowEndMs: number, w: LockWait = {}): Promise<PayoutTotals> {
-  const dates = payoutRunDates(windowStartMs, windowEndMs, ctx.config.PAYOUT_HOLD_DAYS);
+  // The hold period in effect, as the payout job reads it: an admin's stored setting, else the environment's.
+  const { payoutHoldDays } = (await ctx.settings.read()).values;
+  const dates = payoutRunDates(windowStartMs, windowEndMs, payoutHoldDays);
   const totals: PayoutTotals = { runs: dates.length, newRuns: 0, payouts: 0, conversions: 0, clickEarnings: 0, reviewed: 0 };
   const seedRuns = { job: 'payouts', trigger: 'cli' as const, windowTo: { $in: dates.map((d) => new Date(d)) } };
   const succeeded = new Set(

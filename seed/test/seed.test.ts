@@ -8,6 +8,7 @@ import { rebuildCampaignCounters } from '../../backend/src/reconcile/campaign-co
 import { writeHistory } from '../src/history';
 import { LiveTally, rebuildLiveCounters } from '../src/live';
 import { payoutRunDates, rollUpHistory, runHistoricalPayouts } from '../src/wrap-up';
+import { updatePlatformSettings } from '../../backend/src/settings/update-settings';
 import { statsHourly } from '../../backend/src/db/models/stats';
 import { acquireLock } from '../../backend/src/job-runs/lock';
 import { runJob } from '../../backend/src/job-runs/run-job';
@@ -259,4 +260,24 @@ describe('seed payout runs', () => {
     expect(messages.length).toBeGreaterThanOrEqual(2);
     expect(messages[0]).toMatch(/another process is running the rollup job .*retrying in 0.1 s, giving up in [\d.]+ s/);
   });
+});
+
+describe('seed and the platform settings', () => {
+  let sctx: AppContext;
+  beforeAll(async () => { sctx = await createTestContext({ PAYOUT_HOLD_DAYS: '0', PAYOUT_MIN_CENTS: '0' }); });
+  afterAll(async () => { await destroyTestContext(sctx); });
+
+  it('spaces its payout runs by the hold period an admin stored, not the environment’s', async () => {
+    const windowEnd = hourStart(Date.now());
+    const windowStart = windowEnd - 30 * DAY;
+    const admin = { _id: '6750b2d4c1f0a3e9d2b4a7c1' };
+    // Nothing stored: the environment's 0 days, a run every week of the 30 days.
+    expect(payoutRunDates(windowStart, windowEnd, 0)).toHaveLength(5);
+    await updatePlatformSettings(sctx, { audit: { id: admin._id, role: 'admin', via: 'cookie' }, ip: null }, { payoutHoldDays: 20 });
+    const made = await runHistoricalPayouts(sctx, admin._id, windowStart, windowEnd);
+    // 20 days stored: only the runs more than 20 days after the window start.
+    expect(made.runs).toBe(payoutRunDates(windowStart, windowEnd, 20).length);
+    expect(made.runs).toBe(2);
+    expect(await sctx.models.JobRun.countDocuments({ job: 'payouts' })).toBe(2);
+  }, 60_000);
 });

@@ -10,3 +10,14 @@ export async function accountNames(ctx: AppContext, ids: Iterable<string>): Prom
   const users = await Promise.all([...new Set(ids)].map((id) => ctx.models.User.findById(id, { name: 1 }).lean()));
   return new Map(users.flatMap((u) => (u ? [[u._id, u.name] as [string, string]] : [])));
 }
+
+export interface AccountLabel {
+  name: string;
+  email: string;
+}
+
+/** Name and email of each account (same bounds as accountNames): who acted, as a person reads it. */
+export async function accountLabels(ctx: Pick<AppContext, 'models'>, ids: Iterable<string>): Promise<Map<string, AccountLabel>> {
+  const users = await Promise.all([...new Set(ids)].map((id) => ctx.models.User.findById(id, { name: 1, email: 1 }).lean()));
+  return new Map(users.flatMap((u) => (u ? [[u._id, { name: u.name, email: u.email }] as [string, AccountLabel]] : [])));
+}

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { ReviewAction } from '@offerly/contract';
 import { sessionOf } from '../http/request-context';
 import type { AppContext } from '../context';
-import { recordAudit, type AuditActor } from '../audit/audit-log';
+import { auditActorOf, recordAudit, type AuditActor } from '../audit/audit-log';
 import { notFound } from '../domain/errors';
 import { reviewAccount, type ReviewableRole } from './accounts';
 import { issueResetCode } from './password-reset';
@@ -15,7 +15,7 @@ export interface AdminAct {
 
 export function adminActOf(req: Request): AdminAct {
   const s = sessionOf(req);
-  return { actor: { id: s.principal.id, role: s.principal.role, via: s.via }, ip: req.ip ?? null };
+  return { actor: auditActorOf(s), ip: req.ip ?? null };
 }
 
 /** Reviews an advertiser or affiliate (see reviewAccount) and records it in the audit log with its note. */

@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/passwords';
 import { recordAudit } from '../audit/audit-log';
 import { ApiError } from '../domain/errors';
 import { userIdByEmail } from './email-keys';
+import { bucketResetCode } from './reset-code-hours';
 import { nextSessionGeneration } from './sessions';
 
 /** How long an issued code works. */
@@ -14,7 +15,8 @@ export const RESET_CODE_TTL_MS = 3_600_000;
  * A one-time password-reset code an admin hands to an account's owner (there
  * is no mail server). Only the SHA-256 of the code is kept, as the `_id` of its
  * document, so redeeming is a read by `_id`; the code itself has 192 random
- * bits, so a hash without a salt or slow function cannot be reversed.
+ * bits, so a hash without a salt or slow function cannot be reversed. Codes
+ * are deleted once expired by the retention job (reset-code-hours).
  */
 interface ResetCodeDoc {
   _id: string;
@@ -30,7 +32,10 @@ const hashOf = (code: string) => crypto.createHash('sha256').update(code, 'utf8'
 export async function issueResetCode(ctx: AppContext, userId: string, adminId: string): Promise<{ code: string; expiresAt: Date }> {
   const code = crypto.randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + RESET_CODE_TTL_MS);
-  await resetCodes(ctx.db).insertOne({ _id: hashOf(code), userId, issuedBy: adminId, expiresAt, usedAt: null });
+  const id = hashOf(code);
+  // Bucketed by its expiry hour first, so the retention job deletes it once expired (see reset-code-hours).
+  await bucketResetCode(ctx.db, id, expiresAt);
+  await resetCodes(ctx.db).insertOne({ _id: id, userId, issuedBy: adminId, expiresAt, usedAt: null });
   return { code, expiresAt };
 }
 

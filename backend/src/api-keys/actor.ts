@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { AuditActor } from '../audit/audit-log';
+import { auditActorOf, type AuditActor } from '../audit/audit-log';
 import type { Principal } from '../domain/permissions';
 import { sessionOf } from '../http/request-context';
 
@@ -12,5 +12,5 @@ export interface KeyActor {
 
 export function keyActorOf(req: Request): KeyActor {
   const s = sessionOf(req);
-  return { principal: s.principal, audit: { id: s.principal.id, role: s.principal.role, via: s.via }, ip: req.ip ?? null };
+  return { principal: s.principal, audit: auditActorOf(s), ip: req.ip ?? null };
 }

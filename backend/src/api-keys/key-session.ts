@@ -23,6 +23,6 @@ export async function apiKeySession(ctx: AppContext, secret: string): Promise<Se
     jti: `key:${key.id}`,
     exp: 0,
     via: 'api_key',
-    apiKey: { id: key.id, scope: key.scope, prefix: key.prefix },
+    apiKey: { id: key.id, scope: key.scope, prefix: key.prefix, name: key.name },
   };
 }

@@ -1,8 +1,10 @@
 import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
 import { addEntry, incCounters, readPage, readScope, type Page } from '../db/list-buckets';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { newId } from '../db/ids';
 import type { Role } from '../domain/permissions';
+import type { Session } from '../http/request-context';
 
 /**
  * The audit log: who changed what, when. One document per entry in
@@ -20,6 +22,15 @@ export interface AuditActor {
   role: Role;
   /** How the actor was signed in when it acted. */
   via: 'cookie' | 'bearer' | 'api_key';
+  /** The API key it acted with (via `api_key`; entries written before keys were named here lack it). */
+  key?: { id: string; prefix: string; name: string };
+}
+
+/** The signed-in caller of a request, as an entry records it. */
+export function auditActorOf(s: Pick<Session, 'principal' | 'via' | 'apiKey'>): AuditActor {
+  const actor: AuditActor = { id: s.principal.id, role: s.principal.role, via: s.via };
+  if (s.via === 'api_key' && s.apiKey) actor.key = { id: s.apiKey.id, prefix: s.apiKey.prefix, name: s.apiKey.name };
+  return actor;
 }
 
 export interface AuditEntry {
@@ -45,16 +56,39 @@ export const auditLog = (db: Db) => db.collection<AuditDoc>('audit_log');
 
 const scopesOf = (action: string) => ['all', `action:${action}`];
 
+/** The document of a new entry, with its `_id` and time fixed now (an outbox keeps it until it is stored). */
+export const auditDocOf = (entry: AuditEntry, at = new Date()): AuditDoc => ({
+  _id: newId(),
+  at,
+  action: entry.action,
+  actor: entry.actor,
+  target: entry.target,
+  details: entry.details ?? {},
+  ip: entry.ip ?? null,
+});
+
 /**
- * Records one entry. Listed before it is stored (a crash in between leaves an
- * entry without a row, which readers skip), counted once stored.
+ * Stores an entry whose `_id` is fixed. Listed before it is stored (a crash in
+ * between leaves an entry without a row, which readers skip), counted once
+ * stored. Storing the same document again changes nothing, so an outbox may
+ * be copied by whoever finds it first.
  */
-export async function recordAudit(ctx: Pick<AppContext, 'db'>, entry: AuditEntry): Promise<AuditDoc> {
-  const doc: AuditDoc = { _id: newId(), at: new Date(), action: entry.action, actor: entry.actor, target: entry.target, details: entry.details ?? {}, ip: entry.ip ?? null };
+export async function storeAuditDoc(ctx: Pick<AppContext, 'db'>, doc: AuditDoc): Promise<void> {
   const scopes = scopesOf(doc.action);
   await addEntry(ctx.db, AUDIT_LIST, scopes, doc.at.getTime(), doc._id);
-  await auditLog(ctx.db).insertOne(doc);
+  try {
+    await auditLog(ctx.db).insertOne(doc);
+  } catch (err) {
+    if (isDuplicateKey(err)) return;
+    throw err;
+  }
   await incCounters(ctx.db, AUDIT_LIST, new Map(scopes.map((s) => [s, { n: 1 }])));
+}
+
+/** Records one entry. */
+export async function recordAudit(ctx: Pick<AppContext, 'db'>, entry: AuditEntry): Promise<AuditDoc> {
+  const doc = auditDocOf(entry);
+  await storeAuditDoc(ctx, doc);
   return doc;
 }
 

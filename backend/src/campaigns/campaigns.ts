@@ -6,6 +6,7 @@ import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from 
 import { forgetCampaignTokens } from '../conversions/campaign-by-token';
 import { newSecret } from '../db/ids';
 import { indexPostbackToken } from '../db/postback-tokens';
+import { changedFields } from '../domain/campaign-history';
 import { canTransition, type CampaignCreateInput, type CampaignStatus, type CampaignUpdateInput } from '../domain/campaign-rules';
 import { ApiError, forbidden, notFound } from '../domain/errors';
 import { canManageCampaign, canSeeCampaign, type Principal } from '../domain/permissions';
@@ -49,7 +50,7 @@ const refuseArchived = (c: CampaignDoc, what: string) => {
   if (c.status === 'archived') throw new ApiError('conflict', `Archived campaigns cannot ${what}`);
 };
 
-/** `change`: the history entry the edit leaves (admins' edits on an advertiser's behalf). */
+/** `change`: the history entry the edit leaves (who, for which advertiser); it names the fields that changed, and an edit that changes nothing leaves none. */
 export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput, by: string, change?: CampaignChangeDoc): Promise<CampaignDoc> {
   refuseArchived(c, 'be edited');
   if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
@@ -72,7 +73,8 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
       $set[k] = v;
     }
   }
-  const update = change ? { $set, $push: { history: change } } : { $set };
+  const changed = changedFields(c, patch);
+  const update = change && changed.length ? { $set, $push: { history: { ...change, changed } } } : { $set };
   const updated = (await ctx.models.Campaign.findByIdAndUpdate(c._id, update, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) throw notFound('Campaign');
   if (listed) await syncCampaignEntry(ctx.db, updated);
@@ -81,11 +83,13 @@ export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: Cam
   return updated;
 }
 
-export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus): Promise<CampaignDoc> {
+/** `change`: the history entry the change leaves (who, for which advertiser). */
+export async function changeCampaignStatus(ctx: AppContext, c: CampaignDoc, to: CampaignStatus, change?: CampaignChangeDoc): Promise<CampaignDoc> {
   if (!canTransition(c.status, to)) throw new ApiError('conflict', `Campaign is ${c.status}; cannot make it ${to}`);
   // Listed with its new status before it has it; set again from the stored campaign either way.
   await putCampaignEntry(ctx.db, { ...c, status: to }, 0);
-  const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to } }, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
+  const update = change ? { $set: { status: to }, $push: { history: { ...change, changed: ['status'] } } } : { $set: { status: to } };
+  const updated = (await ctx.models.Campaign.findOneAndUpdate({ _id: c._id, status: c.status }, update, { returnDocument: 'after' }).lean()) as CampaignDoc | null;
   if (!updated) {
     const stored = (await ctx.models.Campaign.findById(c._id).lean()) as CampaignDoc | null;
     if (stored) await syncCampaignEntry(ctx.db, stored);
@@ -180,7 +184,8 @@ function commonView(c: CampaignDoc): Pick<ManagedCampaign, CommonField> {
  * other affiliates' terms; advertisers and admins see the advertiser's name
  * (`advertiserName`, read by accountNames).
  */
-export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal, advertiserName: string | null): Campaign {
+export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal, names: Map<string, string>): Campaign {
+  const advertiserName = names.get(c.advertiserId) ?? null;
   const common = commonView(c);
   if (p.role === 'affiliate') {
     const o = c.overrides.find((x) => x.affiliateId === p.id);
@@ -212,14 +217,28 @@ export function campaignView(ctx: AppContext, c: CampaignDoc, p: Principal, adve
     previousSecretValidUntil: c.previousSecretValidUntil ? iso(c.previousSecretValidUntil) : null,
     postbackUrl: postbackUrlTemplate(ctx, c),
     postbackAllowedIps: c.postbackAllowedIps ?? [],
-    history: (c.history ?? []).map((h) => ({ at: iso(h.at), action: h.action, by: h.by, byRole: h.byRole, forAdvertiser: h.forAdvertiser })),
+    history: (c.history ?? []).map((h) => ({
+      at: iso(h.at),
+      action: h.action,
+      by: h.by,
+      byName: names.get(h.by) ?? null,
+      byRole: h.byRole,
+      forAdvertiser: h.forAdvertiser,
+      changed: h.changed ?? [],
+    })),
   };
 }
 
-/** Campaigns as a caller sees them, with their advertisers' names (one read by `_id` per distinct advertiser; none for affiliates, who are not shown them). */
+/**
+ * Campaigns as a caller sees them, with the names of their advertisers and of
+ * whoever their histories name (one read by `_id` per distinct account: a
+ * page's advertisers and the few admins who acted for them; none for
+ * affiliates, who are shown neither).
+ */
 export async function campaignViews(ctx: AppContext, cs: CampaignDoc[], p: Principal): Promise<Campaign[]> {
-  const names = p.role === 'affiliate' ? new Map<string, string>() : await accountNames(ctx, cs.map((c) => c.advertiserId));
-  return cs.map((c) => campaignView(ctx, c, p, names.get(c.advertiserId) ?? null));
+  const ids = cs.flatMap((c) => [c.advertiserId, ...(c.history ?? []).map((h) => h.by)]);
+  const names = p.role === 'affiliate' ? new Map<string, string>() : await accountNames(ctx, ids);
+  return cs.map((c) => campaignView(ctx, c, p, names));
 }
 
 /** One campaign as a caller sees it (campaignViews of one). */

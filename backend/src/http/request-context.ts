@@ -14,7 +14,7 @@ export interface Session {
   gen?: number;
   via: 'cookie' | 'bearer' | 'api_key';
   /** The key a request authenticated with (via `api_key`): its scope narrows what the account may do. */
-  apiKey?: { id: string; scope: ApiKeyScope; prefix: string };
+  apiKey?: { id: string; scope: ApiKeyScope; prefix: string; name: string };
 }
 
 declare module 'express-serve-static-core' {

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Redis } from 'ioredis';
 import { PLATFORM_SETTING_FIELDS, PlatformSettingsValues } from '@offerly/contract';
+import { storeAuditDoc, type AuditDoc } from '../audit/audit-log';
 import { parseInvalidation } from '../cache-bus/invalidations';
 import type { Config } from '../config';
 import { effectiveSettings, settingsDefaults, type EffectiveSettings, type StoredSettings } from '../domain/platform-settings';
@@ -16,8 +17,32 @@ export interface SettingsDoc extends StoredSettings {
   _id: typeof SETTINGS_ID;
   updatedAt?: Date;
   updatedBy?: string | null;
+  /** Bumped by every save, which is conditional on the revision it read. */
+  rev?: number;
+  /**
+   * Audit entries of saves not yet copied to the audit log (by `_id`): a save
+   * writes its entry here in the same update as the change, so a crash can
+   * delay the entry but never lose it.
+   */
+  auditOutbox?: Record<string, AuditDoc>;
 }
 export const settingsCollection = (db: Db) => db.collection<SettingsDoc>('settings');
+
+/**
+ * Copies the outbox's entries to the audit log and takes each out once it is
+ * stored. Storing an entry is idempotent (its `_id` is fixed), so the saver,
+ * a reader and another process may all copy the same entry: it is listed and
+ * counted once.
+ */
+export async function flushSettingsAudit(db: Db, doc?: Pick<SettingsDoc, 'auditOutbox'> | null): Promise<number> {
+  const d = doc === undefined ? await settingsCollection(db).findOne({ _id: SETTINGS_ID }) : doc;
+  const pending = Object.values(d?.auditOutbox ?? {});
+  for (const entry of pending) {
+    await storeAuditDoc({ db }, entry);
+    await settingsCollection(db).updateOne({ _id: SETTINGS_ID }, { $unset: { [`auditOutbox.${entry._id}`]: '' } });
+  }
+  return pending.length;
+}
 
 export interface SettingsSnapshot extends EffectiveSettings {
   defaults: PlatformSettingsValues;
@@ -68,9 +93,11 @@ export class SettingsStore {
     return value;
   }
 
-  /** The settings in effect, read from the database now. */
+  /** The settings in effect, read from the database now; an audit entry a crashed save left behind is copied first. */
   async read(): Promise<SettingsSnapshot> {
-    return this.snapshotOf(await settingsCollection(this.deps.db).findOne({ _id: SETTINGS_ID }));
+    const doc = await settingsCollection(this.deps.db).findOne({ _id: SETTINGS_ID });
+    if (doc?.auditOutbox && Object.keys(doc.auditOutbox).length) await flushSettingsAudit(this.deps.db, doc);
+    return this.snapshotOf(doc);
   }
 
   snapshotOf(doc: SettingsDoc | null): SettingsSnapshot {

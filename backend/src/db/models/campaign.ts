@@ -54,15 +54,19 @@ export interface CampaignDoc {
 
 export interface CampaignChangeDoc {
   at: Date;
-  action: 'created' | 'edited';
+  action: CampaignChangeAction;
   by: string;
   byRole: 'admin' | 'advertiser';
   /** The advertiser the change was made for (the campaign's). */
   forAdvertiser: string;
+  /** The fields an edit changed (`caps.<cap>` for a cap; `status` for a pause, resume or archive); absent in entries written before it was kept. */
+  changed?: string[];
 }
 
+export type CampaignChangeAction = 'created' | 'edited' | 'paused' | 'resumed' | 'archived';
+
 const changeSchema = new Schema<CampaignChangeDoc>(
-  { at: { type: Date, required: true }, action: { type: String, required: true }, by: { type: String, required: true }, byRole: { type: String, required: true }, forAdvertiser: { type: String, required: true } },
+  { at: { type: Date, required: true }, action: { type: String, required: true }, by: { type: String, required: true }, byRole: { type: String, required: true }, forAdvertiser: { type: String, required: true }, changed: { type: [String], default: undefined } },
   { _id: false },
 );
 

@@ -40,6 +40,8 @@ const linkSort = listSort({ fields: { createdAt: 'createdAt' }, default: { sort:
 const TAG = 'Campaigns';
 /** The CSV reads each campaign by `_id` (and its advertiser's name once): a network's whole directory, bounded by this. */
 const CSV_MAX_CAMPAIGNS = 5_000;
+/** How the campaign's history names a change to each status. */
+const STATUS_ACTIONS = { active: 'resumed', paused: 'paused', archived: 'archived' } as const;
 /** Changes a campaign's state does not allow (archived, a concurrent change) answer 409. */
 const CONFLICT = [409];
 
@@ -100,16 +102,16 @@ function campaignRecordRoutes(ctx: AppContext): RouteSpec[] {
       tag: TAG,
       summary: 'Edit a campaign',
       description:
-        'Names only what changes (caps too: the others keep their values). The merged terms are checked again; the currency is fixed once the campaign has conversions (409); archived campaigns cannot be edited (409). Only admins may set `allowNegativeMargin`.',
+        'Names only what changes (caps too: the others keep their values). The merged terms are checked again; the currency is fixed once the campaign has conversions (409); archived campaigns cannot be edited (409). Only admins may set `allowNegativeMargin`. The campaign’s `history` records who changed which fields (an admin: on the advertiser’s behalf, also in the audit log).',
       request: { params: IdParams, body: campaignUpdateSchema },
       responses: { 200: CampaignEnvelope },
       errors: CONFLICT,
     }).handle(async ({ params, body, principal, req }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
       if (body.allowNegativeMargin !== undefined && !canAllowNegativeMargin(principal)) throw forbidden('Only an admin can allow a negative margin');
-      // An admin's edit is made on the advertiser's behalf: the campaign's history and the audit log keep it.
+      // Every edit goes into the campaign's history; an admin's is made on the advertiser's behalf, which the audit log keeps too.
       const byAdmin = principal.role === 'admin';
-      const updated = await updateCampaign(ctx, c, body, principal.id, byAdmin ? campaignChange(principal, 'edited', c.advertiserId) : undefined);
+      const updated = await updateCampaign(ctx, c, body, principal.id, campaignChange(principal, 'edited', c.advertiserId));
       if (byAdmin) await auditActingFor(ctx, adminActOf(req), 'campaign.edit_for', updated);
       return { campaign: await campaignViewOf(ctx, updated, principal) };
     }),
@@ -130,7 +132,8 @@ function campaignStateRoutes(ctx: AppContext): RouteSpec[] {
       errors: CONFLICT,
     }).handle(async ({ params, principal }) => {
       const c = await loadCampaign(ctx, principal, params.id, 'manage');
-      return { campaign: await campaignViewOf(ctx, await changeCampaignStatus(ctx, c, to), principal) };
+      const change = campaignChange(principal, STATUS_ACTIONS[to], c.advertiserId);
+      return { campaign: await campaignViewOf(ctx, await changeCampaignStatus(ctx, c, to, change), principal) };
     });
 
   return [

@@ -1,6 +1,7 @@
 import { PlatformSettings, PlatformSettingsPatch } from '@offerly/contract';
 import type { AppContext } from '../../context';
 import type { SettingsSnapshot } from '../../settings/settings-store';
+import { auditActorOf } from '../../audit/audit-log';
 import { updatePlatformSettings } from '../../settings/update-settings';
 import { sessionOf } from '../request-context';
 import { defineRoute, type RouteSpec } from './types';
@@ -28,12 +29,13 @@ export function settingsRoutes(ctx: AppContext): RouteSpec[] {
       tag: 'Settings',
       summary: 'Change platform settings; `null` resets a setting to its environment default',
       description:
-        'Only the settings named change. Every change is recorded in the audit log (`settings.update`, each field’s value before and after) and reaches every process at once: the next payout run uses the new hold and minimum, the scheduler reschedules the payout run, registration follows the advertiser approval setting.',
+        'Only the settings named change. Every change is recorded in the audit log (`settings.update`, each field’s value before and after) in the same write as the change itself, and reaches every process at once: the next payout run uses the new hold and minimum, the scheduler reschedules the payout run, registration follows the advertiser approval setting. 409 only if other saves kept coming in while this one retried.',
       request: { body: PlatformSettingsPatch },
       responses: { 200: PlatformSettings },
+      errors: [409],
     }).handle(async ({ body, req }) => {
       const s = sessionOf(req);
-      return settingsView(await updatePlatformSettings(ctx, { audit: { id: s.principal.id, role: s.principal.role, via: s.via }, ip: req.ip ?? null }, body));
+      return settingsView(await updatePlatformSettings(ctx, { audit: auditActorOf(s), ip: req.ip ?? null }, body));
     }),
   ];
 }
