@@ -46,7 +46,7 @@ export const envSchema = z.object({
   UNIQUE_CLICK_WINDOW_SECONDS: int(60, 30 * 86400).default(86_400),
   POSTBACK_CLICK_WAIT_SECONDS: int(0, 86_400).default(600),
   WORKER_CLICK_CONCURRENCY: int(1, 64).default(4),
-  WORKER_CONVERSION_CONCURRENCY: int(1, 256).default(16),
+  WORKER_CONVERSION_CONCURRENCY: int(1, 256).default(64),
   OUTBOUND_TIMEOUT_MS: int(100, 60_000).default(5000),
   OUTBOUND_ALLOW_PRIVATE: bool.default(false),
   OUTBOUND_BACKOFF_MS: int(10, 600_000).default(1000),

@@ -72,7 +72,7 @@ async function main(opts: BenchOptions): Promise<number> {
 
     const report: Partial<BenchReport> = {};
     if (opts.only.includes('click')) report.click = await suite('click', () => runClickSuite(opts, base));
-    if (opts.only.includes('postback')) report.postbacks = await suite('postbacks', () => runPostbackSuite({ postbacks: opts.postbacks, connections: opts.connections, durationS: opts.durationS }, base));
+    if (opts.only.includes('postback')) report.postbacks = await suite('postbacks', () => runPostbackSuite({ postbacks: opts.postbacks, connections: opts.connections, durationS: opts.durationS, concurrency: opts.postbackConcurrency }, base));
     if (opts.only.includes('analytics')) report.analytics = await suite('analytics', () => runAnalyticsSuite(opts.analytics, base));
     if (opts.only.includes('reads')) report.reads = await suite('reads', () => runReadsSuite(opts.reads, base));
 

@@ -39,6 +39,8 @@ export interface BenchOptions {
   /** Clicks per second while sampling the end-to-end lag. */
   lagRate: number;
   postbacks: number;
+  /** Postbacks the drain's worker processes at once; undefined: the worker's default (WORKER_CONVERSION_CONCURRENCY). */
+  postbackConcurrency: number | undefined;
   analytics: AnalyticsVolume;
   reads: ReadsOptions;
 }
@@ -52,6 +54,7 @@ export const USAGE = `npm run bench [-- options]
   --rate R                          fixed rate in req/s (default 2000)
   --lag-samples N --lag-rate R      end-to-end lag sample (default 300 clicks at 50/s)
   --postbacks N                     postbacks in the postback suite (default 2000)
+  --postback-concurrency N          the drain's worker concurrency (default the worker's, 64)
   --days D --affiliates A --campaigns C --clicks-per-day N --active-per-day N --hours-per-affiliate H
                                     analytics volume (default 90 days, 1000 affiliates, 20 campaigns,
                                     500 clicks/day from 50 active affiliates, 2 hours each)
@@ -84,6 +87,7 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
       'lag-samples': { type: 'string' },
       'lag-rate': { type: 'string' },
       postbacks: { type: 'string' },
+      'postback-concurrency': { type: 'string' },
       days: { type: 'string' },
       affiliates: { type: 'string' },
       campaigns: { type: 'string' },
@@ -121,6 +125,7 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
     lagSamples: positiveInt('lag-samples', values['lag-samples'], quick ? 50 : 300),
     lagRate: positiveInt('lag-rate', values['lag-rate'], 50),
     postbacks: positiveInt('postbacks', values.postbacks, quick ? 200 : 2000),
+    postbackConcurrency: values['postback-concurrency'] === undefined ? undefined : positiveInt('postback-concurrency', values['postback-concurrency'], 64),
     analytics,
     reads: {
       days: positiveInt('reads-days', values['reads-days'], quick ? 3 : 30),

@@ -63,10 +63,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runPostbackSuite(opts: { postbacks: number; connections: number; durationS: number; concurrency?: number }, base: { mongoUrl: string; redisUrl: string; dataDir: string }): Promise<PostbackResult> {
   const N = opts.postbacks;
-  const concurrency = opts.concurrency ?? 16;
   const cap = Math.floor(N / 2);
   const t = newTarget(base, 'postbacks');
   const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGO_DB: t.mongoDb, REDIS_PREFIX: t.redisPrefix, JWT_SECRET: t.jwtSecret, DATA_DIR: t.dataDir });
+  // The worker's default (WORKER_CONVERSION_CONCURRENCY), unless the caller names one.
+  const concurrency = opts.concurrency ?? config.WORKER_CONVERSION_CONCURRENCY;
   const ctx = await createContext(config, { name: 'bench-postbacks', mongoUrl: t.mongoUrl, redisUrl: t.redisUrl });
   try {
     const adv = await ctx.models.User.create({ email: 'adv@bench.test', passwordHash: 'x', role: 'advertiser', status: 'approved', name: 'Adv' });

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { AppContext } from '../context';
 import type { ConversionDoc } from '../db/models/conversion';
 import { addEntries, addEntry, backfillOnce, countScan, incCounters, readPage, readScope, setCounters, type CountedList, type Page } from '../db/list-buckets';
+import { GroupCommit, perContext } from '../db/group-commit';
 import { CONVERSION_STATUSES, type ConversionStatus } from '../domain/attribution';
 import type { Principal } from '../domain/permissions';
 import { recordSearchKeys, searchConversionIds } from './conversion-search';
@@ -41,6 +42,21 @@ function statusDeltas(docs: Array<Scoped & { from: string | null; to: string | n
 
 const COUNTED_TTL_S = 7 * 86_400;
 
+type Transition = Scoped & { from: string | null; to: string | null };
+
+/**
+ * Transitions counted at the same time (a burst of postbacks creating
+ * conversions) go as one `$inc` per scope document: small documents, but one
+ * write command each would queue behind every other write of the server.
+ */
+const transitionCounts = perContext(
+  (ctx: AppContext) =>
+    new GroupCommit<Transition, true>(async (items) => {
+      await incCounters(ctx.db, CONVERSION_LIST, statusDeltas(items));
+      return items.map(() => true as const);
+    }, 200),
+);
+
 /**
  * Moves the status counters for one transition of a conversion (`seq` = its
  * position in the history), exactly once: the transition's effects may run
@@ -53,22 +69,27 @@ export async function countConversionTransition(ctx: AppContext, conv: Scoped & 
   const key = `${ctx.keys.prefix}:list-counted:${conv._id}:${seq}`;
   if ((await ctx.redis.set(key, '1', 'EX', COUNTED_TTL_S, 'NX')) !== 'OK') return;
   try {
-    await incCounters(ctx.db, CONVERSION_LIST, statusDeltas([{ ...conv, from, to }]));
+    await transitionCounts(ctx).add({ campaignId: conv.campaignId, affiliateId: conv.affiliateId, advertiserId: conv.advertiserId, from, to });
   } catch (err) {
     await ctx.redis.del(key).catch(() => {});
     throw err;
   }
 }
 
+/** The conversion a postback created, as its processing left it (so counting it needs no read). */
+export type CreatedConversion = Scoped & Pick<ConversionDoc, '_id' | 'status' | 'history'>;
+
 /**
  * Counts the creation of the conversion a postback created (its id is the
  * postback's), once its processing resolved: its first status, as transition
  * 1. Called by the conversion worker after each resolved postback; the
- * per-transition key makes a second call (a rerun job) count nothing.
+ * per-transition key makes a second call (a rerun job) count nothing. The
+ * outcome carries the conversion when this run created or finished it;
+ * otherwise (a postback resolved by an earlier run) it is read.
  */
-export async function countCreatedConversion(ctx: AppContext, postbackId: string, outcome: { conversionId: string | null }): Promise<void> {
+export async function countCreatedConversion(ctx: AppContext, postbackId: string, outcome: { conversionId: string | null; created?: CreatedConversion | undefined }): Promise<void> {
   if (outcome.conversionId !== postbackId) return; // none, or another conversion (a duplicate, a status update)
-  const conv = (await ctx.models.Conversion.findById(postbackId).lean()) as ConversionDoc | null;
+  const conv = outcome.created?._id === postbackId ? outcome.created : ((await ctx.models.Conversion.findById(postbackId).lean()) as ConversionDoc | null);
   const created = conv?.history[0];
   if (!conv || !created || !isListed(conv.status) || !isListed(created.to)) return;
   await countConversionTransition(ctx, conv, null, created.to, 1);

@@ -25,12 +25,13 @@ export const postbackScopes = (o: Owner) => (o.campaignId && o.advertiserId ? ['
  * Lists and counts one accepted postback, and records its search keys. Its campaign is the one its token
  * opens at the time it was received, as the worker will resolve it
  * (campaignForToken, cached per process, so the worker's own lookup after
- * this one is a cache hit).
+ * this one is a cache hit). `owner` null: the caller found that no campaign
+ * has the token.
  */
-export async function listPostback(ctx: AppContext, job: Pick<PostbackJobData, 'id' | 'receivedAt' | 'params'>, owner?: Owner): Promise<void> {
+export async function listPostback(ctx: AppContext, job: Pick<PostbackJobData, 'id' | 'receivedAt' | 'params'>, owner?: Owner | null): Promise<void> {
   const receivedAt = new Date(job.receivedAt).getTime();
   let o: Owner = owner ?? { campaignId: null, advertiserId: null };
-  if (!owner && job.params.token) {
+  if (owner === undefined && job.params.token) {
     const c = await campaignForToken(ctx, job.params.token, receivedAt);
     if (c) o = { campaignId: c._id, advertiserId: c.advertiserId };
   }

@@ -13,6 +13,7 @@ import { formatDecimal, parseDecimalAmount } from '../domain/money';
 import { conversionValue } from '../domain/payout-models';
 import { dayKey, hourStart } from '../domain/time-buckets';
 import { indexNewConversion } from './conversion-indexes';
+import type { CreatedConversion } from './conversion-list';
 import { campaignForToken } from './campaign-by-token';
 import { capPlaceAvailable, releaseCapPlace, takeCapPlace } from './cap-gate';
 import { claimConversionKeys, findConversionByKey, recordConversionKeys, repointConversionKey, type ConversionLookup } from './conversion-keys';
@@ -44,7 +45,7 @@ import { applyTransitionEffects } from './transition-effects';
  *      marks, outbound postback).
  */
 export type PostbackOutcome =
-  | { kind: 'resolved'; state: PostbackState; reason: string | null; conversionId: string | null }
+  | { kind: 'resolved'; state: PostbackState; reason: string | null; conversionId: string | null; created?: CreatedConversion }
   | { kind: 'wait'; untilMs: number };
 
 /** Clicks whose id claims a time this far ahead of our clock are forged or from a broken clock. */
@@ -158,6 +159,8 @@ export interface ProcessOptions {
    * yet, so the reads that look for an earlier attempt's work are skipped.
    */
   firstRun?: boolean;
+  /** The campaign the postback's token opens, when the caller has looked it up already (it is read fresh per job). */
+  campaign?: CampaignDoc | null;
 }
 
 /** The affiliate's status, read once for the postbacks in flight at the same moment. */
@@ -395,7 +398,7 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData, opt
   const requested = (params.status as ConversionStatus | undefined) ?? null;
 
   // 2. Token → campaign.
-  const campaign = params.token ? await campaignForToken(ctx, params.token, receivedAt) : null;
+  const campaign = opts.campaign !== undefined ? opts.campaign : params.token ? await campaignForToken(ctx, params.token, receivedAt) : null;
   if (!campaign) return reject(ctx, pb, 'bad_token', params.token ? 'no campaign has this postback token' : 'the token parameter is missing');
   pb.campaignId = campaign._id;
   pb.advertiserId = campaign.advertiserId;
@@ -441,12 +444,14 @@ export async function processPostback(ctx: AppContext, job: PostbackJobData, opt
 }
 
 /** The outcome of a postback that created its conversion (finalized): attributed, or rejected by the caps. */
-function resolveCreated(ctx: AppContext, pb: PostbackDoc, conv: ConversionDoc): Promise<PostbackOutcome> {
+async function resolveCreated(ctx: AppContext, pb: PostbackDoc, conv: ConversionDoc): Promise<PostbackOutcome> {
   const created = conv.history[0];
-  if (created && (created.reason === 'cap_reached' || created.reason === 'budget_exhausted')) {
-    return reject(ctx, pb, created.reason, created.reason === 'cap_reached' ? 'the campaign’s conversion cap is reached' : 'the campaign’s budget is exhausted', conv._id);
-  }
-  return resolve(ctx, pb, { state: 'attributed', conversionId: conv._id, detail: created ? `conversion ${created.to}${conv.suspectedFraud ? ' (suspected fraud: held for review)' : ''}` : null });
+  const outcome =
+    created && (created.reason === 'cap_reached' || created.reason === 'budget_exhausted')
+      ? await reject(ctx, pb, created.reason, created.reason === 'cap_reached' ? 'the campaign’s conversion cap is reached' : 'the campaign’s budget is exhausted', conv._id)
+      : await resolve(ctx, pb, { state: 'attributed', conversionId: conv._id, detail: created ? `conversion ${created.to}${conv.suspectedFraud ? ' (suspected fraud: held for review)' : ''}` : null });
+  // The caller counts the conversion in the lists from it, with no read.
+  return outcome.kind === 'resolved' ? { ...outcome, created: conv } : outcome;
 }
 
 export const PROCESSING_FAILED = 'processing_failed';
