@@ -3,6 +3,7 @@ import type { AppContext } from '../src/context';
 import type { ApiServer } from '../src/http/server';
 import { approvedAdvertiser, approvedAffiliate, cpaCampaign, createAdmin, startTestApi } from './helpers/api';
 import { createTestContext, destroyTestContext } from './helpers/context';
+import { RawEventsBuilder } from './helpers/raw-events-builder';
 import type { TestClient } from './helpers/http-client';
 
 let ctx: AppContext;
@@ -102,6 +103,22 @@ describe('campaign validation', () => {
     const edited = await adv.client.patch(`/api/campaigns/${ok.body.campaign.id}`, { destinationUrl });
     expect(edited.status).toBe(400);
     expect(errorPaths(edited.body)).toEqual(['destinationUrl']);
+  });
+});
+
+describe('currency', () => {
+  it('changes until the campaign has a conversion (found through the conversions list, by _id), then is fixed', async () => {
+    const created = await adv.client.post('/api/campaigns', cpaCampaign({ name: 'Currency' }));
+    const id = created.body.campaign.id;
+    expect((await adv.client.patch(`/api/campaigns/${id}`, { currency: 'EUR' })).body.campaign.currency).toBe('EUR');
+    const b = new RawEventsBuilder(ctx);
+    await b.addConversions([{ at: Date.now() - 3_600_000, campaign: { ...created.body.campaign, _id: id, currency: 'EUR' }, affiliateId: aff.id }]);
+    const refused = await adv.client.patch(`/api/campaigns/${id}`, { currency: 'USD' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details).toEqual([{ path: 'currency', message: 'fixed after the first conversion' }]);
+    // Another campaign of the advertiser, without conversions, still may.
+    const free = await adv.client.post('/api/campaigns', cpaCampaign({ name: 'Currency free' }));
+    expect((await adv.client.patch(`/api/campaigns/${free.body.campaign.id}`, { currency: 'GBP' })).status).toBe(200);
   });
 });
 

@@ -4,6 +4,8 @@ import type { AppContext } from '../context';
 import type { CampaignChangeDoc, CampaignDoc } from '../db/models/campaign';
 import { campaignEntry, putCampaignEntry, sameListing, syncCampaignEntry } from './campaign-directory';
 import { forgetCampaignTokens } from '../conversions/campaign-by-token';
+import { backfillConversionList, CONVERSION_LIST } from '../conversions/conversion-list';
+import { readScope } from '../db/list-buckets';
 import { newSecret } from '../db/ids';
 import { indexPostbackToken } from '../db/postback-tokens';
 import { changedFields } from '../domain/campaign-history';
@@ -50,10 +52,20 @@ const refuseArchived = (c: CampaignDoc, what: string) => {
   if (c.status === 'archived') throw new ApiError('conflict', `Archived campaigns cannot ${what}`);
 };
 
+/**
+ * Whether a campaign has conversions: its conversions list scope (one read by
+ * `_id`) has a first day once one was listed. A conversion is listed before it
+ * is stored, so a crash in between errs on the side of keeping the currency.
+ */
+async function hasConversions(ctx: AppContext, campaignId: string): Promise<boolean> {
+  await backfillConversionList(ctx.db);
+  return Boolean((await readScope(ctx.db, CONVERSION_LIST, `camp:${campaignId}`))?.first);
+}
+
 /** `change`: the history entry the edit leaves (who, for which advertiser); it names the fields that changed, and an edit that changes nothing leaves none. */
 export async function updateCampaign(ctx: AppContext, c: CampaignDoc, patch: CampaignUpdateInput, by: string, change?: CampaignChangeDoc): Promise<CampaignDoc> {
   refuseArchived(c, 'be edited');
-  if (patch.currency && patch.currency !== c.currency && (await ctx.models.Conversion.exists({ campaignId: c._id }))) {
+  if (patch.currency && patch.currency !== c.currency && (await hasConversions(ctx, c._id))) {
     throw new ApiError('conflict', 'The currency cannot change once the campaign has conversions', [{ path: 'currency', message: 'fixed after the first conversion' }]);
   }
   const merged = { ...c, ...patch };
