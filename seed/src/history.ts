@@ -43,12 +43,14 @@ const WEEKDAY = [0.8, 1.05, 1.1, 1.1, 1.05, 0.95, 0.8];
 const hourWeight = (h: number) => 0.35 + 0.65 * ((1 + Math.cos((2 * Math.PI * (h - 19)) / 24)) / 2);
 const HOURS_CUM = cumulative(Array.from({ length: 24 }, (_, h) => hourWeight(h)));
 
-const PARTITION_CONCURRENCY = 4;
+/** Hour partitions filled side by side: separate collections (separate locks on FerretDB), one insert each. */
+const PARTITION_CONCURRENCY = 8;
+const INSERT_CHUNK = 5000;
 
 async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: object): Promise<unknown> }, docs: unknown[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 5000) {
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
     try {
-      await col.insertMany(docs.slice(i, i + 5000) as never[], { ordered: false });
+      await col.insertMany(docs.slice(i, i + INSERT_CHUNK) as never[], { ordered: false });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
@@ -57,8 +59,8 @@ async function insertIgnoringDuplicates(col: { insertMany(docs: never[], o: obje
 
 /** Inserts conversions and counts, for the conversions list, only those this run stored (a re-run skips existing ones). */
 async function insertCountedConversions(ctx: AppContext, docs: ConversionDoc[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 5000) {
-    const chunk = docs.slice(i, i + 5000);
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    const chunk = docs.slice(i, i + INSERT_CHUNK);
     const { existing } = await insertNew(ctx.db.collection<ConversionDoc>('conversions'), chunk);
     const skip = new Set(existing);
     await countStoredConversions(ctx.db, chunk.filter((_, j) => !skip.has(j)));
@@ -66,19 +68,67 @@ async function insertCountedConversions(ctx: AppContext, docs: ConversionDoc[]):
 }
 
 async function insertCountedPostbacks(ctx: AppContext, docs: PostbackDoc[]): Promise<void> {
-  for (let i = 0; i < docs.length; i += 5000) {
-    const chunk = docs.slice(i, i + 5000);
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    const chunk = docs.slice(i, i + INSERT_CHUNK);
     const { existing } = await insertNew(ctx.db.collection<PostbackDoc>('postbacks'), chunk);
     const skip = new Set(existing);
     await countStoredPostbacks(ctx.db, chunk.filter((_, j) => !skip.has(j)));
   }
 }
 
+/** Each click in its own UTC hour's partition, where the rollups and the click lookups find it; several partitions at once. */
+async function insertClicks(ctx: AppContext, clicks: ClickDoc[], onProgress: (n: number) => void): Promise<void> {
+  const byPartition = new Map<string, ClickDoc[]>();
+  for (const click of clicks) {
+    const key = partitionKey(click.ts.getTime());
+    const list = byPartition.get(key);
+    if (list) list.push(click);
+    else byPartition.set(key, [click]);
+  }
+  const parts = [...byPartition];
+  let next = 0;
+  const worker = async () => {
+    while (next < parts.length) {
+      const [partition, list] = parts[next++]!;
+      await insertIgnoringDuplicates((await clickPartition(ctx.db, partition)) as never, list);
+      onProgress(list.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARTITION_CONCURRENCY, parts.length) }, worker));
+}
+
+interface DayEvents {
+  day: string;
+  clicks: ClickDoc[];
+  conversions: ConversionDoc[];
+  postbacks: PostbackDoc[];
+}
+
+/**
+ * Writes one generated day: the clicks, and beside them the conversions and
+ * postbacks (their keys, list entries and due queues first, as the pipeline
+ * writes them before a row; then the rows, counted once stored). The day is
+ * marked done only once everything is in, so an interrupted run writes it
+ * again (nothing twice: every write is keyed by `_id`).
+ */
+async function writeDay(ctx: AppContext, ev: DayEvents, o: Pick<HistoryOptions, 'onProgress' | 'onDayDone'>): Promise<void> {
+  const { conversions, postbacks } = ev;
+  await Promise.all([
+    insertClicks(ctx, ev.clicks, o.onProgress),
+    (async () => {
+      await Promise.all([recordConversionHours(ctx.db, conversions), listConversions(ctx.db, conversions), queueDueWork(ctx.db, conversions), listPostbacks(ctx.db, postbacks)]);
+      await Promise.all([insertCountedConversions(ctx, conversions), insertCountedPostbacks(ctx, postbacks)]);
+    })(),
+  ]);
+  await o.onDayDone(ev.day);
+}
+
 /**
  * Writes `days` days of raw clicks, conversions and postbacks ending at
  * `windowEnd`: weekly and daily seasonality, a long tail of affiliates and
  * campaigns, sub IDs, repeat visitors, bots, paused-campaign traffic, caps and
- * every conversion status. One day at a time, into that day's partition.
+ * every conversion status. One day at a time, into that day's partitions:
+ * a day is written while the next one is generated.
  */
 export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: HistoryOptions): Promise<HistoryCounts> {
   const windowStart = o.windowEnd - o.days * DAY_MS;
@@ -94,6 +144,7 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
   const counts: HistoryCounts = { clicks: 0, conversions: 0, postbacks: 0, daysWritten: 0, clickSpend: new Map() };
   // Cap state per campaign: conversions and spend per UTC day and in total.
   const capState = new Map<string, { day: Map<string, { n: number; spend: number }>; total: { n: number; spend: number } }>();
+  let inFlight: Promise<void> | null = null;
 
   for (let k = 0; k < o.days; k++) {
     const dayStartMs = windowStart + k * DAY_MS;
@@ -234,40 +285,21 @@ export async function writeHistory(ctx: AppContext, net: SeededNetwork, o: Histo
       }
     }
 
+    // This day is written while the next one is generated (one day in flight at a time).
+    await inFlight;
     if (!o.done.has(day)) {
-      // Each click must sit in its own UTC hour's partition for the rollups and the click lookups to find it.
-      const byPartition = new Map<string, ClickDoc[]>();
-      for (const click of clicks) {
-        const key = partitionKey(click.ts.getTime());
-        const list = byPartition.get(key) ?? [];
-        list.push(click);
-        byPartition.set(key, list);
-      }
-      // Hour partitions are separate collections (separate locks on FerretDB): a few are filled side by side.
-      const parts = [...byPartition];
-      for (let i = 0; i < parts.length; i += PARTITION_CONCURRENCY) {
-        await Promise.all(
-          parts.slice(i, i + PARTITION_CONCURRENCY).map(async ([partition, list]) => {
-            await insertIgnoringDuplicates((await clickPartition(ctx.db, partition)) as never, list);
-            o.onProgress(list.length);
-          }),
-        );
-      }
-      await recordConversionHours(ctx.db, conversions);
-      await listConversions(ctx.db, conversions);
-      await queueDueWork(ctx.db, conversions);
-      await insertCountedConversions(ctx, conversions);
-      await listPostbacks(ctx.db, postbacks);
-      await insertCountedPostbacks(ctx, postbacks);
-      await o.onDayDone(day);
+      inFlight = writeDay(ctx, { day, clicks, conversions, postbacks }, o);
+      inFlight.catch(() => {}); // awaited (and thrown) at the next day or the end
       counts.daysWritten += 1;
     } else {
+      inFlight = null;
       o.onProgress(clicks.length);
     }
     counts.clicks += clicks.length;
     counts.conversions += conversions.length;
     counts.postbacks += postbacks.length;
   }
+  await inFlight;
   return counts;
 }
 

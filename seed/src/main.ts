@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { userIdByEmail } from '../../backend/src/accounts/email-keys';
 import { createContext, type AppContext } from '../../backend/src/context';
 import { fatal, loadConfigOrExit, onShutdown, resolveServiceUrls } from '../../backend/src/main/runtime';
 import { startLocalServices, type LocalServices } from '../../backend/src/services';
@@ -163,9 +164,9 @@ async function main(): Promise<void> {
     const rolled = await rollUpHistory(ctx, windowStart, windowEnd, { ...waitLog, reuseDone, onProgress: (p) => rollBar.update(p.doneHours) });
     if (!reuseDone) rollBar.stop();
     console.log(`[seed] rollups: ${rolled.hours} ${rolled.hours === 1 ? 'hour' : 'hours'}, ${rolled.days} ${rolled.days === 1 ? 'day' : 'days'}, ${rolled.rows} hourly rows${rolled.reused ? ' (rolled up by an earlier run)' : ''} (${phaseSecs()})`);
-    const admin = await ctx.models.User.findOne({ email: net.adminEmail }, { _id: 1 }).lean();
-    if (!admin) throw new Error(`admin ${net.adminEmail} not found`);
-    const payouts = await runHistoricalPayouts(ctx, admin._id, windowStart, windowEnd, waitLog);
+    const adminId = await userIdByEmail(ctx.db, net.adminEmail);
+    if (!adminId) throw new Error(`admin ${net.adminEmail} not found`);
+    const payouts = await runHistoricalPayouts(ctx, adminId, windowStart, windowEnd, waitLog);
     console.log(
       `[seed] payouts: ${payouts.runs} weekly runs (${payouts.newRuns} made now), ${payouts.payouts} new payouts covering ${payouts.conversions} conversions and ${payouts.clickEarnings} daily CPC click earnings, ` +
         `${payouts.reviewed} review steps (older ones approved and paid) (${phaseSecs()})`,

@@ -2,6 +2,8 @@
  * Deterministic randomness (sfc32), so a seed run with the same --seed and
  * window produces the same ids and re-running it inserts nothing twice.
  */
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export class Prng {
   private a: number;
   private b: number;
@@ -55,10 +57,14 @@ export class Prng {
     return lo;
   }
 
+  /** `chars` hex digits, 8 per draw (each draw's 32 bits, high nibble first). */
   hex(chars: number): string {
     let s = '';
-    while (s.length < chars) s += Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0');
-    return s.slice(0, chars);
+    while (s.length < chars) {
+      const n = Math.floor(this.next() * 0x100000000);
+      s += HEX_BYTES[n >>> 24]! + HEX_BYTES[(n >>> 16) & 255]! + HEX_BYTES[(n >>> 8) & 255]! + HEX_BYTES[n & 255]!;
+    }
+    return s.length === chars ? s : s.slice(0, chars);
   }
 
   /** Exponentially distributed with the given mean. */

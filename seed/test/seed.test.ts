@@ -3,7 +3,10 @@ import type { AppContext } from '../../backend/src/context';
 import { listClickPartitions, clickPartition, partitionDay } from '../../backend/src/db/raw-events';
 import { dayStart, hourStart, minuteStart } from '../../backend/src/domain/time-buckets';
 import { createTestContext, destroyTestContext } from '../../backend/test/helpers/context';
+import { userIdByEmail } from '../../backend/src/accounts/email-keys';
+import { verifyPassword } from '../../backend/src/auth/passwords';
 import { applyFinalStatuses, seedNetwork } from '../src/accounts';
+import { ADVERTISERS, AFFILIATES, DEMO_PASSWORD } from '../src/catalog';
 import { rebuildCampaignCounters } from '../../backend/src/reconcile/campaign-counters';
 import { writeHistory } from '../src/history';
 import { LiveTally, rebuildLiveCounters } from '../src/live';
@@ -42,8 +45,16 @@ describe('seed', () => {
       const counted = await rebuildLiveCounters(ctx, live.events());
       return { net, counts, counted };
     };
+    // As after `npm start` on an empty database: the accounts' email keys were backfilled (nothing to key) before the seed ran.
+    expect(await userIdByEmail(ctx.db, 'nobody@example.com')).toBeNull();
     const { net, counts: first, counted } = await run();
     expect(first.clicks).toBeGreaterThan(5900);
+    // Every demo account is found by its email (sign-in reads the email key by _id); the demo password is hashed once, for all.
+    const ids = await Promise.all([net.adminEmail, ...[...ADVERTISERS, ...AFFILIATES].map((a) => a.email)].map((e) => userIdByEmail(ctx.db, e)));
+    expect(ids).toEqual([expect.any(String), ...net.advertisers.values(), ...net.affiliates.map((a) => a.id)]);
+    const demoHashes = new Set((await ctx.models.User.find({ role: { $ne: 'admin' } }, { passwordHash: 1 }).lean()).map((u) => u.passwordHash));
+    expect(demoHashes.size).toBe(1);
+    expect(await verifyPassword([...demoHashes][0]!, DEMO_PASSWORD)).toBe(true);
     expect(await countClicks()).toBe(first.clicks);
     const conversions = await ctx.models.Conversion.countDocuments();
     expect(conversions).toBe(first.conversions);
