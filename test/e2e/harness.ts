@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { keyEmail } from '../../backend/src/accounts/email-keys';
 import { hashPassword } from '../../backend/src/auth/passwords';
 import type { Env } from '../../backend/src/config';
 import type { AppContext } from '../../backend/src/context';
@@ -129,7 +130,9 @@ export async function startStack(env: StackEnv = {}, opts: { dashboard?: boolean
 
 /** Admins cannot register; like the bootstrap, the test puts one in the database. */
 export async function createAdminAccount(ctx: AppContext, email: string, name = 'Platform Admin'): Promise<void> {
-  await ctx.models.User.create({ email, passwordHash: await hashPassword(PASSWORD), role: 'admin', status: 'approved', name, statusHistory: [{ at: new Date(), to: 'approved', note: 'test admin' }] });
+  const user = await ctx.models.User.create({ email, passwordHash: await hashPassword(PASSWORD), role: 'admin', status: 'approved', name, statusHistory: [{ at: new Date(), to: 'approved', note: 'test admin' }] });
+  // Keyed as every account the application creates is: signing in finds an account by its email key.
+  await keyEmail(ctx.db, email, user._id);
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the deadline passes. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { keyEmail } from '../../backend/src/accounts/email-keys';
 import { hashPassword } from '../../backend/src/auth/passwords';
 import { markHoursDirty } from '../../backend/src/db/rollup-dirty';
 import { RawEventsBuilder } from '../../backend/test/helpers/raw-events-builder';
@@ -24,6 +25,7 @@ beforeAll(async () => {
     name: 'Zoë Dual',
     statusHistory: [{ at: new Date(), to: 'approved', note: 'test affiliate' }],
   });
+  await keyEmail(ctx.db, AFFILIATE, aff._id);
   const b = new RawEventsBuilder(ctx);
   const usd = await b.campaign({ name: 'Dollar Deals', currency: 'USD' });
   const eur = await b.campaign({ name: 'Crème Brûlée Offers', currency: 'EUR' });
