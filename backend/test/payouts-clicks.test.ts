@@ -217,6 +217,9 @@ describe('CPC click earnings in payout runs', () => {
     expect(payouts).toHaveLength(1);
     expect(payouts[0]).toMatchObject({ status: 'pending_approval', clickEarningCount: 6, clickCount: 360, amountCents: 360 * CPC_PAYOUT });
     expect(await ctx.models.ClickEarning.countDocuments({ affiliateId: affD })).toBe(6);
+    // Counted exactly as claimed (a run that found the other's payout building left it to that run).
+    expect(await payoutClaims(ctx.db).countDocuments({ payoutId: payouts[0]!._id })).toBe(6);
+    expect(await ctx.models.ClickEarning.countDocuments({ affiliateId: affD, payoutId: payouts[0]!._id })).toBe(6);
 
     // Even two builders for the same group (bypassing the one-builder rule) split, never share, the earnings.
     const affE = newId();
@@ -237,7 +240,8 @@ describe('CPC click earnings in payout runs', () => {
     expect(held.map((e) => e._id).sort()).toEqual([...ids].sort());
     const built = await ctx.models.Payout.find({ _id: { $in: [p1._id, p2._id] } }).lean();
     expect(built.reduce((s, p) => s + p.clickEarningCount, 0)).toBe(ids.length);
-  });
+    for (const p of built) expect(await payoutClaims(ctx.db).countDocuments({ payoutId: p._id }), `claims of ${p._id}`).toBe(p.clickEarningCount);
+  }, 120_000);
 
   it('reconciles payouts, claims and click earnings with the rollup: zero on clean data, a planted difference is found', async () => {
     const range = { fromMs: day(41), toMs: day(7) };
@@ -272,7 +276,7 @@ describe('CPC click earnings in payout runs', () => {
     ].sort((a, c) => a.key.localeCompare(c.key)));
     await ctx.models.PayoutLine.updateOne({ _id: line._id }, { $set: { clickEarningId: line.clickEarningId } });
     expect((await reconcile(ctx, range)).differences).toEqual([]);
-  });
+  }, 120_000);
 
   it('keeps a settled day as settled when a late click arrives; reconciliation shows the difference', async () => {
     const settled = (await earningsOf(aff.id))[1]!;

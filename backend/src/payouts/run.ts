@@ -24,6 +24,7 @@ import { addHolds, backfillPayoutHolds, dropHolds, holdsOf, markDone, markOpen, 
 import { countPayoutMove, listNewPayout, listPayoutStatus } from './payout-list';
 import { settleClickEarnings } from './settle-clicks';
 import { faultPoint } from '../fault-points';
+import { BUILD_LOCK_TTL_MS, lockPayout } from './payout-lock';
 
 export interface PayoutRunCounts {
   payouts: number;
@@ -33,6 +34,8 @@ export interface PayoutRunCounts {
   carriedOverClickEarnings: number;
   carriedOverGroups: number;
   resumed: number;
+  /** Payouts left `building` that another run, still going, was building at the time: left to it. */
+  busy: number;
   /** Conversions and click earnings let go by rejected payouts. */
   released: number;
   settledDays: number;
@@ -136,28 +139,72 @@ export interface BuildResult {
   clickEarnings: number;
 }
 
+export interface BuildOptions {
+  /** A payout an interrupted run left `building`: what it holds already is kept if still its own. */
+  resumed?: boolean;
+  minCents?: number;
+  /** The payout's lock (payout-lock.ts): a build that lost it stops before completing or dissolving the payout. */
+  signal?: AbortSignal;
+}
+
 /**
  * Builds a payout from `fresh` (what the run found payable for its
  * affiliate and currency) and, for a payout an interrupted run left
  * `building`, what it holds already. A claim is an insert keyed by the claim
  * id, so each item lands in at most one payout whatever runs in parallel;
  * the ids are written to the payout's holds first, so an interruption at any
- * step is finished (or undone) by running this again. Below the minimum
- * (items rejected meanwhile, another run got there first) it releases
- * everything and disappears.
+ * step is finished (or undone) by running this again. Its totals are those of
+ * the claims it still holds when it completes (read again then, by `_id`).
+ * Below the minimum (items rejected meanwhile, another run got there first)
+ * it releases everything and disappears. The caller holds the payout's lock
+ * (runPayouts does): one builder per payout.
  */
-export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh: Payable[], resumed = false, minCents?: number): Promise<BuildResult> {
+export async function buildPayout(ctx: AppContext, p: PayoutDoc, by: string | null, note: string, fresh: Payable[], o: BuildOptions = {}): Promise<BuildResult> {
+  await faultPoint('payouts:building', { payoutId: p._id, affiliateId: p.affiliateId });
   await addHolds(ctx.db, p._id, fresh.map((f) => f.entry.id));
-  const held = resumed ? await keepHeld(ctx, p) : [];
+  const held = o.resumed ? await keepHeld(ctx, p) : [];
   const heldIds = new Set(held.map((h) => h.entry.id));
-  const kept = [...held, ...(await claimFresh(ctx, p, fresh.filter((f) => !heldIds.has(f.entry.id))))];
-  await faultPoint('payouts:claimed');
+  const claimed = [...held, ...(await claimFresh(ctx, p, fresh.filter((f) => !heldIds.has(f.entry.id))))];
+  await faultPoint('payouts:claimed', { payoutId: p._id, affiliateId: p.affiliateId });
+  const kept = await stillClaimed(ctx, p, claimed);
+  o.signal?.throwIfAborted();
   // Taken out before the payout can be rejected (it is still `building`): a release then puts them back.
   await dequeueDone(ctx.db, 'payable', kept.map((k) => k.entry));
-  const min = minCents ?? (await ctx.settings.read()).values.payoutMinimumCents;
+  const min = o.minCents ?? (await ctx.settings.read()).values.payoutMinimumCents;
+  if (o.resumed) await dropStrayLines(ctx, p, kept);
+  o.signal?.throwIfAborted();
   const r = await completePayout(ctx, p, by, note, kept.map(itemOf), min);
   await markDone(ctx.db, 'building', p._id);
   return r;
+}
+
+/**
+ * What the payout still holds a claim for, read again by `_id` just before
+ * its totals are written: the totals count exactly the claims it won and
+ * kept. One claimed but no longer its own (a claim another builder of the
+ * same payout let go, which the payout lock exists to prevent) is let go
+ * here too: its mirror set free if it names this payout, back in the queue.
+ */
+async function stillClaimed(ctx: AppContext, p: PayoutDoc, claimed: Payable[]): Promise<Payable[]> {
+  const kept: Payable[] = [];
+  await inParallel(claimed, CLAIM_CONCURRENCY, async (item) => {
+    const claim = await payoutClaims(ctx.db).findOne({ _id: item.entry.id });
+    if (claim?.payoutId === p._id) return void kept.push(item);
+    await unmirror(ctx, item.entry.id, p._id);
+    const now = await readPayable(ctx, item.entry.id);
+    if (now && isFree(now)) await enqueuePayable(ctx, [now.entry]);
+  });
+  return kept;
+}
+
+/** Lines an earlier attempt at a resumed payout wrote for what it no longer holds (by `_id`, from its holds). */
+async function dropStrayLines(ctx: AppContext, p: PayoutDoc, kept: Payable[]): Promise<void> {
+  const keptIds = new Set(kept.map((k) => k.entry.id));
+  const stray = (await holdsOf(ctx.db, p._id)).filter((id) => !keptIds.has(id));
+  await bulkWriteInChunks(
+    ctx.db.collection<PayoutLineDoc>('payout_lines'),
+    stray.map((claimId) => ({ deleteOne: { filter: { _id: `${p._id}:${claimId}` } } })),
+  );
 }
 
 /** What a payout left `building` holds and may keep: claimed by it, its affiliate's and currency's, still payable. */
@@ -207,6 +254,8 @@ async function claimFresh(ctx: AppContext, p: PayoutDoc, candidates: Payable[]):
   await inParallel(candidates, CLAIM_CONCURRENCY, async (item) => {
     if (!(await claimItem(ctx, item.entry.id, p._id))) return void lost.push(item.entry);
     if (await mirrorClaim(ctx, itemOf(item), p._id)) return void kept.push(item);
+    // Marked already, by this very payout: its claim is this payout's, not one to let go.
+    if ((await readPayable(ctx, item.entry.id))?.doc.payoutId === p._id) return void kept.push(item);
     await payoutClaims(ctx.db).deleteOne({ _id: item.entry.id, payoutId: p._id });
     lost.push(item.entry);
   });
@@ -226,6 +275,9 @@ function lineOf(payoutId: string, i: PayableItem): PayoutLineDoc {
 
 /** Undoes a payout that stays below the minimum: its items go free, lines an earlier attempt wrote (by `_id`) and the payout go. */
 async function dissolvePayout(ctx: AppContext, p: PayoutDoc): Promise<void> {
+  // Only while it is being built: what a completed payout holds is never let go here.
+  const now = await ctx.models.Payout.findById(p._id, { status: 1 }).lean();
+  if (now && now.status !== 'building') return;
   const held = await holdsOf(ctx.db, p._id);
   await releasePayout(ctx, p._id);
   await bulkWriteInChunks(
@@ -280,20 +332,15 @@ async function completePayout(ctx: AppContext, p: PayoutDoc, by: string | null, 
  * affiliate and currency, approved conversions older than the hold period and
  * unclaimed click earnings that belong to no payout become one payout
  * awaiting approval; totals below the minimum wait for a later run.
- * Re-running creates nothing new. `signal` (the job's lock) is checked
- * between payouts: a run that lost its lock stops there, and whatever it left
- * `building` is finished by the next run.
+ * Re-running creates nothing new. Each payout is built holding its lock
+ * (payout-lock.ts), so runs that overlap (one that lost the job's lock and
+ * the next) never build the same payout at once. `signal` (the job's lock)
+ * is checked between payouts: a run that lost its lock stops there, and
+ * whatever it left `building` is finished by the next run.
  */
 export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?: number; by?: string | null; signal?: AbortSignal }): Promise<PayoutRunCounts> {
   await backfillPayoutHolds(ctx);
-  const by = opts.by ?? 'system';
-  const note = `payout run ${opts.runId}`;
   const counts = emptyCounts();
-  const add = (r: BuildResult) => {
-    counts.payouts += 1;
-    counts.conversions += r.conversions;
-    counts.clickEarnings += r.clickEarnings;
-  };
   opts.signal?.throwIfAborted();
   counts.released = await finishReleases(ctx);
 
@@ -303,17 +350,9 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
   opts.signal?.throwIfAborted();
   Object.assign(counts, await settleClickEarnings(ctx, cutoff));
   const members = byGroup(await duePayables(ctx, cutoff));
-
-  for (const p of await buildingPayouts(ctx)) {
-    opts.signal?.throwIfAborted();
-    // It takes what was payable by its own cutoff; the rest of its group goes in a payout of this run.
-    const k = groupKey(p.affiliateId, p.currency);
-    const [mine, rest] = partition(members.get(k) ?? [], (m) => isDueBy(m, p.cutoff));
-    members.set(k, rest);
-    const r = await buildPayout(ctx, p, by, `${note} (resumed)`, mine, true, payoutMinimumCents);
-    counts.resumed += 1;
-    if (r.built) add(r);
-  }
+  const by = opts.by ?? 'system';
+  const run: Run = { ctx, runId: opts.runId, by, note: `payout run ${opts.runId}`, cutoff, minCents: payoutMinimumCents, members, counts, signal: opts.signal };
+  await resumeInterrupted(run);
 
   const plan = planPayouts([...members.values()].filter((m) => m.length > 0).map(groupOf), payoutMinimumCents);
   const carry = (g: EligibleGroup) => {
@@ -324,18 +363,93 @@ export async function runPayouts(ctx: AppContext, opts: { runId: string; nowMs?:
   for (const g of plan.carryOver) carry(g);
   for (const g of plan.build) {
     opts.signal?.throwIfAborted();
-    const payout = await createBuilding(ctx, g, opts.runId, cutoff);
+    const r = await buildNew(run, g);
     // Null: another run is building this affiliate's payout in this currency right now.
-    if (!payout) continue;
-    const r = await buildPayout(ctx, payout, by, note, members.get(groupKey(g.affiliateId, g.currency)) ?? [], false, payoutMinimumCents);
-    if (r.built) add(r);
+    if (!r) continue;
+    if (r.built) added(counts, r);
     else carry(g);
   }
   return counts;
 }
 
+/** What one run works with, passed to its steps. */
+interface Run {
+  ctx: AppContext;
+  runId: string;
+  by: string | null;
+  note: string;
+  cutoff: Date;
+  minCents: number;
+  /** What the run may pay, per group (byGroup); a resumed payout takes its part out. */
+  members: Map<string, Payable[]>;
+  counts: PayoutRunCounts;
+  signal: AbortSignal | undefined;
+}
+
+function added(counts: PayoutRunCounts, r: BuildResult): void {
+  counts.payouts += 1;
+  counts.conversions += r.conversions;
+  counts.clickEarnings += r.clickEarnings;
+}
+
+/**
+ * Payouts an interrupted run left `building` (by `_id` from the open set),
+ * each finished under its lock. One whose lock is held is being built right
+ * now by a run that is still going (a crashed run's lock runs out): it is
+ * left to that run, not built twice at once.
+ */
+async function resumeInterrupted(run: Run): Promise<void> {
+  for (const id of await openPayouts(run.ctx.db, 'building')) {
+    run.signal?.throwIfAborted();
+    const r = await withPayoutLock(run.ctx, id, (signal) => resumeOne(run, id, signal));
+    if (r === 'busy') run.counts.busy += 1;
+    else if (r) {
+      run.counts.resumed += 1;
+      if (r.built) added(run.counts, r);
+    }
+  }
+}
+
+/** Finishes one interrupted payout, holding its lock; null if it is not `building` (any more). */
+async function resumeOne(run: Run, id: string, signal: AbortSignal): Promise<BuildResult | null> {
+  // Read under the lock: the run that was building it may have completed or dissolved it since the open set was read.
+  const p = (await run.ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
+  if (p?.status !== 'building') {
+    if (p) await markDone(run.ctx.db, 'building', id);
+    return null;
+  }
+  // It takes what was payable by its own cutoff; the rest of its group goes in a payout of this run.
+  const k = groupKey(p.affiliateId, p.currency);
+  const [mine, rest] = partition(run.members.get(k) ?? [], (m) => isDueBy(m, p.cutoff));
+  run.members.set(k, rest);
+  return buildPayout(run.ctx, p, run.by, `${run.note} (resumed)`, mine, { resumed: true, minCents: run.minCents, signal });
+}
+
+/** A new payout for a group, created and built holding its lock; null if the group has one building already. */
+async function buildNew(run: Run, g: EligibleGroup): Promise<BuildResult | null> {
+  const id = newId();
+  // Locked before it is marked open and created: no other run can take it for an interrupted one meanwhile.
+  const r = await withPayoutLock(run.ctx, id, async (signal) => {
+    const payout = await createBuilding(run.ctx, g, run.runId, run.cutoff, id);
+    if (!payout) return null;
+    return buildPayout(run.ctx, payout, run.by, run.note, run.members.get(groupKey(g.affiliateId, g.currency)) ?? [], { minCents: run.minCents, signal });
+  });
+  return r === 'busy' ? null : r;
+}
+
+/** Runs `fn` holding the payout's lock (released after); 'busy' if another process holds it. */
+async function withPayoutLock<T>(ctx: AppContext, payoutId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | 'busy'> {
+  const lock = await lockPayout(ctx, payoutId, BUILD_LOCK_TTL_MS);
+  if (!lock) return 'busy';
+  try {
+    return await fn(lock.signal);
+  } finally {
+    await lock.release();
+  }
+}
+
 function emptyCounts(): PayoutRunCounts {
-  return { payouts: 0, conversions: 0, clickEarnings: 0, carriedOver: 0, carriedOverClickEarnings: 0, carriedOverGroups: 0, resumed: 0, released: 0, settledDays: 0, settledClickEarnings: 0, unsettledDays: 0 };
+  return { payouts: 0, conversions: 0, clickEarnings: 0, carriedOver: 0, carriedOverClickEarnings: 0, carriedOverGroups: 0, resumed: 0, busy: 0, released: 0, settledDays: 0, settledClickEarnings: 0, unsettledDays: 0 };
 }
 
 function partition<T>(items: T[], pred: (t: T) => boolean): [T[], T[]] {
@@ -353,20 +467,8 @@ async function finishReleases(ctx: AppContext): Promise<number> {
   return released;
 }
 
-/** Payouts an interrupted run left `building`, by `_id` from the open set. */
-async function buildingPayouts(ctx: AppContext): Promise<PayoutDoc[]> {
-  const found: PayoutDoc[] = [];
-  for (const id of await openPayouts(ctx.db, 'building')) {
-    const p = (await ctx.models.Payout.findById(id).lean()) as PayoutDoc | null;
-    if (p?.status === 'building') found.push(p);
-    else if (p) await markDone(ctx.db, 'building', id);
-  }
-  return found;
-}
-
 /** A new payout in `building`, listed and marked open before it is created; null if the group has one building already. */
-async function createBuilding(ctx: AppContext, g: EligibleGroup, runId: string, cutoff: Date): Promise<PayoutDoc | null> {
-  const id = newId();
+async function createBuilding(ctx: AppContext, g: EligibleGroup, runId: string, cutoff: Date, id: string): Promise<PayoutDoc | null> {
   const createdAt = new Date();
   // Listed before it is created (while building, no list shows it; a crash leaves an entry the list skips).
   await listNewPayout(ctx.db, { _id: id, affiliateId: g.affiliateId, currency: g.currency, createdAt });

@@ -1,9 +1,9 @@
 import type { AppContext } from '../context';
 import type { PayoutDoc } from '../db/models/payout';
 import { conflict, notFound, type ApiError } from '../domain/errors';
-import { acquireLock } from '../job-runs/lock';
 import { countPayoutMove, listPayoutStatus, unlistPayoutStatus } from './payout-list';
 import { markDone, markOpen } from './payout-holds';
+import { lockPayout } from './payout-lock';
 import { releasePayout } from './run';
 import { canTransitionPayout, PAYOUT_TRANSITIONS, type PayoutAction } from '../domain/payout-plan';
 
@@ -34,7 +34,7 @@ export async function tryTransitionPayout(
   opts: { note?: string; reference?: string | null } = {},
 ): Promise<PayoutChangeOutcome> {
   // One change at a time per payout: FerretDB does not apply conditional updates atomically.
-  const lock = await acquireLock(ctx.redis, ctx.keys.jobLock(`payout:${id}`), 30_000);
+  const lock = await lockPayout(ctx, id, 30_000);
   if (!lock) return refused('busy', 'The payout is being changed right now; reload and retry');
   try {
     return await applyTransition(ctx, id, action, by, opts);

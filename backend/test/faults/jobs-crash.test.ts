@@ -25,6 +25,10 @@ import { firePostbacks, salesFor, targetOf, waitConversions, type PostbackTarget
  * Data: three affiliates on three campaigns, clicks on each of the last three
  * UTC days, and eight approved conversions each (made by postbacks through a
  * conversion worker in this process).
+ *
+ * A payout run also holds the lock of the payout it is building (so no other
+ * run resumes it meanwhile); a killed run's payout lock is let expire the same
+ * way, and the next run finishes that payout.
  */
 const PAYOUT_CENTS = 700;
 const CONVERSIONS_EACH = 8;
@@ -166,12 +170,14 @@ describe('jobs process SIGKILLed mid-run, then run again', () => {
     const afterFirstKill = await ctx.models.Payout.find(mine, { status: 1 }).lean();
     expect(afterFirstKill.map((p) => p.status).sort()).toEqual(['building', 'pending_approval']);
     await expireLock('payouts');
+    await expireLock(`payout:${afterFirstKill.find((p) => p.status === 'building')!._id}`);
     // 2. The next run resumes that payout and is killed after writing its lines, before completing it.
     await killAt(['payouts'], 'payouts:lines-written#1');
     const building = await ctx.models.Payout.findOne({ ...mine, status: 'building' }).lean();
     expect(building).not.toBeNull();
     expect(await ctx.models.PayoutLine.countDocuments({ payoutId: building!._id })).toBe(CONVERSIONS_EACH);
     await expireLock('payouts');
+    await expireLock(`payout:${building!._id}`);
     // 3. Run to the end, then once more: nothing left.
     const third = await runToEnd(['payouts']);
     expect(third.counts).toMatchObject({ resumed: 1, payouts: 2, conversions: 2 * CONVERSIONS_EACH });
