@@ -309,7 +309,7 @@ describe('raw answer sharing', () => {
     const shared = await b.campaign({ name: 'Shared', advertiserId: adv.id });
     await b.addClicks([{ at, campaign: shared, affiliateId: aff1.id }]);
     const clicks = async (cacheMs: number) =>
-      (await loadRawRows(ctx, [hourStart(at)], cacheMs)).filter((r) => r.campaignId === shared._id).reduce((n, r) => n + r.clicks, 0);
+      (await loadRawRows(ctx, [hourStart(at)], cacheMs)).rows.filter((r) => r.campaignId === shared._id).reduce((n, r) => n + r.clicks, 0);
 
     expect(await clicks(60_000)).toBe(1);
     await b.addClicks([{ at: at + 1000, campaign: shared, affiliateId: aff1.id }]);

@@ -288,7 +288,7 @@ describe('test postback', () => {
       expect(await e.ctx.db.collection(clicksCollectionName(day)).countDocuments({ campaignId: slow.id })).toBe(0);
     }
     const hour = hourStart(click.ts.getTime());
-    const rows = await computeRawRows(e.ctx, [hour], { scope: { campaignId: slow.id } });
+    const { rows } = await computeRawRows(e.ctx, [hour], { scope: { campaignId: slow.id } });
     expect([...rows.values()].reduce((n, r) => n + r.clicks, 0)).toBe(0);
     expect(await resolved(e, res.body.postbackId)).toMatchObject({ state: 'attributed', conversionId: null });
   });

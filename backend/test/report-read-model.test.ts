@@ -13,7 +13,9 @@ import type { Principal } from '../src/domain/permissions';
 import { HOUR_MS, hoursBetween, hourStart } from '../src/domain/time-buckets';
 import { rollHours } from '../src/rollups/hourly';
 import { createTestContext, destroyTestContext } from './helpers/context';
-import { RawEventsBuilder, type BuiltCampaign } from './helpers/raw-events-builder';
+import { RawEventsBuilder, type BuiltCampaign, type ExpectedEvent } from './helpers/raw-events-builder';
+import { BREAKDOWN_DIMENSIONS, OTHER_MEMBER_KEY, type BreakdownDimension } from '@offerly/contract';
+import { reportMonths } from '../src/db/report-docs';
 
 /**
  * Reports read from the report documents equal the raw events they stand
@@ -51,6 +53,13 @@ beforeAll(async () => {
     unique: (r() < 0.8 ? 1 : 0) as 0 | 1,
     invalid: r() < 0.05,
     sub1: pick(['mail', 'social', null]),
+    country: pick(['FR', 'DE', 'US', 'ZZ', null]),
+    device: pick(['mobile', 'desktop', 'tablet']),
+    os: pick(['iOS', 'Android', 'Windows', 'macOS']),
+    browser: pick(['Chrome', 'Safari', 'Firefox']),
+    sub2: pick(['cr-1', 'cr-2', 'cr|3', null]),
+    sub3: r() < 0.2 ? pick(['pl-1', 'pl-2']) : null,
+    sub5: pick(['x', 'y']),
   }));
   await b.addClicks(clicks);
   await b.addConversions(
@@ -96,6 +105,34 @@ const WINDOWS = [
   { from: '2026-03-31T17:00:00Z', to: '2026-04-03T08:00:00Z', granularity: 'day', tz: 'Asia/Tokyo' },
 ] as const;
 
+type Row = { key: string; clicks: number; uniqueClicks: number; invalidClicks: number; conversions: number; rejectedConversions: number; payoutCents: number; revenueCents: number | null };
+
+/** A breakdown by a dimension equals the events of the window grouped by that dimension's value ('' for none), member by member. */
+function expectDimBreakdown(ctxLabel: unknown, breakdown: Row[], w: { fromMs: number; toMs: number }, dim: BreakdownDimension, filter: (e: ExpectedEvent) => boolean, money: boolean) {
+  const want = b.expected((e) => (filter(e) && w.fromMs <= e.hour && e.hour < w.toMs ? String(e[dim] ?? '') : null));
+  const fields = ['clicks', 'uniqueClicks', 'invalidClicks', 'conversions', 'rejectedConversions', ...(money ? ['payoutCents', 'revenueCents'] : [])];
+  const got = Object.fromEntries(breakdown.map((r) => [r.key, Object.fromEntries(fields.map((f) => [f, r[f as keyof Row]]))]));
+  const expected = Object.fromEntries([...want].map(([k, v]) => [k, Object.fromEntries(fields.map((f) => [f, v[f] ?? 0]))]));
+  expect({ ctxLabel, dim, rows: got }).toEqual({ ctxLabel, dim, rows: expected });
+}
+
+/** Every dimension breakdown of the campaign report, the affiliate report and the affiliate report of one campaign. */
+async function checkDims(label: string, dims: readonly BreakdownDimension[]) {
+  const a0 = affiliates[0] as string;
+  for (const q of WINDOWS) {
+    const w = reportWindow({ from: Date.parse(q.from), to: Date.parse(q.to), granularity: q.granularity, tz: q.tz }, NOW);
+    for (const dim of dims) {
+      const rep = await campaignReport(ctx, admin, usd._id, w, dim, NOW);
+      expectDimBreakdown({ label, q, report: 'campaign' }, rep.breakdown, w, dim, (e) => e.campaignId === usd._id, true);
+      const aff = await affiliateReport(ctx, admin, a0, undefined, w, NOW, dim);
+      // Its rows mix dollars and euros (money 0 there): counts only.
+      expectDimBreakdown({ label, q, report: 'affiliate' }, aff.breakdown, w, dim, (e) => e.affiliateId === a0, false);
+      const affEur = await affiliateReport(ctx, admin, a0, eur._id, w, NOW, dim);
+      expectDimBreakdown({ label, q, report: 'affiliate × campaign' }, affEur.breakdown, w, dim, (e) => e.affiliateId === a0 && e.campaignId === eur._id, true);
+    }
+  }
+}
+
 async function checkAll(label: string) {
   for (const q of WINDOWS) {
     const usdOnly = expectedSeries(q, (e) => e.campaignId === usd._id);
@@ -132,23 +169,29 @@ async function checkAll(label: string) {
 describe('report read model', () => {
   it('answers every report from raw events before any rollup', async () => {
     await checkAll('raw');
-  }, 120_000);
+    await checkDims('raw', ['country', 'sub2']);
+  }, 240_000);
 
   it('answers the same from report documents after the rollup, with no hour left to raw events', async () => {
     await rollHours(ctx, hoursBetween(Date.UTC(2026, 1, 24), Date.UTC(2026, 3, 5)));
     const rep = await campaignReport(ctx, admin, usd._id, reportWindow({ from: Date.UTC(2026, 1, 25), to: Date.UTC(2026, 3, 4), granularity: 'day', tz: 'UTC' }, NOW), undefined, NOW);
     expect(rep.freshHours).toBe(0);
     await checkAll('rolled');
-  }, 180_000);
+    await checkDims('rolled', BREAKDOWN_DIMENSIONS);
+    // The whole of March is read from the month documents of the dimension documents.
+    expect(await reportMonths(ctx.db).findOne({ _id: `x:c:${usd._id}|202603` })).toMatchObject({ d15: expect.any(Object) });
+  }, 300_000);
 
   it('mixes report documents and raw events for late events in dirty hours, and agrees again once they are rolled', async () => {
     const late = Date.UTC(2026, 2, 15, 9, 30);
-    await b.addClicks([{ at: late, campaign: usd, affiliateId: affiliates[1] as string, sub1: 'late' }]);
+    await b.addClicks([{ at: late, campaign: usd, affiliateId: affiliates[1] as string, sub1: 'late', device: 'tv', sub2: 'late-2' }]);
     await markHoursDirty(ctx.db, [late]);
     await checkAll('dirty');
+    await checkDims('dirty', ['device', 'sub2']);
     await rollHours(ctx, [hourStart(late)]);
     await checkAll('re-rolled');
-  }, 180_000);
+    await checkDims('re-rolled', ['device', 'sub2']);
+  }, 300_000);
 
   it('re-rolling a day rewrites no report document', async () => {
     const day = '20260315';
@@ -157,6 +200,7 @@ describe('report read model', () => {
     expect(counts.reportDocs).toBe(0);
     expect(await reportManifests(ctx.db).findOne({ _id: day })).toEqual(before);
     expect(await reportDays(ctx.db).findOne({ _id: `c:${usd._id}|${day}` })).not.toBeNull();
+    expect(await reportDays(ctx.db).findOne({ _id: `x:c:${usd._id}|${day}` })).not.toBeNull();
   });
 });
 
@@ -219,4 +263,48 @@ describe('the clean span', () => {
       await destroyTestContext(fresh);
     }
   }, 60_000);
+});
+
+describe('breakdowns of free-text sub IDs', () => {
+  it('keep the 50 most active values of a day and sum the rest as (other), from raw events and from report documents alike, and a re-roll rewrites nothing', async () => {
+    const fresh = await createTestContext({ ANALYTICS_RAW_CACHE_MS: '0' });
+    try {
+      const bb = new RawEventsBuilder(fresh);
+      const c = await bb.campaign({ name: 'Many sub2 values' });
+      const day = Date.UTC(2026, 7, 3);
+      // Value v-00 … v-59: v-k has 60 - k clicks, so the ranking is total and the last 10 fall beyond the limit.
+      const clicks = Array.from({ length: 60 }, (_, k) => Array.from({ length: 60 - k }, (__, i) => ({ at: day + ((k * 7 + i) % 24) * HOUR_MS + 60_000, campaign: c, affiliateId: affiliates[k % 3] as string, sub2: `v-${String(k).padStart(2, '0')}` }))).flat();
+      await bb.addClicks(clicks);
+      // v-59 converts twice: conversions rank before clicks, so it is kept and v-49 (one click more than v-50) falls out instead.
+      await bb.addConversions([0, 1].map((i) => ({ at: day + (20 + i) * HOUR_MS, campaign: c, affiliateId: affiliates[0] as string, sub2: 'v-59', status: 'approved' as const })));
+      const w = reportWindow({ from: day, to: day + 24 * HOUR_MS, granularity: 'day', tz: 'UTC' }, NOW);
+      const total = clicks.length;
+      const check = async (label: string) => {
+        const rep = await campaignReport(fresh, admin, c._id, w, 'sub2', Date.UTC(2026, 7, 5));
+        expect(rep.breakdown).toHaveLength(51);
+        expect(rep.breakdown[0]).toMatchObject({ key: 'v-59', label: 'v-59', clicks: 1, conversions: 2 });
+        for (let k = 0; k < 49; k++) expect({ label, k, row: rep.breakdown[k + 1]?.key, clicks: rep.breakdown[k + 1]?.clicks }).toEqual({ label, k, row: `v-${String(k).padStart(2, '0')}`, clicks: 60 - k });
+        const other = rep.breakdown[50];
+        // v-49 … v-58: 11 + 10 + … + 2 clicks.
+        expect(other).toMatchObject({ key: OTHER_MEMBER_KEY, label: '(other)', clicks: Array.from({ length: 10 }, (_, i) => 11 - i).reduce((x, y) => x + y, 0), conversions: 0 });
+        expect(rep.breakdown.reduce((n, r) => n + r.clicks, 0)).toBe(total + 0);
+        expect(rep.totals.clicks).toBe(total);
+        const aff = await affiliateReport(fresh, admin, affiliates[0] as string, undefined, w, Date.UTC(2026, 7, 5), 'sub2');
+        expect(aff.breakdown.reduce((n, r) => n + r.clicks, 0)).toBe(clicks.filter((x) => x.affiliateId === affiliates[0]).length);
+      };
+      await check('raw');
+      const rolled = await rollHours(fresh, hoursBetween(day, day + 24 * HOUR_MS));
+      expect(rolled.reportDocs).toBeGreaterThan(0);
+      const doc = await reportDays(fresh.db).findOne({ _id: `x:c:${c._id}|20260803` });
+      expect(doc?.cur.USD?.b.filter((m) => m.d === 's2')).toHaveLength(51);
+      await check('rolled');
+      // An hourly window reads the day in part: the members' hourly values, capped the same way.
+      const part = await campaignReport(fresh, admin, c._id, reportWindow({ from: day + 6 * HOUR_MS, to: day + 24 * HOUR_MS, granularity: 'hour', tz: 'UTC' }, NOW), 'sub2', Date.UTC(2026, 7, 5));
+      const partClicks = clicks.filter((x) => x.at >= day + 6 * HOUR_MS).length;
+      expect(part.breakdown.reduce((n, r) => n + r.clicks, 0)).toBe(partClicks);
+      expect((await rollHours(fresh, hoursBetween(day, day + 24 * HOUR_MS))).reportDocs).toBe(0);
+    } finally {
+      await destroyTestContext(fresh);
+    }
+  }, 120_000);
 });

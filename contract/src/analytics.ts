@@ -130,16 +130,41 @@ export const reportQueryFields = {
   format: z.enum(REPORT_FORMATS).default('json').meta({ description: '`csv`: the same report as a CSV file (one header for every report, a `section` column per row)' }),
 };
 
+/** What a click was classified by at the redirect, and the sub IDs beyond sub1: the breakdowns both campaign and affiliate reports offer. */
+export const BREAKDOWN_DIMENSIONS = ['country', 'device', 'os', 'browser', 'sub2', 'sub3', 'sub4', 'sub5'] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+
+/**
+ * A breakdown by one of BREAKDOWN_DIMENSIONS lists at most this many values
+ * (most conversions, then clicks, first); the rest are summed in one row keyed
+ * OTHER_MEMBER_KEY. Each UTC day of the rollup keeps as many, so sub IDs of
+ * free text stay bounded.
+ */
+export const BREAKDOWN_MEMBER_LIMIT = 50;
+/** The key of the row summing the values beyond the limit: a control character no tracked value contains (they are stripped at the redirect). */
+export const OTHER_MEMBER_KEY = '\u001fother';
+
+const dimensionText =
+  '`country` (ISO 3166-1 alpha-2, `ZZ` unknown), `device` (desktop, mobile, tablet, tv, bot, unknown), `os`, `browser`, `sub2`…`sub5`: ' +
+  `at most ${BREAKDOWN_MEMBER_LIMIT} values, the rest summed in one row (key \`\\u001fother\`, label \`(other)\`)`;
+
 export const CampaignReportQuery = z.strictObject({
   ...reportQueryFields,
-  groupBy: z.enum(['affiliate', 'sub1']).optional().meta({ description: 'Adds `breakdown`: one row per affiliate, or per sub1 value' }),
+  groupBy: z
+    .enum(['affiliate', 'sub1', ...BREAKDOWN_DIMENSIONS])
+    .optional()
+    .meta({ description: `Adds \`breakdown\`: one row per affiliate, per sub1 value, or per value of ${dimensionText}` }),
 });
 export type CampaignReportQuery = z.input<typeof CampaignReportQuery>;
 
 export const AffiliateReportQuery = z.strictObject({
   ...reportQueryFields,
   affiliateId: ObjectId.optional().meta({ description: 'Required for admins; affiliates may only name themselves' }),
-  campaignId: ObjectId.optional().meta({ description: 'Only this campaign (the breakdown is then its one row)' }),
+  campaignId: ObjectId.optional().meta({ description: 'Only this campaign (the breakdown by campaign is then its one row)' }),
+  groupBy: z
+    .enum(['campaign', ...BREAKDOWN_DIMENSIONS])
+    .default('campaign')
+    .meta({ description: `What \`breakdown\` has one row per: campaign, or a value of ${dimensionText}` }),
 });
 export type AffiliateReportQuery = z.input<typeof AffiliateReportQuery>;
 
@@ -195,8 +220,8 @@ const reportBaseShape = {
 
 export const CampaignReportRow = z
   .strictObject({
-    key: z.string().meta({ description: 'The affiliate’s id, or the sub1 value (empty for clicks without one)' }),
-    label: z.string().meta({ description: 'The affiliate’s name, or the sub1 value (`(none)` for clicks without one)' }),
+    key: z.string().meta({ description: 'The affiliate’s id, or the sub ID, country, device, OS or browser value (empty for clicks without one)' }),
+    label: z.string().meta({ description: 'The affiliate’s name, or the value (`(none)` for clicks without one, `(other)` for the values beyond the limit)' }),
     ...reportMetricsShape,
   })
   .meta({ id: 'CampaignReportRow' });
@@ -213,9 +238,9 @@ export type CampaignReport = z.infer<typeof CampaignReport>;
 
 export const AffiliateReportRow = z
   .strictObject({
-    key: ObjectId.meta({ description: 'The campaign’s id' }),
-    label: z.string().meta({ description: 'The campaign’s name' }),
-    currency: Currency.nullable().meta({ description: 'The campaign’s currency; null if it changed within the window (money is then 0)' }),
+    key: z.string().meta({ description: 'The campaign’s id, or the value grouped by (see `groupBy`; empty for clicks without one)' }),
+    label: z.string().meta({ description: 'The campaign’s name, or the value (`(none)`, `(other)`)' }),
+    currency: Currency.nullable().meta({ description: 'The row’s one currency; null if its rows are in several (money is then 0)' }),
     ...reportMetricsShape,
   })
   .meta({ id: 'AffiliateReportRow' });
@@ -240,7 +265,7 @@ export const AffiliateReport = z
     affiliateId: ObjectId,
     ...reportBaseShape,
     byCurrency: z.array(ReportCurrencyTotals).meta({ description: 'Totals per currency, by currency code; the headline when `currency` is null (several currencies)' }),
-    breakdown: z.array(AffiliateReportRow).meta({ description: 'One row per campaign, most conversions (then clicks) first' }),
+    breakdown: z.array(AffiliateReportRow).meta({ description: 'One row per campaign (or per value of `groupBy`), most conversions (then clicks) first' }),
   })
   .meta({ id: 'AffiliateReport' });
 export type AffiliateReport = z.infer<typeof AffiliateReport>;

@@ -2,11 +2,12 @@ import type { AppContext } from '../context';
 import { listClickPartitions, partitionStart } from '../db/raw-events';
 import { loadDroppedDays } from '../db/rollup-state';
 import { dayKey } from '../domain/time-buckets';
-import { computeRawRows, type StatRow } from '../rollups/compute';
+import type { DimRow } from '../domain/report-dims';
+import { computeRawRows, type RawHours, type StatRow } from '../rollups/compute';
 
 interface CacheEntry {
   at: number;
-  rows: Promise<Map<string, StatRow>>;
+  rows: Promise<RawHours>;
 }
 const rawCaches = new WeakMap<AppContext, Map<string, CacheEntry>>();
 
@@ -15,7 +16,7 @@ const rawCaches = new WeakMap<AppContext, Map<string, CacheEntry>>();
  * seconds: FerretDB scans a whole day partition for any query, so concurrent
  * dashboards asking about the current hour cost one scan, not one each.
  */
-function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedDays: ReadonlySet<string>): Promise<Map<string, StatRow>> {
+function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedDays: ReadonlySet<string>): Promise<RawHours> {
   let cache = rawCaches.get(ctx);
   if (!cache) rawCaches.set(ctx, (cache = new Map()));
   const now = Date.now();
@@ -30,17 +31,18 @@ function rawRowsCached(ctx: AppContext, hours: number[], ttlMs: number, droppedD
 }
 
 /**
- * The granular rows (hour × campaign × affiliate × sub1) of hours that report
- * documents do not answer yet: the current hour, hours not rolled since they
- * ended, hours marked dirty. Computed from raw events one UTC day at a time.
+ * The granular rows (hour × campaign × affiliate × sub1) and the dimension
+ * rows of hours that report documents do not answer yet: the current hour,
+ * hours not rolled since they ended, hours marked dirty. Computed from raw
+ * events one UTC day at a time, both from the same read.
  */
-export async function loadRawRows(ctx: AppContext, hours: number[], cacheMs: number): Promise<StatRow[]> {
-  if (hours.length === 0) return [];
+export async function loadRawRows(ctx: AppContext, hours: number[], cacheMs: number): Promise<{ rows: StatRow[]; dims: DimRow[] }> {
+  if (hours.length === 0) return { rows: [], dims: [] };
   const dropped = await loadDroppedDays(ctx.db);
   const byDay = new Map<string, number[]>();
   for (const h of hours) byDay.set(dayKey(h), [...(byDay.get(dayKey(h)) ?? []), h]);
   const parts = await Promise.all([...byDay.values()].map((hs) => rawRowsCached(ctx, hs, cacheMs, dropped)));
-  return parts.flatMap((p) => [...p.values()]);
+  return { rows: parts.flatMap((p) => [...p.rows.values()]), dims: parts.flatMap((p) => p.dims) };
 }
 
 const oldestCache = new WeakMap<AppContext, { at: number; value: Promise<number> }>();

@@ -1,15 +1,30 @@
-import type { AffiliateReport, CampaignReport, CampaignReportRow, OverviewReport, ReportCurrencyTotals, ReportMetrics, ReportSeriesPoint } from '@offerly/contract';
+import type {
+  AffiliateReport,
+  AffiliateReportQuery,
+  BreakdownDimension,
+  CampaignReport,
+  CampaignReportQuery,
+  CampaignReportRow,
+  OverviewReport,
+  ReportCurrencyTotals,
+  ReportMetrics,
+  ReportSeriesPoint,
+} from '@offerly/contract';
 import type { AppContext } from '../context';
 import type { CampaignDoc } from '../db/models/campaign';
 import { notFound } from '../domain/errors';
 import { addSums, emptySums, pickSums, withoutMoney, withRatios, type MetricSums } from '../domain/metrics';
 import { canManageCampaign, type Principal } from '../domain/permissions';
 import { assembleSeries, BucketIndex } from '../domain/report-buckets';
+import type { DimScope } from '../domain/report-dim-days';
+import { XDIMS, type DimRow } from '../domain/report-dims';
 import type { Dim, ReportScope } from '../domain/report-scopes';
 import { readCleanState } from '../rollups/clean-frontier';
 import type { ReportWindow } from './query';
 import { loadRawRows, oldestEventHour } from './raw-rows';
-import { planRead } from './read-plan';
+import { limitedMembers, memberLabel } from './dim-labels';
+import { readDimBreakdown } from './dim-reads';
+import { planRead, type ReadPlan } from './read-plan';
 import { readScope, type ReportRow, type ScopeRows } from './scope-reads';
 
 /** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin): those are null. */
@@ -57,17 +72,32 @@ function base(w: ReportWindow, rawHours: number[]): Pick<ReportBase, 'from' | 't
   return { from: new Date(w.fromMs).toISOString(), to: new Date(w.toMs).toISOString(), granularity: w.granularity, tz: w.tz, freshHours: rawHours.length };
 }
 
+interface LoadedScope {
+  rows: ScopeRows;
+  rawHours: number[];
+  plan: ReadPlan;
+  rawDims: DimRow[];
+}
+
 /**
  * A scope's report rows over the window, each read by `_id` from report
  * documents, with hours not rolled yet computed from raw events. Whole months
  * answer the series only where its buckets hold whole UTC days.
  */
-async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scope: ReportScope, dims: Dim[]): Promise<{ rows: ScopeRows; rawHours: number[] }> {
+async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scope: ReportScope, dims: Dim[]): Promise<LoadedScope> {
   const [clean, eventsFrom] = await Promise.all([readCleanState(ctx), oldestEventHour(ctx, ctx.config.ANALYTICS_RAW_CACHE_MS)]);
   const plan = planRead(w.fromMs, w.toMs, nowMs, clean, eventsFrom);
   const raw = await loadRawRows(ctx, plan.rawHours, ctx.config.ANALYTICS_RAW_CACHE_MS);
   const monthsForSeries = w.granularity === 'day' && w.tz === 'UTC';
-  return { rows: await readScope(ctx, scope, plan, raw, { dims, monthsForSeries }), rawHours: plan.rawHours };
+  return { rows: await readScope(ctx, scope, plan, raw.rows, { dims, monthsForSeries }), rawHours: plan.rawHours, plan, rawDims: raw.dims };
+}
+
+const isDimension = (g: string | undefined): g is BreakdownDimension => g !== undefined && g in XDIMS;
+
+/** A scope's breakdown by a dimension, summed per value and limited (the rest as one other row), in the order shown. */
+async function dimensionGroups(ctx: AppContext, scope: DimScope, loaded: LoadedScope, dim: BreakdownDimension) {
+  const rows = await readDimBreakdown(ctx, scope, loaded.plan, loaded.rawDims, XDIMS[dim]);
+  return limitedMembers(sumBy(rows, (r) => r.key));
 }
 
 /** Names by `_id`, one parallel `findOne` each (a `$in` would read the whole collection on FerretDB). */
@@ -81,14 +111,18 @@ async function campaignNames(ctx: AppContext, ids: string[]): Promise<Map<string
   return new Map(cs.flatMap((c) => (c ? [[c._id, { name: c.name, currency: c.currency }] as const] : [])));
 }
 
-export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: 'affiliate' | 'sub1' | undefined, nowMs = Date.now()): Promise<CampaignReport> {
+export async function campaignReport(ctx: AppContext, p: Principal, campaignId: string, w: ReportWindow, groupBy: CampaignReportQuery['groupBy'], nowMs = Date.now()): Promise<CampaignReport> {
   const c = (await ctx.models.Campaign.findById(campaignId).lean()) as CampaignDoc | null;
   if (!c || !canManageCampaign(p, c)) throw notFound('Campaign');
   const dim = groupBy === 'affiliate' ? 'a' : groupBy === 'sub1' ? 's' : undefined;
-  const { rows, rawHours } = await loadScope(ctx, w, nowMs, { kind: 'c', campaignId }, dim ? [dim] : []);
+  const loaded = await loadScope(ctx, w, nowMs, { kind: 'c', campaignId }, dim ? [dim] : []);
+  const { rows, rawHours } = loaded;
   const { series, totals } = seriesAndTotals(w, rows.series, c.currency, false);
   let breakdown: CampaignReportRow[] = [];
-  if (groupBy) {
+  if (isDimension(groupBy)) {
+    const groups = await dimensionGroups(ctx, { kind: 'c', campaignId }, loaded, groupBy);
+    breakdown = groups.map(([key, s]) => ({ key, label: memberLabel(groupBy, key), ...metrics(s, c.currency, false) }));
+  } else if (groupBy) {
     const groups = sumBy(rows.breakdowns[dim as Dim] ?? [], (r) => r.key);
     const names = groupBy === 'affiliate' ? await userNames(ctx, [...groups.keys()]) : new Map<string, string>();
     breakdown = [...groups]
@@ -108,12 +142,30 @@ function currencyTotals(rows: ReportRow[], hideRevenue: boolean): ReportCurrency
     });
 }
 
-export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId: string, campaignId: string | undefined, w: ReportWindow, nowMs = Date.now()): Promise<AffiliateReport> {
+export async function affiliateReport(
+  ctx: AppContext,
+  p: Principal,
+  affiliateId: string,
+  campaignId: string | undefined,
+  w: ReportWindow,
+  nowMs = Date.now(),
+  groupBy: AffiliateReportQuery['groupBy'] = 'campaign',
+): Promise<AffiliateReport> {
   const hideRevenue = p.role !== 'admin';
-  const scope: ReportScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
-  const { rows, rawHours } = await loadScope(ctx, w, nowMs, scope, campaignId ? [] : ['c']);
+  const scope: DimScope = campaignId ? { kind: 'ca', campaignId, affiliateId } : { kind: 'a', affiliateId };
+  const loaded = await loadScope(ctx, w, nowMs, scope, campaignId || isDimension(groupBy) ? [] : ['c']);
+  const { rows, rawHours } = loaded;
   const currency = onlyCurrency(new Set(rows.series.map((r) => r.currency)));
   const { series, totals } = seriesAndTotals(w, rows.series, currency, hideRevenue);
+  const head = { affiliateId, ...base(w, rawHours), currency, series, totals, byCurrency: currencyTotals(rows.series, hideRevenue) };
+  if (isDimension(groupBy)) {
+    const groups = await dimensionGroups(ctx, scope, loaded, groupBy);
+    const breakdown = groups.map(([key, s]) => {
+      const cur = onlyCurrency(s.currencies);
+      return { key, label: memberLabel(groupBy, key), currency: cur, ...metrics(s, cur, hideRevenue) };
+    });
+    return { ...head, breakdown };
+  }
   const groups = campaignId ? sumBy(rows.series, () => campaignId) : sumBy(rows.breakdowns.c ?? [], (r) => r.key);
   const names = await campaignNames(ctx, [...groups.keys()]);
   const breakdown = [...groups]
@@ -122,7 +174,7 @@ export async function affiliateReport(ctx: AppContext, p: Principal, affiliateId
       const cur = onlyCurrency(s.currencies);
       return { key, label: names.get(key)?.name ?? key, currency: cur, ...metrics(s, cur, hideRevenue) };
     });
-  return { affiliateId, ...base(w, rawHours), currency, series, totals, byCurrency: currencyTotals(rows.series, hideRevenue), breakdown };
+  return { ...head, breakdown };
 }
 
 export async function overviewReport(ctx: AppContext, w: ReportWindow, limit: number, nowMs = Date.now()): Promise<OverviewReport> {

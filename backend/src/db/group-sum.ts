@@ -52,27 +52,72 @@ export async function groupSum<K extends string, S extends string>(
   return groupDocs(col.find(match, { projection, batchSize: 5000 }), keys, sums);
 }
 
+/**
+ * Several groupings of the same matched documents (one key set each, the same
+ * sums): on FerretDB one read of the collection feeds them all.
+ */
+export async function groupSumMany<N extends string, S extends string>(
+  db: Db,
+  collection: string,
+  match: Filter<Document>,
+  keySets: Record<N, Record<string, string>>,
+  sums: Record<S, string | 1>,
+): Promise<Record<N, Array<Group<string, S>>>> {
+  const names = Object.keys(keySets) as N[];
+  if (!(await isFerretDb(db))) {
+    const parts = await Promise.all(names.map((n) => groupSum(db, collection, match, keySets[n], sums)));
+    return Object.fromEntries(names.map((n, i) => [n, parts[i]])) as Record<N, Array<Group<string, S>>>;
+  }
+  const projection: Document = {};
+  for (const n of names) for (const f of Object.values(keySets[n])) projection[f] = 1;
+  for (const s of Object.keys(sums) as S[]) if (sums[s] !== 1) projection[sums[s] as string] = 1;
+  return groupDocsMany(db.collection<Document>(collection).find(match, { projection, batchSize: 5000 }), keySets, sums);
+}
+
 /** The same grouping over documents already read (a cursor or an array), computed in memory. */
 export async function groupDocs<K extends string, S extends string>(
   docs: AsyncIterable<Document> | Iterable<Document>,
   keys: Record<K, string>,
   sums: Record<S, string | 1>,
 ): Promise<Array<Group<K, S>>> {
-  const keyNames = Object.keys(keys) as K[];
-  const sumNames = Object.keys(sums) as S[];
-  const out = new Map<string, Group<K, S>>();
-  for await (const doc of docs) {
-    const values: unknown[] = keyNames.map((k) => doc[keys[k]] ?? null);
+  return (await groupDocsMany(docs, { g: keys }, sums)).g as Array<Group<K, S>>;
+}
+
+class Grouping<S extends string> {
+  readonly out = new Map<string, Group<string, S>>();
+  private readonly keyNames: string[];
+
+  constructor(
+    private readonly keys: Record<string, string>,
+    private readonly sumNames: S[],
+  ) {
+    this.keyNames = Object.keys(keys);
+  }
+
+  add(doc: Document, sums: Record<S, string | 1>): void {
+    const values: unknown[] = this.keyNames.map((k) => doc[this.keys[k] as string] ?? null);
     const id = values.map((v) => (v instanceof Date ? `d${v.getTime()}` : typeof v === 'string' ? `s${v}` : JSON.stringify(v))).join('\u0001');
-    let g = out.get(id);
+    let g = this.out.get(id);
     if (!g) {
-      g = { key: Object.fromEntries(keyNames.map((k, i) => [k, values[i]])) as Record<K, unknown>, sums: Object.fromEntries(sumNames.map((s) => [s, 0])) as Record<S, number> };
-      out.set(id, g);
+      g = { key: Object.fromEntries(this.keyNames.map((k, i) => [k, values[i]])), sums: Object.fromEntries(this.sumNames.map((s) => [s, 0])) as Record<S, number> };
+      this.out.set(id, g);
     }
-    for (const s of sumNames) {
+    for (const s of this.sumNames) {
       const f = sums[s];
       g.sums[s] += f === 1 ? 1 : Number(doc[f] ?? 0) || 0;
     }
   }
-  return [...out.values()];
+}
+
+/** Several groupings of documents already read, in one pass over them. */
+export async function groupDocsMany<N extends string, S extends string>(
+  docs: AsyncIterable<Document> | Iterable<Document>,
+  keySets: Record<N, Record<string, string>>,
+  sums: Record<S, string | 1>,
+): Promise<Record<N, Array<Group<string, S>>>> {
+  const names = Object.keys(keySets) as N[];
+  const sumNames = Object.keys(sums) as S[];
+  const groupings = names.map((n) => new Grouping<S>(keySets[n], sumNames));
+  for await (const doc of docs) for (const g of groupings) g.add(doc, sums);
+  return Object.fromEntries(names.map((n, i) => [n, [...(groupings[i] as Grouping<S>).out.values()]])) as Record<N, Array<Group<string, S>>>;
 }

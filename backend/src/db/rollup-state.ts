@@ -27,6 +27,17 @@ export interface HourRowsDoc {
   sigs: string[];
 }
 
+/**
+ * An hour's dimension rows (country, device, OS, browser, sub2–sub5 per
+ * campaign × affiliate × currency, encoded by `encodeDimRow`, sorted), from
+ * which the report documents' breakdowns by those dimensions are built. Kept
+ * apart from the row records, which settlement and reconciliation read too.
+ */
+export interface HourDimsDoc {
+  _id: string; // hourKey
+  rows: string[];
+}
+
 /** Raw click partitions dropped by retention: their hours keep their click counts from the rollup. */
 export interface DroppedPartitionDoc {
   _id: string; // YYYYMMDD
@@ -36,10 +47,12 @@ export interface DroppedPartitionDoc {
 
 export const ROLLUP_HOURS = 'rollup_hours';
 export const ROLLUP_HOUR_ROWS = 'rollup_hour_rows';
+export const ROLLUP_HOUR_DIMS = 'rollup_hour_dims';
 export const RAW_DROPPED = 'raw_dropped';
 
 export const rolledHours = (db: Db) => db.collection<RolledHourDoc>(ROLLUP_HOURS);
 export const hourRowRecords = (db: Db) => db.collection<HourRowsDoc>(ROLLUP_HOUR_ROWS);
+export const hourDimRecords = (db: Db) => db.collection<HourDimsDoc>(ROLLUP_HOUR_DIMS);
 export const droppedPartitions = (db: Db) => db.collection<DroppedPartitionDoc>(RAW_DROPPED);
 
 export async function loadRolledHours(db: Db, fromMs: number, toMs: number): Promise<Map<number, RolledHourDoc>> {

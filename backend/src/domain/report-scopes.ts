@@ -1,4 +1,5 @@
 import { METRIC_FIELDS, type MetricSums } from '@offerly/contract';
+import type { XDim } from './report-dims';
 import { HOUR_MS } from './time-buckets';
 
 /**
@@ -15,7 +16,7 @@ export type ReportScope =
   | { kind: 'ca'; campaignId: string; affiliateId: string }
   | { kind: 'cs'; campaignId: string; sub1: string };
 
-/** A breakdown dimension: campaign, affiliate or sub1. */
+/** A breakdown dimension of the granular rows: campaign, affiliate or sub1. */
 export type Dim = 'c' | 'a' | 's';
 
 /** The finest rollup grain: hour × campaign × affiliate × sub1 (with its currency). */
@@ -30,11 +31,15 @@ export interface GranularRow extends MetricSums {
 /** Metric values in METRIC_FIELDS order. */
 export type MetricVec = number[];
 
-/** A breakdown member's totals as stored: dimension, member key, values. */
+/**
+ * A breakdown member's totals as stored: dimension, member key, values; in
+ * dimension documents (report-dim-days.ts) also its hourly values.
+ */
 export interface MemberEntry {
-  d: Dim;
+  d: Dim | XDim;
   k: string;
   v: string;
+  h?: string;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context';
 import { CLICK_VALUE_FIELDS, emptyStatValues, type StatKeys, type StatValues } from '../db/models/stats';
-import { hourRowRecords } from '../db/rollup-state';
+import { hourDimRecords, hourRowRecords } from '../db/rollup-state';
 import { rowFromSignature } from './row-signature';
 import { conversionsOfHours } from '../db/conversion-hours';
-import { groupDocs, groupSum, type Group } from '../db/group-sum';
+import { groupDocsMany, groupSumMany, type Group } from '../db/group-sum';
 import { clicksCollectionName, partitionKey } from '../db/raw-events';
+import { ALL_XDIMS, decodeDimRow, DIM_CLICK_VALUES, DIM_VALUE_FIELDS, dimRowId, memberValue, XDIM_FIELD, type DimRow, type XDim } from '../domain/report-dims';
 import { dayKey, hourKey } from '../domain/time-buckets';
 
 /** One stats bucket computed from raw events: hour × campaign × affiliate (× sub1). */
@@ -53,20 +54,43 @@ const CONVERSION_SUMS = {
   pp: 'payPendingCents',
 } as const;
 
-/** Conversions of some hours grouped by stats key, ready for `computeRawRows`. */
-export type ConversionGroups = Array<Group<string, keyof typeof CONVERSION_SUMS>>;
+/** Grouping keys of the dimension rows: hour × campaign × affiliate × currency × the dimension's value. */
+const dimGroupKeys = (dim: XDim): Record<string, string> => ({ h: 'hour', c: 'campaignId', a: 'affiliateId', cur: 'currency', v: XDIM_FIELD[dim] });
+
+/** The stats grouping (`base`) and one grouping per breakdown dimension, computed in one pass over the same events. */
+function groupKeySets(trackSub1: ReadonlySet<string>): Record<'base' | XDim, Record<string, string>> {
+  return { base: statGroupKeys(trackSub1), ...(Object.fromEntries(ALL_XDIMS.map((d) => [d, dimGroupKeys(d)])) as Record<XDim, Record<string, string>>) };
+}
+
+type ConversionGroupList = Array<Group<string, keyof typeof CONVERSION_SUMS>>;
+
+/** Conversions of some hours grouped by stats key and by each breakdown dimension, ready for `computeRawRows`. */
+export type ConversionGroups = Record<'base' | XDim, ConversionGroupList>;
 
 /**
  * Groups the conversions of `hours` by stats key, reading each hour's
  * conversions by `_id` through its bucket of ids (never the whole collection).
  */
 export async function groupConversions(ctx: AppContext, hours: number[], scope?: RawScope): Promise<ConversionGroups> {
-  if (hours.length === 0) return [];
-  const keys = statGroupKeys(await trackSub1Campaigns(ctx));
+  const keySets = groupKeySets(await trackSub1Campaigns(ctx));
+  if (hours.length === 0) return groupDocsMany([], keySets, CONVERSION_SUMS);
   const docs = (await conversionsOfHours(ctx.db, hours)).filter(
     (d) => (!scope?.campaignId || d.campaignId === scope.campaignId) && (!scope?.affiliateId || d.affiliateId === scope.affiliateId),
   );
-  return groupDocs(docs, keys, CONVERSION_SUMS);
+  return groupDocsMany(docs, keySets, CONVERSION_SUMS);
+}
+
+/** Dimension rows being summed, by `dimRowId`. */
+class DimSums {
+  readonly rows = new Map<string, DimRow>();
+
+  rowFor(hour: number, dim: XDim, k: Record<string, unknown>): DimRow {
+    const key = { hour, campaignId: String(k.c), affiliateId: String(k.a), currency: String(k.cur), dim, key: memberValue(k.v) };
+    const id = dimRowId(key);
+    let row = this.rows.get(id);
+    if (!row) this.rows.set(id, (row = { ...key, v: DIM_VALUE_FIELDS.map(() => 0) }));
+    return row;
+  }
 }
 
 /** Stats rows being summed, by `hourlyStatId`: a row appears with its first value. */
@@ -102,9 +126,18 @@ function hoursByDay(sorted: number[]): Map<string, number[]> {
   return byDay;
 }
 
-function addClickGroups(sums: RowSums, groups: Array<Group<string, keyof typeof CLICK_SUMS>>): void {
-  for (const g of groups) {
-    const row = groupRow(sums, g.key);
+type ClickGroups = Record<'base' | XDim, Array<Group<string, keyof typeof CLICK_SUMS>>>;
+
+function addClickGroups(sums: Sums, all: ClickGroups): void {
+  for (const dim of ALL_XDIMS) {
+    for (const g of all[dim]) {
+      const row = sums.dims.rowFor(new Date(g.key.h as Date).getTime(), dim, g.key);
+      const { n, u, i, r, p } = g.sums;
+      [n, u, i, r, p].forEach((x, k) => (row.v[k] = (row.v[k] ?? 0) + x));
+    }
+  }
+  for (const g of all.base) {
+    const row = groupRow(sums.rows, g.key);
     row.clicks += g.sums.n;
     row.uniqueClicks += g.sums.u;
     row.invalidClicks += g.sums.i;
@@ -113,24 +146,44 @@ function addClickGroups(sums: RowSums, groups: Array<Group<string, keyof typeof 
   }
 }
 
-/** The clicks of a day whose raw clicks were dropped: the rolled rows of its hours, from their row records by _id. */
-async function addRolledClicks(ctx: AppContext, sums: RowSums, dayHours: number[], scope: Record<string, string>): Promise<void> {
-  const records = await Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) })));
+/** Stats rows and dimension rows being summed from the same events. */
+interface Sums {
+  rows: RowSums;
+  dims: DimSums;
+}
+
+const inScope = (scope: Record<string, string>, r: { campaignId: string; affiliateId: string }) =>
+  (!scope.campaignId || r.campaignId === scope.campaignId) && (!scope.affiliateId || r.affiliateId === scope.affiliateId);
+
+/** The clicks of a day whose raw clicks were dropped: the rolled rows of its hours, from their row and dimension records by _id. */
+async function addRolledClicks(ctx: AppContext, sums: Sums, dayHours: number[], scope: Record<string, string>): Promise<void> {
+  const [records, dimRecords] = await Promise.all([
+    Promise.all(dayHours.map((h) => hourRowRecords(ctx.db).findOne({ _id: hourKey(h) }))),
+    Promise.all(dayHours.map((h) => hourDimRecords(ctx.db).findOne({ _id: hourKey(h) }))),
+  ]);
   for (const rec of records) {
     (rec?.ids ?? []).forEach((id, k) => {
       const s = rowFromSignature(id, rec?.sigs?.[k] ?? '');
-      if ((scope.campaignId && s.campaignId !== scope.campaignId) || (scope.affiliateId && s.affiliateId !== scope.affiliateId)) return;
-      const row = sums.rowFor(s.hour, { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
+      if (!inScope(scope, s)) return;
+      const row = sums.rows.rowFor(s.hour, { c: s.campaignId, a: s.affiliateId, adv: s.advertiserId, cur: s.currency, s: s.sub1 });
       for (const f of CLICK_VALUE_FIELDS) row[f] += s[f] ?? 0;
     });
   }
+  dimRecords.forEach((rec, i) => {
+    for (const line of rec?.rows ?? []) {
+      const d = decodeDimRow(dayHours[i] as number, line);
+      if (!inScope(scope, d)) continue;
+      const row = sums.dims.rowFor(d.hour, d.dim, { c: d.campaignId, a: d.affiliateId, cur: d.currency, v: d.key });
+      for (let k = 0; k < DIM_CLICK_VALUES; k++) row.v[k] = (row.v[k] ?? 0) + (d.v[k] ?? 0);
+    }
+  });
 }
 
 interface ClickDay {
   day: string;
   dayHours: number[];
   scope: Record<string, string>;
-  groupKeys: Record<string, string>;
+  keySets: Record<'base' | XDim, Record<string, string>>;
   legacyDays: ReadonlySet<string> | undefined;
 }
 
@@ -139,21 +192,34 @@ interface ClickDay {
  * once for the day's hours. Named directly, not listed first: reading a
  * collection that does not exist costs nothing, listing them all does.
  */
-async function addRawClicks(ctx: AppContext, sums: RowSums, { day, dayHours, scope, groupKeys, legacyDays }: ClickDay): Promise<void> {
-  const perHour = await Promise.all(dayHours.map((h) => groupSum(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, groupKeys, CLICK_SUMS)));
+async function addRawClicks(ctx: AppContext, sums: Sums, { day, dayHours, scope, keySets, legacyDays }: ClickDay): Promise<void> {
+  const perHour = await Promise.all(dayHours.map((h) => groupSumMany(ctx.db, clicksCollectionName(partitionKey(h)), { ...scope }, keySets, CLICK_SUMS)));
   for (const groups of perHour) addClickGroups(sums, groups);
   if (legacyDays && !legacyDays.has(day)) return;
   const match: Record<string, unknown> = { ...scope };
   if (dayHours.length < 24) match.hour = { $in: dayHours.map((h) => new Date(h)) };
-  addClickGroups(sums, await groupSum(ctx.db, clicksCollectionName(day), match, groupKeys, CLICK_SUMS));
+  addClickGroups(sums, await groupSumMany(ctx.db, clicksCollectionName(day), match, keySets, CLICK_SUMS));
 }
 
-function addConversionGroups(sums: RowSums, groups: ConversionGroups, wanted: ReadonlySet<number>): void {
-  for (const g of groups) {
+function addConversionDims(sums: DimSums, all: ConversionGroups, wanted: ReadonlySet<number>): void {
+  for (const dim of ALL_XDIMS) {
+    for (const g of all[dim]) {
+      const hour = new Date(g.key.h as Date).getTime();
+      const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
+      if (!wanted.has(hour) || ap + pe + rj === 0) continue;
+      const row = sums.rowFor(hour, dim, g.key);
+      [ap, pe, rj, ra + rp, pa + pp].forEach((x, k) => (row.v[DIM_CLICK_VALUES + k] = (row.v[DIM_CLICK_VALUES + k] ?? 0) + x));
+    }
+  }
+}
+
+function addConversionGroups(sums: Sums, all: ConversionGroups, wanted: ReadonlySet<number>): void {
+  addConversionDims(sums.dims, all, wanted);
+  for (const g of all.base) {
     if (!wanted.has(new Date(g.key.h as Date).getTime())) continue;
     const { ap, pe, rj, ra, rp, pa, pp } = g.sums;
     if (ap + pe + rj === 0) continue; // conversions still being processed
-    const row = groupRow(sums, g.key);
+    const row = groupRow(sums.rows, g.key);
     row.approvedConversions += ap;
     row.pendingConversions += pe;
     row.rejectedConversions += rj;
@@ -185,18 +251,24 @@ export async function computeRawRows(
   ctx: AppContext,
   hours: number[],
   opts: { scope?: RawScope; droppedDays?: ReadonlySet<string>; conversions?: ConversionGroups; legacyDays?: ReadonlySet<string> } = {},
-): Promise<Map<string, StatRow>> {
-  if (hours.length === 0) return new Map();
+): Promise<RawHours> {
+  if (hours.length === 0) return { rows: new Map(), dims: [] };
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
   const trackSub1 = await trackSub1Campaigns(ctx);
-  const groupKeys = statGroupKeys(trackSub1);
+  const keySets = groupKeySets(trackSub1);
   const scope = scopeMatch(opts.scope);
-  const sums = new RowSums(trackSub1);
+  const sums: Sums = { rows: new RowSums(trackSub1), dims: new DimSums() };
   for (const [day, dayHours] of hoursByDay(sorted)) {
     if (opts.droppedDays?.has(day)) await addRolledClicks(ctx, sums, dayHours, scope);
-    else await addRawClicks(ctx, sums, { day, dayHours, scope, groupKeys, legacyDays: opts.legacyDays });
+    else await addRawClicks(ctx, sums, { day, dayHours, scope, keySets, legacyDays: opts.legacyDays });
   }
   addConversionGroups(sums, opts.conversions ?? (await groupConversions(ctx, sorted, opts.scope)), new Set(sorted));
-  addTotals(sums.rows);
-  return sums.rows;
+  addTotals(sums.rows.rows);
+  return { rows: sums.rows.rows, dims: [...sums.dims.rows.values()] };
+}
+
+/** What raw events of some hours add up to: the granular stats rows (by `hourlyStatId`) and the dimension rows. */
+export interface RawHours {
+  rows: Map<string, StatRow>;
+  dims: DimRow[];
 }

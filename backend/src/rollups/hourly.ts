@@ -5,10 +5,11 @@ import { bulkWriteInChunks } from '../db/bulk-write';
 import { insertNew } from '../db/insert-new';
 import { isDayPartition, listClickPartitions, partitionStart } from '../db/raw-events';
 import { clearDirtyHour, listDirtyHours } from '../db/rollup-dirty';
-import { hourRowRecords, loadDroppedDays, rolledHours } from '../db/rollup-state';
+import { hourDimRecords, hourRowRecords, loadDroppedDays, rolledHours } from '../db/rollup-state';
 import { rolledFrom } from '../payouts/settle-frontier';
 import { dayKey, HOUR_MS, hourKey, hourStart } from '../domain/time-buckets';
 import { computeRawRows, groupConversions, hourlyStatId, type StatRow } from './compute';
+import { capDimRows, encodeDimRow, HOUR_MEMBER_CAP, type DimRow } from '../domain/report-dims';
 import { signature } from './row-signature';
 import { writeReportDay } from './report-days';
 import { advanceCleanFrontier, readCleanState } from './clean-frontier';
@@ -56,6 +57,23 @@ export function daySpans(sortedHours: number[], maxDays: number): Array<Array<{ 
   const spans: Array<Array<{ day: string; hours: number[] }>> = [];
   for (let i = 0; i < days.length; i += maxDays) spans.push(days.slice(i, i + maxDays));
   return spans;
+}
+
+/**
+ * Replaces each hour's dimension record with its rows (capped per campaign ×
+ * affiliate × dimension), writing only records whose content changed.
+ */
+async function writeDimRecords(ctx: AppContext, hours: number[], dims: DimRow[], force: boolean): Promise<void> {
+  const perHour = new Map<number, string[]>(hours.map((h) => [h, []]));
+  for (const r of capDimRows(dims, HOUR_MEMBER_CAP)) perHour.get(r.hour)?.push(encodeDimRow(r));
+  const before = force ? [] : await Promise.all(hours.map((h) => hourDimRecords(ctx.db).findOne({ _id: hourKey(h) })));
+  const ops = hours.flatMap((h, i) => {
+    const rows = (perHour.get(h) ?? []).sort();
+    const prev = before[i]?.rows ?? (force ? undefined : []);
+    if (prev && prev.length === rows.length && prev.every((x, k) => x === rows[k])) return [];
+    return [{ replaceOne: { filter: { _id: hourKey(h) }, replacement: { rows }, upsert: true } }];
+  });
+  await bulkWriteInChunks(hourDimRecords(ctx.db), ops);
 }
 
 /**
@@ -157,7 +175,9 @@ export async function rollHours(
     for (const { day, hours: dayHours } of span) {
       opts.signal?.throwIfAborted();
       const wanted = new Set(dayHours);
-      const rows = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions, legacyDays });
+      const { rows, dims } = await computeRawRows(ctx, dayHours, { droppedDays: dropped, conversions, legacyDays });
+      // Before the row records: the roll records written with them say the hour is complete.
+      await writeDimRecords(ctx, dayHours, dims, opts.force ?? false);
       await writeDayRows(ctx, dayHours, rows, { readAt, force: opts.force ?? false }, counts);
       // Before the dirty marks are cleared: until then readers compute these hours from raw events.
       counts.reportDocs += (await writeReportDay(ctx, day, opts.signal)).written;

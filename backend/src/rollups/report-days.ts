@@ -3,8 +3,10 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { monthDayField, reportDayId, reportDays, reportManifests, reportMonthId, reportMonths, type ReportDayDoc, type ReportMonthDoc } from '../db/report-docs';
-import { hourRowRecords } from '../db/rollup-state';
-import { buildScopeDays, dayTotal, encodeVec, type GranularRow, type ReportScope, type ScopeDay } from '../domain/report-scopes';
+import { hourDimRecords, hourRowRecords } from '../db/rollup-state';
+import { buildDimDays, isDimDocKey } from '../domain/report-dim-days';
+import { decodeDimRow, type DimRow } from '../domain/report-dims';
+import { buildScopeDays, dayTotal, encodeVec, type GranularRow, type ScopeDay } from '../domain/report-scopes';
 import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
 import { waitForLock } from '../job-runs/lock';
 import { rowFromSignature } from './row-signature';
@@ -21,13 +23,21 @@ export async function dayRowsFromRecords(ctx: AppContext, day: string): Promise<
   return rows;
 }
 
+/** A UTC day's dimension rows, from the 24 per-hour dimension records (read by `_id`). */
+export async function dayDimRowsFromRecords(ctx: AppContext, day: string): Promise<DimRow[]> {
+  const start = dayKeyToMs(day);
+  const records = await Promise.all(Array.from({ length: 24 }, (_, i) => hourDimRecords(ctx.db).findOne({ _id: hourKey(start + i * HOUR_MS) })));
+  return records.flatMap((rec, i) => (rec?.rows ?? []).map((line) => decodeDimRow(start + i * HOUR_MS, line)));
+}
+
 /** Campaign × sub1 is only ever read a day at a time (a breakdown member on a day read in part): no month documents. */
-const hasMonths = (kind: ReportScope['kind']): boolean => kind !== 'cs';
-const scopeKindOf = (key: string): ReportScope['kind'] => key.slice(0, key.indexOf(':') === -1 ? key.length : key.indexOf(':')) as ReportScope['kind'];
+const hasMonths = (key: string): boolean => !key.startsWith('cs:');
 
 const signatureOf = (cur: Record<string, ScopeDay>) => crypto.createHash('sha1').update(JSON.stringify(cur)).digest('base64url');
 
-function monthSlot(cur: Record<string, ScopeDay>) {
+/** A day in a month document: its totals and members; a dimension document's members only, without their hours (a month is read for whole days). */
+function monthSlot(key: string, cur: Record<string, ScopeDay>) {
+  if (isDimDocKey(key)) return Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { b: d.b.map(({ d: dim, k, v }) => ({ d: dim, k, v })) }]));
   return Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { t: encodeVec(dayTotal(d)), b: d.b }]));
 }
 
@@ -41,24 +51,26 @@ function monthSlot(cur: Record<string, ScopeDay>) {
 export async function writeReportDay(ctx: AppContext, day: string, signal?: AbortSignal): Promise<{ written: number; removed: number }> {
   const lock = await waitForLock(ctx.redis, ctx.keys.jobLock(`report-day:${day}`), { ttlMs: LOCK_TTL_MS, waitMs: LOCK_WAIT_MS, signal });
   try {
-    const scopes = buildScopeDays(dayKeyToMs(day), await dayRowsFromRecords(ctx, day));
+    const [rows, dimRows] = await Promise.all([dayRowsFromRecords(ctx, day), dayDimRowsFromRecords(ctx, day)]);
+    const scopes = buildScopeDays(dayKeyToMs(day), rows);
+    for (const [key, doc] of buildDimDays(dayKeyToMs(day), dimRows)) scopes.set(key, doc);
     const manifest = await reportManifests(ctx.db).findOne({ _id: day });
     const before = new Map((manifest?.scopes ?? []).map((s, i) => [s, manifest?.sigs[i] ?? '']));
     const dayOps: AnyBulkWriteOperation<ReportDayDoc>[] = [];
     const monthOps: AnyBulkWriteOperation<ReportMonthDoc>[] = [];
     const field = monthDayField(day);
     const sigs: string[] = [];
-    for (const [key, { scope, cur }] of scopes) {
+    for (const [key, { cur }] of scopes) {
       const sig = signatureOf(cur);
       sigs.push(sig);
       if (before.get(key) === sig) continue;
       dayOps.push({ replaceOne: { filter: { _id: reportDayId(key, day) }, replacement: { cur }, upsert: true } });
-      if (hasMonths(scope.kind)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(cur) } }, upsert: true } });
+      if (hasMonths(key)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(key, cur) } }, upsert: true } });
     }
     const gone = [...before.keys()].filter((k) => !scopes.has(k));
     for (const key of gone) {
       dayOps.push({ deleteOne: { filter: { _id: reportDayId(key, day) } } });
-      if (hasMonths(scopeKindOf(key))) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $unset: { [field]: '' } } } });
+      if (hasMonths(key)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $unset: { [field]: '' } } } });
     }
     // Two collections, two locks on FerretDB: written side by side.
     await Promise.all([bulkWriteInChunks(reportDays(ctx.db), dayOps), bulkWriteInChunks(reportMonths(ctx.db), monthOps)]);

@@ -105,7 +105,7 @@ async function expireLock(lock: string): Promise<void> {
   await ctx.redis.del(key);
 }
 
-const ROLLUP_OUTPUT = ['stats_hourly', 'rollup_hour_rows', 'report_days', 'report_months', 'report_manifests'];
+const ROLLUP_OUTPUT = ['stats_hourly', 'rollup_hour_rows', 'rollup_hour_dims', 'report_days', 'report_months', 'report_manifests'];
 
 /** Everything the rollup wrote, in a form that does not depend on write order. */
 async function rollupOutput(): Promise<Record<string, unknown[]>> {

@@ -19,7 +19,38 @@ import { dayKey, hourStart } from '../../src/domain/time-buckets';
  */
 export type BuiltCampaign = Pick<CampaignDoc, '_id' | 'advertiserId' | 'currency' | 'trackSub1' | 'name'>;
 
-export interface ClickSpec {
+/** What a click was classified by at the redirect, and the sub IDs beyond sub1 (null or absent: none). */
+export interface ClickDims {
+  country?: string | null;
+  device?: string;
+  os?: string;
+  browser?: string;
+  sub2?: string | null;
+  sub3?: string | null;
+  sub4?: string | null;
+  sub5?: string | null;
+}
+
+/** The event an expectation is computed from. */
+export interface ExpectedEvent extends ClickDims {
+  hour: number;
+  campaignId: string;
+  affiliateId: string;
+  sub1: string | null;
+}
+
+const dimsOf = (s: ClickDims) => ({
+  sub2: s.sub2 ?? null,
+  sub3: s.sub3 ?? null,
+  sub4: s.sub4 ?? null,
+  sub5: s.sub5 ?? null,
+  ...(typeof s.country === 'string' ? { country: s.country } : {}),
+  ...(s.device !== undefined ? { device: s.device } : {}),
+  ...(s.os !== undefined ? { os: s.os } : {}),
+  ...(s.browser !== undefined ? { browser: s.browser } : {}),
+});
+
+export interface ClickSpec extends ClickDims {
   at: number;
   campaign: BuiltCampaign;
   affiliateId: string;
@@ -30,7 +61,7 @@ export interface ClickSpec {
   cpcPayoutCents?: number;
 }
 
-export interface ConversionSpec {
+export interface ConversionSpec extends ClickDims {
   at: number;
   campaign: BuiltCampaign;
   affiliateId: string;
@@ -79,13 +110,10 @@ export class RawEventsBuilder {
       invalid,
       reason: invalid ? 'bot' : null,
       sub1: s.sub1 ?? null,
-      sub2: null,
-      sub3: null,
-      sub4: null,
-      sub5: null,
       visitor: crypto.randomBytes(8).toString('hex'),
       ua: 'Mozilla/5.0 (test)',
       country: null,
+      ...dimsOf(s),
       referer: null,
       deepLink: null,
       revenueCents: s.cpcRevenueCents ?? 0,
@@ -162,10 +190,7 @@ export class RawEventsBuilder {
       hour: new Date(hourStart(s.at)),
       approvedAt: status === 'approved' ? new Date(s.at) : null,
       sub1: s.sub1 ?? null,
-      sub2: null,
-      sub3: null,
-      sub4: null,
-      sub5: null,
+      ...dimsOf(s),
       payoutId: null,
       history: [{ at: new Date(s.at), by: null, from: null, to: status, reason: null, note: '' }],
       createdAt: now,
@@ -224,7 +249,7 @@ export class RawEventsBuilder {
    * Expected totals computed from the events kept in memory, independent of
    * the rollup code: per `key(event)` (e.g. hour|campaign|affiliate).
    */
-  expected(key: (e: { hour: number; campaignId: string; affiliateId: string; sub1: string | null }) => string | null) {
+  expected(key: (e: ExpectedEvent) => string | null) {
     const out = new Map<string, Record<string, number>>();
     const add = (k: string | null, v: Record<string, number>) => {
       if (k === null) return;
@@ -233,7 +258,7 @@ export class RawEventsBuilder {
       out.set(k, row);
     };
     for (const c of this.clicks) {
-      add(key({ hour: c.hour.getTime(), campaignId: c.campaignId, affiliateId: c.affiliateId, sub1: c.sub1 }), {
+      add(key({ ...c, hour: c.hour.getTime() }), {
         clicks: 1,
         uniqueClicks: c.unique,
         invalidClicks: c.invalid,
@@ -242,7 +267,7 @@ export class RawEventsBuilder {
       });
     }
     for (const v of this.conversions) {
-      add(key({ hour: v.hour.getTime(), campaignId: v.campaignId, affiliateId: v.affiliateId, sub1: v.sub1 }), {
+      add(key({ ...v, hour: v.hour.getTime() }), {
         conversions: v.approved + v.pending,
         approvedConversions: v.approved,
         pendingConversions: v.pending,

@@ -50,7 +50,7 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/analytics/campaign/:id',
       action: 'analytics.campaign',
       tag: 'Analytics',
-      summary: 'Campaign performance: series, totals, breakdown by affiliate or sub1',
+      summary: 'Campaign performance: series, totals, breakdown by affiliate, sub ID, country, device, OS or browser',
       description: `${WINDOW_TEXT} Advertisers see their own campaigns only.`,
       request: { params: IdParams, query: CampaignReportQuery },
       responses: { 200: jsonOrCsv(CampaignReport, 'The campaign report', 'The campaign report as CSV (`format=csv`)') },
@@ -65,13 +65,13 @@ export function analyticsRoutes(ctx: AppContext): RouteSpec[] {
       path: '/api/analytics/affiliate',
       action: 'analytics.affiliate',
       tag: 'Analytics',
-      summary: 'An affiliate’s performance by campaign',
+      summary: 'An affiliate’s performance by campaign, sub ID, country, device, OS or browser',
       description: `${WINDOW_TEXT} Admins name the affiliate (\`affiliateId\`); affiliates see their own report, without revenue and profit (null).`,
       request: { query: AffiliateReportQuery },
       responses: { 200: jsonOrCsv(AffiliateReport, 'The affiliate report', 'The affiliate report as CSV (`format=csv`)') },
     }).handle(async ({ query, principal, res }) => {
       const affiliateId = reportAffiliate(principal, query.affiliateId);
-      const report = await affiliateReport(ctx, principal, affiliateId, query.campaignId, reportWindow(query, Date.now()));
+      const report = await affiliateReport(ctx, principal, affiliateId, query.campaignId, reportWindow(query, Date.now()), Date.now(), query.groupBy);
       if (query.format === 'csv') return sendCsv(res, `affiliate-${affiliateId}-${day(report.from)}-${day(report.to)}.csv`, affiliateReportCsv(report));
       return report;
     }),
