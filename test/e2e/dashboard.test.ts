@@ -305,7 +305,7 @@ describe('dashboard in a real browser', () => {
 
     const breakdown = advertiser.getByRole('table', { name: /Breakdown by affiliate/ });
     await breakdown.getByRole('row').filter({ hasText: people.affiliate.name }).waitFor({ timeout: REPORT_TIMEOUT_MS });
-    await advertiser.getByRole('group', { name: 'Break down by' }).getByRole('button', { name: 'By sub1' }).click();
+    await advertiser.getByLabel('Group by').selectOption('sub1');
     await advertiser.getByRole('table', { name: /Breakdown by sub1/ }).getByRole('row').filter({ hasText: 'facebook' }).waitFor({ timeout: REPORT_TIMEOUT_MS });
     await screenshots(advertiser, 'advertiser-campaign-data');
   });

@@ -1,6 +1,7 @@
 import { safeCsv, type CsvCell } from '../csv/safe-csv';
 import { formatDecimal } from '../domain/money';
 import { localDay, localTimeLabel } from '../domain/time-buckets';
+import { OTHER_KEY } from '../domain/report-dims';
 import type { affiliateReport, campaignReport, overviewReport, ReportMetrics, SeriesPoint } from './reports';
 
 type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
@@ -91,9 +92,12 @@ function seriesAndTotalRows(r: ReportFrame): CsvCell[][] {
 
 const withHeader = (rows: CsvCell[][]) => safeCsv([[...REPORT_CSV_HEADER], ...rows]);
 
+/** A breakdown row's key as a spreadsheet shows it: the values beyond the limit as `(other)`, not a control character. */
+const csvKey = (key: string) => (key === OTHER_KEY ? '(other)' : key);
+
 export function campaignReportCsv(r: CampaignReport): string {
   const window = { start: r.from, end: r.to };
-  return withHeader([...seriesAndTotalRows(r), ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: b.key, label: b.label, ...window }, b, r.currency))]);
+  return withHeader([...seriesAndTotalRows(r), ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: csvKey(b.key), label: b.label, ...window }, b, r.currency))]);
 }
 
 export function affiliateReportCsv(r: AffiliateReport): string {
@@ -101,7 +105,7 @@ export function affiliateReportCsv(r: AffiliateReport): string {
   return withHeader([
     ...seriesAndTotalRows(r),
     ...r.byCurrency.map((m) => moneyRow({ section: 'by_currency', key: m.currency, label: m.currency, ...window }, m, m.currency)),
-    ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: b.key, label: b.label, ...window }, b, b.currency)),
+    ...r.breakdown.map((b) => metricRow({ section: 'breakdown', key: csvKey(b.key), label: b.label, ...window }, b, b.currency)),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import { reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot } from '../db/report-docs';
-import { fromVec, decodeVec, addVec, type MetricVec } from '../domain/report-scopes';
-import { decodeHours, dimDocKey, type DimScope } from '../domain/report-dim-days';
+import { fromVec, decodeVec, addVec, scopeKey, type MetricVec } from '../domain/report-scopes';
+import { decodeHours, type DimScope } from '../domain/report-dim-days';
 import { dimMetricVec, type DimRow, type XDim } from '../domain/report-dims';
 import { METRIC_FIELDS } from '@offerly/contract';
 import { HOUR_MS } from '../domain/time-buckets';
@@ -29,14 +29,14 @@ function monthMembers(doc: Record<string, unknown> | null, dim: XDim, monthStart
 
 /**
  * A scope's breakdown by country, device, OS, browser or sub2–sub5 over a
- * read plan: whole clean months from the scope's dimension month documents
- * (whatever the time zone: a breakdown sums the window, its buckets do not
- * matter), other clean days from its dimension day documents (their hourly
- * values where a day is read in part), and hours left to raw events from
- * `raw`. One document per month or day, each read by `_id`, in parallel.
+ * read plan: whole clean months from the scope's month documents (whatever
+ * the time zone: a breakdown sums the window, its buckets do not matter),
+ * other clean days from its day documents (the members' hourly values where
+ * a day is read in part), and hours left to raw events from `raw`. One
+ * document per month or day, each read by `_id`, in parallel.
  */
 export async function readDimBreakdown(ctx: AppContext, scope: DimScope, plan: ReadPlan, raw: DimRow[], dim: XDim): Promise<ReportRow[]> {
-  const key = dimDocKey(scope);
+  const key = scopeKey(scope);
   const inMonth = new Set(plan.months.flatMap((m) => m.days));
   const days = plan.days.filter((d) => !inMonth.has(d.day));
   const [monthDocs, dayDocs] = await Promise.all([

@@ -50,7 +50,7 @@ function monthRows(out: ScopeRows, doc: ReportMonthDoc | null, monthStart: numbe
     if (!/^d\d\d$/.test(field) || !slot || typeof slot !== 'object') continue;
     const at = monthStart + (Number(field.slice(1)) - 1) * 24 * HOUR_MS;
     const cur = slot as Record<string, MonthDaySlot>;
-    for (const [c, s] of Object.entries(cur)) out.series.push(row(at, c, '', s.t ?? ''));
+    for (const [c, s] of Object.entries(cur)) out.series.push(row(at, c, '', s.t));
     for (const dim of dims) addBreakdown(out, dim, memberRows(cur, dim, at));
   }
 }

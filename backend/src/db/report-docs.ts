@@ -3,9 +3,9 @@ import type { MemberEntry, ScopeDay } from '../domain/report-scopes';
 
 /**
  * Pre-aggregated report documents, read only by `_id`:
- * - `report_days`   `<scopeKey>|<YYYYMMDD>`: per currency, 24 hourly slots and the day's totals per breakdown member;
- *   `x:<scopeKey>|<YYYYMMDD>` (campaign, affiliate, campaign × affiliate): the members per country, device,
- *   OS, browser and sub2–sub5, each with its day total and its hourly values (domain/report-dim-days.ts);
+ * - `report_days`   `<scopeKey>|<YYYYMMDD>`: per currency, 24 hourly slots and the day's totals per breakdown member
+ *   (campaign, affiliate, campaign × affiliate: also per country, device, OS, browser and sub2–sub5 value, each
+ *   with its hourly values too: domain/report-dim-days.ts);
  * - `report_months` `<scopeKey>|<YYYYMM>`: per day of the month (`d01`…`d31`) and currency, the day's totals and members;
  * - `report_manifests` `<YYYYMMDD>`: which scope documents a day has and their signatures, so a re-roll
  *   rewrites only what changed and deletes what no longer exists.
@@ -16,9 +16,9 @@ export interface ReportDayDoc {
   cur: Record<string, ScopeDay>;
 }
 
-/** A day of a month document, per currency: the day's totals (encoded like hourly slots; none in dimension documents) and members. */
+/** A day of a month document, per currency: the day's totals (encoded like hourly slots) and members (without hours). */
 export interface MonthDaySlot {
-  t?: string;
+  t: string;
   b: MemberEntry[];
 }
 

@@ -6,16 +6,14 @@ import { HOUR_MS } from './time-buckets';
 /**
  * The scopes whose reports group by country, device, OS, browser and
  * sub2–sub5: the campaign report, the affiliate report, and the affiliate
- * report of one campaign. Each has, per UTC day, one "dimension document"
- * (`x:<scopeKey>`) beside its own: its members per dimension with their day
- * totals and their hourly values (for days read in part), so series reads
- * never decode breakdowns they do not show.
+ * report of one campaign. Their day documents carry, beside the members by
+ * campaign, affiliate and sub1, the members of each of these dimensions with
+ * their day totals and their hourly values (`h`, for days read in part);
+ * month documents carry the day totals. In the same documents, not in
+ * documents of their own: a roll writes no more documents than before.
  */
 export const DIM_SCOPE_KINDS = ['c', 'a', 'ca'] as const satisfies ReadonlyArray<ReportScope['kind']>;
 export type DimScope = Extract<ReportScope, { kind: (typeof DIM_SCOPE_KINDS)[number] }>;
-
-export const dimDocKey = (scope: ReportScope): string => `x:${scopeKey(scope)}`;
-export const isDimDocKey = (key: string): boolean => key.startsWith('x:');
 
 function dimScopesOf(r: DimRow): DimScope[] {
   return [
@@ -102,21 +100,26 @@ function capped(acc: Acc): Record<string, ScopeDay> {
 }
 
 /**
- * The dimension documents of one UTC day, from its dimension rows (keyed by
- * document key). Deterministic: the same rows give the same documents.
+ * Adds one UTC day's dimension members, from its dimension rows, to the
+ * day's scope contents (as built by `buildScopeDays`, keyed by scope key).
+ * Deterministic: the same rows give the same documents.
  */
-export function buildDimDays(dayStartMs: number, rows: Iterable<DimRow>): Map<string, { scope: ReportScope; cur: Record<string, ScopeDay> }> {
+export function addDimMembers(scopes: Map<string, { scope: ReportScope; cur: Record<string, ScopeDay> }>, dayStartMs: number, rows: Iterable<DimRow>): void {
   const accs = new Map<string, { scope: ReportScope; acc: Acc }>();
   for (const r of rows) {
     const slot = Math.floor((r.hour - dayStartMs) / HOUR_MS);
     if (slot < 0 || slot > 23) throw new Error(`dimension row at ${new Date(r.hour).toISOString()} is not in the day starting ${new Date(dayStartMs).toISOString()}`);
     const v = dimMetricVec(r.v);
     for (const scope of dimScopesOf(r)) {
-      const key = dimDocKey(scope);
+      const key = scopeKey(scope);
       let e = accs.get(key);
       if (!e) accs.set(key, (e = { scope, acc: new Map() }));
       add(e.acc, r.currency, `${r.dim}\u0000${r.key}`, slot, v);
     }
   }
-  return new Map([...accs].map(([key, { scope, acc }]) => [key, { scope, cur: capped(acc) }]));
+  for (const [key, { scope, acc }] of accs) {
+    let entry = scopes.get(key);
+    if (!entry) scopes.set(key, (entry = { scope, cur: {} }));
+    for (const [currency, day] of Object.entries(capped(acc))) (entry.cur[currency] ??= { h: {}, b: [] }).b.push(...day.b);
+  }
 }

@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
 import { monthDayField, reportDayId, reportDays, reportManifests, reportMonthId, reportMonths, type ReportDayDoc, type ReportMonthDoc } from '../db/report-docs';
 import { hourDimRecords, hourRowRecords } from '../db/rollup-state';
-import { buildDimDays, isDimDocKey } from '../domain/report-dim-days';
+import { addDimMembers } from '../domain/report-dim-days';
 import { decodeDimRow, type DimRow } from '../domain/report-dims';
 import { buildScopeDays, dayTotal, encodeVec, type GranularRow, type ScopeDay } from '../domain/report-scopes';
 import { dayKeyToMs, HOUR_MS, hourKey } from '../domain/time-buckets';
@@ -35,10 +35,9 @@ const hasMonths = (key: string): boolean => !key.startsWith('cs:');
 
 const signatureOf = (cur: Record<string, ScopeDay>) => crypto.createHash('sha1').update(JSON.stringify(cur)).digest('base64url');
 
-/** A day in a month document: its totals and members; a dimension document's members only, without their hours (a month is read for whole days). */
-function monthSlot(key: string, cur: Record<string, ScopeDay>) {
-  if (isDimDocKey(key)) return Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { b: d.b.map(({ d: dim, k, v }) => ({ d: dim, k, v })) }]));
-  return Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { t: encodeVec(dayTotal(d)), b: d.b }]));
+/** A day in a month document: its totals and members, without the members' hours (a month is read for whole days). */
+function monthSlot(cur: Record<string, ScopeDay>) {
+  return Object.fromEntries(Object.entries(cur).map(([c, d]) => [c, { t: encodeVec(dayTotal(d)), b: d.b.map(({ d: dim, k, v }) => ({ d: dim, k, v })) }]));
 }
 
 /**
@@ -53,7 +52,7 @@ export async function writeReportDay(ctx: AppContext, day: string, signal?: Abor
   try {
     const [rows, dimRows] = await Promise.all([dayRowsFromRecords(ctx, day), dayDimRowsFromRecords(ctx, day)]);
     const scopes = buildScopeDays(dayKeyToMs(day), rows);
-    for (const [key, doc] of buildDimDays(dayKeyToMs(day), dimRows)) scopes.set(key, doc);
+    addDimMembers(scopes, dayKeyToMs(day), dimRows);
     const manifest = await reportManifests(ctx.db).findOne({ _id: day });
     const before = new Map((manifest?.scopes ?? []).map((s, i) => [s, manifest?.sigs[i] ?? '']));
     const dayOps: AnyBulkWriteOperation<ReportDayDoc>[] = [];
@@ -65,7 +64,7 @@ export async function writeReportDay(ctx: AppContext, day: string, signal?: Abor
       sigs.push(sig);
       if (before.get(key) === sig) continue;
       dayOps.push({ replaceOne: { filter: { _id: reportDayId(key, day) }, replacement: { cur }, upsert: true } });
-      if (hasMonths(key)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(key, cur) } }, upsert: true } });
+      if (hasMonths(key)) monthOps.push({ updateOne: { filter: { _id: reportMonthId(key, day) }, update: { $set: { [field]: monthSlot(cur) } }, upsert: true } });
     }
     const gone = [...before.keys()].filter((k) => !scopes.has(k));
     for (const key of gone) {

@@ -8,7 +8,7 @@ import { payoutsApi, type PayoutQuery } from './payouts';
 import { queryKeys } from './query-keys';
 import { reportsApi, type ClickLogQuery, type ReportQuery } from './reports';
 import { settingsApi, type AuditQuery } from './settings';
-import type { CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
+import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
 
 /** A list or report keeps its previous page, filter or range on screen (dimmed) while the next one loads. */
 const keepShowing = { placeholderData: keepPreviousData };
@@ -80,9 +80,9 @@ export const queries = {
   },
   reports: {
     overview: (q: ReportQuery) => queryOptions({ queryKey: queryKeys.reports.overview(q), queryFn: ({ signal }) => reportsApi.overview(q, signal), ...keepShowing, ...moving }),
-    affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string }) =>
+    affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string; groupBy?: AffiliateGroupBy }) =>
       queryOptions({ queryKey: queryKeys.reports.affiliate(q), queryFn: ({ signal }) => reportsApi.affiliate(q, signal), ...keepShowing, ...moving }),
-    campaign: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }) =>
+    campaign: (id: string, q: ReportQuery & { groupBy?: CampaignGroupBy }) =>
       queryOptions({ queryKey: queryKeys.reports.campaign(id, q), queryFn: ({ signal }) => reportsApi.campaign(id, q, signal), ...keepShowing, ...moving }),
     /** A click log page of a campaign, or of an affiliate (`id`: the affiliate's; the API takes it from the session for affiliates). */
     clicks: (scope: 'campaign' | 'affiliate', id: string, q: ClickLogQuery) =>

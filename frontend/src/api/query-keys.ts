@@ -2,7 +2,7 @@ import type { CampaignListQuery } from './campaigns';
 import type { ConversionQuery } from './conversions';
 import type { PayoutQuery } from './payouts';
 import type { ClickLogQuery, ReportQuery } from './reports';
-import type { CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
+import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
 import type { AuditQuery } from './settings';
 
 /**
@@ -85,8 +85,8 @@ export const queryKeys = {
   reports: {
     all: ['reports'] as const,
     overview: (q: ReportQuery) => ['reports', 'overview', q] as const,
-    affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string }) => ['reports', 'affiliate', q] as const,
-    campaign: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }) => ['reports', 'campaign', id, q] as const,
+    affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string; groupBy?: AffiliateGroupBy }) => ['reports', 'affiliate', q] as const,
+    campaign: (id: string, q: ReportQuery & { groupBy?: CampaignGroupBy }) => ['reports', 'campaign', id, q] as const,
     clicks: (scope: 'campaign' | 'affiliate', id: string, q: ClickLogQuery) => ['reports', 'clicks', scope, id, q] as const,
   },
 };

@@ -1,5 +1,5 @@
 import { api, csvHref } from './client';
-import type { AffiliateReport, CampaignReport, ClickLogPage, Granularity, LiveScope, LiveSnapshot, OverviewReport } from './types';
+import type { AffiliateGroupBy, AffiliateReport, CampaignGroupBy, CampaignReport, ClickLogPage, Granularity, LiveScope, LiveSnapshot, OverviewReport } from './types';
 
 export interface ReportQuery {
   from: string;
@@ -16,12 +16,12 @@ export interface ClickLogQuery {
 
 export const reportsApi = {
   live: (scope: LiveScope, id: string, signal?: AbortSignal) => api.get<LiveSnapshot>('/api/live', { scope, id }, signal),
-  campaign: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }, signal?: AbortSignal) =>
+  campaign: (id: string, q: ReportQuery & { groupBy?: CampaignGroupBy }, signal?: AbortSignal) =>
     api.get<CampaignReport>(`/api/analytics/campaign/${id}`, { ...q }, signal),
-  campaignCsv: (id: string, q: ReportQuery & { groupBy?: 'affiliate' | 'sub1' }) => csvHref(`/api/analytics/campaign/${id}`, { ...q }),
-  affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string }, signal?: AbortSignal) =>
+  campaignCsv: (id: string, q: ReportQuery & { groupBy?: CampaignGroupBy }) => csvHref(`/api/analytics/campaign/${id}`, { ...q }),
+  affiliate: (q: ReportQuery & { campaignId?: string; affiliateId?: string; groupBy?: AffiliateGroupBy }, signal?: AbortSignal) =>
     api.get<AffiliateReport>('/api/analytics/affiliate', { ...q }, signal),
-  affiliateCsv: (q: ReportQuery & { campaignId?: string }) => csvHref('/api/analytics/affiliate', { ...q }),
+  affiliateCsv: (q: ReportQuery & { campaignId?: string; groupBy?: AffiliateGroupBy }) => csvHref('/api/analytics/affiliate', { ...q }),
   campaignClicks: (id: string, q: ClickLogQuery, signal?: AbortSignal) => api.get<ClickLogPage>(`/api/analytics/campaign/${id}/clicks`, { ...q }, signal),
   affiliateClicks: (q: ClickLogQuery & { affiliateId?: string }, signal?: AbortSignal) => api.get<ClickLogPage>('/api/analytics/affiliate/clicks', { ...q }, signal),
   overview: (q: ReportQuery, signal?: AbortSignal) => api.get<OverviewReport>('/api/analytics/overview', { ...q }, signal),

@@ -4,7 +4,7 @@
  * OpenAPI document is generated from. Only the dashboard's own names and
  * the query helpers are declared here.
  */
-import type { AffiliateReportRow, CampaignCreateBody, CampaignReportRow, ListedTrackingLink, QueueCounts, TrackingLink as ContractTrackingLink } from '@offerly/contract';
+import type { AffiliateReportQuery, AffiliateReportRow, CampaignCreateBody, CampaignReportQuery, CampaignReportRow, ListedTrackingLink, QueueCounts, TrackingLink as ContractTrackingLink } from '@offerly/contract';
 
 export type {
   AffiliateReport,
@@ -58,7 +58,12 @@ export type {
   ReportSeriesPoint as SeriesRow,
 } from '@offerly/contract';
 
-/** A report breakdown row: by affiliate or sub1 in a campaign report, by campaign (with its currency) in an affiliate report. */
+/** What a campaign report's breakdown groups by: affiliate, sub1, country, device, os, browser, sub2…sub5. */
+export type CampaignGroupBy = NonNullable<CampaignReportQuery['groupBy']>;
+/** What an affiliate report's breakdown groups by: campaign (the default), country, device, os, browser, sub2…sub5. */
+export type AffiliateGroupBy = NonNullable<AffiliateReportQuery['groupBy']>;
+
+/** A report breakdown row: by affiliate, sub ID or visitor dimension in a campaign report, by campaign or dimension (with its currency) in an affiliate report. */
 export type BreakdownRow = AffiliateReportRow | (CampaignReportRow & { currency?: undefined });
 /** A tracking link; the links list adds its campaign's name and status. */
 export type TrackingLink = ContractTrackingLink & Partial<Pick<ListedTrackingLink, 'campaignName' | 'campaignStatus'>>;

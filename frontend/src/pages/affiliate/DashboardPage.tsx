@@ -13,15 +13,21 @@ import { ClickLogCard } from '../shared/ClickLogCard';
 import { LiveSection } from '../shared/LiveSection';
 import { MetricKpis } from '../shared/MetricKpis';
 import { ReportCard } from '../shared/ReportCard';
+import { BreakdownLabel, DIMENSION_GROUPS, inSentence, useGroupBy } from '../shared/ReportGroupBy';
 
-/** The affiliate's home: live numbers for today and historical stats by campaign. */
+const GROUPS = [{ id: 'campaign', label: 'Campaign' }, ...DIMENSION_GROUPS] as const;
+
+/** The affiliate's home: live numbers for today and historical stats by campaign, sub ID, country, device, OS or browser. */
 export function AffiliateDashboardPage() {
   const user = useUser();
   const range = useReportRange('7d');
-  const state = useQuery(queries.reports.affiliate(range.query));
+  const [groupBy, setGroupBy] = useGroupBy(GROUPS);
+  const groupLabel = GROUPS.find((g) => g.id === groupBy)?.label ?? groupBy;
+  const query = { ...range.query, groupBy };
+  const state = useQuery(queries.reports.affiliate(query));
 
   const columns: Column<BreakdownRow>[] = [
-    { id: 'label', header: 'Campaign', cell: (r) => r.label, sortValue: (r) => r.label },
+    { id: 'label', header: groupLabel, cell: (r) => <BreakdownLabel groupBy={groupBy} row={r} />, sortValue: (r) => r.label },
     { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
     { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },
     { id: 'pending', header: 'Pending', align: 'right', cell: (r) => <Num value={r.pendingConversions} />, sortValue: (r) => r.pendingConversions, hideOnMobile: true },
@@ -35,7 +41,12 @@ export function AffiliateDashboardPage() {
       <PageHeader title={`Welcome back, ${user.name}`} description="Your traffic and earnings across every campaign you promote." />
       <div className="space-y-6">
         <LiveSection scope="affiliate" id={user.id} title="Live today" audience="affiliate" />
-        <ReportCard range={range} report={state} csv={{ url: reportsApi.affiliateCsv(range.query), filename: 'affiliate-stats.csv' }}>
+        <ReportCard
+          range={range}
+          report={state}
+          groupBy={{ value: groupBy, options: GROUPS, onChange: (v) => setGroupBy(v as typeof groupBy) }}
+          csv={{ url: reportsApi.affiliateCsv(query), filename: 'affiliate-stats.csv' }}
+        >
           {(report) => (
             <>
               <MetricKpis totals={report.totals} currency={report.currency} byCurrency={report.byCurrency} audience="affiliate" />
@@ -46,7 +57,16 @@ export function AffiliateDashboardPage() {
                 <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={report.currency} showRevenue={false} />
               )}
               <div className="overflow-hidden rounded-lg border border-slate-200">
-                <DataTable caption="Stats by campaign" columns={columns} rows={report.breakdown} rowKey={(r) => r.key} rowLabel="campaigns" pageSize={10} initialSort={{ id: 'clicks', dir: 'desc' }} empty={<EmptyState title="No campaign stats in this range" />} />
+                <DataTable
+                  caption={`Stats by ${inSentence(groupLabel)}`}
+                  columns={columns}
+                  rows={report.breakdown}
+                  rowKey={(r) => r.key}
+                  rowLabel="rows"
+                  pageSize={10}
+                  initialSort={{ id: 'clicks', dir: 'desc' }}
+                  empty={<EmptyState title="No stats in this range" />}
+                />
               </div>
             </>
           )}

@@ -1,5 +1,4 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { queries } from '../../api/queries';
 import { reportsApi } from '../../api/reports';
 import type { BreakdownRow, Campaign } from '../../api/types';
@@ -9,22 +8,23 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { useReportRange } from '../../components/DateRangePicker';
 import { Epc, Money, Num, Rate } from '../../components/Money';
 import { EmptyState } from '../../components/states';
-import { Segmented } from '../../components/Tabs';
 import { MetricKpis } from '../shared/MetricKpis';
 import { ReportCard } from '../shared/ReportCard';
+import { BreakdownLabel, DIMENSION_GROUPS, inSentence, useGroupBy } from '../shared/ReportGroupBy';
 
-type GroupBy = 'affiliate' | 'sub1';
+const GROUPS = [{ id: 'affiliate', label: 'Affiliate' }, { id: 'sub1', label: 'Sub1' }, ...DIMENSION_GROUPS] as const;
 
-/** Historical stats of one campaign: totals, hourly/daily chart, breakdown by affiliate or sub1. */
+/** Historical stats of one campaign: totals, hourly/daily chart, breakdown by affiliate, sub ID, country, device, OS or browser. */
 export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
   const range = useReportRange('7d');
-  const [groupBy, setGroupBy] = useState<GroupBy>('affiliate');
+  const [groupBy, setGroupBy] = useGroupBy(GROUPS);
+  const groupLabel = GROUPS.find((g) => g.id === groupBy)?.label ?? groupBy;
   const query = { ...range.query, groupBy };
   const state = useQuery(queries.reports.campaign(campaign.id, query));
   const cur = campaign.currency;
 
   const columns: Column<BreakdownRow>[] = [
-    { id: 'label', header: groupBy === 'affiliate' ? 'Affiliate' : 'Sub1', cell: (r) => r.label || <span className="text-slate-500">(none)</span>, sortValue: (r) => r.label },
+    { id: 'label', header: groupLabel, cell: (r) => <BreakdownLabel groupBy={groupBy} row={r} />, sortValue: (r) => r.label },
     { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
     { id: 'unique', header: 'Unique', align: 'right', cell: (r) => <Num value={r.uniqueClicks} />, sortValue: (r) => r.uniqueClicks, hideOnMobile: true },
     { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },
@@ -36,7 +36,13 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
   ];
 
   return (
-    <ReportCard range={range} report={state} csv={{ url: reportsApi.campaignCsv(campaign.id, query), filename: `campaign-${campaign.id}.csv` }} description="From hourly and daily rollups; the current hour comes from raw events.">
+    <ReportCard
+      range={range}
+      report={state}
+      groupBy={{ value: groupBy, options: GROUPS, onChange: (v) => setGroupBy(v as typeof groupBy) }}
+      csv={{ url: reportsApi.campaignCsv(campaign.id, query), filename: `campaign-${campaign.id}.csv` }}
+      description="From hourly and daily rollups; the current hour comes from raw events."
+    >
       {(report) => (
         <>
           <MetricKpis totals={report.totals} currency={cur} />
@@ -46,17 +52,14 @@ export function CampaignAnalytics({ campaign }: { campaign: Campaign }) {
             <TimeSeriesChart title={`Clicks and conversions per ${report.granularity} (${report.tz})`} series={report.series} granularity={report.granularity} tz={report.tz} currency={cur} />
           )}
           <div>
-            <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-              <h3 className="text-sm font-semibold text-slate-900">Breakdown</h3>
-              <Segmented label="Break down by" value={groupBy} onChange={setGroupBy} options={[{ id: 'affiliate', label: 'By affiliate' }, { id: 'sub1', label: 'By sub1' }]} />
-            </div>
+            <h3 className="mb-3 text-sm font-semibold text-slate-900">Breakdown by {inSentence(groupLabel)}</h3>
             {groupBy === 'sub1' && !campaign.trackSub1 && (
               <p className="mb-3 text-sm text-slate-600">This campaign does not keep per-sub1 statistics: every click counts as “(none)”. Turn on “Report by sub1” in its settings to split new traffic by sub1.</p>
             )}
-            {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : 'sub1 values'} by clicks`} />}
+            {report.breakdown.length > 0 && <BreakdownChart rows={report.breakdown} title={`Top ${groupBy === 'affiliate' ? 'affiliates' : `${inSentence(groupLabel)} values`} by clicks`} />}
             <div className="mt-3 overflow-hidden rounded-lg border border-slate-200">
               <DataTable
-                caption={`Breakdown by ${groupBy}`}
+                caption={`Breakdown by ${inSentence(groupLabel)}`}
                 columns={columns}
                 rows={report.breakdown}
                 rowKey={(r) => r.key}
