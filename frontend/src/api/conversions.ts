@@ -24,9 +24,20 @@ export const conversionsApi = {
   reject: (id: string, note: string, shareNote = false) => api.post<{ conversion: Conversion }>(`/api/conversions/${id}/reject`, reviewBody(note, shareNote)),
 };
 
+export interface PostbackQuery extends CursorQuery {
+  campaignId?: string;
+  advertiserId?: string;
+  state?: PostbackState | '';
+  from?: string;
+  to?: string;
+  /** A transaction id or click id the postback sent, matched exactly. */
+  search?: string;
+}
+
 export const postbacksApi = {
-  list: (q: CursorQuery & { campaignId?: string; state?: PostbackState | '' }, signal?: AbortSignal) =>
-    api.get<CursorPaged<PostbackRecord>>('/api/postbacks', { ...q }, signal),
+  list: (q: PostbackQuery, signal?: AbortSignal) => api.get<CursorPaged<PostbackRecord>>('/api/postbacks', { ...q }, signal),
+  /** The log's CSV with the same filters and order. */
+  csv: (q: PostbackQuery) => csvHref('/api/postbacks', { campaignId: q.campaignId, advertiserId: q.advertiserId, state: q.state, from: q.from, to: q.to, search: q.search, sort: q.sort, order: q.order }),
   get: (id: string, signal?: AbortSignal) => api.get<{ postback: PostbackRecord }>(`/api/track/postback/${id}`, undefined, signal),
   sendTest: (campaignId: string) => api.post<{ postbackId: string; clickId: string }>(`/api/campaigns/${campaignId}/test-postback`),
 };

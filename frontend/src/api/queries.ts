@@ -3,12 +3,12 @@ import { adminApi } from './admin';
 import { affiliateApi } from './affiliate';
 import { apiKeysApi } from './api-keys';
 import { campaignsApi, type CampaignListQuery } from './campaigns';
-import { conversionsApi, postbacksApi, type ConversionQuery } from './conversions';
+import { conversionsApi, postbacksApi, type ConversionQuery, type PostbackQuery } from './conversions';
 import { payoutsApi, type PayoutQuery } from './payouts';
 import { queryKeys } from './query-keys';
 import { reportsApi, type ClickLogQuery, type ReportQuery } from './reports';
 import { settingsApi, type AuditQuery } from './settings';
-import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
+import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, Role, UserStatus } from './types';
 
 /** A list or report keeps its previous page, filter or range on screen (dimmed) while the next one loads. */
 const keepShowing = { placeholderData: keepPreviousData };
@@ -35,7 +35,7 @@ export const queries = {
     detail: (id: string) => queryOptions({ queryKey: queryKeys.conversions.detail(id), queryFn: ({ signal }) => conversionsApi.detail(id, signal), ...moving }),
   },
   postbacks: {
-    list: (q: CursorQuery & { campaignId?: string; state?: PostbackState | '' }) =>
+    list: (q: PostbackQuery) =>
       queryOptions({ queryKey: queryKeys.postbacks.list(q), queryFn: ({ signal }) => postbacksApi.list(q, signal), ...keepShowing, ...moving }),
   },
   payouts: {

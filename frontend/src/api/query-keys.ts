@@ -1,8 +1,8 @@
 import type { CampaignListQuery } from './campaigns';
-import type { ConversionQuery } from './conversions';
+import type { ConversionQuery, PostbackQuery } from './conversions';
 import type { PayoutQuery } from './payouts';
 import type { ClickLogQuery, ReportQuery } from './reports';
-import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, PostbackState, Role, UserStatus } from './types';
+import type { AffiliateGroupBy, CampaignGroupBy, CursorQuery, JobRunStatus, ListQuery, Role, UserStatus } from './types';
 import type { AuditQuery } from './settings';
 
 /**
@@ -36,7 +36,7 @@ export const queryKeys = {
   },
   postbacks: {
     all: ['postbacks'] as const,
-    list: (q: CursorQuery & { campaignId?: string; state?: PostbackState | '' }) => ['postbacks', 'list', q] as const,
+    list: (q: PostbackQuery) => ['postbacks', 'list', q] as const,
   },
   payouts: {
     all: ['payouts'] as const,

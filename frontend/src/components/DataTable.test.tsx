@@ -122,3 +122,28 @@ describe('DataTable', () => {
     expect(input.map((r) => r.k)).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('data table wider than the screen', () => {
+  it('says there is more to the right, and stops saying so once scrolled to the end', async () => {
+    // jsdom lays nothing out: the scroll box is given a width narrower than its table.
+    const sizes = { scrollWidth: 900, clientWidth: 390 };
+    const spies = (['scrollWidth', 'clientWidth'] as const).map((k) => vi.spyOn(HTMLElement.prototype, k, 'get').mockImplementation(() => sizes[k]));
+    try {
+      render(<DataTable caption="Wide" columns={columns} rows={rows} rowKey={(r) => r.id} />);
+      const region = await screen.findByRole('region', { name: 'Wide (scrolls sideways)' });
+      expect(region).toHaveAttribute('tabindex', '0');
+      expect(screen.getByText(/More columns to the right/)).toBeInTheDocument();
+      region.scrollLeft = 510;
+      region.dispatchEvent(new Event('scroll'));
+      await vi.waitFor(() => expect(screen.queryByText(/More columns to the right/)).toBeNull());
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  });
+
+  it('shows no hint when the table fits', () => {
+    render(<DataTable caption="Narrow" columns={columns} rows={rows} rowKey={(r) => r.id} />);
+    expect(screen.queryByText(/More columns to the right/)).toBeNull();
+    expect(screen.queryByRole('region')).toBeNull();
+  });
+});

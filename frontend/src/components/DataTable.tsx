@@ -1,5 +1,7 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { PHONE, useMediaQuery } from '../hooks/useMediaQuery';
 import { CursorPagination, type CursorPaging } from './CursorPagination';
+import { Button } from './Button';
 import { EmptyState } from './states';
 import { Pagination } from './Pagination';
 
@@ -57,6 +59,27 @@ export interface DataTableProps<T> {
   empty?: ReactNode;
   busy?: boolean;
   rowLabel?: string;
+  /** At phone width, each row as a card instead of a table row (for lists whose every column matters there). */
+  card?: (row: T) => ReactNode;
+}
+
+/**
+ * Whether a scroll container has more to its right: the table then shows a
+ * fading edge and a hint, so a column past the screen's edge is not missed.
+ */
+function useMoreToTheRight() {
+  const [el, ref] = useState<HTMLDivElement | null>(null);
+  const [more, setMore] = useState(false);
+  const measure = useCallback(() => setMore(el !== null && el.scrollWidth - el.clientWidth - el.scrollLeft > 1), [el]);
+  useEffect(() => {
+    if (!el) return;
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, [el, measure]);
+  return { ref, more, onScroll: measure };
 }
 
 export function compareValues(a: unknown, b: unknown): number {
@@ -79,11 +102,13 @@ export function sortRows<T>(rows: T[], value: (row: T) => unknown, dir: SortDir)
   return indexed.map((x) => x.row);
 }
 
-export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server: paged, cursor, initialSort, empty, busy, rowLabel = 'rows' }: DataTableProps<T>) {
+export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, server: paged, cursor, initialSort, empty, busy, rowLabel = 'rows', card }: DataTableProps<T>) {
   // Sorting works the same for both kinds of server paging: only by the API's sortable columns.
   const server = paged ?? (cursor ? { sort: cursor.sort, onSort: cursor.onSort, total: cursor.index > 0 || cursor.hasNext ? 1 : 0 } : undefined);
   const [sort, setSort] = useState<{ id: string; dir: SortDir } | null>(initialSort ?? null);
   const [clientPage, setClientPage] = useState(1);
+  const phone = useMediaQuery(PHONE);
+  const scroll = useMoreToTheRight();
 
   const serverPaged = server !== undefined;
   const sorted = useMemo(() => {
@@ -116,9 +141,28 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
 
   if (rows.length === 0 && !server?.total) return <>{empty ?? <EmptyState title={`No ${rowLabel} yet`} />}</>;
 
+  const sortButtons = columns.filter(sortable).map((c) => (
+    <Button key={c.id} size="sm" variant="secondary" onClick={() => toggle(c)} aria-label={`Sort by ${typeof c.header === 'string' ? c.header : c.id}`}>
+      {c.header} <span aria-hidden="true">{active?.id === c.id ? (active.dir === 'asc' ? '▲' : '▼') : '↕'}</span>
+    </Button>
+  ));
+
   return (
     <div className={busy ? 'opacity-60 transition-opacity' : ''}>
-      <div className="relative overflow-x-auto">
+      {card && phone ? (
+        <>
+          {sortButtons.length > 0 && <div className="flex items-center gap-2 px-3 pt-3 text-xs text-slate-600">Sort {sortButtons}</div>}
+          <ul aria-label={caption} className="divide-y divide-slate-100">
+            {visible.map((row) => (
+              <li key={rowKey(row)} className="px-3 py-3 text-sm text-slate-800">
+                {card(row)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+      <div className="relative">
+      <div ref={scroll.ref} onScroll={scroll.onScroll} className="overflow-x-auto" {...(scroll.more ? { tabIndex: 0, role: 'region', 'aria-label': `${caption} (scrolls sideways)` } : {})}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50">
@@ -164,6 +208,16 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
           </tbody>
         </table>
       </div>
+      {scroll.more && (
+        <>
+          <div aria-hidden="true" className="pointer-events-none absolute inset-y-0 right-0 w-8 bg-gradient-to-l from-white to-transparent" />
+          <p className="border-t border-slate-100 px-3 py-1.5 text-right text-xs text-slate-600" data-scroll-hint>
+            More columns to the right — scroll sideways <span aria-hidden="true">→</span>
+          </p>
+        </>
+      )}
+      </div>
+      )}
       {cursor ? (
         cursor.index > 0 || cursor.hasNext ? <CursorPagination {...cursor} label={rowLabel} /> : null
       ) : paged ? (

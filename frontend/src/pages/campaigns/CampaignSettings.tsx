@@ -1,7 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { campaignsApi } from '../../api/campaigns';
-import { queries } from '../../api/queries';
 import type { Campaign, Override } from '../../api/types';
 import { Button, LinkButton } from '../../components/Button';
 import { Card, CardBody, CardHeader } from '../../components/Card';
@@ -14,7 +12,7 @@ import { asApiError } from '../../api/client';
 import { computeMargin, marginUnit, parseTerm } from '../../lib/margin';
 import { formatCount, formatDays } from '../../lib/format';
 import { parseMoney, parsePercentToBps } from '../../lib/money';
-import { addDays, todayIn } from '../../lib/time';
+import { PICKER_DAYS, useCampaignAffiliates } from '../shared/useCampaignAffiliates';
 import { MarginNote } from './MarginNote';
 import { NegativeMarginControl } from './NegativeMarginControl';
 
@@ -89,25 +87,6 @@ export function CampaignSettings({ campaign, onChanged, isAdmin = false }: { cam
 }
 
 const OTHER_AFFILIATE = '__other__';
-/** How far back the override form looks for affiliates who sent traffic to the campaign. */
-const PICKER_DAYS = 90;
-
-/**
- * Affiliates to pick for an override: those with clicks or conversions on
- * this campaign in the last 90 days, from the campaign's own report broken
- * down by affiliate (report documents read by id, bounded by the window).
- * An advertiser may not list the platform's affiliates, so this is what the
- * form offers to everyone; an affiliate without recent traffic is still
- * reachable by id.
- */
-function useCampaignAffiliates(campaignId: string) {
-  const today = todayIn('UTC');
-  const q = { from: addDays(today, -(PICKER_DAYS - 1)), to: addDays(today, 1), granularity: 'day' as const, tz: 'UTC', groupBy: 'affiliate' as const };
-  const report = useQuery(queries.reports.campaign(campaignId, q));
-  const affiliates = [...(report.data?.breakdown ?? [])].sort((a, b) => a.label.localeCompare(b.label));
-  return { affiliates, loading: report.isPending, names: new Map(affiliates.map((a) => [a.key, a.label])) };
-}
-
 function Overrides({ campaign, onChanged }: { campaign: Campaign; onChanged(c: Campaign): void }) {
   const cps = campaign.payoutModel === 'CPS';
   const picker = useCampaignAffiliates(campaign.id);

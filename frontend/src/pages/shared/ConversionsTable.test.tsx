@@ -1,7 +1,7 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ComponentProps } from 'react';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../../context/ToastContext';
 import { ConversionsTable } from './ConversionsTable';
@@ -44,14 +44,27 @@ beforeEach(() => {
 });
 afterEach(() => vi.unstubAllGlobals());
 
+/** The conversions list's requests (the pickers ask for campaigns and accounts too). */
+const convUrls = () => requests.filter((r) => r.url.startsWith('/api/conversions')).map((r) => r.url);
+
 const page = (items: unknown[], over: Record<string, unknown> = {}) => ({ items, total: items.length, limit: 25, nextCursor: null, page: null, pages: null, ...over });
 
 /** The table as its pages show it: in the router, under the toasts, with a query cache of its own. */
+function cleanupAndRender(props: ComponentProps<typeof ConversionsTable>, at: string) {
+  cleanup();
+  renderTable(props, at);
+}
+
+function Where() {
+  return <output aria-label="address">{useLocation().search}</output>;
+}
+
 function renderTable(props: ComponentProps<typeof ConversionsTable>, at = '/conversions') {
   render(
     <MemoryRouter initialEntries={[at]}>
       <ToastProvider>
         <ConversionsTable {...props} />
+        <Where />
       </ToastProvider>
     </MemoryRouter>,
     { wrapper: withQueryClient() },
@@ -68,7 +81,7 @@ describe('conversions table', () => {
     expect(screen.queryByRole('columnheader', { name: /Revenue/ })).toBeNull();
     expect(screen.getByRole('columnheader', { name: /Earnings/ })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Approve conversion/ })).toBeNull();
-    expect(requests[0]!.url).toBe('/api/conversions?sort=convertedAt&order=desc&limit=25');
+    expect(convUrls()[0]).toBe('/api/conversions?sort=convertedAt&order=desc&limit=25');
   });
 
   it('filters by status through the API', async () => {
@@ -77,8 +90,8 @@ describe('conversions table', () => {
     renderTable({ role: 'advertiser', campaignId: 'c1' });
     expect(await screen.findByText('No conversions yet')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Pending' }));
-    expect(await screen.findByText('No pending conversions')).toBeInTheDocument();
-    expect(requests.at(-1)!.url).toBe('/api/conversions?campaignId=c1&status=pending&sort=convertedAt&order=desc&limit=25');
+    expect(await screen.findByText('No conversions match these filters')).toBeInTheDocument();
+    expect(convUrls().at(-1)).toBe('/api/conversions?status=pending&campaignId=c1&sort=convertedAt&order=desc&limit=25');
   });
 
   it('pages with cursors: Next sends the answer’s nextCursor, Previous goes back, a new sort starts over', async () => {
@@ -96,7 +109,7 @@ describe('conversions table', () => {
     expect(screen.getByText(/1–2 of 52 conversions/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
     await user.click(screen.getByRole('button', { name: 'Next page' }));
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?cursor=c2&sort=convertedAt&order=desc&limit=25'));
+    await waitFor(() => expect(convUrls().at(-1)).toBe('/api/conversions?cursor=c2&sort=convertedAt&order=desc&limit=25'));
     expect(await screen.findByText('ORDER-c2-a')).toBeInTheDocument();
     expect(screen.getByText(/3–4 of 52 conversions/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Next page' }));
@@ -107,7 +120,7 @@ describe('conversions table', () => {
     expect(await screen.findByText('ORDER-c2-a')).toBeInTheDocument();
     expect(screen.getByText(/3–4 of 52 conversions/)).toBeInTheDocument();
     await user.click(within(converted).getByRole('button'));
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?sort=convertedAt&order=asc&limit=25'));
+    await waitFor(() => expect(convUrls().at(-1)).toBe('/api/conversions?sort=convertedAt&order=asc&limit=25'));
     await waitFor(() => expect(converted).toHaveAttribute('aria-sort', 'ascending'));
     // Payout, status… cannot be sorted by the API: no sort buttons there (one page sorted alone would mislead).
     expect(within(screen.getByRole('columnheader', { name: /Payout/ })).queryByRole('button')).toBeNull();
@@ -180,12 +193,12 @@ describe('conversions table', () => {
     const user = userEvent.setup();
     renderTable({ role: 'admin' }, '/conversions?status=rejected&q=ORDER-9');
     expect(await screen.findByText('No conversion with txn id or click id “ORDER-9”')).toBeInTheDocument();
-    expect(requests[0]!.url).toBe('/api/conversions?status=rejected&search=ORDER-9&sort=convertedAt&order=desc&limit=25');
+    expect(convUrls()[0]).toBe('/api/conversions?status=rejected&search=ORDER-9&sort=convertedAt&order=desc&limit=25');
     expect(screen.getByRole('button', { name: 'Rejected' })).toHaveAttribute('aria-pressed', 'true');
     const box = screen.getByRole('searchbox', { name: 'Txn id or click id' });
     await user.clear(box);
     await user.type(box, 'ck-7{Enter}');
-    await waitFor(() => expect(requests.at(-1)!.url).toBe('/api/conversions?status=rejected&search=ck-7&sort=convertedAt&order=desc&limit=25'));
+    await waitFor(() => expect(convUrls().at(-1)).toBe('/api/conversions?status=rejected&search=ck-7&sort=convertedAt&order=desc&limit=25'));
   });
 
   it('shows admins the affiliate’s name, and affiliates a rejected conversion’s amount struck through as not paid', async () => {
@@ -219,5 +232,70 @@ describe('conversions table', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(requests.find((r) => r.method === 'POST')).toMatchObject({ url: '/api/conversions/bulk-review', body: { ids: ['1', '3'], action: 'approve', note: 'batch ok' } }));
     expect(await screen.findByText('1 approved, 1 refused: The conversion is already approved')).toBeInTheDocument();
+  });
+
+  it('keeps campaign, affiliate, advertiser and days in the address, and sends them to the API and to the CSV', async () => {
+    const [camp, aff, adv] = ['c'.repeat(24), 'a'.repeat(24), 'd'.repeat(24)];
+    respond = (_m, url) => ({ status: 200, body: url.startsWith('/api/campaigns') ? { items: [{ id: camp, name: 'Summer Sale' }], total: 1, page: 1, pages: 1, limit: 100 } : page([]) });
+    const user = userEvent.setup();
+    renderTable({ role: 'admin' }, `/conversions?campaign=${camp}&affiliate=${aff}&advertiser=${adv}&from=2026-11-01&to=2026-11-30`);
+    expect(await screen.findByText('No conversions match these filters')).toBeInTheDocument();
+    expect(convUrls()[0]).toBe(`/api/conversions?campaignId=${camp}&affiliateId=${aff}&advertiserId=${adv}&from=2026-11-01&to=2026-12-01&sort=convertedAt&order=desc&limit=25`);
+    expect(screen.getByRole('combobox', { name: 'Campaign' })).toHaveValue(camp);
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Summer Sale' })).toBeInTheDocument());
+    await user.clear(screen.getByLabelText('Converted to (UTC)'));
+    await user.type(screen.getByLabelText('Converted to (UTC)'), '2026-11-15');
+    await waitFor(() => expect(convUrls().at(-1)).toContain('&to=2026-11-16&'));
+    expect(screen.getByLabelText('address').textContent).toContain('to=2026-11-15');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Campaign' }), '');
+    await waitFor(() => expect(convUrls().at(-1)).toBe(`/api/conversions?affiliateId=${aff}&advertiserId=${adv}&from=2026-11-01&to=2026-11-16&sort=convertedAt&order=desc&limit=25`));
+    expect(screen.getByLabelText('address').textContent).not.toContain('campaign=');
+    await user.click(screen.getByRole('button', { name: /Download CSV/ }));
+    await waitFor(() => expect(convUrls().at(-1)).toBe(`/api/conversions?affiliateId=${aff}&advertiserId=${adv}&from=2026-11-01&to=2026-11-16&sort=convertedAt&order=desc&format=csv`));
+  });
+
+  it('ignores ids and days in the address that are not ones, and offers an advertiser the chosen campaign’s affiliates', async () => {
+    const camp = 'c'.repeat(24);
+    respond = (_m, url) => ({
+      status: 200,
+      body: url.startsWith('/api/analytics') ? { breakdown: [{ key: 'f'.repeat(24), label: 'Finn Media' }] } : url.startsWith('/api/campaigns') ? { items: [], total: 0, page: 1, pages: 1, limit: 100 } : page([]),
+    });
+    renderTable({ role: 'advertiser' }, `/conversions?campaign=nope&from=yesterday&advertiser=${'d'.repeat(24)}`);
+    await screen.findByText('No conversions yet');
+    expect(convUrls()[0]).toBe('/api/conversions?sort=convertedAt&order=desc&limit=25');
+    expect(screen.getByRole('combobox', { name: 'Affiliate' })).toBeDisabled();
+    expect(screen.queryByRole('combobox', { name: 'Advertiser' })).toBeNull();
+    cleanupAndRender({ role: 'advertiser' }, `/conversions?campaign=${camp}`);
+    expect(await screen.findByRole('option', { name: 'Finn Media' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Affiliate' })).toBeEnabled();
+  });
+});
+
+describe('conversions at phone width', () => {
+  beforeEach(() => {
+    vi.stubGlobal('matchMedia', (query: string) => ({ matches: query.includes('max-width'), media: query, addEventListener() {}, removeEventListener() {} }));
+  });
+
+  it('shows each conversion as a card with its campaign, status, reason, payout and review buttons', async () => {
+    respond = (method) => (method === 'POST' ? { status: 200, body: { conversion: conversion('1', 'approved') } } : { status: 200, body: page([conversion('1', 'pending'), conversion('2', 'rejected', { affiliateName: 'Finn Media' })]) });
+    const user = userEvent.setup();
+    renderTable({ role: 'admin' });
+    const list = await screen.findByRole('list', { name: 'Conversions' });
+    expect(screen.queryByRole('table')).toBeNull();
+    const second = within(list).getByRole('article', { name: 'Conversion ORDER-2' });
+    expect(within(second).getByText('Finn Media')).toBeInTheDocument();
+    expect(within(second).getByText('Duplicate')).toBeInTheDocument();
+    expect(within(second).getByText('€7.25')).toBeInTheDocument();
+    expect(within(second).queryByRole('button', { name: /Approve/ })).toBeNull();
+    const first = within(list).getByRole('article', { name: 'Conversion ORDER-1' });
+    expect(within(first).getByText('Summer Sale')).toBeInTheDocument();
+    expect(within(first).getByRole('checkbox', { name: 'Select conversion ORDER-1' })).toBeInTheDocument();
+    await user.click(within(first).getByRole('button', { name: 'Approve conversion ORDER-1' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Approve conversion' })).getByRole('button', { name: 'Approve' }));
+    expect(await screen.findByText('Conversion approved')).toBeInTheDocument();
+    expect(requests.find((r) => r.method === 'POST')?.url).toBe('/api/conversions/1/approve');
+    // The sort stays reachable without the table's headers.
+    await user.click(screen.getByRole('button', { name: 'Sort by Converted' }));
+    await waitFor(() => expect(convUrls().at(-1)).toBe('/api/conversions?sort=convertedAt&order=asc&limit=25'));
   });
 });

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useConversionBulkReview } from '../../api/mutations';
 import { queries } from '../../api/queries';
 import type { Conversion, ConversionStatus, Role } from '../../api/types';
@@ -18,22 +18,76 @@ import { useUrlParam } from '../../hooks/useUrlState';
 import { useCursorList } from '../../hooks/useServerList';
 import { formatDateTime, humanize } from '../../lib/format';
 import { useConversionReviewDialog } from './useConversionReviewDialog';
+import { AccountFilter } from './AccountFilter';
+import { CampaignAffiliateFilter, CampaignFilter, DayRangeFilter, SearchBox, useListUrlFilters } from './list-filters';
+import { useCampaignAffiliates } from './useCampaignAffiliates';
 
 const STATUSES: Record<ConversionStatus | 'all', string> = { all: 'All', pending: 'Pending', approved: 'Approved', rejected: 'Rejected' };
 
 const PAGE = 25;
 
-/** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
-export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
-  // Filters live in the address (shareable, kept on reload): ?status=…&q=<txn id or click id>.
+/**
+ * The conversions list's filters, all in the URL (shareable, kept on
+ * reload): `status`, `q` (txn id or click id), `campaign` (unless the table
+ * is a campaign's), `affiliate` (admins and advertisers), `advertiser`
+ * (admins) and `from`/`to` days (UTC, `to` included).
+ */
+function useConversionFilters(role: Role, fixedCampaign?: string) {
   const status = useUrlListFilter('status', 'Conversion status', STATUSES, 'all');
   const [search, setSearch] = useUrlParam('q');
-  const filters = { campaignId, status: status.param, ...(search ? { search } : {}) };
-  const list = useCursorList((paging) => queries.conversions.list({ ...filters, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
+  const url = useListUrlFilters();
+  const campaignId = fixedCampaign ?? url.id('campaign');
+  const affiliateId = role === 'affiliate' ? '' : url.id('affiliate');
+  const advertiserId = role === 'admin' ? url.id('advertiser') : '';
+  const query = {
+    status: status.param,
+    ...(campaignId ? { campaignId } : {}),
+    ...(affiliateId ? { affiliateId } : {}),
+    ...(advertiserId ? { advertiserId } : {}),
+    ...url.range,
+    ...(search ? { search } : {}),
+  };
+  const filtered = Boolean(status.param || search || (campaignId && !fixedCampaign) || affiliateId || advertiserId || url.from || url.to);
+  return { status, search, setSearch, campaignId, affiliateId, advertiserId, from: url.from, to: url.to, set: url.set, query, filtered };
+}
+
+type ConversionFilters = ReturnType<typeof useConversionFilters>;
+
+/** The pickers of the conversions list: campaign, affiliate, advertiser as the role allows, and the days. */
+function ConversionFilterBar({ f, role, fixedCampaign, rows }: { f: ConversionFilters; role: Role; fixedCampaign?: string; rows: Conversion[] }) {
+  const affiliates = useCampaignAffiliates(role === 'advertiser' ? f.campaignId : '');
+  const campaignName = rows.find((c) => c.campaignId === f.campaignId)?.campaignName;
+  const affiliateName = rows.find((c) => c.affiliateId === f.affiliateId)?.affiliateName;
+  return (
+    <div className="flex w-full flex-wrap items-end gap-3">
+      {role === 'admin' && !fixedCampaign && <AccountFilter role="advertiser" value={f.advertiserId} onChange={(v) => f.set({ advertiser: v, campaign: undefined })} />}
+      {!fixedCampaign && <CampaignFilter role={role} value={f.campaignId} onChange={(v) => f.set({ campaign: v })} advertiserId={f.advertiserId} chosenName={campaignName} />}
+      {role === 'admin' && <AccountFilter role="affiliate" value={f.affiliateId} onChange={(v) => f.set({ affiliate: v })} chosenName={affiliateName} />}
+      {role === 'advertiser' && <CampaignAffiliateFilter campaignId={f.campaignId} value={f.affiliateId} onChange={(v) => f.set({ affiliate: v })} affiliates={affiliates.affiliates} loading={affiliates.loading} />}
+      <DayRangeFilter what="Converted" from={f.from} to={f.to} onChange={f.set} />
+    </div>
+  );
+}
+
+/** Conversions with statuses and reasons; advertisers and admins review pending ones here. */
+export function ConversionsTable({ role, campaignId, showCampaign = true }: { role: Role; campaignId?: string; showCampaign?: boolean }) {
+  const f = useConversionFilters(role, campaignId);
+  const { status, search, setSearch } = f;
+  const list = useCursorList((paging) => queries.conversions.list({ ...f.query, ...paging, limit: PAGE }), { key: 'convertedAt', dir: 'desc' });
   const bulk = useBulkReview(list.query.data?.items ?? []);
   const { review, dialog } = useConversionReviewDialog();
   const canReview = role !== 'affiliate';
-
+  const actions = (c: Conversion) =>
+    c.status === 'pending' && !c.payoutId ? (
+      <>
+        <Button size="sm" variant="success" onClick={() => review(c, 'approve')} aria-label={`Approve conversion ${c.txnId ?? c.id}`}>
+          Approve
+        </Button>
+        <Button size="sm" variant="secondary" onClick={() => review(c, 'reject')} aria-label={`Reject conversion ${c.txnId ?? c.id}`}>
+          Reject
+        </Button>
+      </>
+    ) : null;
 
   const columns: Column<Conversion>[] = [
     ...(canReview ? [bulk.column] : []),
@@ -67,22 +121,7 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
       : []),
     { id: 'payout', header: role === 'affiliate' ? 'Earnings' : 'Payout', align: 'right', cell: (c) => <PayoutCell c={c} role={role} /> },
     { id: 'sub1', header: 'Sub1', cell: (c) => c.sub1 || <span className="text-slate-500">—</span>, hideOnMobile: true },
-    ...(canReview
-      ? [
-          actionsColumn((c: Conversion) =>
-            c.status === 'pending' && !c.payoutId ? (
-              <>
-                <Button size="sm" variant="success" onClick={() => review(c, 'approve')} aria-label={`Approve conversion ${c.txnId ?? c.id}`}>
-                  Approve
-                </Button>
-                <Button size="sm" variant="secondary" onClick={() => review(c, 'reject')} aria-label={`Reject conversion ${c.txnId ?? c.id}`}>
-                  Reject
-                </Button>
-              </>
-            ) : null,
-          ),
-        ]
-      : []),
+    ...(canReview ? [actionsColumn(actions)] : []),
   ];
 
   return (
@@ -93,7 +132,8 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
           <>
             {status.control}
             <SearchBox value={search} onSearch={setSearch} />
-            <CsvLink url={conversionsApi.csv({ ...filters, ...list.params })} />
+            <ConversionFilterBar f={f} role={role} fixedCampaign={campaignId} rows={list.query.data?.items ?? []} />
+            <CsvLink url={conversionsApi.csv({ ...f.query, ...list.params })} />
             {canReview && bulk.controls}
           </>
         }
@@ -101,7 +141,12 @@ export function ConversionsTable({ role, campaignId, showCampaign = true }: { ro
         columns={columns}
         rowKey={(c) => c.id}
         rowLabel="conversions"
-        empty={<EmptyState title={search ? `No conversion with txn id or click id “${search}”` : status.param ? `No ${status.param} conversions` : 'No conversions yet'}>Conversions appear here once postbacks are attributed to clicks.</EmptyState>}
+        card={(c) => <ConversionCard c={c} role={role} showCampaign={showCampaign} pick={canReview ? bulk.column.cell(c) : null} actions={canReview ? actions(c) : null} />}
+        empty={
+          <EmptyState title={search ? `No conversion with txn id or click id “${search}”` : f.filtered ? 'No conversions match these filters' : 'No conversions yet'}>
+            {f.filtered ? 'Change or clear the filters above.' : 'Conversions appear here once postbacks are attributed to clicks.'}
+          </EmptyState>
+        }
       />
       {dialog}
       {bulk.dialog}
@@ -122,25 +167,39 @@ function PayoutCell({ c, role }: { c: Conversion; role: Role }) {
   );
 }
 
-/** Finds conversions by exact transaction id or click id (the API's `search`); submitted, not searched per keystroke. */
-function SearchBox({ value, onSearch }: { value: string; onSearch: (v: string) => void }) {
+/**
+ * A conversion at phone width: every column that matters there (time,
+ * campaign, affiliate, status and reason, payout) and the review buttons,
+ * instead of a table row whose status and buttons would not fit.
+ */
+function ConversionCard({ c, role, showCampaign, pick, actions }: { c: Conversion; role: Role; showCampaign: boolean; pick: ReactNode; actions: ReactNode }) {
   return (
-    <form
-      role="search"
-      className="flex items-end gap-2"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSearch(String(new FormData(e.currentTarget).get('q') ?? '').trim());
-      }}
-    >
-      <label className="flex flex-col text-xs font-medium text-slate-700">
-        Txn id or click id
-        <input key={value} name="q" type="search" defaultValue={value} className="mt-1 rounded-md border border-slate-300 px-2 py-1 text-sm" />
-      </label>
-      <Button size="sm" variant="secondary" type="submit">
-        Find
-      </Button>
-    </form>
+    <article aria-label={`Conversion ${c.txnId}`} className="flex gap-3">
+      {pick && <div className="pt-0.5">{pick}</div>}
+      <div className="min-w-0 flex-1 space-y-1.5">
+        <div className="flex items-start justify-between gap-2">
+          <div className="min-w-0">
+            {showCampaign && <p className="truncate font-medium text-slate-900">{c.campaignName ?? c.campaignId}</p>}
+            {role === 'admin' && <p className="truncate text-xs text-slate-600">{c.affiliateName ?? c.affiliateId}</p>}
+            <p className="text-xs text-slate-600">{formatDateTime(c.convertedAt)}</p>
+          </div>
+          <div className="shrink-0 text-right">
+            <PayoutCell c={c} role={role} />
+          </div>
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <StatusBadge status={c.status} />
+          {c.reason && <span className="text-xs text-slate-600">{humanize(c.reason)}</span>}
+          {c.suspectedFraud && <span className="text-xs font-medium text-rose-700">Suspected fraud</span>}
+        </div>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <Link to={`/conversions/${c.id}`} className="truncate font-mono text-xs text-indigo-700 hover:underline" aria-label={`Open conversion ${c.txnId}`}>
+            {c.txnId}
+          </Link>
+          {actions && <span className="flex gap-1.5">{actions}</span>}
+        </div>
+      </div>
+    </article>
   );
 }
 

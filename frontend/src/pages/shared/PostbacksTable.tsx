@@ -1,4 +1,6 @@
+import { postbacksApi } from '../../api/conversions';
 import { queries } from '../../api/queries';
+import { CsvLink } from '../../components/CsvLink';
 import type { PostbackRecord, PostbackState } from '../../api/types';
 import type { Column } from '../../components/DataTable';
 import { ListTable } from '../../components/ListTable';
@@ -6,14 +8,25 @@ import { EmptyState } from '../../components/states';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useUrlListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
+import { useUrlParam } from '../../hooks/useUrlState';
 import { formatDateTime, humanize } from '../../lib/format';
+import { DayRangeFilter, SearchBox, useListUrlFilters } from './list-filters';
 
 const RESULTS: Record<PostbackState | 'all', string> = { all: 'All', attributed: 'Attributed', rejected: 'Rejected', queued: 'Queued', status_updated: 'Status updates' };
 
-/** Inbound postbacks and how each was resolved. */
+/**
+ * Inbound postbacks and how each was resolved. Filters live in the URL
+ * (shareable, kept on reload): `state`, `q` (the txn id or click id a
+ * postback sent) and `from`/`to` days (UTC, `to` included); the CSV link
+ * takes the same filters and order.
+ */
 export function PostbacksTable({ campaignId }: { campaignId?: string }) {
   const result = useUrlListFilter('state', 'Postback result', RESULTS, 'all');
-  const list = useCursorList((paging) => queries.postbacks.list({ campaignId, state: result.param, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
+  const [search, setSearch] = useUrlParam('q');
+  const url = useListUrlFilters();
+  const query = { campaignId, state: result.param, ...url.range, ...(search ? { search } : {}) };
+  const filtered = Boolean(result.param || search || url.from || url.to);
+  const list = useCursorList((paging) => queries.postbacks.list({ ...query, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
     ...(campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (p: PostbackRecord) => p.campaignName ?? <span className="text-slate-500">—</span> }]),
@@ -35,12 +48,27 @@ export function PostbacksTable({ campaignId }: { campaignId?: string }) {
   return (
     <ListTable
       list={list}
-      toolbar={result.control}
+      toolbar={
+        <>
+          {result.control}
+          <SearchBox value={search} onSearch={setSearch} />
+          <DayRangeFilter what="Received" from={url.from} to={url.to} onChange={url.set} />
+          <CsvLink url={postbacksApi.csv({ ...query, ...list.params })} />
+        </>
+      }
       caption="Postbacks"
       columns={columns}
       rowKey={(p) => p.id}
       rowLabel="postbacks"
-      empty={<EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>}
+      empty={
+        search ? (
+          <EmptyState title={`No postback with txn id or click id “${search}”`}>Postbacks are found by the exact value they sent.</EmptyState>
+        ) : filtered ? (
+          <EmptyState title="No postbacks match these filters">Change or clear the filters above.</EmptyState>
+        ) : (
+          <EmptyState title="No postbacks received">Postbacks your server sends to Offerly are listed here with how they were resolved.</EmptyState>
+        )
+      }
     />
   );
 }
