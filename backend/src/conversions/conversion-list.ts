@@ -22,9 +22,9 @@ export const conversionScopes = (c: Scoped) => ['all', `adv:${c.advertiserId}`, 
 
 const isListed = (s: string): s is ConversionStatus => (CONVERSION_STATUSES as readonly string[]).includes(s);
 
-/** Lists a conversion before it is inserted (called by indexNewConversion). */
+/** Lists a conversion before it is inserted (called by indexNewConversion), in chunks: one is listed per postback. */
 export async function listNewConversion(db: Db, doc: Scoped & Pick<ConversionDoc, '_id' | 'convertedAt'>): Promise<void> {
-  await addEntry(db, CONVERSION_LIST, conversionScopes(doc), doc.convertedAt.getTime(), doc._id);
+  await addEntry(db, CONVERSION_LIST, conversionScopes(doc), doc.convertedAt.getTime(), doc._id, { chunked: true });
 }
 
 function statusDeltas(docs: Array<Scoped & { from: string | null; to: string | null }>): Map<string, Record<string, number>> {

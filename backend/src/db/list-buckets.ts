@@ -4,6 +4,7 @@ import { DAY_MS, dayKey, dayKeyToMs, dayStart } from '../domain/time-buckets';
 import { bulkWriteInChunks } from './bulk-write';
 import { isDuplicateKey, upsertRetrying } from './duplicate-key';
 import { GroupCommit, perContext } from './group-commit';
+import { insertNew } from './insert-new';
 
 /**
  * The read model of the dashboard lists: every page is read through
@@ -19,12 +20,32 @@ import { GroupCommit, perContext } from './group-commit';
  *   last day with entries (`$min`/`$max`; where a reader starts and stops) and
  *   the counters a list's totals come from.
  *
- * Entries are never removed: a row keeps its sort key for life.
+ * - Busy lists (postbacks, conversions: a write per row from the worker) do
+ *   not grow one document per day: FerretDB rewrites a whole document on every
+ *   update, so each write would cost the day's entries so far. Their entries
+ *   go to chunk documents of at most CHUNK_MAX entries (`<bucket>|<seq>`, seq
+ *   from 1), and the day bucket (the head) records the highest seq in use
+ *   (`chunks`, raised by `$max` before a chunk is first written, so a reader
+ *   that reads the head, then chunks 1 to `chunks`, misses no entry). A head
+ *   may hold `entries` of its own too (written before chunks existed, or in
+ *   bulk by the seed and backfills); readers take both (readDayEntries). A
+ *   retry may append an entry again to a later chunk: readers drop repeats.
+ *
+ * Entries are never removed from chunks: a chunked list's row keeps its sort
+ * key for life (lists that remove entries, payouts and job runs, are not chunked).
  */
 export interface DayBucketDoc {
   _id: string;
-  entries: string[];
+  entries?: string[];
+  /** Head of a chunked bucket: the highest chunk seq in use. */
+  chunks?: number;
+  /** Chunk: how many entries it holds. */
+  n?: number;
 }
+
+/** Entries per chunk: an update rewrites at most this many (a few KB), whatever the day's volume. */
+export const CHUNK_MAX = 200;
+export const chunkId = (bucket: string, seq: number) => `${bucket}|${seq}`;
 
 export interface ScopeDoc {
   _id: string;
@@ -110,6 +131,71 @@ interface EntryItem {
   scopes: string[];
   ms: number;
   id: string;
+  /** Appended to chunks (see above) instead of the day bucket itself. */
+  chunked?: boolean;
+}
+
+/** The chunk each bucket's next entries go to, as far as this process knows (a full one sends it to the next). */
+const currentChunks = new WeakMap<Db, Map<string, number>>();
+
+/**
+ * Appends entries to a bucket's chunks: one conditional `$push` into the
+ * current chunk while it has room (`n` ≤ CHUNK_MAX − k), else (the upsert
+ * then collides with the full chunk's `_id`) the next one, whose seq the
+ * head records first. The first write of a bucket in this process reads its
+ * head to learn the current chunk. One command per bucket: FerretDB stops an
+ * unordered bulk update at its first duplicate key and reports it at the
+ * wrong index, so the buckets cannot share one.
+ */
+async function appendChunked(db: Db, bucket: string, entries: string[]): Promise<void> {
+  let known = currentChunks.get(db);
+  if (!known) currentChunks.set(db, (known = new Map()));
+  let seq = known.get(bucket) ?? (await listDays(db).findOne({ _id: bucket }, { projection: { chunks: 1 } }))?.chunks ?? 0;
+  let recorded = seq;
+  for (let i = 0; i < entries.length; ) {
+    const part = entries.slice(i, i + CHUNK_MAX);
+    seq = Math.max(seq, 1);
+    if (seq > recorded) {
+      const upTo = seq;
+      await upsertRetrying(() => listDays(db).updateOne({ _id: bucket }, { $max: { chunks: upTo } }, { upsert: true }));
+      recorded = seq;
+    }
+    try {
+      await listDays(db).updateOne({ _id: chunkId(bucket, seq), n: { $lte: CHUNK_MAX - part.length } }, { $push: { entries: { $each: part } }, $inc: { n: part.length } }, { upsert: true });
+      i += part.length;
+    } catch (err) {
+      // Full (or just created by another process, which may fill it): the next chunk.
+      if (!isDuplicateKey(err)) throw err;
+      seq++;
+    }
+  }
+  if (known.size > 10_000) known.clear();
+  known.set(bucket, seq);
+}
+
+/** Entries by bucket, unique within each. */
+function entriesByBucket(items: EntryItem[], scopesOf: (i: EntryItem) => string[]): Map<string, Set<string>> {
+  const byBucket = new Map<string, Set<string>>();
+  for (const it of items) {
+    const day = dayKey(it.ms);
+    for (const s of scopesOf(it)) {
+      const b = bucketId(it.list, s, day);
+      let set = byBucket.get(b);
+      if (!set) byBucket.set(b, (set = new Set()));
+      set.add(entryOf(it.ms, it.id));
+    }
+  }
+  return byBucket;
+}
+
+/** The bucket writes of items listed together: chunked ones appended per bucket, the others one `$addToSet $each` per bucket. */
+async function writeBuckets(db: Db, items: EntryItem[], scopesOf: (i: EntryItem) => string[]): Promise<void> {
+  const chunked = entriesByBucket(items.filter((i) => i.chunked), scopesOf);
+  const plain = mergedBucketOps(items.filter((i) => !i.chunked), scopesOf);
+  await Promise.all([
+    ...[...chunked].map(([b, entries]) => appendChunked(db, b, [...entries])),
+    plain.length ? upsertRetrying(() => bulkWriteInChunks(listDays(db), plain)) : null,
+  ]);
 }
 
 interface CountedItem extends EntryItem {
@@ -124,17 +210,7 @@ interface CountedItem extends EntryItem {
 const MAX_GROUP = 200;
 
 function mergedBucketOps(items: EntryItem[], scopesOf: (i: EntryItem) => string[]): AnyBulkWriteOperation<DayBucketDoc>[] {
-  const byBucket = new Map<string, Set<string>>();
-  for (const it of items) {
-    const day = dayKey(it.ms);
-    for (const s of scopesOf(it)) {
-      const b = bucketId(it.list, s, day);
-      let set = byBucket.get(b);
-      if (!set) byBucket.set(b, (set = new Set()));
-      set.add(entryOf(it.ms, it.id));
-    }
-  }
-  return [...byBucket].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $addToSet: { entries: { $each: [...entries] } } }, upsert: true } }));
+  return [...entriesByBucket(items, scopesOf)].map(([_id, entries]) => ({ updateOne: { filter: { _id }, update: { $addToSet: { entries: { $each: [...entries] } } }, upsert: true } }));
 }
 
 /** One update per scope document: the span of the days listed, and the count of rows new to the list. */
@@ -159,78 +235,60 @@ function mergedScopeOps(items: Array<EntryItem & { counter?: string; isNew?: boo
 async function writeEntries(db: Db, items: EntryItem[]): Promise<void> {
   const spans = items.filter((it) => spanOps(db, it.list, it.scopes, dayKey(it.ms), false).length > 0);
   const scopeOps = mergedScopeOps(spans);
-  await Promise.all([
-    upsertRetrying(() => bulkWriteInChunks(listDays(db), mergedBucketOps(items, (i) => i.scopes))),
-    scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null,
-  ]);
+  await Promise.all([writeBuckets(db, items, (i) => i.scopes), scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null]);
   for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
 }
 
 const entryGroups = perContext((db: Db) => new GroupCommit<EntryItem, true>(async (items) => (await writeEntries(db, items), items.map(() => true as const)), MAX_GROUP));
 
-/** Lists one row in each of its scopes' day buckets (before the row is stored). */
-export async function addEntry(db: Db, list: string, scopes: string[], ms: number, id: string): Promise<void> {
-  await entryGroups(db).add({ list, scopes, ms, id });
-}
-
-/** Whether one entry is new to its head bucket: a conditional `$push` only one run can make. */
-async function claimOne(db: Db, it: EntryItem): Promise<boolean> {
-  const _id = bucketId(it.list, it.scopes[0] as string, dayKey(it.ms));
-  const entry = entryOf(it.ms, it.id);
-  const claim = async () => {
-    const r = await listDays(db).updateOne({ _id, entries: { $ne: entry } }, { $push: { entries: entry } }, { upsert: true });
-    return r.modifiedCount + r.upsertedCount > 0;
-  };
-  try {
-    return await claim();
-  } catch (err) {
-    // The bucket holds the entry already (the upsert collided with it), or a concurrent first upsert of the bucket won.
-    if (!isDuplicateKey(err)) throw err;
-    const bucket = await listDays(db).findOne({ _id });
-    return bucket?.entries.includes(entry) ? false : await claim();
-  }
+/** Lists one row in each of its scopes' day buckets (before the row is stored); `chunked` for busy lists (see above). */
+export async function addEntry(db: Db, list: string, scopes: string[], ms: number, id: string, opts: { chunked?: boolean } = {}): Promise<void> {
+  await entryGroups(db).add({ list, scopes, ms, id, chunked: opts.chunked === true });
 }
 
 /**
- * Claims a head bucket's entries at once: if none of them is there yet, one
- * conditional `$push $each` takes them all (each is new); otherwise (a retry
- * among them) each is claimed on its own.
+ * Rows counted in a list: one small document per row (`_id` `<list>|<rowId>`),
+ * inserted once, so whether a row is new to its list is an insert that fails
+ * on `_id` (the chunks a row's entry goes to cannot tell: a retry may append
+ * it to another one).
  */
-async function claimHead(db: Db, its: CountedItem[]): Promise<boolean[]> {
-  const entries = its.map((i) => entryOf(i.ms, i.id));
-  if (new Set(entries).size === entries.length) {
-    const _id = bucketId(its[0]!.list, its[0]!.scopes[0] as string, dayKey(its[0]!.ms));
-    try {
-      const r = await listDays(db).updateOne({ _id, entries: { $nin: entries } }, { $push: { entries: { $each: entries } } }, { upsert: true });
-      if (r.modifiedCount + r.upsertedCount > 0) return its.map(() => true);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+export const listCounted = (db: Db) => db.collection<{ _id: string }>('list_counted');
+
+/** Entries of head buckets written before rows were counted by marker, per bucket (read once per process). */
+const legacyHeads = new WeakMap<Db, Map<string, Promise<Set<string>>>>();
+
+function legacyEntries(db: Db, bucket: string): Promise<Set<string>> {
+  let heads = legacyHeads.get(db);
+  if (!heads) legacyHeads.set(db, (heads = new Map()));
+  let p = heads.get(bucket);
+  if (!p) {
+    if (heads.size > 1_000) heads.clear();
+    p = listDays(db)
+      .findOne({ _id: bucket }, { projection: { entries: 1 } })
+      .then((b) => new Set(b?.entries ?? []));
+    p.catch(() => heads.delete(bucket));
+    heads.set(bucket, p);
   }
-  const out: boolean[] = [];
-  for (const it of its) out.push(await claimOne(db, it));
-  return out;
+  return p;
+}
+
+/**
+ * Which rows are new to their list: their marker insert is the one that
+ * landed (rows listed together share one insert), and the row is not among
+ * the entries its head bucket held before markers existed.
+ */
+async function claimRows(db: Db, items: CountedItem[]): Promise<boolean[]> {
+  const { existing } = await insertNew(listCounted(db), items.map((it) => ({ _id: `${it.list}|${it.id}` })));
+  const taken = new Set(existing);
+  return Promise.all(
+    items.map(async (it, k) => !taken.has(k) && !(await legacyEntries(db, bucketId(it.list, it.scopes[0] as string, dayKey(it.ms)))).has(entryOf(it.ms, it.id))),
+  );
 }
 
 async function writeCounted(db: Db, items: CountedItem[]): Promise<boolean[]> {
-  const heads = new Map<string, number[]>();
-  items.forEach((it, k) => {
-    const key = bucketId(it.list, it.scopes[0] as string, dayKey(it.ms));
-    heads.set(key, [...(heads.get(key) ?? []), k]);
-  });
-  const isNew: boolean[] = items.map(() => false);
-  await Promise.all(
-    [...heads.values()].map(async (ks) => {
-      const claimed = await claimHead(db, ks.map((k) => items[k]!));
-      ks.forEach((k, j) => (isNew[k] = claimed[j] ?? false));
-    }),
-  );
-  const rest = mergedBucketOps(items, (i) => i.scopes.slice(1));
+  const isNew = await claimRows(db, items);
   const scopeOps = mergedScopeOps(items.map((it, k) => ({ ...it, isNew: isNew[k] })));
-  await Promise.all([
-    rest.length ? upsertRetrying(() => bulkWriteInChunks(listDays(db), rest)) : null,
-    scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null,
-  ]);
+  await Promise.all([writeBuckets(db, items, (i) => i.scopes), scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null]);
   for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
   return isNew;
 }
@@ -238,14 +296,14 @@ async function writeCounted(db: Db, items: CountedItem[]): Promise<boolean[]> {
 const countedGroups = perContext((db: Db) => new GroupCommit<CountedItem, boolean>((items) => writeCounted(db, items), MAX_GROUP));
 
 /**
- * Lists a row like addEntry and counts it (`counter` +1 in each scope
- * document) exactly once however often it runs: whether the row is new is
- * decided by a conditional `$push` into the first scope's bucket, which only
- * one run can make (rows listed together share one). A crash between that
- * push and the counters loses one count (a retry finds the entry and does not count again).
+ * Lists a row like addEntry (chunked) and counts it (`counter` +1 in each
+ * scope document) exactly once however often it runs: whether the row is new
+ * is decided by inserting its marker (listCounted), which only one run can
+ * do (rows listed together share one insert). A crash between that insert and
+ * the counters loses one count (a retry finds the marker and does not count again).
  */
 export async function addCountedEntry(db: Db, list: string, scopes: string[], ms: number, id: string, counter: string): Promise<boolean> {
-  return countedGroups(db).add({ list, scopes, ms, id, counter });
+  return countedGroups(db).add({ list, scopes, ms, id, counter, chunked: true });
 }
 
 export interface BulkEntry {
@@ -298,6 +356,25 @@ export async function setCounters(db: Db, list: string, values: Map<string, Reco
 }
 
 export const readScope = (db: Db, list: string, scope: string) => listScopes(db).findOne({ _id: scopeId(list, scope) });
+
+const CHUNK_READS = 64;
+
+/**
+ * A day's entries of one scope, in no order and each once: its bucket by
+ * `_id`, then the bucket's chunks by `_id` (parallel findOne). Bounded, like
+ * the bucket before chunks, by the scope's rows of that day.
+ */
+export async function readDayEntries(db: Db, list: string, scope: string, day: string): Promise<string[]> {
+  const head = await listDays(db).findOne({ _id: bucketId(list, scope, day) });
+  if (!head) return [];
+  const out = new Set(head.entries ?? []);
+  const seqs = Array.from({ length: head.chunks ?? 0 }, (_, i) => i + 1);
+  for (let i = 0; i < seqs.length; i += CHUNK_READS) {
+    const chunks = await Promise.all(seqs.slice(i, i + CHUNK_READS).map((seq) => listDays(db).findOne({ _id: chunkId(head._id, seq) })));
+    for (const c of chunks) for (const e of c?.entries ?? []) out.add(e);
+  }
+  return [...out];
+}
 
 /* ---------- cursors ---------- */
 
@@ -386,8 +463,8 @@ export async function readPage<T>(db: Db, req: PageRequest<T>): Promise<Page<T>>
   let fetched = 0;
   for (let i = 0; i < days.length; i += DAY_BATCH) {
     const batch = days.slice(i, i + DAY_BATCH);
-    const docs = await Promise.all(batch.map((d) => listDays(db).findOne({ _id: bucketId(req.list, req.scope, d) })));
-    const entries = docs.flatMap((b) => b?.entries ?? []).filter(inRange);
+    const perDay = await Promise.all(batch.map((d) => readDayEntries(db, req.list, req.scope, d)));
+    const entries = perDay.flat().filter(inRange);
     entries.sort();
     if (desc) entries.reverse();
     for (let j = 0; j < entries.length; ) {

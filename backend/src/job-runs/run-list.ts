@@ -1,7 +1,7 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { AppContext } from '../context';
 import { bulkWriteInChunks } from '../db/bulk-write';
-import { addEntries, addEntry, backfillOnce, bucketId, countScan, incCounters, listDays, listScopes, readPage, readScope, scopeId, setCounters, type BulkEntry, type CountedList, type Page, type ScopeDoc } from '../db/list-buckets';
+import { addEntries, addEntry, backfillOnce, bucketId, countScan, incCounters, listDays, listScopes, readPage, readScope, scopeId, setCounters, type BulkEntry, type CountedList, type DayBucketDoc, type Page, type ScopeDoc } from '../db/list-buckets';
 import type { JobRunDoc } from '../db/models/job-run';
 import { DAY_MS, dayKey, dayKeyToMs } from '../domain/time-buckets';
 
@@ -210,7 +210,7 @@ export async function pruneJobRuns(ctx: AppContext, beforeMs: number): Promise<n
       pull('all', entry);
     }
     if (kept && firstKept === null) firstKept = day;
-    const ops: AnyBulkWriteOperation<{ _id: string; entries: string[] }>[] = [...pulls].map(([s, entries]) => ({
+    const ops: AnyBulkWriteOperation<DayBucketDoc>[] = [...pulls].map(([s, entries]) => ({
       updateOne: { filter: { _id: bucketId(JOB_RUN_LIST, s, day) }, update: { $pullAll: { entries } } },
     }));
     await bulkWriteInChunks(listDays(ctx.db), ops);

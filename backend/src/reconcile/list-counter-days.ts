@@ -4,7 +4,7 @@ import { AUDIT_LIST, recordAudit } from '../audit/audit-log';
 import type { AppContext } from '../context';
 import { backfillPostbackList, POSTBACK_LIST, postbackScopes } from '../conversions/postback-list';
 import { findEachById } from '../db/by-ids';
-import { bucketId, entryRowId, listDays, listScopes, readScope, scopeId } from '../db/list-buckets';
+import { entryRowId, listScopes, readDayEntries, readScope, scopeId } from '../db/list-buckets';
 import { DAY_MS, dayKey, dayKeyToMs } from '../domain/time-buckets';
 import { diffTallies, type Difference, type Tally } from '../domain/reconcile-diff';
 import { backfillDeliveryList, DELIVERY_LIST, deliveryScopes } from '../outbound/delivery-list';
@@ -61,10 +61,9 @@ interface ListCheckDoc {
 
 export const listChecks = (db: Db) => db.collection<ListCheckDoc>('list_checks');
 
-/** The stored rows of one day of a list, per scope: the day's `all` bucket by `_id`, its rows by `_id`. */
+/** The stored rows of one day of a list, per scope: the day's `all` bucket and its chunks by `_id`, its rows by `_id`. */
 async function countDay(ctx: AppContext, l: DayCheckedList, day: string): Promise<Map<string, number>> {
-  const bucket = await listDays(ctx.db).findOne({ _id: bucketId(l.list, 'all', day) });
-  const ids = [...new Set((bucket?.entries ?? []).map(entryRowId))];
+  const ids = [...new Set((await readDayEntries(ctx.db, l.list, 'all', day)).map(entryRowId))];
   const rows = await findEachById(ctx.db.collection(l.collection), ids, l.projection);
   const out = new Map<string, number>();
   for (const r of rows) for (const s of l.scopesOf(r)) out.set(s, (out.get(s) ?? 0) + 1);
