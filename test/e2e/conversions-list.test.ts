@@ -88,10 +88,12 @@ describe('conversions list', () => {
     const { context, page } = await stack.newSession({ viewport: PHONE });
     await signIn(page, ADMIN);
     await page.goto('/conversions?status=pending');
-    const approve = page.getByRole('button', { name: 'Approve conversion ORDER-2' });
+    // Cards instead of a table: each with its status and review buttons.
+    const card = page.getByRole('list', { name: 'Conversions' }).getByRole('article', { name: 'Conversion ORDER-2' });
+    const approve = card.getByRole('button', { name: 'Approve conversion ORDER-2' });
     await approve.scrollIntoViewIfNeeded();
     expect(await approve.isVisible()).toBe(true);
-    expect(await page.getByRole('columnheader', { name: 'Status' }).isVisible()).toBe(true);
+    expect(await card.getByText('Pending').isVisible()).toBe(true);
     await screenshots(page, 'conversions-list-phone');
     await context.close();
     expect(stack.pageErrors).toEqual([]);
