@@ -1,12 +1,11 @@
-import type { AppContext } from '../context';
-import { reportDayId, reportDays, reportMonthId, reportMonths, type MonthDaySlot } from '../db/report-docs';
-import { fromVec, decodeVec, addVec, scopeKey, type MetricVec } from '../domain/report-scopes';
+import type { MonthDaySlot } from '../db/report-docs';
+import { fromVec, decodeVec, addVec, type MetricVec } from '../domain/report-scopes';
 import { decodeHours, type DimScope } from '../domain/report-dim-days';
 import { dimMetricVec, type DimRow, type XDim } from '../domain/report-dims';
 import { METRIC_FIELDS } from '@offerly/contract';
 import { HOUR_MS } from '../domain/time-buckets';
 import type { ReadPlan } from './read-plan';
-import type { ReportRow } from './scope-reads';
+import type { ReportDocReader, ReportRow } from './scope-reads';
 
 const row = (hour: number, currency: string, key: string, v: MetricVec): ReportRow => ({ hour, currency, key, ...fromVec(v) });
 
@@ -33,15 +32,15 @@ function monthMembers(doc: Record<string, unknown> | null, dim: XDim, monthStart
  * the time zone: a breakdown sums the window, its buckets do not matter),
  * other clean days from its day documents (the members' hourly values where
  * a day is read in part), and hours left to raw events from `raw`. One
- * document per month or day, each read by `_id`, in parallel.
+ * document per month or day, each read by `_id`, in parallel, through the
+ * report's reader (the series has read most of them already).
  */
-export async function readDimBreakdown(ctx: AppContext, scope: DimScope, plan: ReadPlan, raw: DimRow[], dim: XDim): Promise<ReportRow[]> {
-  const key = scopeKey(scope);
+export async function readDimBreakdown(docs: ReportDocReader, scope: DimScope, plan: ReadPlan, raw: DimRow[], dim: XDim): Promise<ReportRow[]> {
   const inMonth = new Set(plan.months.flatMap((m) => m.days));
   const days = plan.days.filter((d) => !inMonth.has(d.day));
   const [monthDocs, dayDocs] = await Promise.all([
-    Promise.all(plan.months.map((m) => reportMonths(ctx.db).findOne({ _id: reportMonthId(key, `${m.month}01`) }))),
-    Promise.all(days.map((d) => reportDays(ctx.db).findOne({ _id: reportDayId(key, d.day) }))),
+    Promise.all(plan.months.map((m) => docs.month(scope, m.month))),
+    Promise.all(days.map((d) => docs.day(scope, d.day))),
   ]);
   const out: ReportRow[] = [];
   plan.months.forEach((m, i) => out.push(...monthMembers(monthDocs[i] as Record<string, unknown> | null, dim, plan.days.find((d) => d.day === m.days[0])?.start ?? 0)));

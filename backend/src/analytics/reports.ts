@@ -25,7 +25,7 @@ import { loadRawRows, oldestEventHour } from './raw-rows';
 import { limitedMembers, memberLabel } from './dim-labels';
 import { readDimBreakdown } from './dim-reads';
 import { planRead, type ReadPlan } from './read-plan';
-import { readScope, type ReportRow, type ScopeRows } from './scope-reads';
+import { readScope, ReportDocReader, type ReportRow, type ScopeRows } from './scope-reads';
 
 /** Report rows for affiliates hide what the advertiser pays (revenue and the platform's margin): those are null. */
 export type { ReportMetrics };
@@ -77,6 +77,7 @@ interface LoadedScope {
   rawHours: number[];
   plan: ReadPlan;
   rawDims: DimRow[];
+  docs: ReportDocReader;
 }
 
 /**
@@ -89,14 +90,15 @@ async function loadScope(ctx: AppContext, w: ReportWindow, nowMs: number, scope:
   const plan = planRead(w.fromMs, w.toMs, nowMs, clean, eventsFrom);
   const raw = await loadRawRows(ctx, plan.rawHours, ctx.config.ANALYTICS_RAW_CACHE_MS);
   const monthsForSeries = w.granularity === 'day' && w.tz === 'UTC';
-  return { rows: await readScope(ctx, scope, plan, raw.rows, { dims, monthsForSeries }), rawHours: plan.rawHours, plan, rawDims: raw.dims };
+  const docs = new ReportDocReader(ctx);
+  return { rows: await readScope(docs, scope, plan, raw.rows, { dims, monthsForSeries }), rawHours: plan.rawHours, plan, rawDims: raw.dims, docs };
 }
 
 const isDimension = (g: string | undefined): g is BreakdownDimension => g !== undefined && g in XDIMS;
 
 /** A scope's breakdown by a dimension, summed per value and limited (the rest as one other row), in the order shown. */
-async function dimensionGroups(ctx: AppContext, scope: DimScope, loaded: LoadedScope, dim: BreakdownDimension) {
-  const rows = await readDimBreakdown(ctx, scope, loaded.plan, loaded.rawDims, XDIMS[dim]);
+async function dimensionGroups(scope: DimScope, loaded: LoadedScope, dim: BreakdownDimension) {
+  const rows = await readDimBreakdown(loaded.docs, scope, loaded.plan, loaded.rawDims, XDIMS[dim]);
   return limitedMembers(sumBy(rows, (r) => r.key));
 }
 
@@ -120,7 +122,7 @@ export async function campaignReport(ctx: AppContext, p: Principal, campaignId: 
   const { series, totals } = seriesAndTotals(w, rows.series, c.currency, false);
   let breakdown: CampaignReportRow[] = [];
   if (isDimension(groupBy)) {
-    const groups = await dimensionGroups(ctx, { kind: 'c', campaignId }, loaded, groupBy);
+    const groups = await dimensionGroups({ kind: 'c', campaignId }, loaded, groupBy);
     breakdown = groups.map(([key, s]) => ({ key, label: memberLabel(groupBy, key), ...metrics(s, c.currency, false) }));
   } else if (groupBy) {
     const groups = sumBy(rows.breakdowns[dim as Dim] ?? [], (r) => r.key);
@@ -159,7 +161,7 @@ export async function affiliateReport(
   const { series, totals } = seriesAndTotals(w, rows.series, currency, hideRevenue);
   const head = { affiliateId, ...base(w, rawHours), currency, series, totals, byCurrency: currencyTotals(rows.series, hideRevenue) };
   if (isDimension(groupBy)) {
-    const groups = await dimensionGroups(ctx, scope, loaded, groupBy);
+    const groups = await dimensionGroups(scope, loaded, groupBy);
     const breakdown = groups.map(([key, s]) => {
       const cur = onlyCurrency(s.currencies);
       return { key, label: memberLabel(groupBy, key), currency: cur, ...metrics(s, cur, hideRevenue) };

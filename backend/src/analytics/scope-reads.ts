@@ -25,8 +25,30 @@ function addBreakdown(out: ScopeRows, dim: Dim, rows: ReportRow[]): void {
 
 const row = (hour: number, currency: string, key: string, v: string): ReportRow => ({ hour, currency, key, ...fromVec(decodeVec(v)) });
 
-const readDay = (ctx: AppContext, scope: ReportScope, day: string) => reportDays(ctx.db).findOne({ _id: reportDayId(scopeKey(scope), day) });
-const readMonth = (ctx: AppContext, scope: ReportScope, month: string) => reportMonths(ctx.db).findOne({ _id: reportMonthId(scopeKey(scope), `${month}01`) });
+/**
+ * A report's reads of day and month documents, each by `_id` and each once:
+ * a breakdown by country, device… reads the same documents as the series.
+ */
+export class ReportDocReader {
+  private readonly days = new Map<string, Promise<ReportDayDoc | null>>();
+  private readonly months = new Map<string, Promise<ReportMonthDoc | null>>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  day(scope: ReportScope, day: string): Promise<ReportDayDoc | null> {
+    const id = reportDayId(scopeKey(scope), day);
+    let p = this.days.get(id);
+    if (!p) this.days.set(id, (p = reportDays(this.ctx.db).findOne({ _id: id })));
+    return p;
+  }
+
+  month(scope: ReportScope, month: string): Promise<ReportMonthDoc | null> {
+    const id = reportMonthId(scopeKey(scope), `${month}01`);
+    let p = this.months.get(id);
+    if (!p) this.months.set(id, (p = reportMonths(this.ctx.db).findOne({ _id: id })));
+    return p;
+  }
+}
 
 function hourRows(doc: ReportDayDoc | null, dayStartMs: number, hours: number[], key: string): ReportRow[] {
   const out: ReportRow[] = [];
@@ -56,10 +78,10 @@ function monthRows(out: ScopeRows, doc: ReportMonthDoc | null, monthStart: numbe
 }
 
 /** Members of a partly read day: their clean hours from their own day documents. */
-async function partialDayMembers(ctx: AppContext, scope: ReportScope, dim: Dim, doc: ReportDayDoc | null, d: ReadPlan['days'][number]): Promise<ReportRow[]> {
+async function partialDayMembers(docs: ReportDocReader, scope: ReportScope, dim: Dim, doc: ReportDayDoc | null, d: ReadPlan['days'][number]): Promise<ReportRow[]> {
   const keys = new Set(memberRows(doc?.cur ?? {}, dim, d.start).map((r) => r.key));
-  const docs = await Promise.all([...keys].map(async (k) => ({ k, doc: await readDay(ctx, memberScope(scope, dim, k), d.day) })));
-  return docs.flatMap(({ k, doc: m }) => hourRows(m, d.start, d.cleanHours, k));
+  const found = await Promise.all([...keys].map(async (k) => ({ k, doc: await docs.day(memberScope(scope, dim, k), d.day) })));
+  return found.flatMap(({ k, doc: m }) => hourRows(m, d.start, d.cleanHours, k));
 }
 
 /**
@@ -69,13 +91,13 @@ async function partialDayMembers(ctx: AppContext, scope: ReportScope, dim: Dim, 
  * read in part, one per member active that day. Hours the plan leaves to raw
  * events come from `raw` (granular rows of those hours).
  */
-export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadPlan, raw: GranularRow[], o: { dims: Dim[]; monthsForSeries: boolean }): Promise<ScopeRows> {
+export async function readScope(docs: ReportDocReader, scope: ReportScope, plan: ReadPlan, raw: GranularRow[], o: { dims: Dim[]; monthsForSeries: boolean }): Promise<ScopeRows> {
   const months = o.monthsForSeries ? plan.months : [];
   const inMonth = new Set(months.flatMap((m) => m.days));
   const days = plan.days.filter((d) => !inMonth.has(d.day));
   const [monthDocs, dayDocs] = await Promise.all([
-    Promise.all(months.map((m) => readMonth(ctx, scope, m.month))),
-    Promise.all(days.map((d) => readDay(ctx, scope, d.day))),
+    Promise.all(months.map((m) => docs.month(scope, m.month))),
+    Promise.all(days.map((d) => docs.day(scope, d.day))),
   ]);
   const out: ScopeRows = { series: [], breakdowns: {} };
   months.forEach((m, i) => monthRows(out, monthDocs[i] ?? null, plan.days.find((d) => d.day === m.days[0])?.start ?? 0, o.dims));
@@ -85,7 +107,7 @@ export async function readScope(ctx: AppContext, scope: ReportScope, plan: ReadP
     out.series.push(...hourRows(doc, d.start, d.cleanHours, ''));
     for (const dim of o.dims) {
       if (d.whole) addBreakdown(out, dim, memberRows(doc?.cur ?? {}, dim, d.start));
-      else partial.push(partialDayMembers(ctx, scope, dim, doc, d).then((rows) => ({ dim, rows })));
+      else partial.push(partialDayMembers(docs, scope, dim, doc, d).then((rows) => ({ dim, rows })));
     }
   });
   for (const { dim, rows } of await Promise.all(partial)) addBreakdown(out, dim, rows);
