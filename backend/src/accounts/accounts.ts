@@ -9,7 +9,7 @@ import { ApiError, notFound } from '../domain/errors';
 import { disconnectUser } from '../realtime/socket-control';
 import { publishInvalidation } from '../cache-bus/invalidations';
 import { countStoredUsers, countUserMove, listNewUser } from './user-list';
-import { keyEmail } from './email-keys';
+import { keyEmail, userIdByEmail } from './email-keys';
 
 export async function registerUser(ctx: AppContext, input: { email: string; password: string; name: string; company: string; role: 'affiliate' | 'advertiser' }) {
   const passwordHash = await hashPassword(input.password);
@@ -46,7 +46,9 @@ export async function ensureBootstrapAdmin(ctx: AppContext): Promise<'created' |
   const { ADMIN_EMAIL, ADMIN_PASSWORD } = ctx.config;
   if (!ADMIN_EMAIL || !ADMIN_PASSWORD) return 'skipped';
   const email = ADMIN_EMAIL.toLowerCase();
-  const existing = await ctx.models.User.findOne({ email }, { role: 1 }).lean();
+  // By its email key, then by `_id` (not a query over the accounts); an account without a key is refused by the unique email below.
+  const existingId = await userIdByEmail(ctx.db, email);
+  const existing = existingId ? await ctx.models.User.findById(existingId, { role: 1 }).lean() : null;
   // An account someone registered with that address is never promoted: that would hand the platform to them.
   if (existing) return existing.role === 'admin' ? 'exists' : 'not_admin';
   // The same bar as registration: this account can approve every payout, and a refusal here is seen at once.
