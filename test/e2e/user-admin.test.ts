@@ -131,7 +131,7 @@ describe('user administration', () => {
     // The admin creates a campaign for the advertiser, from its row.
     await a.getByRole('link', { name: `New campaign for ${ADV.name}` }).click();
     await expectHeading(a, 'New campaign for an advertiser');
-    expect(await a.getByLabel('Advertiser').inputValue()).toBe(advId);
+    expect(await a.getByLabel('Advertiser', { exact: true }).inputValue()).toBe(advId);
     await a.getByLabel('Campaign name').fill('Made for Acme');
     await a.getByRole('radio', { name: /CPA — cost per action/ }).check();
     await a.getByLabel('Revenue per action').fill('12.00');

@@ -1,4 +1,4 @@
-import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { adminApi } from './admin';
 import { affiliateApi } from './affiliate';
 import { apiKeysApi } from './api-keys';
@@ -55,6 +55,15 @@ export const queries = {
   users: {
     list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | ''; q?: string }) =>
       queryOptions({ queryKey: queryKeys.users.list(q), queryFn: ({ signal }) => adminApi.users(q, signal), ...keepShowing, ...moving }),
+    /** Pages of a users search one after another ("more"), each from the previous page's cursor. */
+    search: (q: { role?: Role | ''; status?: UserStatus | ''; q?: string; limit: number }) =>
+      infiniteQueryOptions({
+        queryKey: queryKeys.users.search(q),
+        queryFn: ({ signal, pageParam }) => adminApi.users({ ...q, ...(pageParam ? { cursor: pageParam } : {}) }, signal),
+        initialPageParam: '',
+        getNextPageParam: (last) => last.nextCursor ?? undefined,
+        ...keepShowing,
+      }),
   },
   jobRuns: {
     list: (q: CursorQuery & { job?: string; status?: JobRunStatus | '' }) =>

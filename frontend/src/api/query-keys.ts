@@ -53,6 +53,7 @@ export const queryKeys = {
   users: {
     all: ['users'] as const,
     list: (q: CursorQuery & { role?: Role | ''; status?: UserStatus | ''; q?: string }) => ['users', 'list', q] as const,
+    search: (q: { role?: Role | ''; status?: UserStatus | ''; q?: string; limit: number }) => ['users', 'search', q] as const,
   },
   jobRuns: {
     all: ['job-runs'] as const,

@@ -16,6 +16,8 @@ export interface Column<T> {
   align?: 'left' | 'right';
   /** Hidden below the `sm` breakpoint to keep phone tables readable. */
   hideOnMobile?: boolean;
+  /** Long text (names) wraps onto more lines instead of widening the table past a phone's screen. */
+  wrap?: boolean;
   className?: string;
 }
 
@@ -199,7 +201,7 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
             {visible.map((row) => (
               <tr key={rowKey(row)} className="hover:bg-slate-50/70">
                 {columns.map((c) => (
-                  <td key={c.id} className={`px-3 py-3 align-middle whitespace-nowrap sm:px-4 text-slate-800 ${align(c)} ${hide(c)} ${c.className ?? ''}`}>
+                  <td key={c.id} className={`px-3 py-3 align-middle sm:px-4 text-slate-800 ${c.wrap ? 'min-w-[8rem] break-words whitespace-normal' : 'whitespace-nowrap'} ${align(c)} ${hide(c)} ${c.className ?? ''}`}>
                     {c.cell(row)}
                   </td>
                 ))}

@@ -50,6 +50,22 @@ export function AuditDetails({ details }: { details: AuditEntry['details'] }) {
   );
 }
 
+/** Who acted: the account's name and email (role as a hint), and the API key it used, if any. */
+export function AuditActor({ actor }: { actor: AuditEntry['actor'] }) {
+  if (!actor) return <span className="text-slate-600">System</span>;
+  return (
+    <div className="min-w-0 text-sm" title={`${humanize(actor.role)} ${actor.id}`}>
+      <div className="font-medium text-slate-900">{actor.name ?? `${humanize(actor.role)} (account removed)`}</div>
+      {actor.email && <div className="text-xs break-all text-slate-600">{actor.email}</div>}
+      {actor.key && (
+        <div className="text-xs text-slate-600">
+          API key “{actor.key.name}” <span className="font-mono">{actor.key.prefix}…</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function AuditLogPage() {
   const [actionInput, setActionInput] = useState('');
   const typed = useDebounced(actionInput.trim(), 300);
@@ -58,7 +74,7 @@ export function AuditLogPage() {
   const list = useCursorList(({ cursor, order }) => queries.auditLog.list({ cursor, order, action, limit: 50 }), { key: 'at', dir: 'desc' });
   const columns: Column<AuditEntry>[] = [
     { id: 'at', header: 'When', cell: (e) => formatDateTime(e.at), sortKey: 'at' },
-    { id: 'who', header: 'Who', cell: (e) => (e.actor ? <span title={e.actor.id}>{`${humanize(e.actor.role)} ${e.actor.id.slice(-6)}`}</span> : 'System') },
+    { id: 'who', header: 'Who', cell: (e) => <AuditActor actor={e.actor} /> },
     { id: 'action', header: 'Action', cell: (e) => <span className="font-mono text-xs">{e.action}</span> },
     { id: 'target', header: 'Target', cell: (e) => e.target.label, hideOnMobile: true },
     { id: 'details', header: 'Change', cell: (e) => <AuditDetails details={e.details} /> },

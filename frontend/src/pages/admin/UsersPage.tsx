@@ -121,7 +121,7 @@ export function UsersPage() {
             Reset password
           </Button>
           {u.role === 'advertiser' && u.status === 'approved' && (
-            <LinkButton size="sm" variant="secondary" to={`/campaigns/new?advertiserId=${u.id}`} aria-label={`New campaign for ${u.name}`}>
+            <LinkButton size="sm" variant="secondary" to={`/campaigns/new?advertiserId=${u.id}&find=${encodeURIComponent(u.email)}`} aria-label={`New campaign for ${u.name}`}>
               New campaign
             </LinkButton>
           )}

@@ -17,6 +17,24 @@ import { BreakdownLabel, DIMENSION_GROUPS, inSentence, useGroupBy } from '../sha
 
 const GROUPS = [{ id: 'campaign', label: 'Campaign' }, ...DIMENSION_GROUPS] as const;
 
+/** A row's label (campaign, country, …), and below it on a phone the figures of the columns a phone leaves out. */
+function LabelCell({ groupBy, row: r }: { groupBy: string; row: BreakdownRow }) {
+  return (
+    <>
+      <BreakdownLabel groupBy={groupBy} row={r} />
+      <span className="mt-0.5 block text-xs text-slate-600 sm:hidden">
+        <Num value={r.clicks} /> clicks · <Num value={r.conversions} /> conv. (<Num value={r.pendingConversions} /> pending) · CR <Rate value={r.cr} />
+        {r.currency && (
+          <>
+            {' '}
+            · EPC <Epc value={r.epc} currency={r.currency} />
+          </>
+        )}
+      </span>
+    </>
+  );
+}
+
 /** The affiliate's home: live numbers for today and historical stats by campaign, sub ID, country, device, OS or browser. */
 export function AffiliateDashboardPage() {
   const user = useUser();
@@ -27,9 +45,10 @@ export function AffiliateDashboardPage() {
   const state = useQuery(queries.reports.affiliate(query));
 
   const columns: Column<BreakdownRow>[] = [
-    { id: 'label', header: groupLabel, cell: (r) => <BreakdownLabel groupBy={groupBy} row={r} />, sortValue: (r) => r.label },
-    { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks },
-    { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions },
+    // At phone width the table is two columns: the label (it wraps, the row's figures under it) and the earnings.
+    { id: 'label', header: groupLabel, cell: (r) => <LabelCell groupBy={groupBy} row={r} />, sortValue: (r) => r.label, wrap: true },
+    { id: 'clicks', header: 'Clicks', align: 'right', cell: (r) => <Num value={r.clicks} />, sortValue: (r) => r.clicks, hideOnMobile: true },
+    { id: 'conv', header: 'Conv.', align: 'right', cell: (r) => <Num value={r.conversions} />, sortValue: (r) => r.conversions, hideOnMobile: true },
     { id: 'pending', header: 'Pending', align: 'right', cell: (r) => <Num value={r.pendingConversions} />, sortValue: (r) => r.pendingConversions, hideOnMobile: true },
     { id: 'cr', header: 'CR', align: 'right', cell: (r) => <Rate value={r.cr} />, sortValue: (r) => r.cr, hideOnMobile: true },
     { id: 'epc', header: 'EPC', align: 'right', cell: (r) => (r.currency ? <Epc value={r.epc} currency={r.currency} /> : '—'), sortValue: (r) => Number(r.epc), hideOnMobile: true },

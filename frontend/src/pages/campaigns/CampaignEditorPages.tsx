@@ -18,6 +18,7 @@ export function NewCampaignPage() {
   const isAdmin = useUser().role === 'admin';
   // An admin creates the campaign for an advertiser, preselected from the users list's "New campaign for …".
   const [advertiserId, setAdvertiserId] = useUrlParam('advertiserId');
+  const [find] = useUrlParam('find');
   return (
     <>
       <PageHeader
@@ -26,7 +27,7 @@ export function NewCampaignPage() {
       />
       {isAdmin && (
         <Card className="mb-4 p-5">
-          <AdvertiserPicker value={advertiserId} onChange={setAdvertiserId} />
+          <AdvertiserPicker value={advertiserId} onChange={setAdvertiserId} initialSearch={find} />
         </Card>
       )}
       <CampaignForm

@@ -17,18 +17,20 @@ import { ConversionsTable } from '../shared/ConversionsTable';
 import { ClickLogCard } from '../shared/ClickLogCard';
 import { LiveSection } from '../shared/LiveSection';
 import { CampaignAnalytics } from './CampaignAnalytics';
+import { CampaignHistory } from './CampaignHistory';
 import { CampaignSettings } from './CampaignSettings';
 import { PostbackSetup } from './PostbackSetup';
 
-type Tab = 'overview' | 'conversions' | 'postback' | 'settings';
+type Tab = 'overview' | 'conversions' | 'postback' | 'settings' | 'history';
 const TABS: Array<{ id: Tab; label: string }> = [
   { id: 'overview', label: 'Overview' },
   { id: 'conversions', label: 'Conversions' },
   { id: 'postback', label: 'Postback setup' },
   { id: 'settings', label: 'Settings' },
+  { id: 'history', label: 'History' },
 ];
 
-/** One campaign: live counters, charts, conversions review, postback setup and terms. */
+/** One campaign: live counters, charts, conversions review, postback setup, terms and history. */
 export function CampaignPage() {
   const { id = '' } = useParams();
   const state = useQuery(queries.campaigns.detail(id));
@@ -128,6 +130,7 @@ function CampaignView({ campaign, onChanged }: { campaign: Campaign; onChanged(c
         )}
         {tab === 'postback' && <PostbackSetup campaign={campaign} onChanged={onChanged} />}
         {tab === 'settings' && <CampaignSettings campaign={campaign} onChanged={onChanged} isAdmin={user.role === 'admin'} />}
+        {tab === 'history' && <CampaignHistory campaign={campaign} />}
       </TabPanel>
       {dialog}
     </>
