@@ -22,11 +22,12 @@ export function ConversionsPage() {
 }
 
 export function PostbacksPage() {
+  const user = useUser();
   return (
     <>
       <PageHeader title="Postback log" description="Every server-to-server postback received and how it was resolved." />
       <Card>
-        <PostbacksTable />
+        <PostbacksTable role={user.role} />
       </Card>
     </>
   );

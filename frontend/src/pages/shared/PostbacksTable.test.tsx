@@ -4,6 +4,7 @@ import { MemoryRouter, useLocation } from 'react-router-dom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ToastProvider } from '../../context/ToastContext';
 import { withQueryClient } from '../../../test/query';
+import type { Role } from '../../api/types';
 import { PostbacksTable } from './PostbacksTable';
 
 let urls: string[];
@@ -24,11 +25,14 @@ function Where() {
   return <output aria-label="address">{useLocation().search}</output>;
 }
 
-function renderLog(at: string) {
+const CAMPAIGN = 'c'.repeat(24);
+const ADVERTISER = 'a'.repeat(24);
+
+function renderLog(at: string, props: { role?: Role; campaignId?: string } = {}) {
   render(
     <MemoryRouter initialEntries={[at]}>
       <ToastProvider>
-        <PostbacksTable />
+        <PostbacksTable {...props} />
         <Where />
       </ToastProvider>
     </MemoryRouter>,
@@ -50,5 +54,30 @@ describe('postback log controls', () => {
     await user.type(box, '{Enter}');
     expect(await screen.findByText('No postbacks match these filters')).toBeInTheDocument();
     expect(screen.getByLabelText('address').textContent).toBe('?from=2026-12-01&to=2026-12-05&order=asc');
+  });
+
+  it('on the whole log, filters an admin’s postbacks by advertiser and campaign from the address, and choosing an advertiser clears the campaign', async () => {
+    const user = userEvent.setup();
+    renderLog(`/postbacks?advertiser=${ADVERTISER}&campaign=${CAMPAIGN}`, { role: 'admin' });
+    expect(await screen.findByText('No postbacks match these filters')).toBeInTheDocument();
+    expect(urls.find((u) => u.startsWith('/api/postbacks?'))).toBe(`/api/postbacks?campaignId=${CAMPAIGN}&advertiserId=${ADVERTISER}&sort=receivedAt&order=desc&limit=25`);
+    expect(screen.getByLabelText('Campaign')).toHaveValue(CAMPAIGN);
+    await user.selectOptions(screen.getByLabelText('Advertiser'), '');
+    await waitFor(() => expect(screen.getByLabelText('address').textContent).toBe(''));
+  });
+
+  it('gives an advertiser the campaign picker but no advertiser filter, and a campaign’s own log neither', async () => {
+    renderLog(`/postbacks?advertiser=${ADVERTISER}&campaign=${CAMPAIGN}`, { role: 'advertiser' });
+    expect(await screen.findByLabelText('Campaign')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Advertiser')).toBeNull();
+    await waitFor(() => expect(urls.find((u) => u.startsWith('/api/postbacks?'))).toBe(`/api/postbacks?campaignId=${CAMPAIGN}&sort=receivedAt&order=desc&limit=25`));
+  });
+
+  it('on a campaign’s own log ignores the address’s campaign and offers no pickers', async () => {
+    const own = 'e'.repeat(24);
+    renderLog(`/campaigns/x?campaign=${CAMPAIGN}`, { role: 'admin', campaignId: own });
+    await waitFor(() => expect(urls.find((u) => u.startsWith('/api/postbacks?'))).toBe(`/api/postbacks?campaignId=${own}&sort=receivedAt&order=desc&limit=25`));
+    expect(screen.queryByLabelText('Campaign')).toBeNull();
+    expect(screen.queryByLabelText('Advertiser')).toBeNull();
   });
 });

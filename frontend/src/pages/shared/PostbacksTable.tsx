@@ -1,7 +1,7 @@
 import { postbacksApi } from '../../api/conversions';
 import { queries } from '../../api/queries';
 import { CsvLink } from '../../components/CsvLink';
-import type { PostbackRecord, PostbackState } from '../../api/types';
+import type { PostbackRecord, PostbackState, Role } from '../../api/types';
 import type { Column } from '../../components/DataTable';
 import { ListTable } from '../../components/ListTable';
 import { EmptyState } from '../../components/states';
@@ -10,26 +10,31 @@ import { useUrlListFilter } from '../../hooks/useListFilter';
 import { useCursorList } from '../../hooks/useServerList';
 import { useUrlParam } from '../../hooks/useUrlState';
 import { formatDateTime, humanize } from '../../lib/format';
-import { DayRangeFilter, SearchBox, useListUrlFilters } from './list-filters';
+import { AccountFilter } from './AccountFilter';
+import { CampaignFilter, DayRangeFilter, SearchBox, useListUrlFilters } from './list-filters';
 
 const RESULTS: Record<PostbackState | 'all', string> = { all: 'All', attributed: 'Attributed', rejected: 'Rejected', queued: 'Queued', status_updated: 'Status updates' };
 
 /**
  * Inbound postbacks and how each was resolved. Filters live in the URL
  * (shareable, kept on reload): `state`, `q` (the txn id or click id a
- * postback sent) and `from`/`to` days (UTC, `to` included); the CSV link
- * takes the same filters and order.
+ * postback sent), `from`/`to` days (UTC, `to` included) and, on the whole
+ * log (no `campaignId` given), `campaign` and, for admins, `advertiser`; the
+ * CSV link takes the same filters and order.
  */
-export function PostbacksTable({ campaignId }: { campaignId?: string }) {
+export function PostbacksTable({ campaignId: fixedCampaign, role }: { campaignId?: string; role?: Role }) {
   const result = useUrlListFilter('state', 'Postback result', RESULTS, 'all');
   const [search, setSearch] = useUrlParam('q');
   const url = useListUrlFilters();
-  const query = { campaignId, state: result.param, ...url.range, ...(search ? { search } : {}) };
-  const filtered = Boolean(result.param || search || url.from || url.to);
+  const pickers = Boolean(role && !fixedCampaign);
+  const campaignId = fixedCampaign ?? (pickers ? url.id('campaign') : '');
+  const advertiserId = pickers && role === 'admin' ? url.id('advertiser') : '';
+  const query = { ...(campaignId ? { campaignId } : {}), ...(advertiserId ? { advertiserId } : {}), state: result.param, ...url.range, ...(search ? { search } : {}) };
+  const filtered = Boolean(result.param || search || url.from || url.to || (campaignId && !fixedCampaign) || advertiserId);
   const list = useCursorList((paging) => queries.postbacks.list({ ...query, ...paging, limit: 25 }), { key: 'receivedAt', dir: 'desc' });
   const columns: Column<PostbackRecord>[] = [
     { id: 'received', header: 'Received', cell: (p) => formatDateTime(p.receivedAt), sortKey: 'receivedAt' },
-    ...(campaignId ? [] : [{ id: 'campaign', header: 'Campaign', cell: (p: PostbackRecord) => p.campaignName ?? <span className="text-slate-500">—</span> }]),
+    ...(fixedCampaign ? [] : [{ id: 'campaign', header: 'Campaign', cell: (p: PostbackRecord) => p.campaignName ?? <span className="text-slate-500">—</span> }]),
     {
       id: 'state',
       header: 'Result',
@@ -52,6 +57,10 @@ export function PostbacksTable({ campaignId }: { campaignId?: string }) {
         <>
           {result.control}
           <SearchBox value={search} onSearch={setSearch} />
+          {role === 'admin' && pickers && <AccountFilter role="advertiser" value={advertiserId} onChange={(v) => url.set({ advertiser: v, campaign: undefined })} />}
+          {role && pickers && (
+            <CampaignFilter role={role} value={campaignId} onChange={(v) => url.set({ campaign: v })} advertiserId={advertiserId} chosenName={list.query.data?.items.find((p) => p.campaignId === campaignId)?.campaignName} />
+          )}
           <DayRangeFilter what="Received" from={url.from} to={url.to} onChange={url.set} />
           <CsvLink url={postbacksApi.csv({ ...query, ...list.params })} />
         </>
