@@ -123,13 +123,18 @@ describe('list controls', () => {
     await context.close();
   });
 
-  it('finds postbacks by txn id in the log, keeps the search and days in the address, and exports them', async () => {
+  it('filters the postback log by campaign, finds postbacks by txn id, keeps the search and days in the address, and exports them', async () => {
     const { context, page } = await stack.newSession();
     await signIn(page, advertiserEmail, PASSWORD);
     await page.goto('/postbacks');
     await expectHeading(page, 'Postback log');
     const rows = page.getByRole('table', { name: 'Postbacks' }).locator('tbody tr');
     await eventually('both postbacks', async () => (await rows.count()) === 2);
+    await page.getByLabel('Campaign', { exact: true }).selectOption({ label: 'Autumn Offer' });
+    await eventually('the campaign’s postback', async () => (await rows.count()) === 1 && ((await rows.first().textContent()) ?? '').includes('ORDER-A1'));
+    expect(new URL(page.url()).searchParams.get('campaign')).toBe(campaigns['Autumn Offer']);
+    await page.getByLabel('Campaign', { exact: true }).selectOption({ label: 'All campaigns' });
+    await eventually('both postbacks again', async () => (await rows.count()) === 2);
     await page.getByRole('searchbox', { name: 'Txn id or click id' }).fill('ORDER-S1');
     await page.getByRole('button', { name: 'Find' }).click();
     await eventually('one postback', async () => (await rows.count()) === 1);
