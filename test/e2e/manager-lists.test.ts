@@ -59,7 +59,7 @@ describe('manager lists', () => {
     await page.getByRole('row', { name: /Bolt Arcade/ }).getByRole('button', { name: 'Bolt Games' }).waitFor();
     await page.getByRole('row', { name: /Acme Books/ }).getByRole('button', { name: 'Acme Retail' }).waitFor();
 
-    await page.getByLabel('Advertiser').selectOption({ label: 'Bolt Games' });
+    await page.getByLabel('Advertiser', { exact: true }).selectOption({ label: 'Bolt Games' });
     await eventually('only Bolt’s campaigns', async () => {
       const rows = await rowNames(page);
       return rows.length === 2 && rows.every((r) => r.includes('Bolt'));
@@ -79,7 +79,7 @@ describe('manager lists', () => {
       const rows = await rowNames(page);
       return rows.length === 1 && rows[0]!.includes('Bolt Shares');
     });
-    expect(await page.getByLabel('Advertiser').inputValue()).toBe(bolt.id);
+    expect(await page.getByLabel('Advertiser', { exact: true }).inputValue()).toBe(bolt.id);
     expect(await page.getByRole('group', { name: 'Payout model' }).getByRole('button', { name: 'CPS' }).getAttribute('aria-pressed')).toBe('true');
 
     // Clicking an advertiser's name in a row filters by it; the campaign page names the advertiser and links back.
