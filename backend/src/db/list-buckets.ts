@@ -126,6 +126,31 @@ function rememberSpans(db: Db, list: string, scopes: string[], day: string): voi
   }
 }
 
+/** One scope document's update (its `_id`, and operators only). */
+type ScopeUpdate = { updateOne: { filter: { _id: string }; update: object; upsert?: boolean } };
+
+/** Scope documents this process has written: they exist, so counters can go to them in a bulk that cannot collide. */
+const knownScopeDocs = new WeakMap<Db, Set<string>>();
+
+/**
+ * Writes scope updates that add to counters (`$inc`). Retrying a whole bulk
+ * after a duplicate key (two processes creating one scope document at once)
+ * would add again the increments that had landed; so the scope documents this
+ * process has not written yet are created first, one idempotent insert each
+ * (a duplicate means another process made it), and the counters then go in
+ * one bulk that no longer creates anything. Upserts stay on: a document
+ * removed meanwhile is made again rather than losing its count.
+ */
+async function writeCounterOps(db: Db, ops: ScopeUpdate[]): Promise<void> {
+  let known = knownScopeDocs.get(db);
+  if (!known) knownScopeDocs.set(db, (known = new Set()));
+  const fresh = ops.map((o) => o.updateOne.filter._id).filter((id) => !known.has(id));
+  await Promise.all(fresh.map((_id) => listScopes(db).insertOne({ _id }).catch((err: unknown) => void (isDuplicateKey(err) || Promise.reject(err)))));
+  await bulkWriteInChunks(listScopes(db), ops.map((o) => ({ updateOne: { ...o.updateOne, upsert: true } })) as AnyBulkWriteOperation<ScopeDoc>[]);
+  if (known.size > 50_000) known.clear();
+  for (const id of fresh) known.add(id);
+}
+
 interface EntryItem {
   list: string;
   scopes: string[];
@@ -214,7 +239,7 @@ function mergedBucketOps(items: EntryItem[], scopesOf: (i: EntryItem) => string[
 }
 
 /** One update per scope document: the span of the days listed, and the count of rows new to the list. */
-function mergedScopeOps(items: Array<EntryItem & { counter?: string; isNew?: boolean }>): AnyBulkWriteOperation<ScopeDoc>[] {
+function mergedScopeOps(items: Array<EntryItem & { counter?: string; isNew?: boolean }>): ScopeUpdate[] {
   const byScope = new Map<string, { first: string; last: string; inc: Record<string, number> }>();
   for (const it of items) {
     const day = dayKey(it.ms);
@@ -228,13 +253,14 @@ function mergedScopeOps(items: Array<EntryItem & { counter?: string; isNew?: boo
     }
   }
   return [...byScope].map(([_id, v]) => ({
-    updateOne: { filter: { _id }, update: { ...(Object.keys(v.inc).length ? { $inc: v.inc as never } : {}), $min: { first: v.first }, $max: { last: v.last } }, upsert: true },
+    updateOne: { filter: { _id }, update: { ...(Object.keys(v.inc).length ? { $inc: v.inc } : {}), $min: { first: v.first }, $max: { last: v.last } }, upsert: true },
   }));
 }
 
 async function writeEntries(db: Db, items: EntryItem[]): Promise<void> {
   const spans = items.filter((it) => spanOps(db, it.list, it.scopes, dayKey(it.ms), false).length > 0);
   const scopeOps = mergedScopeOps(spans);
+  // Spans only ($min/$max, no counter): a whole retry after a duplicate key changes nothing twice.
   await Promise.all([writeBuckets(db, items, (i) => i.scopes), scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null]);
   for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
 }
@@ -288,7 +314,7 @@ async function claimRows(db: Db, items: CountedItem[]): Promise<boolean[]> {
 async function writeCounted(db: Db, items: CountedItem[]): Promise<boolean[]> {
   const isNew = await claimRows(db, items);
   const scopeOps = mergedScopeOps(items.map((it, k) => ({ ...it, isNew: isNew[k] })));
-  await Promise.all([writeBuckets(db, items, (i) => i.scopes), scopeOps.length ? upsertRetrying(() => bulkWriteInChunks(listScopes(db), scopeOps)) : null]);
+  await Promise.all([writeBuckets(db, items, (i) => i.scopes), scopeOps.length ? writeCounterOps(db, scopeOps) : null]);
   for (const it of items) rememberSpans(db, it.list, it.scopes, dayKey(it.ms));
   return isNew;
 }
@@ -339,12 +365,12 @@ export async function addEntries(db: Db, list: string, rows: BulkEntry[]): Promi
 
 /** Adds to counters of scope documents: `deltas` maps a scope to its `{ counter: n }`. */
 export async function incCounters(db: Db, list: string, deltas: Map<string, Record<string, number>>): Promise<void> {
-  const ops: AnyBulkWriteOperation<ScopeDoc>[] = [];
+  const ops: ScopeUpdate[] = [];
   for (const [scope, inc] of deltas) {
     const nonZero = Object.fromEntries(Object.entries(inc).filter(([, n]) => n !== 0));
-    if (Object.keys(nonZero).length) ops.push({ updateOne: { filter: { _id: scopeId(list, scope) }, update: { $inc: nonZero as never }, upsert: true } });
+    if (Object.keys(nonZero).length) ops.push({ updateOne: { filter: { _id: scopeId(list, scope) }, update: { $inc: nonZero } } });
   }
-  if (ops.length) await upsertRetrying(() => bulkWriteInChunks(listScopes(db), ops));
+  if (ops.length) await writeCounterOps(db, ops);
 }
 
 /** Sets counters outright (a backfill that counted the rows itself). */
