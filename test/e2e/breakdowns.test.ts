@@ -40,13 +40,13 @@ async function emailOf(id: string): Promise<string> {
   return u!.email;
 }
 
-/** The first two cells (name, clicks) of each row of a breakdown table. */
+/** The first two cells (name, clicks) of each row of a breakdown table, as shown (the phone-only stats under a name are hidden at this width). */
 async function rowsOf(page: Page, table: string): Promise<string[][]> {
   const rows = page.getByRole('table', { name: table }).locator('tbody tr');
   const out: string[][] = [];
   for (let i = 0; i < (await rows.count()); i++) {
     const cells = rows.nth(i).locator('td');
-    out.push([((await cells.nth(0).textContent()) ?? '').trim(), ((await cells.nth(1).textContent()) ?? '').trim()]);
+    out.push([(await cells.nth(0).innerText()).trim(), (await cells.nth(1).innerText()).trim()]);
   }
   return out;
 }

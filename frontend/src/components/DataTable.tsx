@@ -164,7 +164,7 @@ export function DataTable<T>({ columns, rows, rowKey, caption, pageSize = 25, se
         </>
       ) : (
       <div className="relative">
-      <div ref={scroll.ref} onScroll={scroll.onScroll} className="overflow-x-auto" {...(scroll.more ? { tabIndex: 0, role: 'region', 'aria-label': `${caption} (scrolls sideways)` } : {})}>
+      <div ref={scroll.ref} onScroll={scroll.onScroll} className="relative overflow-x-auto" {...(scroll.more ? { tabIndex: 0, role: 'region', 'aria-label': `${caption} (scrolls sideways)` } : {})}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50">
